@@ -1,0 +1,169 @@
+"""What every importer (reader of one command family's output) is and returns.
+
+A reader is a small object with a cheap ``sniff`` that recognises its format by content (never by
+file name) and a ``read`` that turns the material into facts of format facts/1 plus warnings for
+what it could not read. Readers never raise: the registry relies on that, and property-based tests
+feed them arbitrary text and bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol, runtime_checkable
+
+from kbdoctor.engine.facts import Fact, Source
+
+
+@dataclass(frozen=True)
+class HostHint:
+    """The machine an output came from when the output itself does not say (w32tm /stripchart,
+    Test-NetConnection, klist): given with ``--host`` or taken from the folder's name."""
+
+    name: str
+    how: Literal["option", "folder"]
+
+
+@dataclass(frozen=True)
+class Material:
+    """One piece of input: a whole file, or one command's output cut out of a file that holds
+    several. ``text`` is None for binary material (.evtx), which readers take from ``data``."""
+
+    path: str
+    data: bytes
+    text: str | None
+    first_line: int = 1  # line number in ``path`` of the first line of ``text``
+    host_hint: HostHint | None = None
+
+    def lines(self) -> list[str]:
+        return [] if self.text is None else self.text.split("\n")
+
+    def line_no(self, index: int) -> int:
+        """The 1-based line number in the file of ``lines()[index]``."""
+        return self.first_line + index
+
+
+@dataclass(frozen=True)
+class ImportWarning:
+    """Something that was not read, with where it is; never a guess."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ReadResult:
+    facts: list[Fact] = field(default_factory=list)
+    warnings: list[ImportWarning] = field(default_factory=list)
+
+
+@runtime_checkable
+class Reader(Protocol):
+    """One command family's output. ``name`` is stable (it is written into every fact's source);
+    ``command`` is the exact Windows command an administrator runs to produce the material."""
+
+    name: str
+    title: str
+    command: str
+
+    def sniff(self, material: Material) -> bool: ...
+
+    def read(self, material: Material) -> ReadResult: ...
+
+
+def source_for(
+    reader: Reader,
+    material: Material,
+    first: int,
+    last: int | None = None,
+    *,
+    command: str | None = None,
+    inferred: str | None = None,
+) -> Source:
+    """The provenance of a fact read from lines ``first``..``last`` (0-based indices into the
+    material's lines)."""
+    line = material.line_no(first)
+    line_end = material.line_no(last) if last is not None and last > first else None
+    return Source(
+        collector="import",
+        reader=reader.name,
+        command=command or reader.command,
+        file=material.path,
+        line=line,
+        line_end=line_end,
+        host=material.host_hint.name if material.host_hint else None,
+        inferred=inferred,
+    )
+
+
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+|\d+)(?:[.,]\d+)?$")
+
+
+def parse_number(raw: str) -> float | None:
+    """A number as Windows prints it in any locale: ``-0.0063029``, ``+00,0009583``, ``1 234,5``,
+    ``1.234,5``, ``1,234.5``. Returns None when the text is not a number."""
+    text = raw.strip().rstrip("s").strip()
+    if not text or not _NUMBER.match(text):
+        return None
+    sign = -1.0 if text.startswith("-") else 1.0
+    text = text.lstrip("+-").replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    last_dot, last_comma = text.rfind("."), text.rfind(",")
+    decimal = "." if last_dot > last_comma else ","
+    if last_dot == -1 and last_comma == -1:
+        decimal = ""
+    # The last separator is the decimal one: w32tm prints offsets with seven decimals, and a
+    # lone "1,234" in that material is a decimal comma, not a thousands separator.
+    integer, _, fraction = text.rpartition(decimal) if decimal else (text, "", "")
+    integer = integer.replace(".", "").replace(",", "")
+    try:
+        return sign * float(f"{integer}.{fraction}" if fraction else integer)
+    except ValueError:
+        return None
+
+
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d-%m-%Y %H:%M:%S",
+    "%Y.%m.%d %H:%M:%S",
+    "%d/%m/%Y %H:%M:%S",
+    "%m/%d/%Y",
+    "%d.%m.%Y",
+    "%Y-%m-%d",
+)
+
+
+def parse_datetime(raw: str, *, day_first: bool | None = None) -> datetime | None:
+    """A date and time as Windows prints it in common locales (ISO, US with AM/PM, European with
+    dots, 24-hour clocks; fractions of seconds dropped). Ambiguous ``dd/mm`` versus ``mm/dd``
+    dates are read month-first unless ``day_first`` is true or the day is over 12. Returns None
+    when nothing fits."""
+    text = re.sub(r"\s+", " ", raw.strip())
+    text = re.sub(r"(\d{2}:\d{2}:\d{2})[.,]\d+", r"\1", text)
+    text = re.sub(r"\s*\((?:local|lokalny|lokal|locale)\)\s*$", "", text, flags=re.IGNORECASE)
+    text = text.replace("a.m.", "AM").replace("p.m.", "PM")
+    text = re.sub(r"Z$|[+-]\d{2}:\d{2}$", "", text).strip()
+    formats = _DATE_FORMATS
+    if day_first:
+        formats = tuple(f.replace("%m/%d/", "%d/%m/") for f in _DATE_FORMATS)
+    for fmt in formats:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    if day_first is None and "/" in text:
+        return parse_datetime(raw, day_first=True)
+    return None

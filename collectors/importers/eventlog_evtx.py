@@ -1,0 +1,134 @@
+"""Event log files (``.evtx``) as a customer saves them, read without Windows by python-evtx.
+
+``wevtutil epl Application C:\\temp\\application.evtx`` (or Event Viewer's "Save All Events
+As...") writes a binary file: a 4 KiB header starting ``ElfFile\\0``, then 64 KiB chunks
+(``ElfChnk\\0``) of records in Binary XML. python-evtx turns each record into the same
+``<Event>`` XML that ``wevtutil qe /f:xml`` prints, which :mod:`eventlog_xml` already reads.
+
+The file holds no rendered messages (those live in the provider's DLLs on the machine that
+logged the event), so messages come from the insertion strings. A log saved from a crashed or
+full machine can have damaged chunks: each damaged chunk or record costs a warning, the rest is
+still read. Facts carry no line numbers (a binary file has none).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+from Evtx.Evtx import ChunkHeader, FileHeader, Record  # type: ignore[import-untyped]
+
+from kbdoctor.collectors.importers.base import Material, ReadResult, source_for
+from kbdoctor.collectors.importers.eventlog_records import EventCollector
+from kbdoctor.collectors.importers.eventlog_xml import event_record, parse_events
+
+_MAGIC = b"ElfFile\x00"
+_CHUNK_MAGIC = b"ElfChnk\x00"
+_HEADER_SIZE = 0x1000
+_CHUNK_SIZE = 0x10000
+_CHUNK_HEADER_SIZE = 0x200
+
+# python-evtx reports damage with many exception types (its own, struct.error, IndexError,
+# UnicodeDecodeError, OverflowError ...); a damaged record must never stop the file.
+_DAMAGE = Exception
+
+
+class EvtxReader:
+    name = "eventlog-evtx"
+    title = "Event log file (.evtx)"
+    command = "wevtutil epl Application C:\\temp\\application.evtx"
+
+    def sniff(self, material: Material) -> bool:
+        return material.data.startswith(_MAGIC)
+
+    def read(self, material: Material) -> ReadResult:
+        collector = EventCollector(self, material)
+        if not material.data.startswith(_MAGIC):
+            collector.warn(None, "not an .evtx file (no ElfFile signature)")
+            return collector.finish()
+        if len(material.data) < _HEADER_SIZE + _CHUNK_HEADER_SIZE:
+            collector.warn(
+                None, f"the .evtx file is truncated ({len(material.data)} bytes, no chunk)"
+            )
+            return collector.finish()
+        source = source_for(self, material, 0).model_copy(update={"line": None})
+        for number, chunk in self._chunks(material, collector):
+            for record_text, where in self._records(chunk, number, collector):
+                try:
+                    events = parse_events(record_text)
+                except ET.ParseError as error:
+                    collector.warn(None, f"{where}: XML not readable: {error}")
+                    continue
+                for event in events:
+                    record = event_record(event)
+                    if record is None:
+                        collector.warn(None, f"{where}: no provider or numeric EventID")
+                        continue
+                    collector.add(record, source, None)
+        return collector.finish()
+
+    def _chunks(
+        self, material: Material, collector: EventCollector
+    ) -> Iterator[tuple[int, ChunkHeader]]:
+        """The chunks of the file by position, not by the header's count: a file copied
+        while the log was open often has a header that lags behind its chunks."""
+        data = material.data
+        partial = (len(data) - _HEADER_SIZE) % _CHUNK_SIZE
+        if partial:
+            # A copy cut short: the records before the cut are still whole, and python-evtx
+            # reads only whole 64 KiB chunks, so the missing tail is filled with zeros.
+            collector.warn(
+                None,
+                f"the .evtx file is truncated ({len(data)} bytes): its last chunk is incomplete "
+                "and records after the cut are lost",
+            )
+            data = data + bytes(_CHUNK_SIZE - partial)
+        try:
+            header = FileHeader(data, 0)
+            if not header.verify():
+                collector.warn(None, "the .evtx file header is damaged; reading the chunks")
+        except _DAMAGE as error:
+            collector.warn(None, f"the .evtx file header is damaged ({_why(error)}); reading the chunks")
+        offset, number = _HEADER_SIZE, 0
+        while offset + _CHUNK_SIZE <= len(data):
+            if data[offset : offset + 8] == _CHUNK_MAGIC:
+                try:
+                    chunk = ChunkHeader(data, offset)
+                    if not chunk.verify():
+                        collector.warn(None, f"chunk {number}: checksum wrong, read anyway")
+                    yield number, chunk
+                except _DAMAGE as error:
+                    collector.warn(None, f"chunk {number} not readable: {_why(error)}")
+            elif any(data[offset : offset + 8]):
+                collector.warn(None, f"chunk {number}: no chunk signature, skipped")
+            offset += _CHUNK_SIZE
+            number += 1
+
+    def _records(
+        self, chunk: ChunkHeader, number: int, collector: EventCollector
+    ) -> Iterator[tuple[str, str]]:
+        records: Iterator[Record] = iter(chunk.records())
+        index = 0
+        while True:
+            where = f"chunk {number}, record {index}"
+            try:
+                record = next(records)
+            except StopIteration:
+                return
+            except _DAMAGE as error:
+                collector.warn(None, f"{where}: records not readable after this point: {_why(error)}")
+                return
+            try:
+                text = record.xml()
+            except _DAMAGE as error:
+                collector.warn(None, f"{where}: damaged record not read: {_why(error)}")
+            else:
+                yield text, where
+            index += 1
+
+
+def _why(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+READERS = (EvtxReader(),)

@@ -1,0 +1,188 @@
+"""Readers of ``Get-Queue`` and ``Get-Message`` output: the delivery queues and their last error,
+where the KB's symptom shows (``451 4.4.0 ... "454 4.7.0 Temporary authentication failure."``).
+
+``Get-Queue | Format-List`` (LastError is wrapped to the console width)::
+
+    Identity         : EX01\\3
+    DeliveryType     : SmtpRelayToMailboxDeliveryGroup
+    NextHopDomain    : site-b
+    Status           : Retry
+    MessageCount     : 12
+    LastError        : [{LRT=11/9/2023 10:32:13 AM};{LED=451 4.4.0 Primary target IP address
+                       responded with: "454 4.7.0 Temporary authentication failure." ...};
+                       {FQDN=ex02.corp.example.com};{IP=10.0.0.12}]
+
+``Get-Message | Format-List`` shows the same LastError per message (Identity ``EX01\\3\\1234``,
+``Queue : EX01\\3``); it yields one queue fact per queue, not one per message.
+
+``Get-Queue`` as a table cuts LastError short, so it is recognised only to ask for
+``Format-List``.
+"""
+
+from __future__ import annotations
+
+from kbdoctor.collectors.importers.base import (
+    ImportWarning,
+    Material,
+    ReadResult,
+    parse_number,
+    source_for,
+)
+from kbdoctor.collectors.importers.format_list import (
+    Record,
+    find_table_header,
+    looks_like_listing,
+    parse_records,
+)
+from kbdoctor.engine.facts import Queue
+
+_QUEUE_FIELDS = ("NextHopDomain", "DeliveryType", "MessageCount", "NextRetryTime", "LastRetryTime")
+_MESSAGE_FIELDS = ("FromAddress", "Queue", "Subject", "LastError", "DateReceived")
+
+
+def _server_of(identity: str | None, material: Material) -> str | None:
+    if identity and "\\" in identity:
+        server = identity.split("\\", 1)[0].strip()
+        if server:
+            return server
+    return material.host_hint.name.strip() if material.host_hint is not None else None
+
+
+class QueueListReader:
+    name = "exchange-queue"
+    title = "Get-Queue | Format-List: transport queues and their last error"
+    command = "Get-Queue | Format-List"
+
+    def sniff(self, material: Material) -> bool:
+        return looks_like_listing(material, _QUEUE_FIELDS, needed=2) or looks_like_listing(
+            material, _MESSAGE_FIELDS, needed=3
+        )
+
+    def read(self, material: Material) -> ReadResult:
+        result = ReadResult()
+        try:
+            self._read(material, result)
+        except Exception as error:  # defensive: a reader never raises
+            result.warnings.append(ImportWarning(material.path, None, f"not read: {error}"))
+        if not result.facts and not result.warnings:
+            result.warnings.append(ImportWarning(material.path, None, "no queue found"))
+        return result
+
+    def _read(self, material: Material, result: ReadResult) -> None:
+        seen: set[str] = set()
+        for record in parse_records(material):
+            queue_name = record.value("Queue")
+            if queue_name is not None and record.get("NextHopDomain") is None:
+                fact = self._from_message(material, record, queue_name, result)
+            elif record.get("Identity") is not None and any(
+                record.get(name) is not None for name in (*_QUEUE_FIELDS, "LastError", "Status")
+            ):
+                fact = self._from_queue(material, record, result)
+            else:
+                continue
+            if fact is None:
+                continue
+            key = f"{fact.server.casefold()}|{(fact.identity or '').casefold()}"
+            if key in seen:
+                continue  # several messages of one queue
+            seen.add(key)
+            result.facts.append(fact)
+
+    def _from_queue(self, material: Material, record: Record, result: ReadResult) -> Queue | None:
+        identity = record.value("Identity")
+        server = _server_of(identity, material)
+        if server is None:
+            result.warnings.append(
+                ImportWarning(
+                    material.path,
+                    material.line_no(record.first),
+                    f"queue {identity}: no server in its Identity; give it with --host",
+                )
+            )
+            return None
+        count_text = record.value("MessageCount")
+        count = parse_number(count_text) if count_text is not None else None
+        if count_text is not None and (count is None or count < 0 or count != int(count)):
+            result.warnings.append(
+                ImportWarning(
+                    material.path,
+                    material.line_no(record.first),
+                    f"queue {identity}: MessageCount {count_text!r} is not a count",
+                )
+            )
+            count = None
+        return Queue(
+            server=server,
+            identity=identity,
+            last_error=record.value("LastError") or "",
+            next_hop=record.value("NextHopDomain"),
+            status=record.value("Status"),
+            message_count=int(count) if count is not None else None,
+            provenance=source_for(self, material, record.first, record.last),
+        )
+
+    def _from_message(
+        self, material: Material, record: Record, queue_name: str, result: ReadResult
+    ) -> Queue | None:
+        server = _server_of(queue_name, material) or _server_of(record.value("Identity"), material)
+        if server is None:
+            result.warnings.append(
+                ImportWarning(
+                    material.path,
+                    material.line_no(record.first),
+                    f"message in queue {queue_name}: no server named; give it with --host",
+                )
+            )
+            return None
+        return Queue(
+            server=server,
+            identity=queue_name,
+            last_error=record.value("LastError") or "",
+            provenance=source_for(
+                self, material, record.first, record.last, command="Get-Message | Format-List"
+            ),
+        )
+
+
+class QueueTableReader:
+    """Recognises the table form only to say what to run instead: a table truncates LastError,
+    which is exactly the field the diagnosis needs."""
+
+    name = "exchange-queue-table"
+    title = "Get-Queue (table): LastError cut short, Format-List needed"
+    command = "Get-Queue"
+
+    def sniff(self, material: Material) -> bool:
+        return self._header(material) is not None
+
+    def read(self, material: Material) -> ReadResult:
+        try:
+            index = self._header(material)
+        except Exception:  # defensive: a reader never raises
+            index = None
+        line = material.line_no(index) if index is not None else None
+        return ReadResult(
+            [],
+            [
+                ImportWarning(
+                    material.path,
+                    line,
+                    "Get-Queue/Get-Message table: LastError is cut short in a table; run "
+                    "'Get-Queue | Format-List' (or 'Get-Message | Format-List') instead",
+                )
+            ],
+        )
+
+    @staticmethod
+    def _header(material: Material) -> int | None:
+        for columns in (
+            ("Identity", "DeliveryType", "Status", "MessageCount"),
+            ("Identity", "FromAddress", "Status", "Queue"),
+        ):
+            found = find_table_header(material, columns)
+            if found is not None:
+                return found
+        return None
+
+
+READERS = (QueueListReader(), QueueTableReader())

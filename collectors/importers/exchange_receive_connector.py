@@ -1,0 +1,368 @@
+"""Readers of ``Get-ReceiveConnector`` output: which authentication each receive connector offers
+(KB step 6: the connector that takes internal mail needs ``ExchangeServer``).
+
+``Get-ReceiveConnector | Format-List`` (property names are English in every language)::
+
+    AuthMechanism    : Tls, Integrated, BasicAuth, BasicAuthRequireTLS, ExchangeServer
+    Bindings         : {[::]:25, 0.0.0.0:25}
+    PermissionGroups : AnonymousUsers, ExchangeUsers, ExchangeServers, ExchangeLegacyServers
+    Server           : EX01
+    Identity         : EX01\\Default EX01
+    Name             : Default EX01
+
+``Get-ReceiveConnector | Export-Clixml rc.xml`` carries each enum as names and as an integer
+(``<ToString>Tls, Integrated</ToString><I32>3</I32>``); the integer is read, because it does not
+depend on the locale. ``Get-ReceiveConnector | ConvertTo-Json`` writes enums as integers in
+Windows PowerShell 5 and may write names in PowerShell 7; both are read, as one object or a list.
+
+The bits are those of ``msExchSMTPReceiveInboundSecurityFlag`` (AuthMechanism) and of the
+cmdlet's PermissionGroups; facts carry the names.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from kbdoctor.collectors.importers.base import (
+    ImportWarning,
+    Material,
+    ReadResult,
+    source_for,
+)
+from kbdoctor.collectors.importers.clixml import ClixmlError, parse_clixml
+from kbdoctor.collectors.importers.format_list import (
+    Record,
+    looks_like_listing,
+    parse_records,
+    split_list_value,
+)
+from kbdoctor.engine.facts import ReceiveConnector
+
+AUTH_MECHANISMS: dict[str, int] = {
+    "Tls": 1,
+    "Integrated": 2,
+    "BasicAuth": 4,
+    "BasicAuthRequireTLS": 8,
+    "ExchangeServer": 16,
+    "ExternalAuthoritative": 32,
+}
+PERMISSION_GROUPS: dict[str, int] = {
+    "AnonymousUsers": 1,
+    "ExchangeUsers": 2,
+    "ExchangeServers": 4,
+    "ExchangeLegacyServers": 8,
+    "Partners": 16,
+    "Custom": 32,
+}
+
+
+@dataclass(frozen=True)
+class FlagNames:
+    """Names of a flags value, and what in it was not a known flag (reported, never guessed)."""
+
+    names: list[str]
+    unknown: list[str]
+
+
+def decode_flags(value: object, table: dict[str, int]) -> FlagNames | None:
+    """Names for an enum value given as an integer (``31``), digits (``"31"``) or names
+    (``"Tls, ExchangeServer"``, any case). None when ``value`` is neither."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return _names_of_bits(value, table)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if re.fullmatch(r"\d{1,10}", text):
+        return _names_of_bits(int(text), table)
+    canonical = {name.casefold(): name for name in table}
+    names: list[str] = []
+    unknown: list[str] = []
+    for part in split_list_value(text):
+        if part.casefold() == "none":
+            continue
+        known = canonical.get(part.casefold())
+        if known is None:
+            unknown.append(part)
+        elif known not in names:
+            names.append(known)
+    order = list(table)
+    return FlagNames(sorted(names, key=order.index), unknown)
+
+
+def _names_of_bits(value: int, table: dict[str, int]) -> FlagNames:
+    names = [name for name, bit in table.items() if value & bit]
+    rest = value & ~sum(table.values())
+    return FlagNames(names, [hex(rest)] if rest else [])
+
+
+def _split_identity(identity: str | None) -> tuple[str | None, str | None]:
+    if not identity:
+        return None, None
+    server, sep, name = identity.strip().partition("\\")
+    return (server.strip() or None, name.strip() or None) if sep else (None, identity.strip())
+
+
+@dataclass(frozen=True)
+class _Connector:
+    """What every format yields before it becomes a fact."""
+
+    server: str | None
+    name: str | None
+    identity: str | None
+    auth: object
+    permissions: object
+    bindings: list[str] | None
+    first: int
+    last: int
+
+
+def _to_fact(
+    reader: _Base, material: Material, item: _Connector, result: ReadResult
+) -> None:
+    where = material.line_no(item.first)
+    ident_server, ident_name = _split_identity(item.identity)
+    server = item.server or ident_server
+    if not server and material.host_hint is not None:
+        server = material.host_hint.name.strip()
+    name = item.name or ident_name
+    if not server or not name:
+        result.warnings.append(
+            ImportWarning(
+                material.path, where, "receive connector without Server/Identity/Name; skipped"
+            )
+        )
+        return
+    auth = decode_flags(item.auth, AUTH_MECHANISMS)
+    if auth is None:
+        result.warnings.append(
+            ImportWarning(
+                material.path, where, f"receive connector {name}: AuthMechanism not readable"
+            )
+        )
+        return
+    permissions = decode_flags(item.permissions, PERMISSION_GROUPS)
+    for label, decoded in (("AuthMechanism", auth), ("PermissionGroups", permissions)):
+        if decoded is not None and decoded.unknown:
+            result.warnings.append(
+                ImportWarning(
+                    material.path,
+                    where,
+                    f"receive connector {name}: unknown {label} {', '.join(decoded.unknown)}",
+                )
+            )
+    result.facts.append(
+        ReceiveConnector(
+            server=server.strip(),
+            name=name.strip(),
+            auth_mechanisms=auth.names,
+            permission_groups=permissions.names if permissions is not None else None,
+            bindings=item.bindings,
+            provenance=source_for(reader, material, item.first, item.last),
+        )
+    )
+
+
+class _Base:
+    name = ""
+    title = ""
+    command = ""
+
+    def sniff(self, material: Material) -> bool:
+        raise NotImplementedError
+
+    def read(self, material: Material) -> ReadResult:
+        result = ReadResult()
+        try:
+            connectors = list(self._connectors(material, result))
+            for item in connectors:
+                _to_fact(self, material, item, result)
+        except Exception as error:  # defensive: a reader never raises
+            result.warnings.append(
+                ImportWarning(material.path, None, f"{self.command} not read: {error}")
+            )
+        if not result.facts and not result.warnings:
+            result.warnings.append(
+                ImportWarning(material.path, None, "no receive connector found")
+            )
+        return result
+
+    def _connectors(self, material: Material, result: ReadResult) -> Iterable[_Connector]:
+        raise NotImplementedError
+
+
+class FormatListReader(_Base):
+    name = "exchange-receive-connector"
+    title = "Get-ReceiveConnector | Format-List: authentication of receive connectors"
+    command = "Get-ReceiveConnector | Format-List"
+
+    def sniff(self, material: Material) -> bool:
+        return looks_like_listing(material, ("AuthMechanism",), needed=1)
+
+    def _connectors(self, material: Material, result: ReadResult) -> Iterable[_Connector]:
+        for record in parse_records(material):
+            if record.get("AuthMechanism") is None:
+                continue
+            yield self._connector(material, record, result)
+
+    @staticmethod
+    def _connector(material: Material, record: Record, result: ReadResult) -> _Connector:
+        bindings_field = record.get("Bindings")
+        bindings = None
+        if bindings_field is not None:
+            bindings = split_list_value(bindings_field.value)
+            if "..." in bindings_field.value:
+                result.warnings.append(
+                    ImportWarning(
+                        material.path,
+                        material.line_no(bindings_field.first),
+                        "Bindings cut short by $FormatEnumerationLimit (set it to -1 first)",
+                    )
+                )
+        return _Connector(
+            server=record.value("Server"),
+            name=record.value("Name"),
+            identity=record.value("Identity"),
+            auth=record.value("AuthMechanism") or "",
+            permissions=record.value("PermissionGroups"),
+            bindings=bindings,
+            first=record.first,
+            last=record.last,
+        )
+
+
+class ClixmlReader(_Base):
+    name = "exchange-receive-connector-clixml"
+    title = "Get-ReceiveConnector | Export-Clixml: receive connectors, locale independent"
+    command = "Get-ReceiveConnector | Export-Clixml receive-connectors.xml"
+
+    def sniff(self, material: Material) -> bool:
+        text = material.text or ""
+        return "<Objs" in text[:2000] and 'N="AuthMechanism"' in text
+
+    def _connectors(self, material: Material, result: ReadResult) -> Iterable[_Connector]:
+        try:
+            objects = parse_clixml(material.text or "")
+        except ClixmlError as error:
+            result.warnings.append(
+                ImportWarning(
+                    material.path,
+                    material.line_no(error.line - 1) if error.line else None,
+                    f"Clixml not read: {error.message}",
+                )
+            )
+            return
+        for obj in objects:
+            if "AuthMechanism" not in obj.properties:
+                continue
+            yield _Connector(
+                server=obj.text("Server"),
+                name=obj.text("Name"),
+                identity=obj.text("Identity") or obj.to_string,
+                auth=obj.enum_value("AuthMechanism"),
+                permissions=obj.enum_value("PermissionGroups"),
+                bindings=obj.items("Bindings"),
+                first=obj.first_line - 1,
+                last=obj.last_line - 1,
+            )
+
+
+class JsonReader(_Base):
+    name = "exchange-receive-connector-json"
+    title = "Get-ReceiveConnector | ConvertTo-Json: receive connectors, locale independent"
+    command = "Get-ReceiveConnector | ConvertTo-Json -Depth 3"
+
+    def sniff(self, material: Material) -> bool:
+        text = (material.text or "").lstrip("\ufeff \t\n")
+        return text[:1] in ("[", "{") and '"AuthMechanism"' in text
+
+    def _connectors(self, material: Material, result: ReadResult) -> Iterable[_Connector]:
+        text = (material.text or "").lstrip("\ufeff")
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as error:
+            line = getattr(error, "lineno", None)
+            result.warnings.append(
+                ImportWarning(
+                    material.path,
+                    material.line_no(line - 1) if isinstance(line, int) else None,
+                    f"JSON not read: {error}",
+                )
+            )
+            return
+        if isinstance(data, dict) and isinstance(data.get("value"), list):
+            data = data["value"]  # Windows PowerShell's wrapper for an array piped as one
+        items = data if isinstance(data, list) else [data]
+        lines = [i for i, line in enumerate(material.lines()) if '"AuthMechanism"' in line]
+        last_line = max(len(material.lines()) - 1, 0)
+        position = 0
+        for item in items:
+            if not isinstance(item, dict) or "AuthMechanism" not in item:
+                continue
+            first = lines[position] if position < len(lines) else 0
+            following = lines[position + 1] - 1 if position + 1 < len(lines) else last_line
+            position += 1
+            yield _Connector(
+                server=_json_name(item.get("Server")),
+                name=_json_text(item.get("Name")),
+                identity=_json_text(item.get("Identity")),
+                auth=_json_enum(item.get("AuthMechanism")),
+                permissions=_json_enum(item.get("PermissionGroups")),
+                bindings=_json_bindings(item.get("Bindings")),
+                first=first,
+                last=max(first, following),
+            )
+
+
+def _json_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, dict):
+        for key in ("ToString", "DisplayName"):
+            if isinstance(value.get(key), str):
+                return str(value[key]).strip() or None
+    return None
+
+
+def _json_name(value: Any) -> str | None:
+    """An ADObjectId such as ``Server`` is a string after remoting, an object locally."""
+    if isinstance(value, dict) and isinstance(value.get("Name"), str):
+        return str(value["Name"]).strip() or None
+    return _json_text(value)
+
+
+def _json_enum(value: Any) -> object:
+    if isinstance(value, dict):
+        for key in ("value", "Value", "value__"):
+            if key in value:
+                return _json_enum(value[key])
+        return None
+    if isinstance(value, list):
+        return ", ".join(str(part) for part in value if isinstance(part, str | int))
+    return value
+
+
+def _json_bindings(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    items = value if isinstance(value, list) else [value]
+    bindings: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            bindings.append(item.strip())
+        elif isinstance(item, dict):
+            address = item.get("Address")
+            if isinstance(address, dict):
+                address = address.get("IPAddressToString") or address.get("ToString")
+            port = item.get("Port")
+            if isinstance(address, str) and isinstance(port, int):
+                bindings.append(f"[{address}]:{port}" if ":" in address else f"{address}:{port}")
+    return bindings
+
+
+READERS = (FormatListReader(), ClixmlReader(), JsonReader())

@@ -1,0 +1,197 @@
+"""The ``name : value`` records that PowerShell's ``Format-List`` prints, shared by every reader of
+Exchange cmdlet output (``Get-Queue | Format-List``, ``Get-ReceiveConnector | fl``, ...).
+
+Sample (``Get-Queue -Identity EX01\\3 | Format-List`` redirected to a file)::
+
+    Identity         : EX01\\3
+    Status           : Retry
+    LastError        : [{LRT=11/9/2023 10:32:13 AM};{LED=451 4.4.0 Primary target IP address
+                       responded with: "454 4.7.0 Temporary authentication failure."};{FQDN=ex02}]
+    MessageCount     : 5
+
+Records are separated by blank lines. Property names start in column 0 and are padded to a
+common colon; a value too long for the console continues on lines indented to the value column.
+PowerShell wraps at word boundaries and drops the space it broke at, so continuations are joined
+with one space, except where a line is filled to the console width (a usual width, or one that
+several continued lines share): there a long word was cut in two and is joined back as one.
+
+API: :func:`parse_records` returns :class:`Record` objects whose :class:`ListField` entries keep
+their 0-based line span in the material (for provenance and warnings). Property names are looked
+up case-insensitively because ``Select-Object`` keeps whatever case the user typed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kbdoctor.collectors.importers.base import Material, Reader
+
+# A helper, not a format: the registry imports every module here and wants READERS.
+READERS: tuple[Reader, ...] = ()
+
+# A property name: no leading space, no colon; Select-Object may give names with spaces.
+_FIELD = re.compile(r"^(?P<name>[^\s:][^:]*?)\s*:(?: (?P<value>.*)|\s*)$")
+_MIN_WRAP_WIDTH = 60  # narrower "widths" are short files, not console wrapping
+_USUAL_WIDTHS = frozenset({80, 120})  # conhost defaults (window 80/120 columns)
+
+
+@dataclass(frozen=True)
+class ListField:
+    """One property; ``first``..``last`` are 0-based indices into ``Material.lines()``."""
+
+    name: str
+    value: str
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class Record:
+    """One object of the listing, its fields in printed order."""
+
+    fields: tuple[ListField, ...]
+
+    @property
+    def first(self) -> int:
+        return self.fields[0].first
+
+    @property
+    def last(self) -> int:
+        return self.fields[-1].last
+
+    def get(self, name: str) -> ListField | None:
+        wanted = name.casefold()
+        for item in self.fields:
+            if item.name.casefold() == wanted:
+                return item
+        return None
+
+    def value(self, name: str) -> str | None:
+        """The value with surrounding whitespace removed; None if absent or empty."""
+        item = self.get(name)
+        if item is None:
+            return None
+        text = item.value.strip()
+        return text or None
+
+
+def parse_records(material: Material) -> list[Record]:
+    """Every record of the material. Lines that fit neither a property nor a continuation
+    (a prompt, an error message) end the current record and are skipped."""
+    lines = [line.rstrip("\r") for line in material.lines()]
+    width = _console_width(lines)
+    records: list[Record] = []
+    current: list[_Open] = []
+
+    def close() -> None:
+        if current:
+            records.append(Record(tuple(item.freeze() for item in current)))
+            current.clear()
+
+    for index, line in enumerate(lines):
+        if not line.strip():
+            close()
+            continue
+        if line[0] in " \t":
+            if current and _continues(current[-1], line):
+                current[-1].extend(line, index, width)
+            else:
+                close()
+            continue
+        match = _FIELD.match(line)
+        if match is None:
+            close()
+            continue
+        if current and current[-1].colon != _colon_column(line):
+            close()
+        current.append(_Open(match["name"].strip(), match["value"] or "", index, line))
+    close()
+    return records
+
+
+def looks_like_listing(material: Material, names: tuple[str, ...], *, needed: int) -> bool:
+    """True when at least ``needed`` of ``names`` appear as Format-List properties: a cheap sniff
+    that does not depend on the order PowerShell printed them in."""
+    wanted = {name.casefold() for name in names}
+    found: set[str] = set()
+    for line in material.lines()[:4000]:
+        match = _FIELD.match(line.rstrip("\r"))
+        if match is not None and match["name"].strip().casefold() in wanted:
+            found.add(match["name"].strip().casefold())
+            if len(found) >= needed:
+                return True
+    return False
+
+
+def split_list_value(value: str) -> list[str]:
+    """The items of a collection value as Format-List prints it: ``{0.0.0.0:25, [::]:25}``, or a
+    comma-separated enum ``Tls, Integrated``. Empty braces give an empty list."""
+    text = value.strip()
+    if text.startswith("{") and text.endswith("}"):
+        text = text[1:-1]
+    text = text.rstrip(".").strip() if text.endswith("...") else text
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _colon_column(line: str) -> int:
+    return line.find(":")
+
+
+def _console_width(lines: list[str]) -> int:
+    """The width at which words were cut, or 0. The longest line is only a console width when
+    it is a usual one or when two continued lines share it: otherwise it is just the longest
+    word-wrapped line, and joining it without a space would glue two words together."""
+    longest = max((len(line) for line in lines), default=0)
+    if longest < _MIN_WRAP_WIDTH:
+        return 0
+    continued = sum(
+        1
+        for line, following in zip(lines, lines[1:], strict=False)
+        if len(line) == longest and following[:1] in (" ", "\t") and following.strip()
+    )
+    return longest if longest in _USUAL_WIDTHS or continued >= 2 else 0
+
+
+def _continues(field: _Open, line: str) -> bool:
+    indent = len(line) - len(line.lstrip(" \t"))
+    return indent >= field.value_column > 0 or (field.value_column == 0 and indent > 0)
+
+
+class _Open:
+    """A field still collecting continuation lines."""
+
+    def __init__(self, name: str, value: str, index: int, line: str) -> None:
+        self.name = name
+        self.parts = [value]
+        self.first = index
+        self.last = index
+        self.colon = _colon_column(line)
+        self.value_column = self.colon + 2 if value else 0
+        self.previous_length = len(line)
+
+    def extend(self, line: str, index: int, width: int) -> None:
+        if self.value_column == 0:
+            self.value_column = len(line) - len(line.lstrip(" \t"))
+        piece = line.strip()
+        cut_word = width > 0 and self.previous_length >= width
+        if self.parts[-1] and not cut_word:
+            self.parts.append(" ")
+        self.parts.append(piece)
+        self.last = index
+        self.previous_length = len(line)
+
+    def freeze(self) -> ListField:
+        return ListField(self.name, "".join(self.parts).strip(), self.first, self.last)
+
+
+def find_table_header(material: Material, columns: tuple[str, ...]) -> int | None:
+    """The 0-based index of a ``Format-Table`` header whose first columns are ``columns``
+    (followed by the ``----`` rule line), or None. Readers use it to say that a table was
+    given where only ``Format-List`` shows whole values."""
+    pattern = re.compile(r"^\s*" + r"\s+".join(re.escape(c) for c in columns) + r"(?:\s|$)", re.I)
+    lines = material.lines()
+    for index, line in enumerate(lines[:4000]):
+        if pattern.match(line) and index + 1 < len(lines) and lines[index + 1].strip()[:3] == "---":
+            return index
+    return None

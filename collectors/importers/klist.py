@@ -1,0 +1,133 @@
+"""``klist``, ``klist tickets`` and ``klist get <SPN>`` (klist.exe, any language).
+
+A failed ``klist get`` is the most direct evidence of a missing or duplicated SPN or of a clock
+skew seen by Kerberos itself::
+
+    C:\\>klist get SMTPSVC/ex02.corp.example.com
+
+    Current LogonId is 0:0x3e7
+    Error calling API LsaCallAuthenticationPackage (GetTicket substatus): 0x6fb
+
+    klist failed with 0xc000018b/-1073741429: The SAM database on the Windows Server does not
+    have a computer account for this workstation trust relationship.
+
+Labels are localised, the status numbers are not: every ``0x...`` status of a failure is mapped
+through :func:`kbdoctor.engine.kerberos_codes.kerberos_code`, the NTSTATUS of the final line
+first. Successful tickets (``#0> Client: ...``) are read without producing facts. The output
+does not name the machine it ran on: the host comes from ``--host`` or the folder's name; the
+target is the SPN given to ``klist get``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kbdoctor.collectors.importers.base import ImportWarning, Material, ReadResult, source_for
+from kbdoctor.collectors.segments import command_of, prompt_command
+from kbdoctor.engine.facts import KerberosError
+from kbdoctor.engine.kerberos_codes import KNOWN_NAMES, kerberos_code
+
+_LOGON_ID = re.compile(r"\b0:0x[0-9a-fA-F]+\s*$")
+_SUBSTATUS = re.compile(r"LsaCallAuthenticationPackage.*:\s*(?P<code>0x[0-9a-fA-F]+)\s*$")
+_FAILED = re.compile(
+    r"^klist\b.*?\b(?P<code>0x[0-9a-fA-F]{1,8})(?:/-?\d+)?\s*:?\s*(?P<message>.*)$",
+    re.IGNORECASE,
+)
+_TICKET = re.compile(r"^#\d+>\s")
+_KLIST = re.compile(r"^\s*klist(?:\.exe)?\b", re.IGNORECASE)
+
+
+def _target(command: str | None) -> str | None:
+    if not command or not _KLIST.match(command):
+        return None
+    words = command.split()
+    for index, word in enumerate(words[:-1]):
+        if word.lower() == "get":
+            return words[index + 1]
+    return None
+
+
+class KlistReader:
+    name = "klist"
+    title = "klist / klist get SPN: Kerberos tickets and the errors getting them"
+    command = "klist get SMTPSVC/ex02.corp.example.com > klist-get-ex02.txt"
+
+    def sniff(self, material: Material) -> bool:
+        command = command_of(material)
+        if command and _KLIST.match(command):
+            return True
+        for line in material.lines()[:40]:
+            body = line.strip()
+            if _SUBSTATUS.search(body) or (_FAILED.match(body) and "klist" in body.lower()):
+                return True
+            if _LOGON_ID.search(body) and not _TICKET.match(body):
+                return True
+        return False
+
+    def read(self, material: Material) -> ReadResult:
+        result = ReadResult()
+        command = command_of(material)
+        target = _target(command)
+        lines = material.lines()
+        substatus: tuple[int, str] | None = None
+        failures: list[tuple[int, int, str, str]] = []  # first, last, code, message
+        for index, line in enumerate(lines):
+            body = line.strip()
+            if not body or prompt_command(line) is not None:
+                continue
+            sub = _SUBSTATUS.search(body)
+            if sub:
+                if substatus is not None:
+                    failures.append((substatus[0], substatus[0], substatus[1], ""))
+                substatus = (index, sub.group("code"))
+                continue
+            failed = _FAILED.match(body)
+            if failed:
+                message, last = failed.group("message").strip(), index
+                while last + 1 < len(lines) and lines[last + 1].strip() and not (
+                    _FAILED.match(lines[last + 1].strip())
+                    or _SUBSTATUS.search(lines[last + 1])
+                    or prompt_command(lines[last + 1]) is not None
+                ):
+                    last += 1  # the message wrapped by the console
+                    message = f"{message} {lines[last].strip()}"
+                first = substatus[0] if substatus is not None else index
+                code = _best_code(failed.group("code"), substatus[1] if substatus else None)
+                failures.append((first, last, code, message))
+                substatus = None
+        if substatus is not None:
+            failures.append((substatus[0], substatus[0], kerberos_code(substatus[1]), ""))
+        host = material.host_hint.name if material.host_hint else None
+        if failures and host is None:
+            result.warnings.append(
+                ImportWarning(
+                    material.path,
+                    material.line_no(failures[0][0]),
+                    "klist does not name the machine it ran on: give --host NAME or put the "
+                    "file in a folder named after the machine; the Kerberos error was not read",
+                )
+            )
+            return result
+        for first, last, code, message in failures:
+            result.facts.append(
+                KerberosError(
+                    host=host or "",
+                    code=code,
+                    target=target,
+                    message=message or None,
+                    provenance=source_for(self, material, first, last, command=command),
+                )
+            )
+        return result
+
+
+def _best_code(final: str, substatus: str | None) -> str:
+    """The canonical name of a failure: the final NTSTATUS when it is a known Kerberos error,
+    else the substatus when that is, else the final status as printed."""
+    for raw in (final, substatus):
+        if raw is not None and kerberos_code(raw) in KNOWN_NAMES:
+            return kerberos_code(raw)
+    return kerberos_code(final)
+
+
+READERS = (KlistReader(),)

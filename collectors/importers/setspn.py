@@ -1,0 +1,383 @@
+"""``setspn -L <account>``, ``setspn -Q <spn>`` and ``setspn -X [-F]`` (setspn.exe, any language).
+
+setspn's labels are localised, so these readers go by structure: a distinguished name followed by
+indented SPNs is an account's listing; an unindented SPN followed by indented DNs is a duplicate
+group; the closing line of ``-X`` is the one line with a single number and the word SPN::
+
+    C:\\>setspn -L EX01
+    Registered ServicePrincipalNames for CN=EX01,OU=Servers,DC=corp,DC=example,DC=com:
+            SMTPSVC/EX01
+            SMTPSVC/ex01.corp.example.com
+
+    C:\\>setspn -Q SMTPSVC/ex01
+    Checking domain DC=corp,DC=example,DC=com
+    CN=EX01,OU=Servers,DC=corp,DC=example,DC=com
+            SMTPSVC/EX01
+
+    Existing SPN found!
+
+    C:\\>setspn -X
+    Processing entry 0
+    SMTPSVC/ex01.corp.example.com is registered on these accounts:
+            CN=EX01,OU=Servers,DC=corp,DC=example,DC=com
+            CN=EX02,OU=Servers,DC=corp,DC=example,DC=com
+
+    found 1 group of duplicate SPNs.
+
+On Polish Windows the same lines read ``Przetwarzanie wpisu 0`` and ``znaleziono 0 grup
+zduplikowanych nazw SPN.``. ``-Q`` prints every SPN of each account it finds, so its blocks are
+complete listings as well.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kbdoctor.collectors.importers.base import (
+    ImportWarning,
+    Material,
+    ReadResult,
+    source_for,
+)
+from kbdoctor.collectors.segments import command_of, prompt_command
+from kbdoctor.engine.facts import CheckRun, SpnDuplicate, SpnListing, SpnQuery
+
+_DN_START = re.compile(r"(?:CN|OU)=", re.IGNORECASE)
+_SPN = re.compile(r"^[A-Za-z][\w.-]*/\S+$")
+_COUNT_LINE = re.compile(r"^\D*?(\d+)\D*$")
+_FOREST_WORDS = ("forest", "lasu", "las ", "gesamtstruktur", "forêt", "foret")
+_SETSPN = re.compile(r"^\s*setspn(?:\.exe)?\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Line:
+    index: int
+    text: str
+
+    @property
+    def indented(self) -> bool:
+        return self.text[:1] in (" ", "\t")
+
+    @property
+    def body(self) -> str:
+        return self.text.strip()
+
+
+def _lines(material: Material) -> list[_Line]:
+    return [_Line(i, t) for i, t in enumerate(material.lines())]
+
+
+def _setspn_switch(material: Material) -> str | None:
+    command = command_of(material)
+    if not command or not _SETSPN.match(command):
+        return None
+    for word in command.split()[1:]:
+        if word[:1] in "-/" and len(word) == 2:
+            return word[1].upper() if word[1].upper() in "LQX" else None
+    return "L" if len(command.split()) == 2 else None
+
+
+def _dn_in(text: str) -> str | None:
+    """The DN a header line names (``... for CN=EX01,...,DC=com:``), as printed."""
+    match = _DN_START.search(text)
+    if match is None:
+        return None
+    return text[match.start() :].rstrip().rstrip(":").rstrip() or None
+
+
+def _join_wrapped_dn(lines: list[_Line], index: int) -> tuple[str, int]:
+    """A header whose DN a console broke after a comma continues on the next unindented line."""
+    text, last = lines[index].body, index
+    while text.endswith(",") and last + 1 < len(lines) and not lines[last + 1].indented:
+        nxt = lines[last + 1].body
+        if not re.match(r"^(?:CN|OU|DC)=", nxt, re.IGNORECASE):
+            break
+        text, last = text + nxt, last + 1
+    return text, last
+
+
+def _is_count_line(text: str) -> int | None:
+    if "spn" not in text.lower() or "/" in text or "=" in text:
+        return None
+    match = _COUNT_LINE.match(text)
+    return int(match.group(1)) if match else None
+
+
+def _is_command_line(text: str) -> bool:
+    return prompt_command(text) is not None
+
+
+class SetspnListReader:
+    name = "setspn-L"
+    title = "setspn -L: SPNs registered on an account"
+    command = "setspn -L EX01 > setspn-L-EX01.txt"
+
+    def sniff(self, material: Material) -> bool:
+        switch = _setspn_switch(material)
+        if switch is not None:
+            return switch == "L"
+        lines = _lines(material)
+        for pos, line in enumerate(lines[:-1]):
+            if line.indented or _is_command_line(line.text):
+                continue
+            header, last = _join_wrapped_dn(lines, pos)
+            if (
+                header.endswith(":")
+                and _dn_in(header)
+                and last + 1 < len(lines)
+                and lines[last + 1].indented
+                and _SPN.match(lines[last + 1].body)
+                and not re.match(r"^(?:CN|OU)=", header, re.IGNORECASE)
+            ):
+                return True
+        return False
+
+    def read(self, material: Material) -> ReadResult:
+        result = ReadResult()
+        lines = _lines(material)
+        pos = 0
+        while pos < len(lines):
+            line = lines[pos]
+            if not line.body or _is_command_line(line.text):
+                pos += 1
+                continue
+            if line.indented:
+                result.warnings.append(_skipped(material, line, "an SPN outside any account"))
+                pos += 1
+                continue
+            header, last = _join_wrapped_dn(lines, pos)
+            account = _dn_in(header) if header.endswith(":") else None
+            if account is None:
+                result.warnings.append(_skipped(material, line, "not a setspn -L line"))
+                pos += 1
+                continue
+            spns, end = _indented_block(lines, last + 1)
+            result.facts.append(
+                SpnListing(
+                    account=account,
+                    spns=[s.body for s in spns],
+                    provenance=source_for(self, material, pos, end, command=command_of(material)),
+                )
+            )
+            for bad in spns:
+                if not _SPN.match(bad.body):
+                    result.warnings.append(
+                        _skipped(material, bad, "kept in the listing, but it is not shaped like "
+                                 "an SPN (service/host)")
+                    )
+            pos = end + 1
+        if not result.facts and not result.warnings:
+            result.warnings.append(
+                ImportWarning(material.path, material.first_line,
+                              "setspn -L output without an account line (... CN=...:)")
+            )
+        return result
+
+
+class SetspnQueryReader:
+    name = "setspn-Q"
+    title = "setspn -Q: which accounts hold an SPN"
+    command = "setspn -Q SMTPSVC/ex01.corp.example.com > setspn-Q-smtpsvc-ex01.txt"
+
+    def sniff(self, material: Material) -> bool:
+        switch = _setspn_switch(material)
+        if switch is not None:
+            return switch == "Q"
+        lines = _lines(material)
+        for pos, line in enumerate(lines[:-1]):
+            if (
+                not line.indented
+                and re.match(r"^CN=", line.body, re.IGNORECASE)
+                and not line.body.endswith(":")
+                and lines[pos + 1].indented
+                and _SPN.match(lines[pos + 1].body)
+            ):
+                return True
+        return any(t.body.lower() in ("no such spn found.", "existing spn found!") for t in lines)
+
+    def read(self, material: Material) -> ReadResult:
+        result = ReadResult()
+        lines = _lines(material)
+        command = command_of(material)
+        accounts: list[str] = []
+        verdict: _Line | None = None
+        pos = 0
+        while pos < len(lines):
+            line = lines[pos]
+            if not line.body or _is_command_line(line.text):
+                pos += 1
+                continue
+            if not line.indented and re.match(r"^CN=", line.body, re.IGNORECASE):
+                spns, end = _indented_block(lines, pos + 1)
+                accounts.append(line.body)
+                result.facts.append(
+                    SpnListing(
+                        account=line.body,
+                        spns=[s.body for s in spns],
+                        provenance=source_for(self, material, pos, end, command=command),
+                    )
+                )
+                pos = end + 1
+                continue
+            if not line.indented and _DN_START.search(line.body) is None and pos > 0 and (
+                line.body.endswith(("!", "."))
+            ):
+                verdict = line  # "Existing SPN found!" / "No such SPN found." in any language
+            elif not (not line.indented and re.search(r"\bDC=", line.body, re.IGNORECASE)):
+                result.warnings.append(_skipped(material, line, "not a setspn -Q line"))
+            pos += 1
+        spn = _queried_spn(command)
+        if verdict is None and not accounts:
+            result.warnings.append(
+                ImportWarning(material.path, material.first_line,
+                              "setspn -Q output without a result line: truncated?")
+            )
+            return result
+        if spn is None:
+            result.warnings.append(
+                ImportWarning(
+                    material.path,
+                    material.first_line,
+                    "the SPN that was queried is not in the material (paste the command line "
+                    "with the output); no spn_query fact",
+                )
+            )
+            return result
+        last = verdict.index if verdict is not None else len(lines) - 1
+        result.facts.append(
+            SpnQuery(
+                spn=spn,
+                accounts=accounts,
+                provenance=source_for(self, material, 0, last, command=command),
+            )
+        )
+        return result
+
+
+def _queried_spn(command: str | None) -> str | None:
+    if not command:
+        return None
+    words = command.split()
+    for index, word in enumerate(words[:-1]):
+        if word.lower() in ("-q", "/q"):
+            spn = words[index + 1].strip("\"'")
+            return None if "*" in spn or not _SPN.match(spn) else spn
+    return None
+
+
+class SetspnDuplicatesReader:
+    name = "setspn-X"
+    title = "setspn -X [-F]: SPNs registered on more than one account"
+    command = "setspn -X -F > setspn-X-F.txt"
+
+    def sniff(self, material: Material) -> bool:
+        switch = _setspn_switch(material)
+        if switch is not None:
+            return switch == "X"
+        lines = _lines(material)
+        return any(
+            not line.indented and _is_count_line(line.body) is not None for line in lines
+        ) and not any(t.body.lower().endswith("spn found.") for t in lines)
+
+    def read(self, material: Material) -> ReadResult:
+        result = ReadResult()
+        lines = _lines(material)
+        command = command_of(material)
+        forest_option = bool(command and re.search(r"\s[-/]f\b", command, re.IGNORECASE))
+        forest = forest_option
+        run_start, groups = 0, 0
+        pos = 0
+        while pos < len(lines):
+            line = lines[pos]
+            body = line.body
+            if not body or _is_command_line(line.text):
+                pos += 1
+                continue
+            lowered = body.lower()
+            if not line.indented and any(w in lowered for w in _FOREST_WORDS):
+                forest = True
+            count = None if line.indented else _is_count_line(body)
+            if count is not None:
+                result.facts.append(
+                    CheckRun(
+                        check="spn_duplicates",
+                        scope="forest" if forest else "domain",
+                        found=count,
+                        provenance=source_for(self, material, run_start, pos, command=command),
+                    )
+                )
+                if count != groups:
+                    result.warnings.append(
+                        ImportWarning(material.path, material.line_no(pos),
+                                      f"setspn reports {count} duplicate group(s), "
+                                      f"{groups} were read")
+                    )
+                run_start, groups, forest = pos + 1, 0, forest_option
+                pos += 1
+                continue
+            first_word = body.split()[0]
+            if not line.indented and body.endswith(":") and _SPN.match(first_word.rstrip(":")):
+                members, end = _indented_block(lines, pos + 1)
+                accounts = [m.body for m in members]
+                groups += 1
+                if len(accounts) >= 2:
+                    result.facts.append(
+                        SpnDuplicate(
+                            spn=first_word.rstrip(":"),
+                            accounts=accounts,
+                            provenance=source_for(self, material, pos, end, command=command),
+                        )
+                    )
+                else:
+                    result.warnings.append(
+                        _skipped(material, line, "a duplicate group with fewer than two accounts")
+                    )
+                pos = end + 1
+                continue
+            if not _is_known_x_line(line):
+                result.warnings.append(_skipped(material, line, "not a setspn -X line"))
+            pos += 1
+        tail = [ln for ln in lines[run_start:] if ln.body and not _is_command_line(ln.text)]
+        if tail:
+            result.warnings.append(
+                ImportWarning(
+                    material.path,
+                    material.line_no(tail[0].index),
+                    "setspn -X output without its closing line (found N group(s) of duplicate "
+                    "SPNs): truncated, so no check_run fact for this part",
+                )
+            )
+        return result
+
+
+def _is_known_x_line(line: _Line) -> bool:
+    """Progress lines of any language: "Processing entry 7", "Checking domain DC=...",
+    "Operation will be performed forestwide, it might take a while."."""
+    body = line.body.lower()
+    return not line.indented and (
+        re.match(r"^\D+\s\d+$", body) is not None
+        or "dc=" in body
+        or any(w in body for w in _FOREST_WORDS)
+    )
+
+
+def _indented_block(lines: list[_Line], start: int) -> tuple[list[_Line], int]:
+    """The indented lines from ``start`` on, and the index of the last one (``start - 1`` when
+    there are none)."""
+    block: list[_Line] = []
+    end = start - 1
+    pos = start
+    while pos < len(lines) and lines[pos].indented and lines[pos].body:
+        block.append(lines[pos])
+        end = pos
+        pos += 1
+    return block, end
+
+
+def _skipped(material: Material, line: _Line, why: str) -> ImportWarning:
+    return ImportWarning(material.path, material.line_no(line.index),
+                         f"skipped ({why}): {line.body[:80]}")
+
+
+READERS = (SetspnListReader(), SetspnQueryReader(), SetspnDuplicatesReader())

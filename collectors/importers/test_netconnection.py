@@ -1,0 +1,175 @@
+"""``Test-NetConnection -ComputerName DC01 -Port 88`` (PowerShell, default, ``| Format-List`` or
+``-InformationLevel Detailed`` view).
+
+Property names stay English in every language of Windows; only the cmdlet's warning is
+localised. One block per test, blank lines between blocks::
+
+    WARNING: TCP connect to (10.0.0.10 : 88) failed
+    ComputerName     : dc01.corp.example.com
+    RemoteAddress    : 10.0.0.10
+    RemotePort       : 88
+    InterfaceAlias   : Ethernet
+    SourceAddress    : 10.0.0.21
+    TcpTestSucceeded : False
+
+The output does not name the machine the test ran on except by its ``SourceAddress``; the host
+given with ``--host`` (or the folder's name) is used, the address when neither is known.
+Test-NetConnection tests TCP only, so every fact is ``protocol: tcp``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kbdoctor.collectors.importers.base import ImportWarning, Material, ReadResult, source_for
+from kbdoctor.collectors.segments import command_of, prompt_command
+from kbdoctor.engine.facts import PortState
+
+_PROPERTY = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9]*)\s*:\s?(?P<value>.*)$")
+_WARNING = re.compile(
+    r"^\S[^:]*:\s.*?\(\s*(?P<target>[^\s()]+)\s*:\s*(?P<port>\d{1,5})\s*\)", re.IGNORECASE
+)
+_MARKERS = ("TcpTestSucceeded", "PingSucceeded")
+
+
+@dataclass
+class _Block:
+    first: int
+    last: int
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def _blocks(lines: list[str]) -> tuple[list[_Block], list[tuple[int, str]]]:
+    """The property blocks, and the lines that are neither properties nor continuations."""
+    blocks: list[_Block] = []
+    other: list[tuple[int, str]] = []
+    current: _Block | None = None
+    key: str | None = None
+    for index, line in enumerate(lines):
+        if not line.strip():
+            current, key = None, None
+            continue
+        match = _PROPERTY.match(line)
+        if match and not line[:1].isspace():
+            if current is None:
+                current = _Block(index, index)
+                blocks.append(current)
+            key = match.group("key")
+            current.values[key] = match.group("value").strip()
+            current.last = index
+        elif current is not None and key is not None and line[:1].isspace():
+            current.last = index  # a wrapped or multi-valued property
+        else:
+            other.append((index, line.strip()))
+    return blocks, other
+
+
+class TestNetConnectionReader:
+    __test__ = False  # a reader, not a pytest test class
+
+    name = "test-netconnection"
+    title = "Test-NetConnection -Port: whether a TCP port answers"
+    command = "Test-NetConnection -ComputerName DC01 -Port 88 > tnc-DC01-88.txt"
+
+    def sniff(self, material: Material) -> bool:
+        command = command_of(material)
+        if command and re.match(r"^\s*(?:Test-NetConnection|tnc)\b", command, re.IGNORECASE):
+            return True
+        text = material.text or ""
+        return "ComputerName" in text and any(
+            re.search(rf"^{marker}\s*:", text, re.MULTILINE) for marker in _MARKERS
+        )
+
+    def read(self, material: Material) -> ReadResult:
+        result = ReadResult()
+        command = command_of(material)
+        lines = material.lines()
+        blocks, other = _blocks(lines)
+        failed: list[tuple[int, str, int]] = []
+        for index, text in other:
+            if prompt_command(lines[index]) is not None:
+                continue
+            warning = _WARNING.match(text)
+            if warning:
+                failed.append((index, warning.group("target"), int(warning.group("port"))))
+            else:
+                result.warnings.append(
+                    ImportWarning(material.path, material.line_no(index),
+                                  f"skipped (not a Test-NetConnection line): {text[:80]}")
+                )
+        covered: set[tuple[str, int]] = set()
+        for block in blocks:
+            fact = self._fact(material, command, block, result)
+            if fact is not None:
+                result.facts.append(fact)
+                covered.add((fact.target.lower(), fact.port))
+                address = block.values.get("RemoteAddress")
+                if address:
+                    covered.add((address.lower(), fact.port))
+        for index, target, port in failed:
+            if (target.lower(), port) in covered or not 1 <= port <= 65535:
+                continue
+            probe = self._source(material, {})
+            if probe is None:
+                result.warnings.append(self._no_source(material, index))
+                continue
+            result.facts.append(
+                PortState(source=probe, target=target, port=port, protocol="tcp", state="closed",
+                          provenance=source_for(self, material, index, command=command))
+            )
+        return result
+
+    def _fact(
+        self, material: Material, command: str | None, block: _Block, result: ReadResult
+    ) -> PortState | None:
+        values = block.values
+        target = values.get("ComputerName") or values.get("RemoteAddress")
+        port_text = values.get("RemotePort", "")
+        succeeded = values.get("TcpTestSucceeded", "").lower()
+        if not port_text:
+            return None  # a ping-only test: nothing about ports to read
+        if not target or not port_text.isdigit() or succeeded not in ("true", "false"):
+            result.warnings.append(
+                ImportWarning(material.path, material.line_no(block.first),
+                              "a Test-NetConnection block without ComputerName, a numeric "
+                              "RemotePort and TcpTestSucceeded True/False")
+            )
+            return None
+        port = int(port_text)
+        probe = self._source(material, values)
+        if probe is None:
+            result.warnings.append(self._no_source(material, block.first))
+            return None
+        if not 1 <= port <= 65535:
+            result.warnings.append(
+                ImportWarning(material.path, material.line_no(block.first),
+                              f"RemotePort {port} is not a port number")
+            )
+            return None
+        return PortState(
+            source=probe,
+            target=target,
+            port=port,
+            protocol="tcp",
+            state="open" if succeeded == "true" else "closed",
+            provenance=source_for(self, material, block.first, block.last, command=command),
+        )
+
+    @staticmethod
+    def _source(material: Material, values: dict[str, str]) -> str | None:
+        if material.host_hint:
+            return material.host_hint.name
+        return values.get("SourceAddress") or None
+
+    @staticmethod
+    def _no_source(material: Material, index: int) -> ImportWarning:
+        return ImportWarning(
+            material.path,
+            material.line_no(index),
+            "Test-NetConnection does not name the machine it ran on: give --host NAME or put "
+            "the file in a folder named after the machine",
+        )
+
+
+READERS = (TestNetConnectionReader(),)

@@ -1,0 +1,456 @@
+"""``w32tm /stripchart``, ``w32tm /monitor``, ``w32tm /query /status [/verbose]`` and
+``w32tm /query /peers`` (w32tm.exe, any language).
+
+w32tm localises its labels and writes raw OEM bytes (CP850 German, CP852 Polish); these readers
+go by structure and numbers, as monitoring tools do. ``/stripchart /dataonly``::
+
+    Tracking dc01.corp.example.com [10.0.0.10:123].
+    Collecting 3 samples.
+    The current time is 2/20/2025 4:17:25 AM.
+    04:17:25, +00.0009583s
+    04:17:27, error: 0x800705B4
+
+The offsets are the target's clock minus the local one (NTP's offset), so the clock_offset fact
+has the target as ``host`` and the machine the command ran on (``--host`` or the folder's name)
+as ``reference``. ``/monitor`` names every DC of the domain and its offset from a reference::
+
+    PDC.example.com *** PDC ***[192.168.1.1:123]:
+        ICMP: 0ms delay
+        NTP: +0.0000000s offset from PDC.example.com
+
+``/query /status`` prints its lines in a fixed order in every language (leap indicator, stratum,
+precision, root delay, root dispersion, reference id, last sync, source, poll interval, then with
+``/verbose`` phase offset ...), which is how the German ``Quelle:`` and the Polish ``Źródło:``
+are found without knowing them.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from kbdoctor.collectors.importers.base import (
+    ImportWarning,
+    Material,
+    ReadResult,
+    parse_datetime,
+    parse_number,
+    source_for,
+)
+from kbdoctor.collectors.segments import command_argument, command_of, prompt_command
+from kbdoctor.engine.facts import ClockOffset, DomainController, TimeStatus
+
+_W32TM = re.compile(r"^\s*w32tm(?:\.exe)?\b", re.IGNORECASE)
+_TRACKING = re.compile(r"^\s*(?:\S.*?\s)?(?P<host>[^\s\[\]]+)\s*\[(?P<addr>[^\]]*):123\]\.?\s*$")
+_SAMPLE = re.compile(
+    r"^\s*(?P<time>\d{1,2}:\d{2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?)\s*,\s*(?P<rest>.*)$"
+)
+_OFFSET = re.compile(r"^[+-]?\d+(?:[.,]\d+)?s$")
+_DC_HEADER = re.compile(
+    r"^(?P<name>[^\s\[\]*]+)\s*(?P<pdc>\*\*\*\s*PDC\s*\*\*\*)?\s*\[(?P<addr>[^\]]*)\]:\s*$"
+)
+_NTP_LINE = re.compile(r"^\s+NTP:\s*(?P<rest>.*)$", re.IGNORECASE)
+_LABEL = re.compile(r"^(?P<label>[^:]{1,60}?)\s*:\s?(?P<value>.*)$")
+_DATETIME = re.compile(
+    r"(\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}\.?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?)"
+)
+
+
+def _w32tm_command(material: Material) -> str | None:
+    command = command_of(material)
+    return command if command and _W32TM.match(command) else None
+
+
+def _has_switch(command: str | None, *switches: str) -> bool:
+    return bool(command) and all(
+        re.search(rf"[/-]{s}\b", command or "", re.IGNORECASE) for s in switches
+    )
+
+
+def _host(material: Material, command: str | None) -> str | None:
+    """The machine an output describes: ``/computer:X`` when given, else the host hint."""
+    target = command_argument(command, "computer")
+    if target:
+        return target
+    return material.host_hint.name if material.host_hint else None
+
+
+def _no_host(material: Material, what: str) -> ImportWarning:
+    return ImportWarning(
+        material.path,
+        material.first_line,
+        f"{what} does not name the machine it ran on and no host is known: give --host NAME "
+        "or put the file in a folder named after the machine",
+    )
+
+
+def _is_command(line: str) -> bool:
+    return prompt_command(line) is not None
+
+
+class StripchartReader:
+    name = "w32tm-stripchart"
+    title = "w32tm /stripchart: clock offset of a target from this machine"
+    command = "w32tm /stripchart /computer:DC01 /dataonly /samples:5 > stripchart-DC01.txt"
+
+    def sniff(self, material: Material) -> bool:
+        command = _w32tm_command(material)
+        if command is not None:
+            return _has_switch(command, "stripchart")
+        lines = material.lines()
+        tracking = any(_TRACKING.match(line) for line in lines[:10])
+        samples = sum(1 for line in lines if _SAMPLE.match(line))
+        return tracking and samples > 0
+
+    def read(self, material: Material) -> ReadResult:
+        result = ReadResult()
+        command = command_of(material)
+        lines = material.lines()
+        target = command_argument(command, "computer")
+        offsets: list[float] = []
+        first_sample: int | None = None
+        last_sample = 0
+        observed = None
+        for index, line in enumerate(lines):
+            body = line.strip()
+            if not body or _is_command(line):
+                continue
+            tracking = _TRACKING.match(line)
+            if tracking and first_sample is None:
+                target = target or tracking.group("host")
+                continue
+            sample = _SAMPLE.match(line)
+            if sample is None:
+                when = _DATETIME.search(body)
+                if when and first_sample is None and observed is None:
+                    observed = parse_datetime(when.group(1).rstrip("."))
+                elif not re.search(r"\d", body) or first_sample is not None:
+                    result.warnings.append(
+                        ImportWarning(material.path, material.line_no(index),
+                                      f"skipped (not a stripchart line): {body[:80]}")
+                    )
+                continue
+            offset = _sample_offset(sample.group("rest"))
+            if offset is None:
+                result.warnings.append(
+                    ImportWarning(material.path, material.line_no(index),
+                                  f"sample skipped (no offset): {body[:80]}")
+                )
+                continue
+            offsets.append(offset)
+            first_sample = index if first_sample is None else first_sample
+            last_sample = index
+        reference = material.host_hint.name if material.host_hint else None
+        if target is None:
+            result.warnings.append(
+                ImportWarning(material.path, material.first_line,
+                              "no 'Tracking NAME [address:123].' line and no /computer: in the "
+                              "command: the target is unknown")
+            )
+        elif reference is None:
+            result.warnings.append(_no_host(material, "w32tm /stripchart"))
+        elif not offsets:
+            result.warnings.append(
+                ImportWarning(material.path, material.first_line,
+                              f"no sample of {target} could be read: no clock_offset fact")
+            )
+        else:
+            result.facts.append(
+                ClockOffset(
+                    host=target,
+                    reference=reference,
+                    offset_s=round(statistics.median(offsets), 7),
+                    observed_at=observed,
+                    provenance=source_for(self, material, first_sample or 0, last_sample,
+                                          command=command),
+                )
+            )
+        return result
+
+
+def _sample_offset(rest: str) -> float | None:
+    """The offset of one sample: the ``o:`` value of the chart form, or the number of the
+    ``/dataonly`` form; None for ``error: 0x800705B4``."""
+    chart = re.search(r"\bo:\s*([+-]?\d+(?:[.,]\d+)?s)", rest)
+    if chart:
+        return parse_number(chart.group(1))
+    first = rest.strip().split()[0] if rest.strip() else ""
+    return parse_number(first) if _OFFSET.match(first) else None
+
+
+class MonitorReader:
+    name = "w32tm-monitor"
+    title = "w32tm /monitor: domain controllers and their clock offsets"
+    command = "w32tm /monitor > w32tm-monitor.txt"
+
+    def sniff(self, material: Material) -> bool:
+        command = _w32tm_command(material)
+        if command is not None:
+            return _has_switch(command, "monitor")
+        lines = material.lines()
+        return any(_DC_HEADER.match(line) for line in lines) and any(
+            _NTP_LINE.match(line) for line in lines
+        )
+
+    def read(self, material: Material) -> ReadResult:
+        result = ReadResult()
+        command = command_of(material)
+        lines = material.lines()
+        has_pdc_marker = any(
+            (m := _DC_HEADER.match(line)) and m.group("pdc") for line in lines
+        )
+        current: tuple[str, int] | None = None
+        for index, line in enumerate(lines):
+            header = _DC_HEADER.match(line)
+            if header:
+                name = header.group("name")
+                current = (name, index)
+                result.facts.append(
+                    DomainController(
+                        name=name,
+                        fqdn=name if "." in name and not _is_ip(name) else None,
+                        pdc=True if header.group("pdc") else (False if has_pdc_marker else None),
+                        provenance=source_for(self, material, index, command=command),
+                    )
+                )
+                continue
+            ntp = _NTP_LINE.match(line)
+            if ntp is None:
+                continue
+            if current is None:
+                result.warnings.append(
+                    ImportWarning(material.path, material.line_no(index),
+                                  "an NTP line before any domain controller line")
+                )
+                continue
+            self._offset(material, command, current, index, ntp.group("rest"), result)
+        if not result.facts and not result.warnings:
+            result.warnings.append(
+                ImportWarning(material.path, material.first_line,
+                              "no 'NAME[address:123]:' line: nothing read")
+            )
+        return result
+
+    def _offset(
+        self,
+        material: Material,
+        command: str | None,
+        current: tuple[str, int],
+        index: int,
+        rest: str,
+        result: ReadResult,
+    ) -> None:
+        name, header_index = current
+        words = rest.split()
+        offset = parse_number(words[0]) if words and _OFFSET.match(words[0]) else None
+        if offset is None or len(words) < 2:
+            result.warnings.append(
+                ImportWarning(material.path, material.line_no(index),
+                              f"no clock offset for {name}: NTP: {rest.strip()[:80]}")
+            )
+            return
+        reference = words[-1]
+        if _same(reference, name):
+            return  # the reference itself: offset 0 by definition
+        result.facts.append(
+            ClockOffset(
+                host=name,
+                reference=reference,
+                offset_s=offset,
+                provenance=source_for(self, material, header_index, index, command=command),
+            )
+        )
+
+
+def _same(a: str, b: str) -> bool:
+    return a.strip().rstrip(".").lower() == b.strip().rstrip(".").lower()
+
+
+def _is_ip(name: str) -> bool:
+    return re.fullmatch(r"[\d.]+|[0-9a-fA-F:]+", name) is not None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    index: int
+    label: str
+    value: str
+
+
+def _entries(lines: list[str]) -> list[_Entry]:
+    """``Label: value`` lines; a line without a label continues the previous value (w32tm wraps
+    long messages)."""
+    entries: list[_Entry] = []
+    for index, line in enumerate(lines):
+        if not line.strip() or _is_command(line):
+            continue
+        match = _LABEL.match(line.strip())
+        if match and not line[:1].isspace():
+            label, value = match.group("label").strip(), match.group("value").strip()
+            entries.append(_Entry(index, label, value))
+        elif entries:
+            last = entries[-1]
+            entries[-1] = _Entry(last.index, last.label, f"{last.value} {line.strip()}")
+    return entries
+
+
+_LEAP = re.compile(r"^([0-3])\s*\(")
+_STRATUM = re.compile(r"^(\d{1,2})\s*\(")
+_PRECISION = re.compile(r"^-\d+\s*\(")
+
+# Positions in /query /status output (same in every language).
+_POS_SOURCE, _POS_LAST_SYNC, _POS_PHASE = 7, 6, 9
+_SOURCE_LABELS = ("source", "quelle", "źródło", "zrodlo", "źr\u00f3d\u0142o")
+
+
+def _status_starts(entries: list[_Entry]) -> list[int]:
+    return [
+        i
+        for i in range(len(entries) - 2)
+        if _LEAP.match(entries[i].value)
+        and _STRATUM.match(entries[i + 1].value)
+        and _PRECISION.match(entries[i + 2].value)
+    ]
+
+
+class StatusReader:
+    name = "w32tm-status"
+    title = "w32tm /query /status /verbose: a machine's time source and state"
+    command = "w32tm /query /status /verbose > w32tm-status.txt"
+
+    def sniff(self, material: Material) -> bool:
+        command = _w32tm_command(material)
+        if command is not None:
+            return _has_switch(command, "query", "status")
+        return bool(_status_starts(_entries(material.lines())))
+
+    def read(self, material: Material) -> ReadResult:
+        result = ReadResult()
+        command = command_of(material)
+        entries = _entries(material.lines())
+        starts = _status_starts(entries)
+        host = _host(material, command)
+        if not starts:
+            result.warnings.append(
+                ImportWarning(material.path, material.first_line,
+                              "no w32tm /query /status block (leap indicator, stratum, "
+                              "precision lines) found")
+            )
+            return result
+        if host is None:
+            result.warnings.append(_no_host(material, "w32tm /query /status"))
+            return result
+        for number, start in enumerate(starts):
+            end = starts[number + 1] if number + 1 < len(starts) else len(entries)
+            block = entries[start:end]
+            fact = self._status(material, command, host, block, result)
+            if fact is not None:
+                result.facts.append(fact)
+        return result
+
+    def _status(
+        self,
+        material: Material,
+        command: str | None,
+        host: str,
+        block: list[_Entry],
+        result: ReadResult,
+    ) -> TimeStatus | None:
+        source = next(
+            (e for e in block if e.label.lower().rstrip() in _SOURCE_LABELS),
+            block[_POS_SOURCE] if len(block) > _POS_SOURCE else None,
+        )
+        if source is None or not source.value:
+            result.warnings.append(
+                ImportWarning(material.path, material.line_no(block[0].index),
+                              "w32tm status block without its time source line (truncated?)")
+            )
+            return None
+        leap = _LEAP.match(block[0].value)
+        stratum = _STRATUM.match(block[1].value)
+        last_sync = None
+        if len(block) > _POS_LAST_SYNC:
+            last_sync = parse_datetime(block[_POS_LAST_SYNC].value)
+        phase = None
+        if len(block) > _POS_PHASE and _OFFSET.match(block[_POS_PHASE].value.strip()):
+            phase = parse_number(block[_POS_PHASE].value)
+        return TimeStatus(
+            host=host,
+            time_source=source.value,
+            stratum=int(stratum.group(1)) if stratum else None,
+            leap_indicator=int(leap.group(1)) if leap else None,
+            last_sync=last_sync,
+            phase_offset_s=phase,
+            provenance=source_for(self, material, block[0].index, block[-1].index,
+                                  command=command),
+        )
+
+
+class PeersReader:
+    name = "w32tm-peers"
+    title = "w32tm /query /peers: the time sources a machine polls"
+    command = "w32tm /query /peers > w32tm-peers.txt"
+
+    def sniff(self, material: Material) -> bool:
+        command = _w32tm_command(material)
+        if command is not None:
+            return _has_switch(command, "query", "peers")
+        for line in material.lines():
+            if line.strip():
+                return re.match(r"^#[^:]{1,40}:\s*\d+\s*$", line.strip()) is not None
+        return False
+
+    def read(self, material: Material) -> ReadResult:
+        result = ReadResult()
+        command = command_of(material)
+        lines = material.lines()
+        host = _host(material, command)
+        peers: list[str] = []
+        count: int | None = None
+        first_index = last_index = 0
+        block_start = True
+        for index, line in enumerate(lines):
+            body = line.strip()
+            if not body:
+                block_start = True
+                continue
+            if _is_command(line):
+                continue
+            header = re.match(r"^#[^:]{1,40}:\s*(\d+)$", body)
+            if header:
+                count, first_index, block_start = int(header.group(1)), index, True
+                continue
+            entry = _LABEL.match(body)
+            if entry and block_start and count is not None:
+                peers.append(entry.group("value").strip())
+                last_index = index
+            block_start = False
+        if count is None:
+            result.warnings.append(
+                ImportWarning(material.path, material.first_line,
+                              "no '#Peers: N' line: nothing read")
+            )
+            return result
+        if count != len(peers):
+            result.warnings.append(
+                ImportWarning(material.path, material.line_no(first_index),
+                              f"w32tm lists {count} peer(s), {len(peers)} were read")
+            )
+        if not peers:
+            return result
+        if host is None:
+            result.warnings.append(_no_host(material, "w32tm /query /peers"))
+            return result
+        result.facts.append(
+            TimeStatus(
+                host=host,
+                time_source=peers[0],
+                peers=peers,
+                provenance=source_for(self, material, first_index, last_index, command=command),
+            )
+        )
+        return result
+
+
+READERS = (StripchartReader(), MonitorReader(), StatusReader(), PeersReader())

@@ -1,0 +1,232 @@
+"""Import saved command output: files and folders in, facts and located warnings out.
+
+This is the one path from a customer's material to facts, used by ``kbdoctor collect`` and by
+the TUI. Per file: bytes are decoded (:mod:`kbdoctor.collectors.decoding`), the text is cut into
+the outputs of the commands pasted into it (:mod:`kbdoctor.collectors.segments`), and each
+output goes to the first reader that recognises it (:mod:`.importers.registry`). What no reader
+recognises is reported with the list of known formats, never guessed at.
+
+Outputs that do not name the machine they ran on get a host hint - ``--host`` or the name of the
+folder the file is in - and a warning says which was used, because a wrong folder name would
+otherwise silently become a wrong host.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kbdoctor.collectors.decoding import decode_bytes
+from kbdoctor.collectors.importers.base import HostHint, ImportWarning, Material
+from kbdoctor.collectors.importers.registry import FormatInfo, known_formats, pick_reader
+from kbdoctor.collectors.inference import infer_hosts
+from kbdoctor.collectors.messages import message
+from kbdoctor.collectors.segments import CommandMaterial, split_segments
+from kbdoctor.engine.facts import Fact, FieldKind, TimeStatus, field_kind
+from kbdoctor.engine.i18n import Lang
+from kbdoctor.engine.names import same_host
+
+PEERS_READER = "w32tm-peers"
+
+
+@dataclass
+class ImportResult:
+    """Facts in the order of the material, warnings with file and line, and the files (or
+    parts) that no reader recognised."""
+
+    facts: list[Fact] = field(default_factory=list)
+    warnings: list[ImportWarning] = field(default_factory=list)
+    unrecognised: list[ImportWarning] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def format_list(formats: Iterable[FormatInfo]) -> str:
+    """Known formats, one a line, for messages and help: ``  name - title: command``."""
+    return "\n".join(f"  {f.name} - {f.title}: {f.command}" for f in formats)
+
+
+def walk(paths: Sequence[str]) -> tuple[list[Path], list[ImportWarning]]:
+    """The files under ``paths`` in a stable order: each path in the order given, a folder's
+    files sorted by relative path; hidden files and folders are left out."""
+    files: list[Path] = []
+    missing: list[ImportWarning] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = [
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            ]
+            files.extend(sorted(found, key=lambda p: p.relative_to(path).parts))
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(ImportWarning(raw, None, "no_such_path"))
+    return files, missing
+
+
+def import_paths(
+    paths: Sequence[str], host: str | None = None, lang: Lang = "en"
+) -> ImportResult:
+    """Import every file under ``paths``. Never raises for what is in the files; a file that
+    cannot be opened becomes a warning."""
+    result = ImportResult()
+    files, missing = walk(paths)
+    for item in missing:
+        result.warnings.append(ImportWarning(item.file, None, message("no_such_path", lang)))
+    for path in files:
+        import_file(path, host, lang, result)
+    result.facts = _dedupe(_merge_peers(result.facts))
+    result.facts.extend(_dedupe_against(infer_hosts(result.facts), result.facts))
+    return result
+
+
+def host_hint(path: Path, host: str | None) -> HostHint | None:
+    if host and host.strip():
+        return HostHint(host.strip(), "option")
+    folder = path.resolve().parent.name
+    return HostHint(folder, "folder") if folder else None
+
+
+def import_file(path: Path, host: str | None, lang: Lang, result: ImportResult) -> None:
+    """Read one file into ``result``."""
+    name = str(path)
+    result.files.append(name)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        detail = error.strerror or str(error)
+        result.warnings.append(
+            ImportWarning(name, None, message("cannot_read", lang, detail=detail))
+        )
+        return
+    hint = host_hint(path, host)
+    decoded = decode_bytes(data)
+    formats = format_list(known_formats())
+    if decoded.text is None:
+        material = Material(name, data, None, 1, hint)
+        if not _read(material, hint, lang, result):
+            result.unrecognised.append(
+                ImportWarning(name, None, message("binary_file", lang, formats=formats))
+            )
+        return
+    segments = split_segments(decoded.text)
+    unread: list[ImportWarning] = []
+    recognised = 0
+    for segment in segments:
+        material = CommandMaterial(
+            name, data, segment.text, segment.first_line, hint, command=segment.command
+        )
+        if _read(material, hint, lang, result):
+            recognised += 1
+            continue
+        last = segment.first_line + max(len(segment.text.split("\n")) - 1, 0)
+        shown = f" ({segment.command})" if segment.command else ""
+        unread.append(
+            ImportWarning(
+                name,
+                segment.first_line,
+                message("unrecognised_segment", lang, first=segment.first_line, last=last,
+                        command=shown),
+            )
+        )
+    if recognised == 0:
+        result.unrecognised.append(
+            ImportWarning(name, None, message("unrecognised_file", lang, formats=formats))
+        )
+    else:
+        result.warnings.extend(unread)
+
+
+def _read(material: Material, hint: HostHint | None, lang: Lang, result: ImportResult) -> bool:
+    """Give ``material`` to its reader; False when no reader recognises it."""
+    reader = pick_reader(material)
+    if reader is None:
+        return False
+    try:
+        read = reader.read(material)
+    except Exception as error:  # defensive: the contract says readers never raise
+        result.warnings.append(
+            ImportWarning(material.path, material.first_line,
+                          message("reader_failed", lang, reader=reader.name, detail=repr(error)))
+        )
+        return True
+    result.facts.extend(read.facts)
+    result.warnings.extend(read.warnings)
+    named_in_material = hint is not None and hint.name.lower() in (material.text or "").lower()
+    if (
+        hint is not None
+        and not named_in_material
+        and any(_uses_host(fact, hint.name) for fact in read.facts)
+    ):
+        key = "host_from_option" if hint.how == "option" else "host_from_folder"
+        result.warnings.append(
+            ImportWarning(material.path, material.first_line, message(key, lang, host=hint.name))
+        )
+    return True
+
+
+def _uses_host(fact: Fact, hint: str) -> bool:
+    """Whether a host field of ``fact`` holds the hint, spelled exactly as given: then the hint
+    stood in for a name the material does not give."""
+    for name in type(fact).model_fields:
+        if name in ("type", "provenance", "observed_at"):
+            continue
+        if field_kind(fact.type, name) is FieldKind.HOST and getattr(fact, name) == hint:
+            return True
+    return False
+
+
+def fact_key(fact: Fact) -> str:
+    """What makes two facts the same fact: everything but where they were read."""
+    data = fact.model_dump(mode="json", exclude={"provenance"}, exclude_none=True)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+def _dedupe(facts: list[Fact]) -> list[Fact]:
+    seen: set[str] = set()
+    kept: list[Fact] = []
+    for fact in facts:
+        key = fact_key(fact)
+        if key not in seen:
+            seen.add(key)
+            kept.append(fact)
+    return kept
+
+
+def _dedupe_against(new: list[Fact], existing: list[Fact]) -> list[Fact]:
+    seen = {fact_key(f) for f in existing}
+    return [f for f in _dedupe(new) if fact_key(f) not in seen]
+
+
+def _merge_peers(facts: list[Fact]) -> list[Fact]:
+    """``w32tm /query /peers`` read next to ``/query /status`` of the same machine: the peers
+    join the status fact instead of standing as a second one."""
+    statuses = [
+        i
+        for i, f in enumerate(facts)
+        if isinstance(f, TimeStatus) and f.peers is None and _reader(f) != PEERS_READER
+    ]
+    merged: list[Fact] = list(facts)
+    dropped: set[int] = set()
+    for index, fact in enumerate(facts):
+        if not isinstance(fact, TimeStatus) or _reader(fact) != PEERS_READER:
+            continue
+        target = next(
+            (i for i in statuses if same_host(getattr(merged[i], "host", ""), fact.host)), None
+        )
+        if target is None:
+            continue
+        status = merged[target]
+        if isinstance(status, TimeStatus):
+            merged[target] = status.model_copy(update={"peers": fact.peers})
+            dropped.add(index)
+    return [f for i, f in enumerate(merged) if i not in dropped]
+
+
+def _reader(fact: Fact) -> str | None:
+    return fact.provenance.reader if fact.provenance else None

@@ -1,0 +1,441 @@
+"""Rule models -> durable-rules ruleset definitions (plain dicts), plus everything the evaluator
+must prepare on the facts for those definitions to work.
+
+durable-rules matches; this module only translates. Where durable-rules cannot express a test,
+the test becomes a *feature*: a field computed on each fact before assertion (a Python regular
+expression, negated list membership, a short host name), and durable-rules matches on the feature.
+Joins on list membership (``contains_ref``) cannot be written in durable-rules at all (a join inside
+``$iany`` does not compile), so lists used that way are asserted as *member facts*, one per item,
+carrying the parent's fields, and the pattern matches the member.
+
+Negation in durable-rules depends on arrival order (shared/notes/durable-rules.md), so the compiler
+also computes *phases*: the order in which fact types must be asserted, in separate batches, so
+that every fact a rule negates over is present before the last positive fact of that rule arrives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kbdoctor.engine.errors import Problem, RuleFileError
+from kbdoctor.engine.facts import FieldKind, field_kind
+from kbdoctor.engine.names import account_name, host_name, spn_name
+from kbdoctor.engine.rulebase import RuleBase
+from kbdoctor.engine.rules_model import Absent, FieldTest, Pattern, Rule, Where
+
+TYPE = "kbd_type"
+ITEM = "kbd_item"
+REF = "kbd_ref"
+
+
+def member_type(fact_type: str, list_field: str) -> str:
+    return f"{fact_type}[{list_field}]"
+
+
+def conclusion_type(kind: str, ident: str) -> str:
+    return f"{kind}:{ident}"
+
+
+def alias_of(bind: str) -> str:
+    """Aliases are prefixed so they cannot shadow durable-rules' own names (``m``, ``s``)."""
+    return f"p_{bind}"
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A field computed on facts of one type before assertion."""
+
+    name: str
+    fact_type: str
+    field: str
+    kind: str  # "regex", "has", "short"
+    argument: str
+
+    def compute(self, value: Any) -> int | str | None:
+        if value is None:
+            return None
+        if self.kind == "regex":
+            regex = _regex(self.argument)
+            items = value if isinstance(value, list) else [value]
+            return 1 if any(regex.search(str(v)) for v in items) else 0
+        if self.kind == "has":
+            return 1 if self.argument in value else 0
+        return str(value).split(".", 1)[0]
+
+
+_REGEX_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _regex(pattern: str) -> re.Pattern[str]:
+    compiled = _REGEX_CACHE.get(pattern)
+    if compiled is None:
+        compiled = _REGEX_CACHE[pattern] = re.compile(pattern)
+    return compiled
+
+
+@dataclass(frozen=True)
+class CompiledPattern:
+    position: int  # index in rule.when
+    alias: str | None  # durable alias of a positive pattern
+    bind: str | None
+    kind: str  # fact, finding, symptom, cause
+    target: str  # fact type or conclusion id
+    asserted_type: str  # what durable sees in kbd_type (member or conclusion types included)
+    negated: bool
+    expression: dict[str, Any]
+    solo_expression: dict[str, Any]  # without join tests: "does any fact pass on its own?"
+
+
+@dataclass
+class CompiledRule:
+    rule: Rule
+    patterns: list[CompiledPattern]
+    index: int = 0
+
+    @property
+    def positives(self) -> list[CompiledPattern]:
+        return [p for p in self.patterns if not p.negated]
+
+    @property
+    def negatives(self) -> list[CompiledPattern]:
+        return [p for p in self.patterns if p.negated]
+
+    def definition(self) -> dict[str, Any]:
+        return {
+            "all": [
+                {(f"n_{p.position}$not" if p.negated else p.alias): p.expression}
+                for p in self.patterns
+            ]
+        }
+
+
+@dataclass
+class Compiled:
+    """A rule base ready for durable-rules: definitions, features, member lists, phases."""
+
+    base: RuleBase
+    rules: list[CompiledRule]
+    features: dict[str, list[Feature]] = field(default_factory=dict)  # by fact type
+    members: dict[str, set[str]] = field(default_factory=dict)  # fact type -> list fields
+    used_fields: dict[str, set[str]] = field(default_factory=dict)  # asserted type -> fields
+    phases: dict[str, int] = field(default_factory=dict)  # asserted base type -> phase
+    consumed_conclusions: set[str] = field(default_factory=set)  # conclusion types rules bind
+    digest: str = ""
+
+    def ruleset(self, make_action: Callable[[CompiledRule], Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for index, compiled in enumerate(self.rules):
+            definition = compiled.definition()
+            definition["run"] = make_action(compiled)
+            out[f"r{index:04d}"] = definition
+        return out
+
+    def probes(self, make_action: Callable[[str, CompiledRule, list[str]], Any]) -> dict[str, Any]:
+        """Rules that tell WHY NOT: for each rule, each prefix of its positive patterns, each
+        positive pattern alone without joins, and each absent pattern turned positive."""
+        out: dict[str, Any] = {}
+        for index, compiled in enumerate(self.rules):
+            positives = compiled.positives
+            for k in range(1, len(positives) + 1):
+                aliases = [p.alias for p in positives[:k] if p.alias]
+                out[f"r{index:04d}_prefix{k}"] = {
+                    "all": [{p.alias: p.expression} for p in positives[:k]],
+                    "run": make_action(f"prefix{k}", compiled, aliases),
+                }
+                solo = positives[k - 1]
+                out[f"r{index:04d}_solo{k}"] = {
+                    "all": [{"p_solo": solo.solo_expression}],
+                    "run": make_action(f"solo{k}", compiled, ["p_solo"]),
+                }
+            for negative in compiled.negatives:
+                aliases = [p.alias for p in positives if p.alias] + ["p_block"]
+                out[f"r{index:04d}_block{negative.position}"] = {
+                    "all": [{p.alias: p.expression} for p in positives]
+                    + [{"p_block": negative.expression}],
+                    "run": make_action(f"block{negative.position}", compiled, aliases),
+                }
+        return out
+
+
+def compile_rule_base(base: RuleBase) -> Compiled:
+    compiled = Compiled(base=base, rules=[])
+    problems: list[Problem] = []
+    for index, rule in enumerate(base.rules):
+        compiled_rule = _compile_rule(compiled, rule)
+        compiled_rule.index = index
+        compiled.rules.append(compiled_rule)
+    for fact_type in base.derive:
+        compiled.used_fields.setdefault(fact_type, set()).update(base.derive[fact_type])
+    try:
+        compiled.phases = _phases(compiled)
+    except _OrderError as exc:
+        pack = base.rule_pack[exc.rule_id]
+        problems.append(Problem(pack.file, None, None, "error.rules_unorderable",
+                                {"rule": exc.rule_id}, f"rule {exc.rule_id}"))
+    if problems:
+        raise RuleFileError(problems)
+    compiled.digest = hashlib.sha256(
+        json.dumps([r.definition() for r in compiled.rules], sort_keys=True).encode()
+    ).hexdigest()
+    return compiled
+
+
+def _compile_rule(compiled: Compiled, rule: Rule) -> CompiledRule:
+    patterns: list[CompiledPattern] = []
+    kinds: dict[str, tuple[str, str]] = {}  # bind -> (kind, target)
+    for position, condition in enumerate(rule.when):
+        negated = isinstance(condition, Absent)
+        pattern = condition.absent if isinstance(condition, Absent) else condition
+        asserted = (
+            pattern.target if pattern.kind == "fact" else conclusion_type(pattern.kind, pattern.target)
+        )
+        member_field = _contains_ref_field(pattern.where)
+        if member_field is not None:
+            compiled.members.setdefault(pattern.target, set()).add(member_field)
+            asserted = member_type(pattern.target, member_field)
+        if pattern.kind != "fact":
+            compiled.consumed_conclusions.add(asserted)
+        context = _Context(compiled, pattern, asserted, kinds)
+        tests = context.where(pattern.where, joins=True)
+        solo = context.where(pattern.where, joins=False)
+        alias = None if negated else alias_of(pattern.bind or f"anon{position}")
+        patterns.append(
+            CompiledPattern(
+                position=position,
+                alias=alias,
+                bind=pattern.bind,
+                kind=pattern.kind,
+                target=pattern.target,
+                asserted_type=asserted,
+                negated=negated,
+                expression=_and([{TYPE: asserted}, *tests]),
+                solo_expression=_and([{TYPE: asserted}, *solo]),
+            )
+        )
+        if not negated and pattern.bind:
+            kinds[pattern.bind] = (pattern.kind, asserted)
+    return CompiledRule(rule, patterns)
+
+
+def _and(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def _contains_ref_field(where: Where) -> str | None:
+    for name, test in where.tests.items():
+        if test.operator == "contains_ref":
+            return name
+    return None
+
+
+_INVERSE = {
+    "eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "le": "gt", "gt": "le",
+    "abs_gt": "abs_le", "abs_le": "abs_gt", "abs_ge": "abs_lt", "abs_lt": "abs_ge",
+    "in": "not_in", "not_in": "in", "matches": "not_matches", "not_matches": "matches",
+    "contains": "not_contains", "not_contains": "contains", "same_as": "differs_from",
+    "differs_from": "same_as",
+}
+
+
+def negate(where: Where) -> Where:
+    """``not`` pushed down to the tests (De Morgan, each operator replaced by its inverse)."""
+    parts: list[Where] = [
+        Where.model_validate({name: _invert(test)}) for name, test in where.tests.items()
+    ]
+    parts.extend(negate(w) for w in where.all or [])
+    if where.any:
+        parts.append(Where.model_validate({"all": [negate(w) for w in where.any]}))
+    if where.not_ is not None:
+        parts.append(where.not_)
+    if len(parts) == 1:
+        return parts[0]
+    return Where.model_validate({"any": [p.model_dump(by_alias=True, exclude_defaults=True) for p in parts]})
+
+
+def _invert(test: FieldTest) -> dict[str, Any]:
+    op = test.operator
+    if op == "exists":
+        return {"exists": not test.value}
+    if op == "contains_ref":
+        raise ValueError("contains_ref cannot be negated")
+    return {_INVERSE[op]: test.value}
+
+
+class _Context:
+    def __init__(
+        self, compiled: Compiled, pattern: Pattern, asserted: str, kinds: dict[str, tuple[str, str]]
+    ) -> None:
+        self.compiled = compiled
+        self.pattern = pattern
+        self.asserted = asserted
+        self.kinds = kinds
+
+    def use(self, field_name: str, asserted: str | None = None) -> None:
+        target = asserted or self.asserted
+        self.compiled.used_fields.setdefault(target, set()).add(field_name)
+        if "[" in target and field_name not in (ITEM,):
+            # a member fact carries its parent's fields: the parent must have them too
+            self.compiled.used_fields.setdefault(target.split("[", 1)[0], set()).add(field_name)
+
+    def kind(self, field_name: str) -> FieldKind | None:
+        if self.pattern.kind != "fact" or field_name in self.compiled.base.derive.get(
+            self.pattern.target, {}
+        ):
+            definition = self.compiled.base.conclusion_def(self.pattern.kind, self.pattern.target)
+            value_kind = None
+            if definition is not None:
+                value_kind = (
+                    definition.subject if field_name == "subject" else definition.values.get(field_name)
+                )
+            return {"host": FieldKind.HOST, "account": FieldKind.ACCOUNT, "spn": FieldKind.SPN}.get(
+                value_kind or ""
+            )
+        return field_kind(self.pattern.target, field_name)
+
+    def literal(self, field_name: str, value: Any) -> Any:
+        kind = self.kind(field_name)
+        if not isinstance(value, str):
+            return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+        if kind is FieldKind.HOST:
+            return host_name(value)
+        if kind is FieldKind.ACCOUNT:
+            return account_name(value)
+        if kind is FieldKind.SPN:
+            return spn_name(value)
+        return value
+
+    def feature(self, field_name: str, kind: str, argument: str) -> str:
+        digest = hashlib.sha1(f"{field_name}\0{kind}\0{argument}".encode()).hexdigest()[:10]
+        name = f"kbd_{kind}_{digest}"
+        features = self.compiled.features.setdefault(self.pattern.target, [])
+        if all(f.name != name for f in features):
+            features.append(Feature(name, self.pattern.target, field_name, kind, argument))
+        self.use(name)
+        return name
+
+    def ref(self, reference: str) -> dict[str, str]:
+        alias, sub = reference.split(".", 1)
+        _, asserted = self.kinds[alias]
+        self.use(sub, asserted)
+        return {alias_of(alias): sub}
+
+    def where(self, where: Where, *, joins: bool) -> list[dict[str, Any]]:
+        parts: list[dict[str, Any]] = []
+        for name, test in where.tests.items():
+            compiled = self.test(name, test, joins=joins)
+            if compiled is not None:
+                parts.append(compiled)
+        for sub in where.all or []:
+            parts.extend(self.where(sub, joins=joins))
+        if where.any:
+            branches = [_and(self.where(sub, joins=joins) or [{"$ex": {TYPE: 1}}]) for sub in where.any]
+            parts.append({"$or": branches} if len(branches) > 1 else branches[0])
+        if where.not_ is not None:
+            parts.extend(self.where(negate(where.not_), joins=joins))
+        return parts
+
+    def test(self, name: str, test: FieldTest, *, joins: bool) -> dict[str, Any] | None:
+        op, value = test.operator, test.value
+        if op in ("same_as", "differs_from", "contains_ref") and not joins:
+            return None
+        if op == "contains_ref":
+            self.use(ITEM)
+            return {ITEM: self.ref(str(value))}
+        self.use(name)
+        if op == "exists":
+            return {"$ex" if value else "$nex": {name: 1}}
+        if op == "same_as":
+            return {name: self.ref(str(value))}
+        if op == "differs_from":
+            return {"$neq": {name: self.ref(str(value))}}
+        if op in ("matches", "not_matches"):
+            feature = self.feature(name, "regex", str(value))
+            return {feature: 1 if op == "matches" else 0}
+        if op == "contains":
+            return {"$iany": {name: {"$i": self.literal(name, value)}}}
+        if op == "not_contains":
+            feature = self.feature(name, "has", str(self.literal(name, value)))
+            return {feature: 0}
+        if op in ("eq", "ne") and isinstance(value, str) and self.kind(name) is FieldKind.HOST and (
+            "." not in value
+        ):
+            feature = self.feature(name, "short", "")
+            literal = host_name(value)
+            return {feature: literal} if op == "eq" else {"$neq": {feature: literal}}
+        if op == "eq":
+            return {name: self.literal(name, value)}
+        if op == "ne":
+            return {"$neq": {name: self.literal(name, value)}}
+        comparisons = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
+        if op in comparisons:
+            return {comparisons[op]: {name: float(value)}}
+        if op == "in":
+            branches = [{name: self.literal(name, v)} for v in value]
+            return {"$or": branches} if len(branches) > 1 else branches[0]
+        if op == "not_in":
+            parts = [{"$neq": {name: self.literal(name, v)}} for v in value]
+            return {"$and": parts} if len(parts) > 1 else parts[0]
+        bound = float(value)
+        if op == "abs_gt":
+            return {"$or": [{"$gt": {name: bound}}, {"$lt": {name: -bound}}]}
+        if op == "abs_ge":
+            return {"$or": [{"$gte": {name: bound}}, {"$lte": {name: -bound}}]}
+        if op == "abs_lt":
+            return {"$and": [{"$lt": {name: bound}}, {"$gt": {name: -bound}}]}
+        if op == "abs_le":
+            return {"$and": [{"$lte": {name: bound}}, {"$gte": {name: -bound}}]}
+        raise AssertionError(f"operator {op} not compiled")
+
+
+class _OrderError(Exception):
+    def __init__(self, rule_id: str) -> None:
+        super().__init__(rule_id)
+        self.rule_id = rule_id
+
+
+def _phases(compiled: Compiled) -> dict[str, int]:
+    """Phase of every asserted base type: for each rule with an absence test, each positive base
+    type not negated by that rule must come after every type it negates. Conclusions are asserted
+    after all base facts, so they need no phase."""
+    edges: dict[str, set[str]] = {}
+    types: set[str] = set()
+    for rule in compiled.rules:
+        for p in rule.patterns:
+            if p.kind == "fact":
+                types.add(p.asserted_type)
+        negated = {p.asserted_type for p in rule.negatives}
+        if not negated:
+            continue
+        later = {p.asserted_type for p in rule.positives if p.kind == "fact"} - negated
+        has_conclusion = any(p.kind != "fact" for p in rule.positives)
+        if not later and not has_conclusion:
+            raise _OrderError(rule.rule.id)
+        for n in negated:
+            edges.setdefault(n, set()).update(later)
+    phase: dict[str, int] = {}
+    visiting: set[str] = set()
+
+    def depth(node: str, owner: str) -> int:
+        if node in phase:
+            return phase[node]
+        if node in visiting:
+            raise _OrderError(owner)
+        visiting.add(node)
+        predecessors = [n for n, after in edges.items() if node in after]
+        value = 1 + max((depth(n, owner) for n in predecessors), default=-1)
+        visiting.discard(node)
+        phase[node] = value
+        return value
+
+    for rule in compiled.rules:
+        for p in rule.patterns:
+            if p.kind == "fact":
+                depth(p.asserted_type, rule.rule.id)
+    for t in sorted(types):
+        depth(t, "?")
+    return phase

@@ -1,0 +1,68 @@
+"""The errors a user can meet, each with a real location (``file:line:column``).
+
+Errors are data (a message key and its parameters) so that the same problem can be shown in
+English or Polish; ``render`` looks the text up in the catalogue. A run that finds problems
+collects all of them before it stops, so that a whole file (or rule set) is reported in one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kbdoctor.engine.i18n import Lang, text
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file."""
+
+    file: str
+    line: int | None
+    column: int | None
+    key: str  # catalogue key of the message
+    params: dict[str, Any] = field(default_factory=dict)
+    context: str | None = None  # what was being read: "fact 3 (clock_offset)", "rule time.skew"
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def render(self, lang: Lang = "en") -> str:
+        message = text(self.key, lang, **self.params)
+        if self.context:
+            return f"{self.location()}: {self.context}: {message}"
+        return f"{self.location()}: {message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "context": self.context,
+            "key": self.key,
+            "message": text(self.key, "en", **self.params),
+        }
+
+
+class KbdoctorError(Exception):
+    """Base of every error the command line turns into exit status 2."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(p.render("en") for p in problems))
+
+    def render(self, lang: Lang = "en") -> str:
+        return "\n".join(p.render(lang) for p in self.problems)
+
+
+class FactFileError(KbdoctorError):
+    """A fact file that cannot be read or does not follow facts/1."""
+
+
+class RuleFileError(KbdoctorError):
+    """A rule file that cannot be read, does not follow rules/1, or contradicts itself."""

@@ -1,0 +1,296 @@
+"""Evaluation: facts in, report out. The one entry point the command line and the TUI call.
+
+The run follows shared/notes/architecture.md: prepare the facts (ids, keys, derived fields), assert
+them phase by phase into a fresh durable-rules session, record every firing, assert the new
+conclusions that other rules consume in rounds until nothing new appears, then compute certainty
+factors from the record (not from firing order) and build the report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kbdoctor.engine.certainty import combine, firing_strength
+from kbdoctor.engine.compiler import REF, TYPE, Compiled, CompiledRule, compile_rule_base
+from kbdoctor.engine.durable_backend import Ruleset, bound_ids, ruleset_for
+from kbdoctor.engine.facts import Fact
+from kbdoctor.engine.i18n import Lang
+from kbdoctor.engine.names import HostRegistry, account_name, spn_name
+from kbdoctor.engine.normalize import PreparedFact, member_facts, prepare
+from kbdoctor.engine.report import Report
+from kbdoctor.engine.rulebase import RuleBase, load_rule_base
+from kbdoctor.engine.templates import render
+
+ConclusionKey = tuple[str, str, str]  # kind, id, subject key
+
+
+@dataclass(frozen=True)
+class FiringRecord:
+    """One firing: which rule, and the ids of the facts bound to its positive patterns."""
+
+    rule_index: int
+    ids: tuple[str, ...]
+
+
+@dataclass
+class Conclusion:
+    key: ConclusionKey
+    subject: str  # as displayed
+    fact_id: str
+    values: dict[str, Any]
+    firings: list[FiringRecord] = field(default_factory=list)
+
+
+@dataclass
+class Run:
+    """Everything one evaluation produced, before it is turned into a report."""
+
+    compiled: Compiled
+    facts: dict[str, PreparedFact]
+    registry: HostRegistry
+    firings: list[FiringRecord]
+    conclusions: dict[ConclusionKey, Conclusion]
+    by_fact_id: dict[str, Conclusion]
+    confidence: dict[ConclusionKey, float]
+    probes: dict[tuple[int, str], list[tuple[str, ...]]] | None = None
+
+    def bindings(self, record: FiringRecord) -> dict[str, Any]:
+        """Display values of what a firing bound, by bind name, for templates."""
+        rule = self.compiled.rules[record.rule_index]
+        out: dict[str, Any] = {}
+        for pattern, ident in zip(rule.positives, record.ids, strict=True):
+            if pattern.bind:
+                out[pattern.bind] = self.display(ident)
+        return out
+
+    def display(self, ident: str) -> dict[str, Any]:
+        base_id = ident.split("#", 1)[0]
+        if base_id in self.facts:
+            return {"id": base_id, **self.facts[base_id].display}
+        conclusion = self.by_fact_id.get(ident)
+        if conclusion is None:
+            return {"id": ident}
+        return {"id": ident, "subject": conclusion.subject, **conclusion.values}
+
+
+class Evaluator:
+    """Compiles a rule base once and evaluates fact sets with it, one at a time."""
+
+    def __init__(self, base: RuleBase | None = None) -> None:
+        self.base = base if base is not None else load_rule_base()
+        self.compiled = compile_rule_base(self.base)
+        self._ruleset: Ruleset = ruleset_for(
+            self.compiled.digest, lambda: self.compiled.ruleset(_record_action)
+        )
+        self._probe_ruleset: Ruleset | None = None
+        self._lock = threading.Lock()
+
+    def run(self, facts: Sequence[Fact], *, explain: bool = False) -> Run:
+        with self._lock:
+            return self._run(list(facts), explain)
+
+    def evaluate(
+        self,
+        facts: Sequence[Fact],
+        *,
+        lang: Lang = "en",
+        explain: bool = False,
+        files: Sequence[str] = (),
+        environment: dict[str, str] | None = None,
+    ) -> Report:
+        from kbdoctor.engine.explain import build_report
+
+        run = self.run(facts, explain=explain)
+        return build_report(run, lang=lang, explain=explain, files=list(files),
+                            environment=dict(environment or {}))
+
+    # --- the run ---------------------------------------------------------------------------------
+
+    def _run(self, facts: list[Fact], explain: bool) -> Run:
+        compiled = self.compiled
+        prepared, registry = prepare(facts, compiled)
+        by_id = {p.id: p for p in prepared}
+        phases: dict[int, list[dict[str, Any]]] = {}
+        for item in prepared:
+            phase = compiled.phases.get(item.type)
+            if phase is not None:
+                phases.setdefault(phase, []).append(dict(item.match))
+            for member in member_facts(item, compiled, registry):
+                member_phase = compiled.phases.get(member[TYPE])
+                if member_phase is not None:
+                    phases.setdefault(member_phase, []).append(member)
+        run = Run(compiled, by_id, registry, [], {}, {}, {})
+        seen: set[FiringRecord] = set()
+        with self._ruleset.session() as session:
+            for phase in sorted(phases):
+                session.assert_batch(phases[phase])
+            pending = _new(session.drain(), seen)
+            while pending:
+                run.firings.extend(pending)
+                batch = self._conclude(run, pending)
+                session.assert_batch(batch)
+                pending = _new(session.drain(), seen)
+        run.firings.sort(key=lambda r: (r.rule_index, r.ids))
+        for conclusion in run.conclusions.values():
+            conclusion.firings.sort(key=lambda r: (r.rule_index, r.ids))
+        run.confidence = _confidences(run)
+        if explain:
+            run.probes = self._probe(run, phases)
+        return run
+
+    def _conclude(self, run: Run, records: list[FiringRecord]) -> list[dict[str, Any]]:
+        """Record the conclusions of new firings; return those that other rules consume, as
+        facts to assert (each conclusion is asserted once)."""
+        batch: list[dict[str, Any]] = []
+        for record in sorted(records, key=lambda r: (r.rule_index, r.ids)):
+            rule = self.compiled.rules[record.rule_index].rule
+            conclusion_model = rule.conclude
+            bindings = run.bindings(record)
+            subject = render(conclusion_model.subject, bindings)
+            subject_kind = _subject_kind(self.base, conclusion_model.kind, conclusion_model.target)
+            key = (conclusion_model.kind, conclusion_model.target,
+                   _key(subject_kind, subject, run.registry))
+            conclusion = run.conclusions.get(key)
+            if conclusion is None:
+                values = {name: render(t, bindings) for name, t in conclusion_model.values.items()}
+                digest = hashlib.sha1("\0".join(key).encode()).hexdigest()[:12]
+                conclusion = Conclusion(key, subject, f"c-{digest}", values)
+                run.conclusions[key] = conclusion
+                run.by_fact_id[conclusion.fact_id] = conclusion
+                asserted = f"{key[0]}:{key[1]}"
+                if asserted in self.compiled.consumed_conclusions:
+                    batch.append(self._conclusion_fact(conclusion, asserted, run.registry))
+            conclusion.firings.append(record)
+        return batch
+
+    def _conclusion_fact(
+        self, conclusion: Conclusion, asserted: str, registry: HostRegistry
+    ) -> dict[str, Any]:
+        kind, ident, subject_key = conclusion.key
+        definition = self.base.conclusion_def(kind, ident)
+        fact: dict[str, Any] = {"id": conclusion.fact_id, TYPE: asserted, "subject": subject_key}
+        for name, value in conclusion.values.items():
+            value_kind = definition.values.get(name, "text") if definition else "text"
+            if value_kind == "number":
+                try:
+                    fact[name] = float(value)
+                except ValueError:
+                    continue
+            else:
+                fact[name] = _key(value_kind, value, registry)
+        return fact
+
+    # --- WHY NOT ---------------------------------------------------------------------------------
+
+    def _probe(
+        self, run: Run, phases: dict[int, list[dict[str, Any]]]
+    ) -> dict[tuple[int, str], list[tuple[str, ...]]]:
+        if self._probe_ruleset is None:
+            self._probe_ruleset = ruleset_for(
+                self.compiled.digest + ":probes", lambda: self.compiled.probes(_probe_action)
+            )
+        facts = [dict(f) for phase in sorted(phases) for f in phases[phase]]
+        for conclusion in sorted(run.conclusions.values(), key=lambda c: c.fact_id):
+            asserted = f"{conclusion.key[0]}:{conclusion.key[1]}"
+            if asserted in self.compiled.consumed_conclusions:
+                facts.append(self._conclusion_fact(conclusion, asserted, run.registry))
+        results: dict[tuple[int, str], list[tuple[str, ...]]] = {}
+        with self._probe_ruleset.session() as session:
+            session.assert_batch(facts)
+            for rule_index, probe, ids in session.drain():
+                results.setdefault((rule_index, probe), []).append(ids)
+        for value in results.values():
+            value.sort()
+        return results
+
+
+def _record_action(compiled_rule: CompiledRule) -> Any:
+    aliases = [p.alias for p in compiled_rule.positives if p.alias]
+    index = _rule_index(compiled_rule)
+
+    def action(closure: Any) -> FiringRecord:
+        return FiringRecord(index, bound_ids(closure, aliases))
+
+    return action
+
+
+def _probe_action(probe: str, compiled_rule: CompiledRule, aliases: list[str]) -> Any:
+    index = _rule_index(compiled_rule)
+
+    def action(closure: Any) -> tuple[int, str, tuple[str, ...]]:
+        return (index, probe, bound_ids(closure, aliases))
+
+    return action
+
+
+def _rule_index(compiled_rule: CompiledRule) -> int:
+    index = getattr(compiled_rule, "index", None)
+    if index is None:
+        raise AssertionError("compiled rules carry their index")
+    return int(index)
+
+
+def _new(records: list[Any], seen: set[FiringRecord]) -> list[FiringRecord]:
+    fresh = []
+    for record in records:
+        if record not in seen:
+            seen.add(record)
+            fresh.append(record)
+    return fresh
+
+
+def _subject_kind(base: RuleBase, kind: str, ident: str) -> str:
+    if kind == "cause":
+        return base.causes[ident].subject
+    definition = base.conclusion_def(kind, ident)
+    return definition.subject if definition else "text"
+
+
+def _key(kind: str, value: str, registry: HostRegistry) -> str:
+    if kind == "host":
+        return registry.key(value)
+    if kind == "account":
+        return account_name(value)
+    if kind == "spn":
+        return spn_name(value)
+    return value.strip().lower() if kind != "number" else value
+
+
+def _confidences(run: Run) -> dict[ConclusionKey, float]:
+    """Certainty of every conclusion, premises first; a cycle contributes nothing."""
+    result: dict[ConclusionKey, float] = {}
+    active: set[ConclusionKey] = set()
+
+    def value(key: ConclusionKey) -> float:
+        if key in result:
+            return result[key]
+        if key in active:
+            return 0.0
+        active.add(key)
+        conclusion = run.conclusions[key]
+        factors = []
+        for record in conclusion.firings:
+            rule = run.compiled.rules[record.rule_index].rule
+            premises = [
+                value(run.by_fact_id[i].key) for i in record.ids if i in run.by_fact_id
+            ]
+            factors.append(firing_strength(rule.conclude.cf, premises))
+        active.discard(key)
+        result[key] = combine(factors)
+        return result[key]
+
+    for key in sorted(run.conclusions):
+        value(key)
+    return result
+
+
+def resolve_fact_id(ident: str) -> str:
+    """A member fact's id is its parent's id plus ``#field index``."""
+    return ident.split("#", 1)[0]
+
+
+__all__ = ["REF", "Evaluator", "FiringRecord", "Run", "resolve_fact_id"]

@@ -1,0 +1,391 @@
+"""From the record of a run to the report: HOW each conclusion was reached, WHY NOT for the causes
+that were not, what to collect for causes no fact spoke to, and what to do next.
+
+Everything here is sorted explicitly (by confidence, then id), never left in firing order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kbdoctor.engine.compiler import CompiledRule
+from kbdoctor.engine.evaluate import ConclusionKey, FiringRecord, Run
+from kbdoctor.engine.i18n import Lang, text
+from kbdoctor.engine.report import (
+    DIAGNOSIS_THRESHOLD,
+    CauseReport,
+    CauseStatus,
+    Collect,
+    Command,
+    ConclusionRef,
+    FactRef,
+    FindingReport,
+    Firing,
+    Inputs,
+    Miss,
+    RecommendationReport,
+    Report,
+    RulePackInfo,
+    SubjectAssessment,
+    SymptomReport,
+)
+from kbdoctor.engine.rules_model import Step, Where
+from kbdoctor.engine.templates import render
+
+
+def build_report(
+    run: Run, *, lang: Lang, explain: bool, files: list[str], environment: dict[str, str]
+) -> Report:
+    builder = _Builder(run, lang)
+    causes = [builder.cause(ident, explain) for ident in sorted(run.compiled.base.causes)]
+    causes.sort(key=lambda c: (-c.confidence, c.cause))
+    symptoms = builder.symptoms()
+    recommendations = builder.recommendations(causes, symptoms)
+    base = run.compiled.base
+    return Report(
+        lang=lang,
+        inputs=Inputs(
+            files=files,
+            facts=len(run.facts),
+            environment=dict(sorted(environment.items())),
+            rule_packs=[
+                RulePackInfo(pack=p.pack, file=_short_path(p.file), version=p.model.version,
+                             rules=len(p.rules), sha256=p.sha256)
+                for p in base.packs
+            ],
+        ),
+        symptoms=symptoms,
+        diagnoses=[c for c in causes if c.status == "diagnosed"],
+        not_assessed=sorted(c.cause for c in causes if c.status == "not_assessed"),
+        recommendations=recommendations,
+        causes=causes,
+        findings=builder.findings(),
+        explained=explain,
+    )
+
+
+def _short_path(path: str) -> str:
+    marker = "kb_rules/"
+    return path[path.rindex(marker):] if marker in path else path
+
+
+class _Builder:
+    def __init__(self, run: Run, lang: Lang) -> None:
+        self.run = run
+        self.lang = lang
+        self.base = run.compiled.base
+        self._fact_refs: dict[str, FactRef] = {}
+
+    # --- facts and firings -----------------------------------------------------------------------
+
+    def fact_ref(self, ident: str) -> FactRef:
+        ref = self._fact_refs.get(ident)
+        if ref is None:
+            prepared = self.run.facts[ident]
+            fact = prepared.fact
+            fields = fact.model_dump(mode="json", exclude={"provenance", "observed_at"},
+                                     exclude_none=True)
+            source = (
+                fact.provenance.model_dump(mode="json", exclude_none=True) if fact.provenance else None
+            )
+            ref = FactRef(id=ident, type=fact.type, summary=fact_summary(prepared.display, fact.type,
+                          self.lang), fields=fields, source=source)
+            self._fact_refs[ident] = ref
+        return ref
+
+    def firing(self, record: FiringRecord) -> Firing:
+        compiled = self.run.compiled.rules[record.rule_index]
+        rule = compiled.rule
+        bindings = self.run.bindings(record)
+        facts: list[FactRef] = []
+        premises: list[ConclusionRef] = []
+        premise_cfs: list[float] = []
+        for ident in record.ids:
+            base_id = ident.split("#", 1)[0]
+            if base_id in self.run.facts:
+                ref = self.fact_ref(base_id)
+                if ref not in facts:
+                    facts.append(ref)
+            elif ident in self.run.by_fact_id:
+                conclusion = self.run.by_fact_id[ident]
+                confidence = self.run.confidence[conclusion.key]
+                premise_cfs.append(confidence)
+                premises.append(ConclusionRef(kind=conclusion.key[0], id=conclusion.key[1],
+                                              subject=conclusion.subject, confidence=confidence))
+        from kbdoctor.engine.certainty import PREMISE_THRESHOLD, firing_strength
+
+        contribution = round(firing_strength(rule.conclude.cf, premise_cfs), 6)
+        note = None
+        if premise_cfs and min(premise_cfs) <= PREMISE_THRESHOLD:
+            note = text("why_not.weak_premise", self.lang, threshold=PREMISE_THRESHOLD)
+        return Firing(
+            rule=rule.id,
+            rule_title=rule.title.get(self.lang),
+            rule_cf=rule.conclude.cf,
+            contribution=contribution,
+            subject=render(rule.conclude.subject, bindings),
+            text=render(rule.explain.get(self.lang), bindings),
+            facts=facts,
+            premises=premises,
+            note=note,
+        )
+
+    def conclusions_of(self, kind: str, ident: str) -> list[tuple[ConclusionKey, float]]:
+        return sorted(
+            ((key, self.run.confidence[key]) for key in self.run.conclusions
+             if key[0] == kind and key[1] == ident),
+            key=lambda item: (-item[1], item[0]),
+        )
+
+    def evidence(self, keys: list[ConclusionKey]) -> list[Firing]:
+        firings = [self.firing(r) for key in keys for r in self.run.conclusions[key].firings]
+        return sorted(firings, key=lambda f: (-abs(f.contribution), f.rule, f.subject,
+                                              [x.id for x in f.facts]))
+
+    # --- causes --------------------------------------------------------------------------------
+
+    def cause(self, ident: str, explain: bool) -> CauseReport:
+        definition = self.base.causes[ident]
+        assessed = self.conclusions_of("cause", ident)
+        subjects = [
+            SubjectAssessment(subject=self.run.conclusions[key].subject, confidence=cf)
+            for key, cf in assessed
+        ]
+        positive = [cf for _, cf in assessed if cf > 0]
+        negative = [cf for _, cf in assessed if cf < 0]
+        confidence = max(positive) if positive else (min(negative) if negative else 0.0)
+        types_present = {p.type for p in self.run.facts.values()}
+        spoken = bool(set(definition.assessed_by) & types_present) or bool(assessed)
+        status: CauseStatus
+        if confidence >= DIAGNOSIS_THRESHOLD:
+            status = "diagnosed"
+        elif confidence > 0:
+            status = "possible"
+        elif confidence < 0:
+            status = "ruled_out"
+        elif spoken:
+            status = "no_evidence"
+        else:
+            status = "not_assessed"
+        remediation = self.remediation(definition.remediation, assessed) if positive else []
+        collect = []
+        if status in ("not_assessed", "no_evidence") or (status != "diagnosed" and explain):
+            collect = [
+                Collect(facts=c.facts, text=c.text.get(self.lang), command=c.command)
+                for c in definition.collect
+            ]
+        why_not: list[Miss] = []
+        if explain and status != "diagnosed":
+            why_not = self.why_not("cause", ident)
+        kb_article = self.base.packs[0].model.kb.article if self.base.packs and self.base.packs[
+            0].model.kb else None
+        return CauseReport(
+            cause=ident,
+            status=status,
+            confidence=round(confidence, 4),
+            title=definition.title.get(self.lang),
+            description=definition.description.get(self.lang),
+            kb_steps=definition.kb_steps,
+            kb=text("report.kb_ref", self.lang, article=kb_article,
+                    steps=", ".join(map(str, definition.kb_steps))) if kb_article else None,
+            url=definition.url,
+            subjects=subjects,
+            evidence=self.evidence([key for key, _ in assessed]),
+            remediation=remediation,
+            why_not=why_not,
+            collect=collect,
+        )
+
+    def remediation(
+        self, steps: list[Step], assessed: list[tuple[ConclusionKey, float]]
+    ) -> list[Command]:
+        out: list[Command] = []
+        seen: set[tuple[str, str | None]] = set()
+        for step in steps:
+            for key, cf in assessed:
+                if cf <= 0:
+                    continue
+                conclusion = self.run.conclusions[key]
+                for record in conclusion.firings:
+                    rule = self.run.compiled.rules[record.rule_index].rule
+                    if rule.conclude.cf <= 0:
+                        continue
+                    bindings = self.run.bindings(record)
+                    values = {"subject": conclusion.subject,
+                              **{n: render(t, bindings) for n, t in rule.conclude.values.items()}}
+                    self._add_step(out, seen, step, values, conclusion.subject)
+        return out
+
+    def _add_step(
+        self, out: list[Command], seen: set[tuple[str, str | None]], step: Step,
+        values: dict[str, Any], subject: str,
+    ) -> None:
+        command = render(step.command, values) if step.command else None
+        line = render(step.text.get(self.lang), values)
+        if (line, command) in seen:
+            return
+        seen.add((line, command))
+        out.append(Command(text=line, command=command, subject=subject))
+
+    # --- WHY NOT -------------------------------------------------------------------------------
+
+    def why_not(self, kind: str, ident: str) -> list[Miss]:
+        misses: list[Miss] = []
+        for compiled in self.run.compiled.rules:
+            conclusion = compiled.rule.conclude
+            if conclusion.kind != kind or conclusion.target != ident or conclusion.cf <= 0:
+                continue
+            fired = [r for r in self.run.firings if r.rule_index == compiled.index]
+            if fired:
+                best = max(
+                    (self.run.confidence[k] for k in self.run.conclusions
+                     if any(r in self.run.conclusions[k].firings for r in fired)),
+                    default=0.0,
+                )
+                misses.append(self._miss(compiled, "weak", 0, None, [],
+                                         confidence=round(best, 4)))
+                continue
+            misses.append(self._probe_miss(compiled))
+        return misses
+
+    def _probe_miss(self, compiled: CompiledRule) -> Miss:
+        probes = self.run.probes or {}
+        types_present = {p.type for p in self.run.facts.values()}
+        conclusion_types = {f"{k[0]}:{k[1]}" for k in self.run.conclusions}
+        positives = compiled.positives
+        for k, pattern in enumerate(positives, start=1):
+            if probes.get((compiled.index, f"prefix{k}")):
+                continue
+            present = (pattern.target in types_present if pattern.kind == "fact"
+                       else pattern.asserted_type in conclusion_types)
+            if not present:
+                return self._miss(compiled, "missing_fact", pattern.position + 1, pattern.target, [])
+            if not probes.get((compiled.index, f"solo{k}")):
+                return self._miss(compiled, "condition_failed", pattern.position + 1,
+                                  pattern.target, [], where=describe_where(self._where(compiled,
+                                                                                       pattern.position)))
+            return self._miss(compiled, "join_failed", pattern.position + 1, pattern.target, [],
+                              where=describe_where(self._where(compiled, pattern.position)))
+        for negative in compiled.negatives:
+            blocks = probes.get((compiled.index, f"block{negative.position}"), [])
+            if blocks:
+                blocking = sorted({ids[-1].split("#", 1)[0] for ids in blocks})
+                refs = [self.fact_ref(i) for i in blocking[:5] if i in self.run.facts]
+                return self._miss(compiled, "blocked_by", negative.position + 1, negative.target,
+                                  refs, where=describe_where(self._where(compiled, negative.position)))
+        return self._miss(compiled, "condition_failed", 1, None, [], where="")
+
+    def _where(self, compiled: CompiledRule, position: int) -> Where:
+        condition = compiled.rule.when[position]
+        pattern = getattr(condition, "absent", condition)
+        where = pattern.where
+        assert isinstance(where, Where)
+        return where
+
+    def _miss(
+        self, compiled: CompiledRule, reason: str, position: int, fact_type: str | None,
+        facts: list[FactRef], **params: Any,
+    ) -> Miss:
+        rule = compiled.rule
+        message = text(f"why_not.{reason}", self.lang, type=fact_type or "", position=position,
+                       **params)
+        return Miss(rule=rule.id, rule_title=rule.title.get(self.lang), reason=reason,  # type: ignore[arg-type]
+                    pattern=position, text=message, fact_type=fact_type, facts=facts)
+
+    # --- symptoms, findings, recommendations -----------------------------------------------------
+
+    def symptoms(self) -> list[SymptomReport]:
+        out = []
+        for ident, definition in self.base.symptoms.items():
+            assessed = [(k, cf) for k, cf in self.conclusions_of("symptom", ident) if cf > 0]
+            if not assessed:
+                continue
+            out.append(SymptomReport(
+                id=ident,
+                title=definition.title.get(self.lang),
+                confidence=round(max(cf for _, cf in assessed), 4),
+                subjects=[SubjectAssessment(subject=self.run.conclusions[k].subject, confidence=cf)
+                          for k, cf in assessed],
+                evidence=self.evidence([k for k, _ in assessed]),
+            ))
+        return sorted(out, key=lambda s: (-s.confidence, s.id))
+
+    def findings(self) -> list[FindingReport]:
+        out = []
+        for key in sorted(self.run.conclusions):
+            if key[0] != "finding":
+                continue
+            definition = self.base.findings[key[1]]
+            out.append(FindingReport(
+                id=key[1], title=definition.title.get(self.lang),
+                subject=self.run.conclusions[key].subject,
+                confidence=round(self.run.confidence[key], 4), evidence=self.evidence([key]),
+            ))
+        return sorted(out, key=lambda f: (-f.confidence, f.id, f.subject))
+
+    def recommendations(
+        self, causes: list[CauseReport], symptoms: list[SymptomReport]
+    ) -> list[RecommendationReport]:
+        out: list[RecommendationReport] = []
+        present = {s.id for s in symptoms if s.confidence >= DIAGNOSIS_THRESHOLD}
+        best = max((c.confidence for c in causes), default=0.0)
+        for ident, definition in sorted(self.base.recommendations.items()):
+            concluded = [(k, cf) for k, cf in self.conclusions_of("recommendation", ident)
+                         if cf >= DIAGNOSIS_THRESHOLD]
+            reason = None
+            values: dict[str, Any] = {}
+            if concluded:
+                key = concluded[0][0]
+                values = {"subject": self.run.conclusions[key].subject,
+                          **self.run.conclusions[key].values}
+                reason = "; ".join(f.text for f in self.evidence([k for k, _ in concluded]))
+            elif definition.when is not None:
+                matched = sorted(present & set(definition.when.symptoms_any))
+                if matched and best < definition.when.no_cause_at_least:
+                    reason = text("report.recommendation_reason", self.lang,
+                                  symptoms=", ".join(matched),
+                                  threshold=definition.when.no_cause_at_least)
+            if reason is None:
+                continue
+            out.append(RecommendationReport(
+                id=ident,
+                title=definition.title.get(self.lang),
+                text=render(definition.text.get(self.lang), values),
+                kb_steps=definition.kb_steps,
+                steps=[Command(text=render(s.text.get(self.lang), values),
+                               command=render(s.command, values) if s.command else None)
+                       for s in definition.steps],
+                reason=reason,
+            ))
+        return out
+
+
+def describe_where(where: Where) -> str:
+    """A compact, language-neutral rendering of a condition (``offset_s abs_gt 300``)."""
+    parts = [f"{name} {test.operator} {_value(test.value)}" for name, test in where.tests.items()]
+    parts += [f"all({describe_where(w)})" for w in where.all or []]
+    if where.any:
+        parts.append("any(" + " | ".join(describe_where(w) for w in where.any) + ")")
+    if where.not_ is not None:
+        parts.append(f"not({describe_where(where.not_)})")
+    return ", ".join(parts)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
+
+
+def fact_summary(display: dict[str, Any], fact_type: str, lang: Lang) -> str:
+    """One line that tells a person what a fact says."""
+    values = dict(display)
+    if fact_type == "clock_offset":
+        values["offset"] = f"{display['offset_s']:+.3f}"
+    for name in ("spns", "accounts", "auth_mechanisms", "peers"):
+        if isinstance(values.get(name), list):
+            values[f"{name}_n"] = len(values[name])
+    message = values.get("message") or values.get("last_error")
+    if isinstance(message, str):
+        values["short"] = message if len(message) <= 90 else message[:87] + "..."
+    return render(text(f"fact.summary.{fact_type}", lang), values)

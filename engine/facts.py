@@ -1,0 +1,308 @@
+"""Fact file format version 1 (``kbdoctor: facts/1``): the public contract between collectors,
+other tools and the engine.
+
+These pydantic models are the single definition of the format; the JSON Schema shipped for editors
+and other tools is generated from them (``kbdoctor schema facts``). Field annotations carry a
+:class:`FieldKind` marker so that the engine knows, without a second table, which fields hold host
+names, account names or SPNs and must be compared the way Windows compares them.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, TypeAdapter
+
+
+class FieldKind(enum.Enum):
+    """How a string field is compared when rules match facts."""
+
+    HOST = "host"  # case-insensitive; a short name matches its FQDN
+    ACCOUNT = "account"  # case-insensitive; DOMAIN\\ prefix, @realm, DN and trailing $ ignored
+    SPN = "spn"  # case-insensitive
+
+
+HostName = Annotated[str, Field(min_length=1), FieldKind.HOST]
+AccountName = Annotated[str, Field(min_length=1), FieldKind.ACCOUNT]
+Spn = Annotated[str, Field(min_length=1), FieldKind.SPN]
+
+
+class Source(BaseModel):
+    """Where a fact came from, so that every conclusion can be traced back to material."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    collector: str | None = Field(None, description="what produced the fact: import, live, manual")
+    reader: str | None = Field(None, description="the reader or probe, for example setspn-L")
+    command: str | None = Field(None, description="the command whose output was read")
+    file: str | None = None
+    line: int | None = Field(None, ge=1)
+    line_end: int | None = Field(None, ge=1)
+    host: str | None = Field(None, description="the machine the material was collected on")
+    inferred: str | None = Field(None, description="how a fact that was inferred was inferred")
+
+
+class _Fact(BaseModel):
+    """Common fields. Provenance is written ``source`` (as the format says), except in the three
+    types whose own data has a field called ``source`` (replication_link, port_state, event):
+    there it is written ``origin``. ``origin`` is accepted on every type."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    provenance: Source | None = Field(
+        None,
+        validation_alias=AliasChoices("source", "origin"),
+        serialization_alias="source",
+        description="what produced the fact: collector, command, file and line",
+    )
+    observed_at: datetime | None = None
+
+
+_ORIGIN = Field(
+    None,
+    validation_alias="origin",
+    serialization_alias="origin",
+    description="what produced the fact (written origin: this type has a source field of its own)",
+)
+
+
+class ExchangeServer(_Fact):
+    type: Literal["exchange_server"] = "exchange_server"
+    name: HostName
+    fqdn: HostName | None = None
+    account: AccountName | None = Field(None, description="computer account; default NAME$")
+    site: str | None = None
+    version: str | None = None
+
+
+class DomainController(_Fact):
+    type: Literal["domain_controller"] = "domain_controller"
+    name: HostName
+    fqdn: HostName | None = None
+    site: str | None = None
+    pdc: bool | None = None
+
+
+class ClockOffset(_Fact):
+    type: Literal["clock_offset"] = "clock_offset"
+    host: HostName
+    reference: HostName
+    offset_s: float = Field(description="host clock minus reference clock, in seconds, signed")
+
+
+class ReplicationLink(_Fact):
+    type: Literal["replication_link"] = "replication_link"
+    provenance: Source | None = _ORIGIN
+    source: HostName = Field(description="the DSA replicated from")
+    destination: HostName
+    naming_context: str | None = None
+    last_result: int = Field(description="0 = success; otherwise the Win32 error code")
+    consecutive_failures: int | None = Field(None, ge=0)
+    last_success: datetime | None = None
+
+
+class SpnListing(_Fact):
+    type: Literal["spn_listing"] = "spn_listing"
+    account: AccountName
+    spns: list[Spn] = Field(description="the complete list registered on the account")
+
+
+class SpnDuplicate(_Fact):
+    type: Literal["spn_duplicate"] = "spn_duplicate"
+    spn: Spn
+    accounts: list[AccountName] = Field(min_length=2)
+
+
+class PortState(_Fact):
+    type: Literal["port_state"] = "port_state"
+    provenance: Source | None = _ORIGIN
+    source: HostName = Field(description="the host that probed the port")
+    target: HostName
+    port: int = Field(ge=1, le=65535)
+    protocol: Literal["tcp", "udp"]
+    state: Literal["open", "closed", "filtered", "unknown"]
+
+
+class ReceiveConnector(_Fact):
+    type: Literal["receive_connector"] = "receive_connector"
+    server: HostName
+    name: str = Field(min_length=1)
+    auth_mechanisms: list[str]
+    permission_groups: list[str] | None = None
+    bindings: list[str] | None = None
+
+
+class Queue(_Fact):
+    type: Literal["queue"] = "queue"
+    server: HostName
+    last_error: str
+    identity: str | None = None
+    next_hop: str | None = None
+    status: str | None = None
+    message_count: int | None = Field(None, ge=0)
+
+
+class Event(_Fact):
+    type: Literal["event"] = "event"
+    host: HostName
+    provenance: Source | None = _ORIGIN
+    source: str = Field(description="the event source (provider), as Windows names it")
+    event_id: int
+    message: str
+    log: str | None = None
+    level: str | None = None
+    time: datetime | None = None
+
+
+class KerberosError(_Fact):
+    type: Literal["kerberos_error"] = "kerberos_error"
+    host: HostName
+    code: str = Field(min_length=1, description="for example KRB_AP_ERR_SKEW")
+    target: str | None = None
+    message: str | None = None
+
+
+class TimeStatus(_Fact):
+    """Extension of facts/1: the time service state of one machine (``w32tm /query /status``).
+    A DC on "Local CMOS Clock" or a PDC on "Free-running System Clock" drifts unchecked."""
+
+    type: Literal["time_status"] = "time_status"
+    host: HostName
+    time_source: str = Field(min_length=1, description="as w32tm prints it: a peer or a clock")
+    stratum: int | None = Field(None, ge=0)
+    leap_indicator: int | None = Field(None, ge=0, le=3)
+    last_sync: datetime | None = None
+    phase_offset_s: float | None = None
+    peers: list[HostName] | None = None
+
+
+class SpnQuery(_Fact):
+    """Extension of facts/1: the accounts that hold one SPN (``setspn -Q``); an empty list is
+    "No such SPN found"."""
+
+    type: Literal["spn_query"] = "spn_query"
+    spn: Spn
+    accounts: list[AccountName]
+
+
+class CheckRun(_Fact):
+    """Extension of facts/1: a check that ran and how many problems it found, so that a clean
+    result is evidence (``setspn -X`` finding 0 duplicates) and not merely missing facts."""
+
+    type: Literal["check_run"] = "check_run"
+    check: Literal["spn_duplicates", "replication", "kerberos_ports", "connectors", "clocks"]
+    scope: str | None = Field(None, description="domain or forest the check covered")
+    found: int = Field(ge=0, description="how many problems the check reported")
+
+
+FACT_MODELS: tuple[type[_Fact], ...] = (
+    ExchangeServer,
+    DomainController,
+    ClockOffset,
+    ReplicationLink,
+    SpnListing,
+    SpnDuplicate,
+    PortState,
+    ReceiveConnector,
+    Queue,
+    Event,
+    KerberosError,
+    TimeStatus,
+    SpnQuery,
+    CheckRun,
+)
+
+Fact = Annotated[
+    ExchangeServer
+    | DomainController
+    | ClockOffset
+    | ReplicationLink
+    | SpnListing
+    | SpnDuplicate
+    | PortState
+    | ReceiveConnector
+    | Queue
+    | Event
+    | KerberosError
+    | TimeStatus
+    | SpnQuery
+    | CheckRun,
+    Field(discriminator="type"),
+]
+
+FACT_TYPES: dict[str, type[_Fact]] = {
+    m.model_fields["type"].default: m for m in FACT_MODELS
+}
+
+
+class FactFile(BaseModel):
+    """A whole fact file; several are merged before evaluation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kbdoctor: Literal["facts/1"]
+    collected_at: datetime | None = None
+    environment: dict[str, str] | None = Field(
+        None, description="free-form labels such as organisation or site"
+    )
+    facts: list[Fact]
+
+
+FACT_FILE_ADAPTER: TypeAdapter[FactFile] = TypeAdapter(FactFile)
+
+
+# Fields the engine completes on facts before matching, usable in rules like given fields
+# (name -> True when numeric). Documented in README's rule-language section.
+COMPUTED_FIELDS: dict[str, dict[str, bool]] = {
+    "exchange_server": {"short_name": False},
+    "domain_controller": {"short_name": False},
+    "kerberos_error": {"target_host": False},
+    "spn_query": {"spn_host": False, "holders": True},
+    "spn_duplicate": {"spn_host": False, "remove_from": False},
+}
+
+
+def field_kind(fact_type: str, field: str) -> FieldKind | None:
+    """The comparison kind of a field (None for plain values)."""
+    model = FACT_TYPES[fact_type]
+    info = model.model_fields.get(field)
+    if info is None:
+        return None
+    for marker in info.metadata:
+        if isinstance(marker, FieldKind):
+            return marker
+    annotation = info.annotation
+    for arg in getattr(annotation, "__args__", ()):
+        kind = _kind_of(arg)
+        if kind is not None:
+            return kind
+    return _kind_of(annotation)
+
+
+def _kind_of(annotation: Any) -> FieldKind | None:
+    for marker in getattr(annotation, "__metadata__", ()):
+        if isinstance(marker, FieldKind):
+            return marker
+    for arg in getattr(annotation, "__args__", ()):
+        kind = _kind_of(arg)
+        if kind is not None:
+            return kind
+    return None
+
+
+def fact_fields(fact_type: str) -> tuple[str, ...]:
+    """The data fields of a fact type (without type, provenance and observed_at)."""
+    model = FACT_TYPES[fact_type]
+    return tuple(
+        name for name in model.model_fields if name not in ("type", "provenance", "observed_at")
+    )
+
+
+def facts_json_schema() -> dict[str, Any]:
+    """JSON Schema of a fact file, for editors and for other tools that write fact files."""
+    schema = FACT_FILE_ADAPTER.json_schema()
+    schema["$id"] = "https://kbdoctor.invalid/schema/facts-1.json"
+    schema["title"] = "kbdoctor fact file, version 1"
+    return schema

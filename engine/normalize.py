@@ -1,0 +1,212 @@
+"""Facts prepared for matching: one id each, duplicates merged, host names keyed, derived fields.
+
+Each fact gets two views. The *display* view holds the values as given (plus what could be
+completed: an Exchange server's FQDN known from other facts, its default account ``NAME$``, derived
+fields); templates and explanations read it. The *match* view holds what durable-rules compares:
+host names replaced by their registry key, accounts and SPNs in canonical form, numbers as floats
+(durable treats ``1`` and ``1.0`` as different), features computed, and only the fields the rules
+use (serialising unused fields to the C core is most of the cost on large organisations).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from kbdoctor.engine.compiler import ITEM, REF, TYPE, Compiled, member_type
+from kbdoctor.engine.facts import Fact, FieldKind, field_kind
+from kbdoctor.engine.kerberos_codes import kerberos_code
+from kbdoctor.engine.names import (
+    HostRegistry,
+    account_name,
+    host_name,
+    short_name,
+    spn_host,
+    spn_name,
+)
+from kbdoctor.engine.templates import render
+
+_HOST_FIELDS: dict[str, tuple[str, ...]] = {}
+
+
+@dataclass(frozen=True)
+class PreparedFact:
+    id: str
+    fact: Fact
+    display: dict[str, Any]
+    match: dict[str, Any]
+
+    @property
+    def type(self) -> str:
+        return self.fact.type
+
+
+def fact_id(fact: Fact) -> str:
+    """A stable id from the fact's content (not its provenance), so that the same fact from two
+    files is one fact and ids do not depend on input order."""
+    data = fact.model_dump(mode="json", exclude={"provenance", "observed_at"}, exclude_none=True)
+    digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return f"{fact.type[:3]}-{digest[:12]}"
+
+
+def _provenance_key(fact: Fact) -> str:
+    return json.dumps(
+        fact.model_dump(mode="json", include={"provenance", "observed_at"}), sort_keys=True
+    )
+
+
+def _host_fields(fact_type: str, fact: Fact) -> tuple[str, ...]:
+    cached = _HOST_FIELDS.get(fact_type)
+    if cached is None:
+        cached = tuple(
+            name for name in type(fact).model_fields if field_kind(fact_type, name) is FieldKind.HOST
+        )
+        _HOST_FIELDS[fact_type] = cached
+    return cached
+
+
+def registry_of(facts: list[Fact]) -> HostRegistry:
+    registry = HostRegistry()
+    for fact in facts:
+        for name in _host_fields(fact.type, fact):
+            value = getattr(fact, name)
+            if isinstance(value, str):
+                registry.add(value)
+            elif isinstance(value, list):
+                for item in value:
+                    registry.add(item)
+    return registry
+
+
+def prepare(facts: list[Fact], compiled: Compiled) -> tuple[list[PreparedFact], HostRegistry]:
+    """Merge identical facts (keeping the first provenance in a stable order), compute both views,
+    and return the facts sorted by id."""
+    unique: dict[str, Fact] = {}
+    for fact in facts:
+        ident = fact_id(fact)
+        kept = unique.get(ident)
+        if kept is None or _provenance_key(fact) < _provenance_key(kept):
+            unique[ident] = fact
+    registry = registry_of(list(unique.values()))
+    prepared = [
+        _prepare_one(ident, fact, registry, compiled) for ident, fact in sorted(unique.items())
+    ]
+    return prepared, registry
+
+
+def _display(fact: Fact, registry: HostRegistry) -> dict[str, Any]:
+    data = fact.model_dump(exclude={"provenance", "observed_at"})
+    if fact.type in ("exchange_server", "domain_controller"):
+        if not data.get("fqdn"):
+            data["fqdn"] = registry.fqdn(fact.name)
+        if fact.type == "exchange_server" and not data.get("account"):
+            data["account"] = short_name(fact.name).upper() + "$"
+    if fact.type in ("exchange_server", "domain_controller"):
+        data["short_name"] = fact.name.strip().split(".", 1)[0]
+    if fact.type == "kerberos_error":
+        data["code"] = kerberos_code(fact.code)
+        host = spn_host(fact.target) if fact.target else None
+        data["target_host"] = host.split(".", 1)[0].upper() if host else None
+    if fact.type in ("spn_query", "spn_duplicate"):
+        host = spn_host(fact.spn)
+        data["spn_host"] = host.split(".", 1)[0].upper() if host else None
+    if fact.type == "spn_query":
+        data["holders"] = len(fact.accounts)
+    if fact.type == "spn_duplicate":
+        owner = (data["spn_host"] or "").lower()
+        others = sorted({account_name(a).upper() for a in fact.accounts} - {owner.upper()})
+        data["remove_from"] = " ".join(others) if others else None
+    return data
+
+
+def _normal(kind: FieldKind | None, value: Any, registry: HostRegistry) -> Any:
+    if isinstance(value, list):
+        return [_normal(kind, v, registry) for v in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if not isinstance(value, str):
+        return str(value)
+    if kind is FieldKind.HOST:
+        return registry.key(value)
+    if kind is FieldKind.ACCOUNT:
+        return account_name(value)
+    if kind is FieldKind.SPN:
+        return spn_name(value)
+    return value
+
+
+def _prepare_one(
+    ident: str, fact: Fact, registry: HostRegistry, compiled: Compiled
+) -> PreparedFact:
+    fact_type = fact.type
+    display = _display(fact, registry)
+    for name, template in compiled.base.derive.get(fact_type, {}).items():
+        if any(display.get(f) is None for f in _template_fields(template)):
+            display[name] = None
+        else:
+            display[name] = render(template, display).lower()
+    used = compiled.used_fields.get(fact_type, set())
+    match: dict[str, Any] = {"id": ident, TYPE: fact_type}
+    normal_cache: dict[str, Any] = {}
+    for name in used:
+        if name in display:
+            value = display[name]
+            if value is None:
+                continue
+            kind = field_kind(fact_type, name) if name in type(fact).model_fields else None
+            normal_cache[name] = match[name] = _normal(kind, value, registry)
+    for feature in compiled.features.get(fact_type, ()):
+        source = display.get(feature.field)
+        if feature.kind == "has":
+            source = normal_cache.get(feature.field, _normal(
+                field_kind(fact_type, feature.field), source, registry))
+        elif feature.kind == "short":
+            source = normal_cache.get(feature.field)
+            source = None if source is None else short_name(host_name(str(source)))
+            match[feature.name] = source
+            continue
+        value = feature.compute(source)
+        if value is not None:
+            match[feature.name] = value
+    return PreparedFact(ident, fact, display, match)
+
+
+_TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {}
+
+
+def _template_fields(template: str) -> tuple[str, ...]:
+    cached = _TEMPLATE_FIELDS.get(template)
+    if cached is None:
+        from kbdoctor.engine.templates import placeholders
+
+        cached = tuple(name for name, _ in placeholders(template))
+        _TEMPLATE_FIELDS[template] = cached
+    return cached
+
+
+def member_facts(
+    prepared: PreparedFact, compiled: Compiled, registry: HostRegistry
+) -> list[dict[str, Any]]:
+    """One member fact per distinct item of each list field that a rule joins on with
+    ``contains_ref``; it carries the parent's match fields and points back to it (``kbd_ref``)."""
+    out: list[dict[str, Any]] = []
+    for list_field in sorted(compiled.members.get(prepared.type, ())):
+        mtype = member_type(prepared.type, list_field)
+        base = {k: v for k, v in prepared.match.items() if k != list_field}
+        items = _normal(field_kind(prepared.type, list_field), prepared.display.get(list_field) or [],
+                        registry)
+        seen: set[Any] = set()
+        for index, value in enumerate(items):
+            if value in seen:
+                continue
+            seen.add(value)
+            out.append({**base, "id": f"{prepared.id}#{list_field}{index}", TYPE: mtype,
+                        ITEM: value, REF: prepared.id})
+    return out

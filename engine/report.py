@@ -1,0 +1,161 @@
+"""The diagnosis report, version 1 (``kbdoctor: report/1``): a public contract read by scripts, the
+renderers and the TUI.
+
+Texts are already in the requested language; ids (cause, rule, fact, recommendation) are stable
+and language independent. Everything is sorted by the engine, never left in firing order, so the
+same facts in any order give byte-identical reports.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DIAGNOSIS_THRESHOLD = 0.5
+
+CauseStatus = Literal["diagnosed", "possible", "ruled_out", "no_evidence", "not_assessed"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FactRef(_Model):
+    """A fact used as evidence, with where it came from."""
+
+    id: str
+    type: str
+    summary: str  # one line, for people
+    fields: dict[str, Any]  # the fact's data as given
+    source: dict[str, Any] | None = None  # provenance (collector, file, line, reader, ...)
+
+
+class ConclusionRef(_Model):
+    """A finding or symptom a rule built on (chaining), with its own certainty."""
+
+    kind: Literal["symptom", "finding", "cause", "recommendation"]
+    id: str
+    subject: str
+    confidence: float
+
+
+class Firing(_Model):
+    """One rule that fired: HOW a conclusion was reached."""
+
+    rule: str
+    rule_title: str
+    rule_cf: float
+    contribution: float  # the certainty this firing added (rule cf times its weakest premise)
+    subject: str
+    text: str  # the rule's explanation, filled from the bound facts
+    facts: list[FactRef]
+    premises: list[ConclusionRef] = Field(default_factory=list)
+    note: str | None = None  # why a firing counted less (weak premise), if it did
+
+
+class Command(_Model):
+    text: str
+    command: str | None = None
+    subject: str | None = None
+
+
+class SubjectAssessment(_Model):
+    subject: str
+    confidence: float
+
+
+class Miss(_Model):
+    """WHY NOT: why one rule did not conclude (a condition failed or a fact was missing)."""
+
+    rule: str
+    rule_title: str
+    reason: Literal["missing_fact", "condition_failed", "join_failed", "blocked_by", "weak"]
+    pattern: int  # 1-based position of the failing condition in the rule
+    text: str  # for people
+    fact_type: str | None = None
+    facts: list[FactRef] = Field(default_factory=list)  # the facts that blocked an absence test
+
+
+class Collect(_Model):
+    """How to collect facts that would assess a cause."""
+
+    facts: list[str]
+    text: str
+    command: str | None = None
+
+
+class CauseReport(_Model):
+    cause: str
+    status: CauseStatus
+    confidence: float
+    title: str
+    description: str
+    kb_steps: list[int]
+    kb: str | None = None  # the KB reference, e.g. KB 979174 step 3
+    url: str | None = None
+    subjects: list[SubjectAssessment] = Field(default_factory=list)
+    evidence: list[Firing] = Field(default_factory=list)
+    remediation: list[Command] = Field(default_factory=list)
+    why_not: list[Miss] = Field(default_factory=list)
+    collect: list[Collect] = Field(default_factory=list)
+
+
+class SymptomReport(_Model):
+    id: str
+    title: str
+    confidence: float
+    subjects: list[SubjectAssessment]
+    evidence: list[Firing]
+
+
+class FindingReport(_Model):
+    id: str
+    title: str
+    subject: str
+    confidence: float
+    evidence: list[Firing]
+
+
+class RecommendationReport(_Model):
+    id: str
+    title: str
+    text: str
+    kb_steps: list[int]
+    steps: list[Command]
+    reason: str
+
+
+class RulePackInfo(_Model):
+    pack: str
+    file: str
+    version: str | None = None
+    rules: int
+    sha256: str
+
+
+class Inputs(_Model):
+    files: list[str]
+    facts: int
+    environment: dict[str, str] = Field(default_factory=dict)
+    rule_packs: list[RulePackInfo]
+
+
+class Report(_Model):
+    """``diagnoses`` are the causes with confidence >= 0.5, highest first, then by cause id;
+    ``causes`` is every cause of the rule packs with its status; ``not_assessed`` lists the ids of
+    causes no fact spoke to (missing evidence is never negative evidence)."""
+
+    kbdoctor: Literal["report/1"] = "report/1"
+    lang: Literal["en", "pl"]
+    inputs: Inputs
+    symptoms: list[SymptomReport]
+    diagnoses: list[CauseReport]
+    not_assessed: list[str]
+    recommendations: list[RecommendationReport]
+    causes: list[CauseReport]
+    findings: list[FindingReport] = Field(default_factory=list)
+    explained: bool = False  # whether WHY-NOT was computed (--explain)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"

@@ -1,0 +1,374 @@
+"""Loading rule files into one validated rule base, reporting every problem of every file at once.
+
+Validation has two layers, like pySigma's: the pydantic models check each file's shape, then
+cross-checks (``_check_pack``) catch what only the whole rule base can tell: unknown fact types and
+fields, references to aliases not yet bound, undefined causes, remediation placeholders that a
+concluding rule does not provide, and absence tests over derived conclusions (which durable-rules
+cannot negate reliably).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import types
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from kbdoctor.engine.errors import Problem, RuleFileError
+from kbdoctor.engine.factio import validation_problems
+from kbdoctor.engine.facts import COMPUTED_FIELDS, FACT_TYPES, fact_fields
+from kbdoctor.engine.rules_model import (
+    REF,
+    Absent,
+    CauseDef,
+    ConclusionDef,
+    Pattern,
+    RecommendationDef,
+    Rule,
+    RulePackModel,
+    Where,
+)
+from kbdoctor.engine.templates import TemplateError, placeholders
+from kbdoctor.engine.yamlio import YamlLocator, load_yaml, yaml_error_problem
+
+CONCLUSION_KINDS = ("symptom", "finding", "cause", "recommendation")
+CONCLUSION_FIELDS = ("subject",)
+
+
+@dataclass(frozen=True)
+class RulePack:
+    file: str
+    sha256: str
+    model: RulePackModel
+
+    @property
+    def pack(self) -> str:
+        return self.model.pack
+
+    @property
+    def rules(self) -> list[Rule]:
+        return self.model.rules
+
+
+@dataclass
+class RuleBase:
+    """All loaded packs, merged: definitions by id, rules in file order."""
+
+    packs: list[RulePack] = field(default_factory=list)
+    symptoms: dict[str, ConclusionDef] = field(default_factory=dict)
+    findings: dict[str, ConclusionDef] = field(default_factory=dict)
+    causes: dict[str, CauseDef] = field(default_factory=dict)
+    recommendations: dict[str, RecommendationDef] = field(default_factory=dict)
+    derive: dict[str, dict[str, str]] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)
+    rule_pack: dict[str, RulePack] = field(default_factory=dict)
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256("".join(p.sha256 for p in self.packs).encode()).hexdigest()
+
+    def conclusion_def(self, kind: str, ident: str) -> ConclusionDef | None:
+        table: dict[str, ConclusionDef] = {"symptom": self.symptoms, "finding": self.findings}.get(
+            kind, {}
+        )
+        return table.get(ident)
+
+
+def bundled_rule_files() -> list[str]:
+    """The KB 979174 rule files shipped with kbdoctor."""
+    folder = resources.files("kbdoctor.kb_rules")
+    return sorted(str(entry) for entry in folder.iterdir() if entry.name.endswith((".yaml", ".yml")))
+
+
+def expand_rule_paths(paths: Sequence[str]) -> list[str]:
+    """Files as given; folders replaced by their *.yaml/*.yml files in name order."""
+    out: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out.extend(str(p) for p in sorted(path.iterdir()) if p.suffix in (".yaml", ".yml"))
+        else:
+            out.append(raw)
+    return out
+
+
+_CACHE: dict[tuple[str, ...], tuple[tuple[str, ...], RuleBase]] = {}
+
+
+def load_rule_base(paths: Sequence[str] | None = None) -> RuleBase:
+    """Load rule files (None: the bundled knowledge base). Raises RuleFileError listing every
+    problem found in every file."""
+    files = bundled_rule_files() if paths is None else expand_rule_paths(paths)
+    problems: list[Problem] = []
+    texts: list[tuple[str, str]] = []
+    for name in files:
+        try:
+            texts.append((name, Path(name).read_text(encoding="utf-8-sig")))
+        except (OSError, UnicodeDecodeError) as exc:
+            detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            problems.append(Problem(name, None, None, "error.cannot_read", {"detail": detail}))
+    if problems:
+        raise RuleFileError(problems)
+    digests = tuple(hashlib.sha256(t.encode()).hexdigest() for _, t in texts)
+    key = tuple(files)
+    cached = _CACHE.get(key)
+    if cached and cached[0] == digests:
+        return cached[1]
+    base = parse_rule_texts(texts)
+    _CACHE[key] = (digests, base)
+    return base
+
+
+def parse_rule_texts(texts: Sequence[tuple[str, str]]) -> RuleBase:
+    base = RuleBase()
+    problems: list[Problem] = []
+    located: list[tuple[RulePack, YamlLocator]] = []
+    for name, content in texts:
+        try:
+            data, locator = load_yaml(content)
+        except Exception as exc:  # ruamel's errors have no common base beyond Exception
+            problems.append(yaml_error_problem(exc, name))
+            continue
+        if not isinstance(data, dict):
+            problems.append(Problem(name, 1, 1, "error.rules_not_mapping"))
+            continue
+        try:
+            model = RulePackModel.model_validate(data)
+        except ValidationError as exc:
+            problems.extend(validation_problems(exc, name, data, locator))
+            continue
+        pack = RulePack(name, hashlib.sha256(content.encode()).hexdigest(), model)
+        located.append((pack, locator))
+        base.packs.append(pack)
+        for kind, target, source in (
+            ("symptom", base.symptoms, model.symptoms),
+            ("finding", base.findings, model.findings),
+            ("cause", base.causes, model.causes),
+            ("recommendation", base.recommendations, model.recommendations),
+        ):
+            for ident, definition in source.items():
+                if ident in target:
+                    line, col = locator.position((kind + "s", ident))
+                    problems.append(
+                        Problem(name, line, col, "error.rules_duplicate_id", {"id": ident})
+                    )
+                target[ident] = definition  # type: ignore[assignment]
+        for fact_type, templates in model.derive.items():
+            base.derive.setdefault(fact_type, {}).update(templates)
+        for index, rule in enumerate(model.rules):
+            if rule.id in base.rule_pack:
+                line, col = locator.position(("rules", index, "id"))
+                problems.append(Problem(name, line, col, "error.rules_duplicate_id", {"id": rule.id}))
+            base.rule_pack[rule.id] = pack
+            base.rules.append(rule)
+    for pack, locator in located:
+        problems.extend(_check_pack(base, pack, locator))
+    if problems:
+        raise RuleFileError(problems)
+    return base
+
+
+# --- cross-checks -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    is_list: bool
+    is_number: bool
+
+
+def field_info(base: RuleBase, kind: str, target: str, name: str) -> FieldInfo | None:
+    """What a field of a fact type (with derived fields) or of a conclusion is, or None."""
+    if kind == "fact":
+        if name in base.derive.get(target, {}):
+            return FieldInfo(False, False)
+        if name in COMPUTED_FIELDS.get(target, {}):
+            return FieldInfo(False, COMPUTED_FIELDS[target][name])
+        if name not in fact_fields(target):
+            return None
+        annotation = FACT_TYPES[target].model_fields[name].annotation
+        return FieldInfo(_is_list(annotation), _is_number(annotation))
+    if name in CONCLUSION_FIELDS:
+        return FieldInfo(False, False)
+    if kind == "cause":
+        return None
+    definition = base.conclusion_def(kind, target)
+    if definition is None or name not in definition.values:
+        return None
+    return FieldInfo(False, definition.values[name] == "number")
+
+
+def _args(annotation: Any) -> tuple[Any, ...]:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return tuple(a for a in typing.get_args(annotation) if a is not type(None))
+    return (annotation,)
+
+
+def _is_list(annotation: Any) -> bool:
+    return any(typing.get_origin(a) is list for a in _args(annotation))
+
+
+def _is_number(annotation: Any) -> bool:
+    return any(a in (int, float) for a in _args(annotation))
+
+
+_NUMERIC_OPS = {"lt", "le", "gt", "ge", "abs_gt", "abs_ge", "abs_lt", "abs_le"}
+_LIST_OPS = {"contains", "not_contains", "contains_ref"}
+
+
+def _check_pack(base: RuleBase, pack: RulePack, locator: YamlLocator) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(path: tuple[Any, ...], key: str, context: str | None = None, **params: Any) -> None:
+        line, col = locator.position(path)
+        problems.append(Problem(pack.file, line, col, key, params, context))
+
+    model = pack.model
+    for fact_type, templates in model.derive.items():
+        if fact_type not in FACT_TYPES:
+            add(("derive", fact_type), "error.rules_unknown_fact_type", None, type=fact_type)
+            continue
+        for field_name, template in templates.items():
+            try:
+                used = placeholders(template)
+            except TemplateError as exc:
+                add(("derive", fact_type, field_name), "error.rules_template", None, detail=str(exc))
+                continue
+            for name, sub in used:
+                if sub is not None or (
+                    name not in fact_fields(fact_type) and name not in COMPUTED_FIELDS.get(fact_type, {})
+                ):
+                    add(("derive", fact_type, field_name), "error.rules_derive_field",
+                        None, field=name if sub is None else f"{name}.{sub}", type=fact_type)
+    for ident, cause in model.causes.items():
+        for fact_type in cause.assessed_by:
+            if fact_type not in FACT_TYPES:
+                add(("causes", ident, "assessed_by"), "error.rules_unknown_fact_type", None,
+                    type=fact_type)
+    for index, rule in enumerate(model.rules):
+        context = f"rule {rule.id}"
+        bound: dict[str, Pattern] = {}
+        for position, condition in enumerate(rule.when):
+            path: tuple[Any, ...] = ("rules", index, "when", position)
+            pattern = condition.absent if isinstance(condition, Absent) else condition
+            if isinstance(condition, Absent):
+                path = (*path, "absent")
+                if pattern.kind != "fact":
+                    add(path, "error.rules_absent_derived", context)
+                    continue
+            if pattern.kind == "fact" and pattern.target not in FACT_TYPES:
+                add((*path, "fact"), "error.rules_unknown_fact_type", context, type=pattern.target)
+                continue
+            if pattern.kind in ("finding", "symptom") and base.conclusion_def(
+                pattern.kind, pattern.target
+            ) is None:
+                add((*path, pattern.kind), "error.rules_undefined", context,
+                    kind=pattern.kind, id=pattern.target)
+                continue
+            if pattern.kind == "cause" and pattern.target not in base.causes:
+                add((*path, "cause"), "error.rules_undefined", context, kind="cause",
+                    id=pattern.target)
+                continue
+            _check_where(base, pattern, pattern.where, bound, (*path, "where"), add, context)
+            if isinstance(condition, Pattern) and condition.bind:
+                if condition.bind in bound:
+                    add((*path, "bind"), "error.rules_duplicate_bind", context, bind=condition.bind)
+                bound[condition.bind] = condition
+        conclusion = rule.conclude
+        cpath = ("rules", index, "conclude")
+        target_ok = {
+            "symptom": conclusion.target in base.symptoms,
+            "finding": conclusion.target in base.findings,
+            "cause": conclusion.target in base.causes,
+            "recommendation": conclusion.target in base.recommendations,
+        }[conclusion.kind]
+        if not target_ok:
+            add((*cpath, conclusion.kind), "error.rules_undefined", context,
+                kind=conclusion.kind, id=conclusion.target)
+        templates = {"subject": conclusion.subject, **conclusion.values}
+        for key, template in [*templates.items(), ("explain.en", rule.explain.en),
+                              ("explain.pl", rule.explain.pl)]:
+            _check_template(base, template, bound, cpath if "." not in key else
+                            ("rules", index, "explain"), add, context)
+        needed: set[str] = set()
+        if conclusion.kind == "cause" and conclusion.target in base.causes:
+            for step in base.causes[conclusion.target].remediation:
+                for template in (step.text.en, step.text.pl, step.command or ""):
+                    needed.update(n for n, sub in _safe_placeholders(template) if sub is None)
+        if conclusion.kind == "finding" and conclusion.target in base.findings:
+            needed.update(base.findings[conclusion.target].values)
+        if conclusion.kind == "symptom" and conclusion.target in base.symptoms:
+            needed.update(base.symptoms[conclusion.target].values)
+        missing = sorted(needed - set(conclusion.values) - {"subject"})
+        if missing:
+            add(cpath, "error.rules_missing_values", context, names=", ".join(missing))
+    return problems
+
+
+def _safe_placeholders(template: str) -> list[tuple[str, str | None]]:
+    try:
+        return placeholders(template)
+    except TemplateError:
+        return []
+
+
+def _check_template(
+    base: RuleBase, template: str, bound: dict[str, Pattern], path: tuple[Any, ...], add: Any,
+    context: str,
+) -> None:
+    try:
+        used = placeholders(template)
+    except TemplateError as exc:
+        add(path, "error.rules_template", context, detail=str(exc))
+        return
+    for name, sub in used:
+        if sub is None:
+            add(path, "error.rules_template_ref", context, ref=name)
+            continue
+        pattern = bound.get(name)
+        if pattern is None:
+            add(path, "error.rules_unbound", context, ref=f"{name}.{sub}")
+        elif sub != "id" and field_info(base, pattern.kind, pattern.target, sub) is None:
+            add(path, "error.rules_unknown_field", context, field=sub, type=pattern.target)
+
+
+def _check_where(
+    base: RuleBase, pattern: Pattern, where: Where, bound: dict[str, Pattern],
+    path: tuple[Any, ...], add: Any, context: str,
+) -> None:
+    refs_in_pattern = 0
+    for name, test in where.tests.items():
+        info = field_info(base, pattern.kind, pattern.target, name)
+        fpath = (*path, name)
+        if info is None:
+            add(fpath, "error.rules_unknown_field", context, field=name, type=pattern.target)
+            continue
+        op = test.operator
+        if op in _NUMERIC_OPS and not info.is_number:
+            add(fpath, "error.rules_op_type", context, op=op, field=name, expected="number")
+        if op in _LIST_OPS and not info.is_list:
+            add(fpath, "error.rules_op_type", context, op=op, field=name, expected="list")
+        if op in ("same_as", "differs_from", "contains_ref"):
+            ref = str(test.value)
+            assert REF.match(ref)
+            alias, sub = ref.split(".", 1)
+            other = bound.get(alias)
+            if other is None:
+                add(fpath, "error.rules_unbound", context, ref=ref)
+            elif sub != "id" and field_info(base, other.kind, other.target, sub) is None:
+                add(fpath, "error.rules_unknown_field", context, field=sub, type=other.target)
+            if op == "contains_ref":
+                refs_in_pattern += 1
+    for sub_where in [*(where.all or []), *(where.any or []), *([where.not_] if where.not_ else [])]:
+        if any(t.operator == "contains_ref" for t in sub_where.tests.values()):
+            add(path, "error.rules_contains_ref_nested", context)
+        _check_where(base, pattern, sub_where, bound, path, add, context)
+    if refs_in_pattern > 1:
+        add(path, "error.rules_contains_ref_twice", context)

@@ -1,0 +1,282 @@
+"""Rule files, version 1 (``kbdoctor: rules/1``): what support staff write.
+
+Rules are data, never code. A rule binds facts (or conclusions of other rules) by type, tests their
+fields with a closed set of operators, may require the absence of a fact, and concludes a symptom,
+finding, cause or recommendation with a certainty factor and a bilingual explanation. Placeholders
+``{alias.field}`` are filled from bound facts; nothing in a rule file is ever executed.
+
+Field tests (the value of a field name in ``where``)::
+
+    offset_s: {abs_gt: 300}          comparisons: eq ne lt le gt ge, abs_gt abs_ge abs_lt abs_le
+    state: {in: [closed, filtered]}  membership: in, not_in (a literal scalar means eq)
+    last_error: {matches: '454 4\\.7\\.0'}   Python regular expressions: matches, not_matches
+    spns: {contains: smtpsvc/x}      list membership: contains, not_contains, contains_ref
+    fqdn: {exists: true}
+    host: {same_as: srv.name}        joins with an earlier binding: same_as, differs_from
+    spns: {contains_ref: srv.spn_smtpsvc_fqdn}
+
+and ``where`` itself may be ``{all: [...]}``, ``{any: [...]}`` or ``{not: {...}}``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Model):
+    """A text every user can read: English and Polish, both required."""
+
+    en: str = Field(min_length=1)
+    pl: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.pl if lang == "pl" else self.en
+
+
+REF = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+IDENT = r"^[a-z][a-z0-9_]*$"
+RULE_ID = r"^[a-z][a-z0-9_]*(?:[.-][a-z0-9_]+)*$"
+
+Scalar = str | int | float | bool
+
+
+class FieldTest(_Model):
+    """The operators a field may be tested with; exactly one per test."""
+
+    eq: Scalar | None = None
+    ne: Scalar | None = None
+    lt: float | None = None
+    le: float | None = None
+    gt: float | None = None
+    ge: float | None = None
+    abs_gt: float | None = Field(None, ge=0)
+    abs_ge: float | None = Field(None, ge=0)
+    abs_lt: float | None = Field(None, ge=0)
+    abs_le: float | None = Field(None, ge=0)
+    in_: list[Scalar] | None = Field(None, alias="in", min_length=1)
+    not_in: list[Scalar] | None = Field(None, min_length=1)
+    matches: str | None = None
+    not_matches: str | None = None
+    contains: Scalar | None = None
+    not_contains: Scalar | None = None
+    contains_ref: str | None = None
+    exists: bool | None = None
+    same_as: str | None = None
+    differs_from: str | None = None
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> FieldTest:
+        given = [name for name in self.model_fields_set]
+        if len(given) != 1:
+            raise ValueError(f"a field test has exactly one operator, got {len(given)}: {given}")
+        return self
+
+    @field_validator("matches", "not_matches")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression: {exc}") from None
+        return value
+
+    @field_validator("contains_ref", "same_as", "differs_from")
+    @classmethod
+    def _ref(cls, value: str | None) -> str | None:
+        if value is not None and not REF.match(value):
+            raise ValueError("expected a reference alias.field, for example srv.name")
+        return value
+
+    @property
+    def operator(self) -> str:
+        name = next(iter(self.model_fields_set))
+        return "in" if name == "in_" else name
+
+    @property
+    def value(self) -> Any:
+        name = next(iter(self.model_fields_set))
+        return getattr(self, name)
+
+
+class Where(_Model):
+    """A boolean combination of field tests. A plain mapping is the AND of its fields."""
+
+    tests: dict[str, FieldTest] = Field(default_factory=dict)
+    all: list[Where] | None = None
+    any: list[Where] | None = None
+    not_: Where | None = Field(None, alias="not")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        logical = {k: v for k, v in data.items() if k in ("all", "any", "not")}
+        tests = {k: v for k, v in data.items() if k not in ("all", "any", "not")}
+        out: dict[str, Any] = dict(logical)
+        out["tests"] = {
+            name: (value if isinstance(value, dict) else {"eq": value}) for name, value in tests.items()
+        }
+        return out
+
+
+class Pattern(_Model):
+    """One condition of a rule: bind a fact of a type (or a conclusion) that passes ``where``."""
+
+    bind: str | None = Field(None, pattern=IDENT)
+    fact: str | None = None
+    finding: str | None = None
+    symptom: str | None = None
+    cause: str | None = None
+    where: Where = Field(default_factory=Where)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Pattern:
+        kinds = [k for k in ("fact", "finding", "symptom", "cause") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("a condition names exactly one of fact, finding, symptom or cause")
+        return self
+
+    @property
+    def kind(self) -> Literal["fact", "finding", "symptom", "cause"]:
+        for k in ("fact", "finding", "symptom", "cause"):
+            if getattr(self, k) is not None:
+                return k  # type: ignore[return-value]
+        raise AssertionError("validated")
+
+    @property
+    def target(self) -> str:
+        value = getattr(self, self.kind)
+        assert isinstance(value, str)
+        return value
+
+
+class Absent(_Model):
+    """No fact of this type passes ``where`` (negation). Only base facts can be absent."""
+
+    absent: Pattern
+
+
+Condition = Annotated[Pattern | Absent, Field(union_mode="left_to_right")]
+
+
+class Conclusion(_Model):
+    symptom: str | None = None
+    finding: str | None = None
+    cause: str | None = None
+    recommendation: str | None = None
+    cf: float = Field(ge=-1.0, le=1.0)
+    subject: str = Field(min_length=1, description="template naming what the conclusion is about")
+    values: dict[str, str] = Field(
+        default_factory=dict, description="templates the cause's remediation and chained rules use"
+    )
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Conclusion:
+        kinds = [k for k in ("symptom", "finding", "cause", "recommendation") if getattr(self, k)]
+        if len(kinds) != 1:
+            raise ValueError("a conclusion names exactly one of symptom, finding, cause, recommendation")
+        return self
+
+    @property
+    def kind(self) -> Literal["symptom", "finding", "cause", "recommendation"]:
+        for k in ("symptom", "finding", "cause", "recommendation"):
+            if getattr(self, k):
+                return k  # type: ignore[return-value]
+        raise AssertionError("validated")
+
+    @property
+    def target(self) -> str:
+        value = getattr(self, self.kind)
+        assert isinstance(value, str)
+        return value
+
+
+class Rule(_Model):
+    id: str = Field(pattern=RULE_ID)
+    title: Text
+    status: Literal["experimental", "stable", "deprecated"] = "experimental"
+    version: int = Field(1, ge=1)
+    kb_step: int | None = Field(None, ge=1, description="the step of the KB article the rule checks")
+    references: list[str] = Field(default_factory=list)
+    when: list[Condition] = Field(min_length=1)
+    conclude: Conclusion
+    explain: Text
+
+
+class Step(_Model):
+    text: Text
+    command: str | None = None
+
+
+class Collect(_Model):
+    facts: list[str] = Field(min_length=1)
+    text: Text
+    command: str | None = None
+
+
+class CauseDef(_Model):
+    title: Text
+    description: Text
+    kb_steps: list[int] = Field(min_length=1)
+    url: str | None = None
+    assessed_by: list[str] = Field(min_length=1, description="fact types that speak to the cause")
+    subject: Literal["host", "account", "spn", "text"] = "host"
+    collect: list[Collect] = Field(default_factory=list)
+    remediation: list[Step] = Field(min_length=1)
+
+
+class ConclusionDef(_Model):
+    """A symptom or finding: what it is called, and the kinds of its values (for joins)."""
+
+    title: Text
+    description: Text | None = None
+    subject: Literal["host", "account", "spn", "text"] = "host"
+    values: dict[str, Literal["host", "account", "spn", "text", "number"]] = Field(
+        default_factory=dict
+    )
+
+
+class RecommendationWhen(_Model):
+    """When a recommendation applies, judged on the evaluated conclusions (not on facts)."""
+
+    symptoms_any: list[str] = Field(min_length=1)
+    no_cause_at_least: float = Field(0.5, ge=0, le=1)
+
+
+class RecommendationDef(_Model):
+    title: Text
+    text: Text
+    kb_steps: list[int] = Field(default_factory=list)
+    steps: list[Step] = Field(min_length=1)
+    when: RecommendationWhen | None = None
+
+
+class KbRef(_Model):
+    article: str
+    title: Text | None = None
+    url: str | None = None
+
+
+class RulePackModel(_Model):
+    kbdoctor: Literal["rules/1"]
+    pack: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    version: str | None = None
+    title: Text | None = None
+    kb: KbRef | None = None
+    derive: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="fact type -> field -> template, computed before matching"
+    )
+    symptoms: dict[str, ConclusionDef] = Field(default_factory=dict)
+    findings: dict[str, ConclusionDef] = Field(default_factory=dict)
+    causes: dict[str, CauseDef] = Field(default_factory=dict)
+    recommendations: dict[str, RecommendationDef] = Field(default_factory=dict)
+    rules: list[Rule] = Field(default_factory=list)

@@ -1,0 +1,436 @@
+"""The kbdoctor application: global keys, the command palette, the language, and the workers.
+
+The application owns the session (facts and what-if changes) and the diagnoser (rules and
+evaluator); screens and widgets show what it pushes into them and send requests back as
+messages. Every slow step (compiling rules, reading files, importing outputs, evaluating, writing)
+runs in a thread worker and reports back with a message, so the screen never freezes; a failure
+becomes a located message on the screen and nothing already loaded is lost.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from kbdoctor.engine.atomic import write_atomic
+from kbdoctor.engine.errors import KbdoctorError
+from kbdoctor.engine.factio import dump_fact_file
+from kbdoctor.engine.facts import Fact
+from kbdoctor.engine.report import FactRef, Report
+from kbdoctor.render.markdown import render_markdown
+from kbdoctor.tui import loading
+from kbdoctor.tui.diagnosis import Diagnoser, file_label
+from kbdoctor.tui.i18n import Lang, other_language, t
+from kbdoctor.tui.keys import binding_rows, localise_bindings
+from kbdoctor.tui.messages import (
+    FactRequested,
+    MaterialRead,
+    ReportReady,
+    RulesLoaded,
+    WorkFinished,
+    WorkProgressed,
+)
+from kbdoctor.tui.screens.fact_detail import FactDetailScreen
+from kbdoctor.tui.screens.fact_edit import FactEditScreen
+from kbdoctor.tui.screens.help import HelpScreen
+from kbdoctor.tui.screens.main import MainScreen
+from kbdoctor.tui.screens.pick_path import PickMode, PickPathScreen
+from kbdoctor.tui.screens.save import SaveScreen
+from kbdoctor.tui.state import Session, matches_ref
+from kbdoctor.tui.widgets.diagnosis import DiagnosisPane
+from kbdoctor.tui.widgets.facts import FactBrowser
+
+RULE_POLL_S = 0.5
+
+
+class KbdoctorApp(App[None]):
+    CSS_PATH = ["app.tcss"]
+    TITLE = "kbdoctor"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1,question_mark", "help", "tui.key.help"),
+        Binding("o", "open_facts", "tui.key.open"),
+        Binding("i", "import_outputs", "tui.key.import"),
+        Binding("u", "undo", "tui.key.undo"),
+        Binding("U", "redo", "tui.key.redo", show=False),
+        Binding("ctrl+s", "save_facts", "tui.key.save_facts", show=False),
+        Binding("x", "export", "tui.key.export"),
+        Binding("l", "switch_language", "tui.key.language"),
+        Binding("ctrl+r", "reload_rules", "tui.key.reload", show=False),
+        Binding("q", "quit", "tui.key.quit"),
+    ]
+
+    lang: reactive[Lang] = reactive[Lang]("en", init=False)
+
+    def __init__(
+        self,
+        fact_paths: Sequence[str] = (),
+        *,
+        lang: Lang = "en",
+        rules: Sequence[str] | None = None,
+        demo: bool = False,
+        watch_rules: bool = True,
+    ) -> None:
+        super().__init__()
+        self.fact_paths = list(fact_paths)
+        self.demo = demo
+        self.watch_rules = watch_rules
+        self.session = Session()
+        self.diagnoser = Diagnoser(rules)
+        self.report: Report | None = None
+        self.baseline: Report | None = None
+        self._baseline_key: tuple[object, ...] | None = None
+        self._ticket = 0
+        self.last_evaluation_ms = 0.0
+        self.set_reactive(KbdoctorApp.lang, lang)
+        self.main = MainScreen()
+
+    # -- start --------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        return self.main
+
+    def on_mount(self) -> None:
+        self._relabel()
+        self.main.status(t("tui.status.starting", self.lang))
+        self._start()
+        if self.watch_rules:
+            self.set_interval(RULE_POLL_S, self._check_rules)
+
+    @work(thread=True, group="load", exit_on_error=False)
+    def _start(self) -> None:
+        """Rules and the first facts, in one worker so that the first diagnosis comes as soon as
+        both are there."""
+        self.diagnoser.load()
+        self.post_message(RulesLoaded())
+        self._read_facts(self.fact_paths, demo=self.demo)
+
+    def _read_facts(self, paths: Sequence[str], *, demo: bool = False) -> None:
+        try:
+            if demo:
+                demo_set = loading.load_demo()
+                self.post_message(MaterialRead(demo_set.facts, demo_set.files, demo_set.environment))
+            if paths:
+                fact_set = loading.load_facts(paths)
+                self.post_message(MaterialRead(fact_set.facts, fact_set.files, fact_set.environment))
+            if not demo and not paths:
+                self.post_message(MaterialRead([], [], {}))
+        except KbdoctorError as exc:
+            self.post_message(
+                WorkFinished(
+                    t("tui.load.failed", self.lang),
+                    [p.render(self.lang) for p in exc.problems],
+                    "error",
+                )
+            )
+            self.post_message(MaterialRead([], [], {}))
+
+    # -- evaluation ---------------------------------------------------------------------------
+
+    def evaluate(self) -> None:
+        """Diagnose the current facts (and, after loading, the facts as loaded) in a worker."""
+        if not self.diagnoser.ready:
+            if self.diagnoser.problems:
+                self.main.show_no_report(t("tui.rules.none_loaded", self.lang))
+            return
+        self._ticket += 1
+        key = (self.session.generation, self.lang, id(self.diagnoser.rule_base))
+        need_baseline = bool(self.session.changed) and key != self._baseline_key
+        self._evaluate(
+            self._ticket,
+            self.session.effective_facts(),
+            self.session.loaded_facts() if need_baseline else None,
+            key,
+            self.lang,
+        )
+
+    @work(thread=True, group="evaluate", exit_on_error=False)
+    def _evaluate(
+        self,
+        ticket: int,
+        facts: list[Fact],
+        loaded: list[Fact] | None,
+        key: tuple[object, ...],
+        lang: Lang,
+    ) -> None:
+        start = time.perf_counter()
+        files, environment = list(self.session.files), dict(self.session.environment)
+        report = self.diagnoser.evaluate(facts, lang=lang, files=files, environment=environment)
+        baseline = None
+        if loaded is not None:
+            baseline = self.diagnoser.evaluate(loaded, lang=lang, files=files, environment=environment)
+            self._baseline_key = key
+        elapsed = (time.perf_counter() - start) * 1000.0
+        self.post_message(ReportReady(report, baseline, ticket, elapsed))
+
+    @on(ReportReady)
+    def _report_ready(self, message: ReportReady) -> None:
+        if message.ticket != self._ticket:
+            return
+        self.report = message.report
+        if message.baseline is not None:
+            self.baseline = message.baseline
+        elif not self.session.changed:
+            self.baseline = message.report
+        self.last_evaluation_ms = message.elapsed_ms
+        shown_baseline = self.baseline if self.session.changed else None
+        self.main.show_report(message.report, shown_baseline, self._fact_mark, self.lang)
+        self._say_loaded()
+
+    def _fact_mark(self, ref: FactRef) -> str | None:
+        for entry in self.session.changed:
+            if entry.status == "edited" and matches_ref(entry.fact, ref):
+                return "edited"
+        return None
+
+    def _say_loaded(self) -> None:
+        session = self.session
+        files = ", ".join(file_label(f) for f in session.files) or t("tui.status.no_files", self.lang)
+        text = Text(t("tui.status.loaded", self.lang, facts=len(session), files=files))
+        if self.report is not None:
+            diagnosed = len(self.report.diagnoses)
+            text.append("  ·  " + t("tui.status.diagnoses", self.lang, count=diagnosed))
+        self.main.status(text)
+
+    # -- loading ------------------------------------------------------------------------------
+
+    @on(MaterialRead)
+    def _material_read(self, message: MaterialRead) -> None:
+        if message.files or message.facts:
+            origin = ", ".join(file_label(f) for f in message.files) or "?"
+            self.session.add(message.facts, origin, message.environment)
+            if message.files[1:]:
+                self.session.files.remove(origin)
+                self.session.files.extend(f for f in message.files if f not in self.session.files)
+        self.main.show_session(self.session, self.lang)
+        self.evaluate()
+
+    @on(RulesLoaded)
+    def _rules_loaded(self) -> None:
+        diagnoser = self.diagnoser
+        self.main.show_rules(diagnoser.rule_base, diagnoser.files(), diagnoser.problems, self.lang)
+        if diagnoser.problems:
+            self.notify(
+                "\n".join(p.render(self.lang) for p in diagnoser.problems[:5]),
+                title=t("tui.rules.broken", self.lang),
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+
+    @on(WorkProgressed)
+    def _work_progressed(self, message: WorkProgressed) -> None:
+        self.main.progress(message.done, message.total)
+        self.main.status(Text(message.label))
+
+    @on(WorkFinished)
+    def _work_finished(self, message: WorkFinished) -> None:
+        self.main.idle()
+        body = "\n".join([*message.problems[:8], *([f"… +{len(message.problems) - 8}"] if message.problems[8:] else [])])
+        severity = "error" if message.severity == "error" else ("warning" if message.severity == "warning" else "information")
+        self.notify(body or message.message, title=message.message if body else None, severity=severity, timeout=10, markup=False)
+        self._say_loaded()
+
+    def action_open_facts(self) -> None:
+        self._pick("facts")
+
+    def action_import_outputs(self) -> None:
+        self._pick("import")
+
+    def _pick(self, mode: PickMode) -> None:
+        def chosen(path: str | None) -> None:
+            if path is None:
+                return
+            if mode == "facts":
+                self._load_file(path)
+            else:
+                self.import_material([path])
+
+        self.push_screen(PickPathScreen(mode, self.lang), chosen)
+
+    @work(thread=True, group="load", exit_on_error=False)
+    def _load_file(self, path: str) -> None:
+        self.post_message(WorkProgressed(t("tui.load.reading", self.lang, path=path), 0, 0))
+        self._read_facts([path])
+        self.post_message(WorkFinished(t("tui.load.done", self.lang, path=file_label(path)), []))
+
+    @work(thread=True, group="load", exit_on_error=False)
+    def import_material(self, paths: list[str]) -> None:
+        lang = self.lang
+
+        def progress(done: int, total: int, name: str) -> None:
+            label = t("tui.import.progress", lang, done=done, total=total, path=file_label(name) if name else "")
+            self.post_message(WorkProgressed(label, done, total))
+
+        try:
+            outcome = loading.import_outputs(paths, progress=progress)
+        except (OSError, KbdoctorError) as exc:
+            detail = exc.render(lang) if isinstance(exc, KbdoctorError) else str(exc)
+            self.post_message(WorkFinished(t("tui.import.failed", lang), [detail], "error"))
+            return
+        problems = [*outcome.warnings, *(t("tui.import.unrecognised", lang, path=p) for p in outcome.unrecognised)]
+        self.post_message(MaterialRead(outcome.facts, [file_label(p) for p in paths], {}))
+        summary = t("tui.import.done", lang, facts=len(outcome.facts), files=len(outcome.files))
+        self.post_message(WorkFinished(summary, problems, "warning" if problems else "information"))
+
+    # -- what-if ------------------------------------------------------------------------------
+
+    @on(FactRequested)
+    def _fact_requested(self, message: FactRequested) -> None:
+        key, session = message.key, self.session
+        if message.intent == "open":
+            self.push_screen(FactDetailScreen(session.entry(key), self.lang))
+        elif message.intent == "edit":
+            def edited(fact: Fact | None) -> None:
+                if fact is not None:
+                    session.replace(key, fact)
+                    self._changed(key)
+
+            self.push_screen(FactEditScreen(session.entry(key), self.lang), edited)
+        elif message.intent == "toggle":
+            session.toggle(key)
+            self._changed(key)
+        else:
+            session.revert(key)
+            self._changed(key)
+
+    def _changed(self, key: int | None) -> None:
+        entry = self.session.entry(key) if key is not None else None
+        self.main.show_change(entry, self.session, self.lang)
+        self.evaluate()
+
+    def action_undo(self) -> None:
+        change = self.session.undo()
+        if change is None:
+            self.notify(t("tui.whatif.nothing_to_undo", self.lang), markup=False)
+            return
+        self._changed(change.key)
+
+    def action_redo(self) -> None:
+        change = self.session.redo()
+        if change is not None:
+            self._changed(change.key)
+
+    def action_save_facts(self) -> None:
+        stem = Path(self.session.files[0]).stem if self.session.files else "facts"
+        default = str(Path.cwd() / f"{stem}-whatif.yaml")
+
+        def chosen(choice: tuple[str, str] | None) -> None:
+            if choice is not None:
+                note = t("tui.whatif.note", "en", count=len(self.session.changed))
+                text = dump_fact_file(self.session.fact_file(note if self.session.changed else None), "json" if choice[1] == "json" else "yaml")
+                self._write(choice[0], text)
+
+        self.push_screen(SaveScreen("facts", [("yaml", ".yaml"), ("json", ".json")], default, self.lang), chosen)
+
+    def action_export(self) -> None:
+        report = self.report
+        if report is None:
+            self.notify(t("tui.export.no_report", self.lang), severity="warning", markup=False)
+            return
+
+        def chosen(choice: tuple[str, str] | None) -> None:
+            if choice is not None:
+                text = render_markdown(report) if choice[1] == "markdown" else report.to_json()
+                self._write(choice[0], text)
+
+        default = str(Path.cwd() / "kbdoctor-report.md")
+        self.push_screen(SaveScreen("report", [("markdown", ".md"), ("json", ".json")], default, self.lang), chosen)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _write(self, path: str, text: str) -> None:
+        try:
+            write_atomic(path, text)
+        except OSError as exc:
+            self.post_message(WorkFinished(t("tui.save.failed", self.lang, path=path), [exc.strerror or str(exc)], "error"))
+            return
+        self.post_message(WorkFinished(t("tui.save.done", self.lang, path=path), []))
+
+    # -- rules --------------------------------------------------------------------------------
+
+    def _check_rules(self) -> None:
+        if self.diagnoser.changed():
+            self.action_reload_rules()
+
+    @work(thread=True, group="rules", exclusive=True, exit_on_error=False)
+    def action_reload_rules(self) -> None:
+        ok = self.diagnoser.load()
+        self.post_message(RulesLoaded())
+        if ok:
+            self.call_from_thread(self._rules_reloaded)
+
+    def _rules_reloaded(self) -> None:
+        self._baseline_key = None
+        self.notify(t("tui.rules.reloaded", self.lang), markup=False)
+        self.evaluate()
+
+    # -- language, help, palette ----------------------------------------------------------------
+
+    def action_switch_language(self) -> None:
+        self.lang = other_language(self.lang)
+
+    def watch_lang(self) -> None:
+        self._relabel()
+        self.main.show_session(self.session, self.lang)
+        self._rules_loaded_quietly()
+        self._baseline_key = None
+        self.evaluate()
+
+    def _rules_loaded_quietly(self) -> None:
+        diagnoser = self.diagnoser
+        self.main.show_rules(diagnoser.rule_base, diagnoser.files(), diagnoser.problems, self.lang)
+
+    def _relabel(self) -> None:
+        for node in (self, self.main, *self.main.query(DiagnosisPane), *self.main.query(FactBrowser)):
+            localise_bindings(node, self.lang)
+        self.main.relabel(self.lang)
+        self.sub_title = t("tui.subtitle", self.lang)
+        self.refresh_bindings()
+
+    def action_help(self) -> None:
+        lang = self.lang
+        sections = [
+            (t("tui.help.global", lang), binding_rows(KbdoctorApp, lang)),
+            (t("tui.help.tabs", lang), binding_rows(MainScreen, lang)),
+            (t("tui.tab.diagnosis", lang), binding_rows(DiagnosisPane, lang)),
+            (t("tui.tab.facts", lang), binding_rows(FactBrowser, lang)),
+            (t("tui.help.fact", lang), binding_rows(FactDetailScreen, lang)),
+        ]
+        self.push_screen(HelpScreen(sections, lang))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        lang = self.lang
+        for action, key in (
+            ("help", "help"), ("open_facts", "open"), ("import_outputs", "import"),
+            ("undo", "undo"), ("redo", "redo"), ("save_facts", "save_facts"),
+            ("export", "export"), ("switch_language", "language"), ("reload_rules", "reload"),
+            ("change_theme", "theme"), ("quit", "quit"),
+        ):
+            yield SystemCommand(
+                t(f"tui.command.{key}", lang),
+                t(f"tui.command.{key}.help", lang),
+                getattr(self, f"action_{action}"),
+            )
+        for tab in ("diagnosis", "facts", "rules"):
+            yield SystemCommand(
+                t("tui.command.tab", lang, tab=t(f"tui.tab.{tab}", lang)),
+                t("tui.command.tab.help", lang),
+                lambda tab=tab: self.main.action_tab(tab),
+            )
+        if self.report is not None:
+            for cause in self.report.causes:
+                yield SystemCommand(
+                    t("tui.command.cause", lang, title=cause.title),
+                    t(f"tui.status.{cause.status}", lang) + f" {cause.confidence:.2f}",
+                    lambda cause=cause.cause: self.main.select_cause(cause),
+                    discover=False,
+                )

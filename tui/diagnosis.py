@@ -1,0 +1,109 @@
+"""The TUI's link to the engine: one rule base, one evaluator, and a watch on the rule files.
+
+Compiling rules is the slow part of a diagnosis, so the evaluator is built once per rule base and
+reused for every what-if edit. Rule files are watched by modification time and size (polling:
+portable, and cheap for a handful of files); a rule file that no longer loads leaves the last good
+rule base in place, so that an edit in progress never takes the diagnosis away. No Textual here:
+the application calls these methods from its workers.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kbdoctor.engine.errors import Problem, RuleFileError
+from kbdoctor.engine.evaluate import Evaluator
+from kbdoctor.engine.facts import Fact
+from kbdoctor.engine.i18n import Lang
+from kbdoctor.engine.report import Report
+from kbdoctor.engine.rulebase import (
+    RuleBase,
+    bundled_rule_files,
+    expand_rule_paths,
+    load_rule_base,
+)
+
+Stamp = tuple[float, int] | None  # (mtime, size); None when the file cannot be read
+
+
+def _stamp(path: str) -> Stamp:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_mtime, info.st_size)
+
+
+@dataclass
+class Diagnoser:
+    """Rule files given on the command line (None: the bundled KB 979174 rules)."""
+
+    rule_paths: Sequence[str] | None = None
+    rule_base: RuleBase | None = None
+    problems: list[Problem] = field(default_factory=list)  # of the last load that failed
+    _evaluator: Evaluator | None = None
+    _stamps: dict[str, Stamp] = field(default_factory=dict)
+
+    def files(self) -> list[str]:
+        if self.rule_paths is None:
+            return bundled_rule_files()
+        return expand_rule_paths(self.rule_paths)
+
+    def load(self) -> bool:
+        """(Re)load the rule files. On success the new rule base replaces the old one; on failure
+        the old one stays and ``problems`` says what is wrong (file, line, column)."""
+        self._stamps = {path: _stamp(path) for path in self.files()}
+        try:
+            base = load_rule_base(self.rule_paths)
+        except RuleFileError as exc:
+            self.problems = list(exc.problems)
+            return False
+        self.problems = []
+        if base is not self.rule_base or self._evaluator is None:
+            self.rule_base = base
+            self._evaluator = Evaluator(base)
+        return True
+
+    def changed(self) -> bool:
+        """Whether a rule file changed, appeared or disappeared since the last load."""
+        files = self.files()
+        if set(files) != set(self._stamps):
+            return True
+        return any(_stamp(path) != self._stamps[path] for path in files)
+
+    @property
+    def ready(self) -> bool:
+        return self._evaluator is not None
+
+    def evaluate(
+        self,
+        facts: list[Fact],
+        *,
+        lang: Lang,
+        files: Sequence[str] = (),
+        environment: dict[str, str] | None = None,
+    ) -> Report:
+        if self._evaluator is None:
+            raise RuntimeError("no rule base loaded")
+        return self._evaluator.evaluate(
+            facts, lang=lang, explain=True, files=list(files), environment=environment or {}
+        )
+
+
+def file_label(path: str) -> str:
+    """A rule or fact file as a person recognises it: relative to the working folder when it is
+    below it, else its name in its folder."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        p = Path(path)
+        return str(Path(p.parent.name, p.name)) if p.parent.name else p.name
+
+
+def timed(start: float) -> float:
+    """Milliseconds since ``start`` (a ``time.perf_counter`` value)."""
+    return (time.perf_counter() - start) * 1000.0

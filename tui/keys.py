@@ -1,0 +1,59 @@
+"""Localised key bindings: a binding's description is a catalogue key until it is shown.
+
+Textual reads a binding's description when it draws the footer, the key panel and the help
+screen; descriptions written as ``tui.key.*`` keys are replaced by their text in the current
+language, and replaced again when the language changes, so that no widget keeps an English label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
+
+from kbdoctor.tui.i18n import Lang, t
+
+KEY_PREFIX = "tui.key."
+
+
+def localise_bindings(node: DOMNode, lang: Lang) -> None:
+    """Give ``node``'s bindings descriptions in ``lang`` (from its class bindings, so it can be
+    called again on every language change)."""
+    merged = type(node)._merged_bindings
+    if merged is None:
+        return
+    node._bindings = BindingsMap.from_keys(
+        {
+            key: [_localised(binding, lang) for binding in bindings]
+            for key, bindings in merged.key_to_bindings.items()
+        }
+    )
+
+
+def _localised(binding: Binding, lang: Lang) -> Binding:
+    if not binding.description.startswith(KEY_PREFIX):
+        return binding
+    return replace(binding, description=t(binding.description, lang))
+
+
+def binding_rows(node_class: type[DOMNode], lang: Lang) -> list[tuple[str, str]]:
+    """The documented bindings of a class: (key as a person types it, description in ``lang``).
+    Hidden bindings are listed too: the help screen is where every key is found."""
+    merged = node_class._merged_bindings
+    rows: list[tuple[str, str]] = []
+    if merged is None:
+        return rows
+    for _key, binding in merged:
+        if binding.description.startswith(KEY_PREFIX):
+            rows.append((key_display(binding.key), t(binding.description, lang)))
+    return rows
+
+
+def key_display(key: str) -> str:
+    names = {"slash": "/", "question_mark": "?", "escape": "Esc", "enter": "Enter"}
+    shown = []
+    for one in key.split(","):
+        parts = [names.get(p, p.upper() if len(p) > 1 else p) for p in one.split("+")]
+        shown.append("+".join(p.capitalize() if p in ("CTRL", "SHIFT") else p for p in parts))
+    return " / ".join(shown)

@@ -1,0 +1,57 @@
+"""Messages the whole application listens to (a widget's own messages live on the widget).
+
+Workers run in threads; ``post_message`` is the one thread-safe way back to the screen, so every
+result of slow work arrives as one of these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.message import Message
+
+from kbdoctor.engine.report import Report
+
+
+@dataclass
+class ReportReady(Message):
+    """An evaluation finished. ``baseline`` is the diagnosis of the facts as loaded (what-if
+    changes are compared with it); ``ticket`` orders evaluations so that a late one never
+    overwrites a newer one."""
+
+    report: Report
+    baseline: Report | None
+    ticket: int
+    elapsed_ms: float
+
+
+@dataclass
+class WorkProgressed(Message):
+    """Slow work advanced: ``done`` of ``total`` steps (total 0: no measure), on ``label``."""
+
+    label: str
+    done: int
+    total: int
+
+
+@dataclass
+class WorkFinished(Message):
+    """Slow work ended; ``message`` and ``problems`` say how (problems are already located and
+    translated)."""
+
+    message: str
+    problems: list[str]
+    severity: str = "information"
+
+
+FactIntent = Literal["open", "edit", "toggle", "revert"]
+
+
+@dataclass
+class FactRequested(Message):
+    """The user asked to open, edit, disable/enable or revert one fact of the session (from the
+    fact table, the reasoning tree or the fact's own screen)."""
+
+    key: int
+    intent: FactIntent = "open"

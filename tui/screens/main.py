@@ -1,0 +1,119 @@
+"""The main screen: three tabs (diagnosis, facts, rules) between a what-if line and a status line.
+
+The screen only arranges and relabels; the application pushes reports, sessions and rule states
+into it, so the same screen shows a first diagnosis, a what-if result or a reloaded rule base.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+
+from kbdoctor.engine.errors import Problem
+from kbdoctor.engine.report import Report
+from kbdoctor.engine.rulebase import RuleBase
+from kbdoctor.tui.i18n import Lang, t
+from kbdoctor.tui.state import Entry, Session
+from kbdoctor.tui.widgets.diagnosis import DiagnosisPane
+from kbdoctor.tui.widgets.facts import FactBrowser
+from kbdoctor.tui.widgets.reasoning import FactMark
+from kbdoctor.tui.widgets.rules import RulesView
+from kbdoctor.tui.widgets.status import StatusBar, whatif_text
+
+TABS = ("diagnosis", "facts", "rules")
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("1", "tab('diagnosis')", "tui.key.tab_diagnosis", show=False),
+        Binding("2", "tab('facts')", "tui.key.tab_facts", show=False),
+        Binding("3", "tab('rules')", "tui.key.tab_rules", show=False),
+    ]
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="✚")
+        yield Static(id="whatif")
+        with TabbedContent(id="tabs", initial="diagnosis"):
+            with TabPane("", id="diagnosis"):
+                yield DiagnosisPane(id="diagnosis-pane")
+            with TabPane("", id="facts"):
+                yield FactBrowser(id="fact-browser")
+            with TabPane("", id="rules"):
+                yield RulesView(id="rules-view")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#whatif").display = False
+        self.query_one(DiagnosisPane).loading = True
+
+    def relabel(self, lang: Lang) -> None:
+        tabs = self.query_one("#tabs", TabbedContent)
+        for number, pane in enumerate(TABS, 1):
+            tabs.get_tab(pane).label = Text.assemble(  # type: ignore[assignment]
+                (f"{number} ", "bold"), t(f"tui.tab.{pane}", lang)
+            )
+        self.query_one(DiagnosisPane).relabel(lang)
+        self.query_one(FactBrowser).relabel(lang)
+
+    # -- what the application pushes in ---------------------------------------------------------
+
+    def show_report(self, report: Report, baseline: Report | None, mark: FactMark, lang: Lang) -> None:
+        pane = self.query_one(DiagnosisPane)
+        pane.loading = False
+        pane.show(report, baseline, mark, lang)
+
+    def show_no_report(self, message: str) -> None:
+        """No diagnosis can be shown (no rules loaded): say why instead of spinning forever."""
+        pane = self.query_one(DiagnosisPane)
+        pane.loading = False
+        self.status(Text(message, style="bold red"))
+
+    def show_session(self, session: Session, lang: Lang) -> None:
+        self.query_one(FactBrowser).show(session, lang)
+        self.show_whatif(session, lang)
+
+    def show_change(self, entry: Entry | None, session: Session, lang: Lang) -> None:
+        if entry is not None:
+            self.query_one(FactBrowser).update_entry(entry)
+        self.show_whatif(session, lang)
+
+    def show_whatif(self, session: Session, lang: Lang) -> None:
+        bar = self.query_one("#whatif", Static)
+        bar.display = bool(session.changed)
+        if session.changed:
+            bar.update(whatif_text(session, lang))
+
+    def show_rules(
+        self, base: RuleBase | None, files: list[str], problems: list[Problem], lang: Lang
+    ) -> None:
+        self.query_one(RulesView).show(base, files, problems, lang)
+
+    def status(self, text: Text | str) -> None:
+        self.query_one(StatusBar).say(text)
+
+    def progress(self, done: int, total: int) -> None:
+        self.query_one(StatusBar).progress(done, total)
+
+    def idle(self) -> None:
+        self.query_one(StatusBar).idle()
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = tab
+        if tab == "facts":
+            self.query_one("#fact-table").focus()
+        elif tab == "rules":
+            self.query_one("#rules-table").focus()
+        else:
+            self.query_one("#causes").focus()
+
+    def select_cause(self, cause: str) -> None:
+        self.action_tab("diagnosis")
+        self.query_one(DiagnosisPane).select_cause(cause)

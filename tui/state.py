@@ -1,0 +1,406 @@
+"""The session of one TUI run: the facts loaded so far and the what-if changes made to them.
+
+Kept free of Textual so that the rules of editing (what an edit replaces, what undo restores,
+which facts the diagnosis sees) are tested as plain Python. A fact is immutable: a what-if change
+never touches the loaded fact, it records an override (a replacement fact, or ``None`` for a
+disabled one) keyed by the fact's position in the session, so that undo restores exactly what
+was there and the loaded material is never lost.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from kbdoctor.engine.facts import (
+    FACT_TYPES,
+    Fact,
+    FactFile,
+    FieldKind,
+    Source,
+    fact_fields,
+    field_kind,
+)
+from kbdoctor.engine.report import FactRef
+
+EntryStatus = Literal["loaded", "edited", "disabled"]
+
+class _Unset:
+    """No override: the fact as loaded."""
+
+
+_UNSET = _Unset()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One loaded fact as the session shows it."""
+
+    key: int
+    loaded: Fact
+    fact: Fact  # the fact the diagnosis sees (the loaded one unless edited)
+    origin: str  # the file or import it came from
+    status: EntryStatus
+
+
+@dataclass(frozen=True)
+class Change:
+    """One what-if change, as the undo stack records it: the override before and after."""
+
+    key: int
+    before: Fact | None | _Unset  # None: disabled; _UNSET: as loaded
+    after: Fact | None | _Unset
+
+
+@dataclass
+class Session:
+    """Loaded facts, what-if overrides, and their undo and redo stacks."""
+
+    _facts: list[Fact] = field(default_factory=list)
+    _origins: list[str] = field(default_factory=list)
+    _overrides: dict[int, Fact | None] = field(default_factory=dict)
+    _undo: list[Change] = field(default_factory=list)
+    _redo: list[Change] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    environment: dict[str, str] = field(default_factory=dict)
+    generation: int = 0  # bumped when loaded material changes (not on what-if changes)
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def add(
+        self, facts: Iterable[Fact], origin: str, environment: Mapping[str, str] | None = None
+    ) -> int:
+        """Add facts read from ``origin``; what is already loaded (and every change) stays."""
+        added = 0
+        for fact in facts:
+            self._facts.append(fact)
+            self._origins.append(origin)
+            added += 1
+        if origin not in self.files:
+            self.files.append(origin)
+        for key, value in (environment or {}).items():
+            self.environment.setdefault(key, value)
+        self.generation += 1
+        return added
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+    def entry(self, key: int) -> Entry:
+        loaded = self._facts[key]
+        override = self._overrides.get(key, _UNSET)
+        if isinstance(override, _Unset):
+            return Entry(key, loaded, loaded, self._origins[key], "loaded")
+        if override is None:
+            return Entry(key, loaded, loaded, self._origins[key], "disabled")
+        return Entry(key, loaded, override, self._origins[key], "edited")
+
+    def entries(self) -> list[Entry]:
+        return [self.entry(key) for key in range(len(self._facts))]
+
+    def loaded_facts(self) -> list[Fact]:
+        """The facts as loaded: the baseline a what-if diagnosis is compared with."""
+        return list(self._facts)
+
+    def effective_facts(self) -> list[Fact]:
+        """The facts the diagnosis sees: loaded facts with every change applied."""
+        if not self._overrides:
+            return list(self._facts)
+        result: list[Fact] = []
+        for key, fact in enumerate(self._facts):
+            override = self._overrides.get(key, fact)
+            if override is not None:
+                result.append(override)
+        return result
+
+    @property
+    def changed(self) -> list[Entry]:
+        """Entries with a what-if change, in the order of the facts."""
+        return [self.entry(key) for key in sorted(self._overrides)]
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    # -- what-if changes -----------------------------------------------------------------------
+
+    def replace(self, key: int, fact: Fact) -> None:
+        """Use ``fact`` instead of the loaded fact ``key``; replacing with the loaded fact itself
+        removes the change."""
+        self._apply(key, _UNSET if fact == self._facts[key] else fact)
+
+    def disable(self, key: int) -> None:
+        self._apply(key, None)
+
+    def toggle(self, key: int) -> None:
+        """Disable an enabled fact; enable a disabled one (keeping none of its edits)."""
+        self._apply(key, _UNSET if self._overrides.get(key, _UNSET) is None else None)
+
+    def revert(self, key: int) -> None:
+        self._apply(key, _UNSET)
+
+    def undo(self) -> Change | None:
+        if not self._undo:
+            return None
+        change = self._undo.pop()
+        self._set(change.key, change.before)
+        self._redo.append(change)
+        return change
+
+    def redo(self) -> Change | None:
+        if not self._redo:
+            return None
+        change = self._redo.pop()
+        self._set(change.key, change.after)
+        self._undo.append(change)
+        return change
+
+    def _apply(self, key: int, after: Fact | None | _Unset) -> None:
+        before = self._overrides.get(key, _UNSET)
+        if before is after or (before == after and before is not None):
+            return
+        self._set(key, after)
+        self._undo.append(Change(key, before, after))
+        self._redo.clear()
+
+    def _set(self, key: int, override: Fact | None | _Unset) -> None:
+        if isinstance(override, _Unset):
+            self._overrides.pop(key, None)
+        else:
+            self._overrides[key] = override
+
+    # -- saving --------------------------------------------------------------------------------
+
+    def fact_file(self, note: str | None = None) -> FactFile:
+        """The effective facts as a fact file of their own (what-if results are shareable)."""
+        environment = dict(self.environment)
+        if note:
+            environment["what_if"] = note
+        return FactFile(
+            kbdoctor="facts/1",
+            collected_at=datetime.now(UTC).replace(microsecond=0),
+            environment=environment or None,
+            facts=self.effective_facts(),
+        )
+
+    # -- finding a fact of the report ----------------------------------------------------------
+
+    def find(self, ref: FactRef) -> int | None:
+        """The session key of the fact a report cites (the report carries the fact's data, not
+        the session's key); edited facts are matched by their edited data."""
+        for entry in self.entries():
+            if entry.status != "disabled" and matches_ref(entry.fact, ref):
+                return entry.key
+        return None
+
+
+def matches_ref(fact: Fact, ref: FactRef) -> bool:
+    if fact.type != ref.type:
+        return False
+    data = fact_data(fact)
+    return all(data.get(name) == _jsonable(value) for name, value in ref.fields.items() if value is not None)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+# -- presenting facts ---------------------------------------------------------------------------
+
+
+def fact_data(fact: Fact) -> dict[str, Any]:
+    """The data fields of a fact that are set, JSON-shaped (no type, no provenance)."""
+    data = fact.model_dump(mode="json", exclude_none=True, by_alias=False)
+    return {name: data[name] for name in fact_fields(fact.type) if name in data}
+
+
+def fact_hosts(fact: Fact) -> list[str]:
+    """The machines a fact is about (every host-kind field), for filtering by host."""
+    hosts = []
+    for name in fact_fields(fact.type):
+        if field_kind(fact.type, name) is FieldKind.HOST:
+            value = getattr(fact, name)
+            if isinstance(value, str):
+                hosts.append(value)
+            elif isinstance(value, list):
+                hosts.extend(str(v) for v in value)
+    return hosts
+
+
+def format_value(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(format_value(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def fact_summary(fact: Fact) -> str:
+    """One line for people: the data fields in declaration order."""
+    return " ".join(f"{name}={format_value(value)}" for name, value in fact_data(fact).items())
+
+
+def source_text(source: Source | Mapping[str, Any] | None) -> str:
+    """Where a fact came from, as a person looks for it: ``file:line`` (or a line range) and the
+    reader, or the collector and the host it ran on."""
+    if source is None:
+        return ""
+    data = source.model_dump(exclude_none=True) if isinstance(source, Source) else dict(source)
+    parts: list[str] = []
+    file = data.get("file")
+    if file:
+        where = str(file)
+        line, line_end = data.get("line"), data.get("line_end")
+        if line:
+            where += f":{line}"
+            if line_end and line_end != line:
+                where += f"-{line_end}"
+        parts.append(where)
+    producer = data.get("reader") or data.get("collector")
+    if producer:
+        parts.append(str(producer))
+    if data.get("host"):
+        parts.append(f"@{data['host']}")
+    if not parts and data.get("inferred"):
+        parts.append(str(data["inferred"]))
+    if not parts and data.get("command"):
+        parts.append(str(data["command"]))
+    return " ".join(parts)
+
+
+# -- filtering ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactQuery:
+    """A filter typed by the user: ``type:clock host:ex01 skew`` keeps facts of a type starting
+    with ``clock``, about a host containing ``ex01``, whose text contains ``skew``; ``is:edited``
+    (or ``is:disabled``, ``is:changed``) keeps changed facts. Every term must match."""
+
+    types: tuple[str, ...] = ()
+    hosts: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    states: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str) -> FactQuery:
+        types_, hosts, words, states = [], [], [], []
+        for term in text.lower().split():
+            prefix, sep, rest = term.partition(":")
+            if sep and rest and prefix == "type":
+                types_.append(rest)
+            elif sep and rest and prefix == "host":
+                hosts.append(rest)
+            elif sep and rest and prefix == "is":
+                states.append(rest)
+            else:
+                words.append(term)
+        return cls(tuple(types_), tuple(hosts), tuple(words), tuple(states))
+
+    def matches(self, entry: Entry) -> bool:
+        fact = entry.fact
+        if self.types and not any(fact.type.startswith(t) for t in self.types):
+            return False
+        if self.hosts:
+            hosts = [h.lower() for h in fact_hosts(fact)]
+            if not all(any(q in h for h in hosts) for q in self.hosts):
+                return False
+        for state in self.states:
+            wanted = {"changed": ("edited", "disabled")}.get(state, (state,))
+            if entry.status not in wanted:
+                return False
+        if self.words:
+            haystack = " ".join(
+                (fact.type, fact_summary(fact), entry.origin, source_text(fact.provenance))
+            ).lower()
+            if not all(w in haystack for w in self.words):
+                return False
+        return True
+
+
+# -- editing ------------------------------------------------------------------------------------
+
+
+def is_list_field(fact_type: str, name: str) -> bool:
+    annotation = FACT_TYPES[fact_type].model_fields[name].annotation
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if typing.get_origin(candidate) is list:
+            return True
+    return False
+
+
+def is_optional_field(fact_type: str, name: str) -> bool:
+    info = FACT_TYPES[fact_type].model_fields[name]
+    if not info.is_required():
+        return True
+    annotation = info.annotation
+    return typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in (
+        typing.get_args(annotation)
+    )
+
+
+def edit_fact(fact: Fact, raw: Mapping[str, str]) -> Fact:
+    """A copy of ``fact`` with the fields a person typed (strings; list fields one item a line),
+    validated by the fact's own model. An empty optional field becomes unset. Raises
+    ``pydantic.ValidationError`` naming each field that is wrong."""
+    data: dict[str, Any] = fact.model_dump(mode="json", by_alias=False, exclude_none=True)
+    for name, typed in raw.items():
+        if is_list_field(fact.type, name):
+            items = [line.strip() for line in typed.splitlines() if line.strip()]
+            if not items and is_optional_field(fact.type, name):
+                data.pop(name, None)
+            else:
+                data[name] = items
+        elif typed.strip() == "" and is_optional_field(fact.type, name):
+            data.pop(name, None)
+        else:
+            data[name] = typed.strip()
+    return typing.cast(Fact, FACT_TYPES[fact.type].model_validate(data))
+
+
+def editable_text(fact: Fact, name: str) -> str:
+    """The current value of a field as the edit form shows it (list items one a line)."""
+    value = getattr(fact, name)
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "\n".join(format_value(v) for v in value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return format_value(value)
+
+
+__all__ = [
+    "Change",
+    "Entry",
+    "EntryStatus",
+    "FactQuery",
+    "Session",
+    "ValidationError",
+    "edit_fact",
+    "editable_text",
+    "fact_data",
+    "fact_hosts",
+    "fact_summary",
+    "format_value",
+    "is_list_field",
+    "is_optional_field",
+    "matches_ref",
+    "source_text",
+]

@@ -1,0 +1,137 @@
+"""The diagnosis at a glance: symptoms, ranked causes, and the reasoning and fix of the one
+highlighted.
+
+The left column answers "what is wrong", the right column "why do we think so" and "what do I
+do"; the right column follows the highlighted cause, so the arrow keys walk through the
+diagnosis without opening anything.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static, TabbedContent, TabPane
+
+from kbdoctor.engine.report import CauseReport, Report
+from kbdoctor.tui.i18n import Lang, t
+from kbdoctor.tui.widgets.causes import CauseList
+from kbdoctor.tui.widgets.reasoning import FactMark, ReasoningTree
+from kbdoctor.tui.widgets.remediation import RemediationView
+
+
+def symptoms_text(report: Report, lang: Lang) -> Text:
+    text = Text()
+    text.append(t("tui.symptoms.title", lang), style="bold")
+    if not report.symptoms:
+        text.append("\n" + t("tui.symptoms.none", lang), style="italic bright_black")
+    for symptom in report.symptoms:
+        subjects = ", ".join(s.subject for s in symptom.subjects)
+        text.append("\n✓ ", style="green")
+        text.append(symptom.title)
+        text.append(f"  {symptom.confidence:.2f}", style="bold")
+        if subjects:
+            text.append(f"  {subjects}", style="bright_black")
+    return text
+
+
+class DiagnosisPane(Horizontal):
+    """Left: symptoms and causes. Right: WHY (reasoning tree) and FIX (remediation)."""
+
+    BINDINGS = [
+        Binding("c", "copy_command", "tui.key.copy"),
+        Binding("C", "copy_all", "tui.key.copy_all", show=False),
+        Binding("w", "detail('why')", "tui.key.why"),
+        Binding("f", "detail('fix')", "tui.key.fix"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._report: Report | None = None
+        self._cause: str | None = None
+        self._mark: FactMark = lambda ref: None
+        self._lang: Lang = "en"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="overview"):
+            yield Static(id="symptoms")
+            yield CauseList(id="causes")
+        with TabbedContent(id="detail", initial="why"):
+            with TabPane("", id="why"):
+                yield ReasoningTree(id="reasoning")
+            with TabPane("", id="fix"):
+                yield RemediationView(id="remediation")
+
+    def relabel(self, lang: Lang) -> None:
+        detail = self.query_one("#detail", TabbedContent)
+        detail.get_tab("why").label = t("tui.tab.why", lang)  # type: ignore[assignment]
+        detail.get_tab("fix").label = t("tui.tab.fix", lang)  # type: ignore[assignment]
+        self.query_one("#overview").border_title = t("tui.causes.title", lang)
+
+    def show(self, report: Report, baseline: Report | None, mark: FactMark, lang: Lang) -> None:
+        self._report = report
+        self._mark = mark
+        self._lang = lang
+        self.relabel(lang)
+        self.query_one("#symptoms", Static).update(symptoms_text(report, lang))
+        self.query_one(CauseList).show(report, baseline, lang)
+        self._show_cause()
+
+    @property
+    def cause(self) -> CauseReport | None:
+        if self._report is None:
+            return None
+        for cause in self._report.causes:
+            if cause.cause == self._cause:
+                return cause
+        return None
+
+    @on(CauseList.CauseHighlighted)
+    def _cause_highlighted(self, event: CauseList.CauseHighlighted) -> None:
+        if event.cause != self._cause:
+            self._cause = event.cause
+            self._show_cause()
+
+    def _show_cause(self) -> None:
+        if self._report is None:
+            return
+        if self.cause is None and self._report.causes:
+            highlighted = self.query_one(CauseList).highlighted_option
+            self._cause = highlighted.id if highlighted is not None else None
+        self.query_one(ReasoningTree).show(self.cause, self._report, self._mark, self._lang)
+        self.query_one(RemediationView).show(self.cause, self._lang)
+
+    def select_cause(self, cause: str) -> None:
+        causes = self.query_one(CauseList)
+        causes.highlighted = causes.get_option_index(cause)
+        causes.focus()
+
+    def action_detail(self, pane: str) -> None:
+        self.query_one("#detail", TabbedContent).active = pane
+        target = ReasoningTree if pane == "why" else RemediationView
+        widget = self.query_one(target)
+        if isinstance(widget, RemediationView):
+            widget.query_one("#steps").focus()
+        else:
+            widget.focus()
+
+    def action_copy_command(self) -> None:
+        command = self.query_one(RemediationView).selected_command()
+        self._copy(command)
+
+    def action_copy_all(self) -> None:
+        self._copy(self.query_one(RemediationView).all_commands() or None)
+
+    def _copy(self, command: str | None) -> None:
+        if command is None:
+            self.notify(t("tui.copy.nothing", self._lang), severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(command)
+        first = command.splitlines()[0]
+        self.notify(
+            t("tui.copy.done", self._lang, command=first),
+            title=t("tui.copy.title", self._lang),
+            markup=False,
+        )

@@ -1,0 +1,187 @@
+"""The reasoning behind one cause, as a tree: cause -> rules that concluded it -> facts they used.
+
+Each fact shows where it came from (file and line, or collector and host), so that a support
+engineer can go back to the customer's material. A cause that was not concluded gets a WHY NOT
+branch (the condition that failed or the fact that was missing), and a cause no fact spoke to
+says what to collect. Conclusions a rule built on (symptoms, findings) open into their own
+evidence, so a chain of rules reads from the top down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from kbdoctor.engine.report import CauseReport, ConclusionRef, FactRef, Firing, Report
+from kbdoctor.tui.i18n import Lang, t
+from kbdoctor.tui.state import format_value, source_text
+from kbdoctor.tui.widgets.causes import STATUS_STYLE
+
+MAX_PREMISE_DEPTH = 4
+
+FactMark = Callable[[FactRef], str | None]  # "edited" for a fact changed by a what-if edit
+
+
+def fact_label(ref: FactRef, mark: str | None, lang: Lang) -> Text:
+    label = Text()
+    label.append("● ", style="cyan")
+    label.append(ref.type, style="cyan")
+    label.append(" " + (ref.summary or _fields_line(ref)))
+    where = source_text(ref.source)
+    if where:
+        label.append("  ⟵ " + where, style="bright_black")
+    if mark:
+        label.append("  " + t(f"tui.mark.{mark}", lang), style="bold magenta")
+    return label
+
+
+def _fields_line(ref: FactRef) -> str:
+    return " ".join(f"{k}={format_value(v)}" for k, v in ref.fields.items() if v is not None)
+
+
+class ReasoningTree(Tree[FactRef | None]):
+    """HOW and WHY NOT for the highlighted cause; selecting a fact opens it."""
+
+    @dataclass
+    class FactPicked(Message):
+        ref: FactRef
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.show_root = True
+        self.guide_depth = 3
+        self._report: Report | None = None
+        self._mark: FactMark = lambda ref: None
+        self._lang: Lang = "en"
+
+    def show(self, cause: CauseReport | None, report: Report, mark: FactMark, lang: Lang) -> None:
+        self.clear()
+        self._report = report
+        self._mark = mark
+        self._lang = lang
+        if cause is None:
+            self.root.set_label(Text(t("tui.reasoning.no_cause", lang), style="italic"))
+            return
+        root_label = Text()
+        root_label.append(cause.title, style="bold")
+        status = t(f"tui.status.{cause.status}", lang)
+        root_label.append(f"  {status} {cause.confidence:.2f}", style=STATUS_STYLE[cause.status])
+        self.root.set_label(root_label)
+        if cause.subjects:
+            subjects = ", ".join(f"{s.subject} {s.confidence:.2f}" for s in cause.subjects)
+            self.root.add_leaf(Text(t("tui.reasoning.subjects", lang, subjects=subjects)))
+        for firing in cause.evidence:
+            self._add_firing(self.root, firing, depth=0)
+        if cause.why_not:
+            branch = self.root.add(
+                Text("✗ " + t("tui.reasoning.why_not", lang), style="bold yellow"),
+                expand=not cause.evidence,
+            )
+            for miss in cause.why_not:
+                node = branch.add(
+                    Text.assemble(
+                        (miss.rule_title, "bold"),
+                        (f"  [{miss.rule}]", "bright_black"),
+                        ("  " + t(f"tui.miss.{miss.reason}", lang), "yellow"),
+                    ),
+                    expand=True,
+                )
+                node.add_leaf(Text(miss.text, style="italic"))
+                if miss.fact_type:
+                    node.add_leaf(
+                        Text(t("tui.reasoning.missing_type", lang, type=miss.fact_type), style="yellow")
+                    )
+                for ref in miss.facts:
+                    node.add_leaf(fact_label(ref, mark(ref), lang), data=ref)
+        elif not cause.evidence and not report.explained:
+            self.root.add_leaf(Text(t("tui.reasoning.not_explained", lang), style="italic"))
+        elif not cause.evidence:
+            self.root.add_leaf(Text(t("tui.reasoning.nothing", lang), style="italic"))
+        if cause.collect:
+            branch = self.root.add(
+                Text("⇣ " + t("tui.reasoning.collect", lang), style="bold"),
+                expand=cause.status == "not_assessed",
+            )
+            for item in cause.collect:
+                node = branch.add(Text(item.text), expand=True)
+                node.add_leaf(Text(t("tui.reasoning.facts", lang, types=", ".join(item.facts))))
+                if item.command:
+                    node.add_leaf(Text("$ " + item.command, style="bold green"))
+        self.root.expand()
+
+    def _add_firing(self, parent: TreeNode[FactRef | None], firing: Firing, depth: int) -> None:
+        lang = self._lang
+        label = Text()
+        label.append("✓ ", style="green")
+        label.append(firing.rule_title, style="bold")
+        label.append(f"  [{firing.rule}]", style="bright_black")
+        label.append(f"  +{firing.contribution:.2f}", style="green")
+        if firing.subject:
+            label.append(f"  {firing.subject}")
+        node = parent.add(label, expand=depth == 0)
+        if firing.text:
+            node.add_leaf(Text("“" + firing.text + "”", style="italic"))
+        if firing.note:
+            node.add_leaf(Text(firing.note, style="yellow"))
+        for ref in firing.facts:
+            node.add_leaf(fact_label(ref, self._mark(ref), lang), data=ref)
+        for premise in firing.premises:
+            self._add_premise(node, premise, depth + 1)
+
+    def _add_premise(self, parent: TreeNode[FactRef | None], premise: ConclusionRef, depth: int) -> None:
+        lang = self._lang
+        label = Text.assemble(
+            ("↳ ", "blue"),
+            (t(f"tui.kind.{premise.kind}", lang) + " ", "blue"),
+            (self._title_of(premise), "bold"),
+            (f"  {premise.subject}  {premise.confidence:.2f}", ""),
+        )
+        firings = self._firings_of(premise)
+        if not firings or depth > MAX_PREMISE_DEPTH:
+            parent.add_leaf(label)
+            return
+        node = parent.add(label, expand=False)
+        for firing in firings:
+            self._add_firing(node, firing, depth)
+
+    def _title_of(self, premise: ConclusionRef) -> str:
+        report = self._report
+        if report is None:
+            return premise.id
+        for item in (*report.symptoms, *report.findings, *report.causes):
+            ident = getattr(item, "id", None) or getattr(item, "cause", None)
+            if ident == premise.id:
+                return str(item.title)
+        return premise.id
+
+    def _firings_of(self, premise: ConclusionRef) -> list[Firing]:
+        report = self._report
+        if report is None:
+            return []
+        if premise.kind == "symptom":
+            for symptom in report.symptoms:
+                if symptom.id == premise.id:
+                    return [f for f in symptom.evidence if f.subject == premise.subject]
+        if premise.kind == "finding":
+            return [
+                f
+                for finding in report.findings
+                if finding.id == premise.id and finding.subject == premise.subject
+                for f in finding.evidence
+            ]
+        if premise.kind == "cause":
+            for cause in report.causes:
+                if cause.cause == premise.id:
+                    return [f for f in cause.evidence if f.subject == premise.subject]
+        return []
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[FactRef | None]) -> None:
+        if event.node.data is not None:
+            event.stop()
+            self.post_message(self.FactPicked(event.node.data))
+

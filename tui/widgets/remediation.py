@@ -1,0 +1,97 @@
+"""What to do about one cause: the KB text of its step and the exact commands, ready to copy.
+
+For a cause that was not assessed the steps are the commands that would collect the missing
+facts, because the next thing to do is to look, not to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from kbdoctor.engine.report import CauseReport
+from kbdoctor.tui.i18n import Lang, t
+from kbdoctor.tui.widgets.causes import kb_label
+
+
+@dataclass(frozen=True)
+class Step:
+    text: str
+    command: str | None
+    subject: str | None = None
+
+
+def steps_of(cause: CauseReport) -> list[Step]:
+    if cause.status == "not_assessed" or not cause.remediation:
+        return [Step(c.text, c.command) for c in cause.collect]
+    return [Step(c.text, c.command, c.subject) for c in cause.remediation]
+
+
+def step_prompt(number: int, step: Step) -> Text:
+    text = Text()
+    text.append(f"{number}. ", style="bold")
+    text.append(step.text)
+    if step.subject:
+        text.append(f"  ({step.subject})", style="bright_black")
+    if step.command:
+        text.append("\n   $ ", style="bright_black")
+        text.append(step.command, style="bold green")
+    return text
+
+
+class RemediationView(VerticalScroll):
+    """The KB step of the highlighted cause and its commands."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._steps: list[Step] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="kb-text")
+        yield OptionList(id="steps", markup=False)
+
+    def show(self, cause: CauseReport | None, lang: Lang) -> None:
+        kb_text = self.query_one("#kb-text", Static)
+        steps = self.query_one("#steps", OptionList)
+        steps.clear_options()
+        if cause is None:
+            self._steps = []
+            kb_text.update(Text(t("tui.reasoning.no_cause", lang), style="italic"))
+            return
+        head = Text()
+        head.append(cause.title, style="bold")
+        label = kb_label(cause, lang)
+        if cause.kb or label:
+            head.append("  " + (cause.kb or label), style="bright_black")
+        if cause.description:
+            head.append("\n" + cause.description)
+        if cause.url:
+            head.append("\n" + cause.url, style="underline bright_blue")
+        self._steps = steps_of(cause)
+        collecting = cause.status == "not_assessed" or not cause.remediation
+        heading = "tui.fix.collect" if collecting and cause.collect else "tui.fix.steps"
+        head.append("\n\n" + t(heading, lang), style="bold underline")
+        if not self._steps:
+            head.append("\n" + t("tui.fix.none", lang), style="italic")
+        kb_text.update(head)
+        steps.add_options(
+            [Option(step_prompt(n, s), id=str(n - 1)) for n, s in enumerate(self._steps, 1)]
+        )
+        if self._steps:
+            steps.highlighted = 0
+
+    def selected_command(self) -> str | None:
+        """The command of the highlighted step (or the first step with a command)."""
+        steps = self.query_one("#steps", OptionList)
+        index = steps.highlighted
+        if index is not None and 0 <= index < len(self._steps) and self._steps[index].command:
+            return self._steps[index].command
+        return next((s.command for s in self._steps if s.command), None)
+
+    def all_commands(self) -> str:
+        return "\n".join(s.command for s in self._steps if s.command)

@@ -1,0 +1,48 @@
+"""One line under the tabs: what is loaded, what-if changes, and the progress of slow work."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import ProgressBar, Static
+
+from kbdoctor.tui.i18n import Lang, t
+from kbdoctor.tui.state import Session, fact_summary
+
+
+def whatif_text(session: Session, lang: Lang) -> Text:
+    """The changes the diagnosis is computed with, so a what-if result is never mistaken for the
+    customer's real state."""
+    changed = session.changed
+    text = Text()
+    text.append(" " + t("tui.whatif.title", lang, count=len(changed)) + " ", style="bold reverse magenta")
+    for entry in changed[:3]:
+        mark = "⊘" if entry.status == "disabled" else "✎"
+        text.append(f"  {mark} {entry.fact.type} {fact_summary(entry.fact)}"[:60], style="magenta")
+    if len(changed) > 3:
+        text.append("  " + t("tui.whatif.more", lang, count=len(changed) - 3), style="magenta")
+    text.append("   " + t("tui.whatif.hint", lang), style="bright_black")
+    return text
+
+
+class StatusBar(Horizontal):
+    """Busy work shows a progress bar; otherwise the line says what is loaded."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status-text")
+        yield ProgressBar(id="status-progress", show_eta=False)
+
+    def on_mount(self) -> None:
+        self.query_one(ProgressBar).display = False
+
+    def say(self, text: Text | str) -> None:
+        self.query_one("#status-text", Static).update(text)
+
+    def progress(self, done: int, total: int) -> None:
+        bar = self.query_one(ProgressBar)
+        bar.display = True
+        bar.update(total=total or None, progress=done)
+
+    def idle(self) -> None:
+        self.query_one(ProgressBar).display = False
