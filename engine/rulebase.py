@@ -10,6 +10,7 @@ cannot negate reliably).
 from __future__ import annotations
 
 import hashlib
+import os
 import types
 import typing
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kbdoctor.engine.atomic import write_atomic
 from kbdoctor.engine.errors import Problem, RuleFileError
 from kbdoctor.engine.factio import validation_problems
 from kbdoctor.engine.facts import COMPUTED_FIELDS, FACT_TYPES, fact_fields
@@ -125,11 +127,60 @@ def load_rule_base(paths: Sequence[str] | None = None) -> RuleBase:
     return base
 
 
+def _cache_dir() -> Path | None:
+    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if os.environ.get("KBDOCTOR_NO_CACHE"):
+        return None
+    return Path(root) / "kbdoctor" / "rules"
+
+
+def _cache_file(content: str) -> Path | None:
+    folder = _cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(f"{_CACHE_VERSION}\0{content}".encode()).hexdigest()
+    return folder / f"{digest}.json"
+
+
+# Bump when the rule models change shape, so that old cache entries are never read.
+_CACHE_VERSION = "rules/1:1"
+
+
+def _cached_model(content: str) -> RulePackModel | None:
+    """A rule file validated earlier: parsing YAML in pure Python is the slowest part of start-up,
+    so a valid file's model is kept as JSON (keyed by the file's content) and read back by
+    pydantic's fast JSON validator."""
+    path = _cache_file(content)
+    if path is None:
+        return None
+    try:
+        return RulePackModel.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError, ValueError):
+        return None
+
+
+def _store_model(content: str, model: RulePackModel) -> None:
+    path = _cache_file(content)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, model.model_dump_json(by_alias=True, exclude_unset=True))
+    except OSError:
+        return  # a read-only home only costs speed
+
+
 def parse_rule_texts(texts: Sequence[tuple[str, str]]) -> RuleBase:
     base = RuleBase()
     problems: list[Problem] = []
     located: list[tuple[RulePack, YamlLocator]] = []
     for name, content in texts:
+        cached = _cached_model(content)
+        if cached is not None:
+            pack = RulePack(name, hashlib.sha256(content.encode()).hexdigest(), cached)
+            problems.extend(_register(base, pack, _LazyLocator(content)))
+            located.append((pack, _LazyLocator(content)))
+            continue
         try:
             data, locator = load_yaml(content)
         except Exception as exc:  # ruamel's errors have no common base beyond Exception
@@ -145,33 +196,62 @@ def parse_rule_texts(texts: Sequence[tuple[str, str]]) -> RuleBase:
             continue
         pack = RulePack(name, hashlib.sha256(content.encode()).hexdigest(), model)
         located.append((pack, locator))
-        base.packs.append(pack)
-        for kind, target, source in (
-            ("symptom", base.symptoms, model.symptoms),
-            ("finding", base.findings, model.findings),
-            ("cause", base.causes, model.causes),
-            ("recommendation", base.recommendations, model.recommendations),
-        ):
-            for ident, definition in source.items():
-                if ident in target:
-                    line, col = locator.position((kind + "s", ident))
-                    problems.append(
-                        Problem(name, line, col, "error.rules_duplicate_id", {"id": ident})
-                    )
-                target[ident] = definition  # type: ignore[assignment]
-        for fact_type, templates in model.derive.items():
-            base.derive.setdefault(fact_type, {}).update(templates)
-        for index, rule in enumerate(model.rules):
-            if rule.id in base.rule_pack:
-                line, col = locator.position(("rules", index, "id"))
-                problems.append(Problem(name, line, col, "error.rules_duplicate_id", {"id": rule.id}))
-            base.rule_pack[rule.id] = pack
-            base.rules.append(rule)
+        pack_problems = _register(base, pack, locator)
+        problems.extend(pack_problems)
+        if not pack_problems:
+            _store_model(content, model)
     for pack, locator in located:
         problems.extend(_check_pack(base, pack, locator))
     if problems:
         raise RuleFileError(problems)
     return base
+
+
+class _LazyLocator(YamlLocator):
+    """Positions for a cached rule file, parsed only if a problem needs one."""
+
+    def __init__(self, content: str) -> None:
+        super().__init__(None)
+        self._content = content
+        self._loaded = False
+
+    def position(self, path: tuple[Any, ...]) -> tuple[int | None, int | None]:
+        if not self._loaded:
+            self._loaded = True
+            try:
+                self._root = load_yaml(self._content)[1]._root
+            except Exception:  # the file was valid when cached; a position is only a courtesy
+                self._root = None
+        return super().position(path)
+
+
+def _register(base: RuleBase, pack: RulePack, locator: YamlLocator) -> list[Problem]:
+    """Merge one pack's definitions and rules into the base; duplicate ids are problems."""
+    problems: list[Problem] = []
+    name, model = pack.file, pack.model
+    base.packs.append(pack)
+    for kind, target, source in (
+        ("symptom", base.symptoms, model.symptoms),
+        ("finding", base.findings, model.findings),
+        ("cause", base.causes, model.causes),
+        ("recommendation", base.recommendations, model.recommendations),
+    ):
+        for ident, definition in source.items():
+            if ident in target:
+                line, col = locator.position((kind + "s", ident))
+                problems.append(
+                    Problem(name, line, col, "error.rules_duplicate_id", {"id": ident})
+                )
+            target[ident] = definition  # type: ignore[assignment]
+    for fact_type, templates in model.derive.items():
+        base.derive.setdefault(fact_type, {}).update(templates)
+    for index, rule in enumerate(model.rules):
+        if rule.id in base.rule_pack:
+            line, col = locator.position(("rules", index, "id"))
+            problems.append(Problem(name, line, col, "error.rules_duplicate_id", {"id": rule.id}))
+        base.rule_pack[rule.id] = pack
+        base.rules.append(rule)
+    return problems
 
 
 # --- cross-checks -------------------------------------------------------------------------------

@@ -14,19 +14,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
-from textual import on, work
-from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
-from textual.reactive import reactive
-from textual.screen import Screen
-
 from kbdoctor.engine.atomic import write_atomic
 from kbdoctor.engine.errors import KbdoctorError
 from kbdoctor.engine.factio import dump_fact_file
 from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.report import FactRef, Report
-from kbdoctor.render.markdown import render_markdown
 from kbdoctor.tui import loading
 from kbdoctor.tui.diagnosis import Diagnoser, file_label
 from kbdoctor.tui.i18n import Lang, other_language, t
@@ -48,6 +40,14 @@ from kbdoctor.tui.screens.save import SaveScreen
 from kbdoctor.tui.state import Session, matches_ref
 from kbdoctor.tui.widgets.diagnosis import DiagnosisPane
 from kbdoctor.tui.widgets.facts import FactBrowser
+from rich.text import Text
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from kbdoctor.render.markdown import render_markdown
 
 RULE_POLL_S = 0.5
 
@@ -100,11 +100,15 @@ class KbdoctorApp(App[None]):
         return self.main
 
     def on_mount(self) -> None:
-        self._relabel()
-        self.main.status(t("tui.status.starting", self.lang))
         self._start()
         if self.watch_rules:
             self.set_interval(RULE_POLL_S, self._check_rules)
+
+    def on_ready(self) -> None:
+        self._relabel()
+        self.main.query_one("#causes").focus()
+        if self.report is None:
+            self.main.status(t("tui.status.starting", self.lang))
 
     @work(thread=True, group="load", exit_on_error=False)
     def _start(self) -> None:
@@ -118,10 +122,14 @@ class KbdoctorApp(App[None]):
         try:
             if demo:
                 demo_set = loading.load_demo()
-                self.post_message(MaterialRead(demo_set.facts, demo_set.files, demo_set.environment))
+                self.post_message(
+                    MaterialRead(demo_set.facts, demo_set.files, demo_set.environment)
+                )
             if paths:
                 fact_set = loading.load_facts(paths)
-                self.post_message(MaterialRead(fact_set.facts, fact_set.files, fact_set.environment))
+                self.post_message(
+                    MaterialRead(fact_set.facts, fact_set.files, fact_set.environment)
+                )
             if not demo and not paths:
                 self.post_message(MaterialRead([], [], {}))
         except KbdoctorError as exc:
@@ -167,7 +175,9 @@ class KbdoctorApp(App[None]):
         report = self.diagnoser.evaluate(facts, lang=lang, files=files, environment=environment)
         baseline = None
         if loaded is not None:
-            baseline = self.diagnoser.evaluate(loaded, lang=lang, files=files, environment=environment)
+            baseline = self.diagnoser.evaluate(
+                loaded, lang=lang, files=files, environment=environment
+            )
             self._baseline_key = key
         elapsed = (time.perf_counter() - start) * 1000.0
         self.post_message(ReportReady(report, baseline, ticket, elapsed))
@@ -194,7 +204,9 @@ class KbdoctorApp(App[None]):
 
     def _say_loaded(self) -> None:
         session = self.session
-        files = ", ".join(file_label(f) for f in session.files) or t("tui.status.no_files", self.lang)
+        files = ", ".join(file_label(f) for f in session.files) or t(
+            "tui.status.no_files", self.lang
+        )
         text = Text(t("tui.status.loaded", self.lang, facts=len(session), files=files))
         if self.report is not None:
             diagnosed = len(self.report.diagnoses)
@@ -207,10 +219,7 @@ class KbdoctorApp(App[None]):
     def _material_read(self, message: MaterialRead) -> None:
         if message.files or message.facts:
             origin = ", ".join(file_label(f) for f in message.files) or "?"
-            self.session.add(message.facts, origin, message.environment)
-            if message.files[1:]:
-                self.session.files.remove(origin)
-                self.session.files.extend(f for f in message.files if f not in self.session.files)
+            self.session.add(message.facts, origin, message.environment, message.files)
         self.main.show_session(self.session, self.lang)
         self.evaluate()
 
@@ -235,9 +244,24 @@ class KbdoctorApp(App[None]):
     @on(WorkFinished)
     def _work_finished(self, message: WorkFinished) -> None:
         self.main.idle()
-        body = "\n".join([*message.problems[:8], *([f"… +{len(message.problems) - 8}"] if message.problems[8:] else [])])
-        severity = "error" if message.severity == "error" else ("warning" if message.severity == "warning" else "information")
-        self.notify(body or message.message, title=message.message if body else None, severity=severity, timeout=10, markup=False)
+        body = "\n".join(
+            [
+                *message.problems[:8],
+                *([f"… +{len(message.problems) - 8}"] if message.problems[8:] else []),
+            ]
+        )
+        severity = (
+            "error"
+            if message.severity == "error"
+            else ("warning" if message.severity == "warning" else "information")
+        )
+        self.notify(
+            body or message.message,
+            title=message.message if body else None,
+            severity=severity,
+            timeout=10,
+            markup=False,
+        )
         self._say_loaded()
 
     def action_open_facts(self) -> None:
@@ -268,16 +292,22 @@ class KbdoctorApp(App[None]):
         lang = self.lang
 
         def progress(done: int, total: int, name: str) -> None:
-            label = t("tui.import.progress", lang, done=done, total=total, path=file_label(name) if name else "")
+            label = t(
+                "tui.import.progress",
+                lang,
+                done=done,
+                total=total,
+                path=name,
+            )
             self.post_message(WorkProgressed(label, done, total))
 
         try:
-            outcome = loading.import_outputs(paths, progress=progress)
+            outcome = loading.import_outputs(paths, lang=lang, progress=progress)
         except (OSError, KbdoctorError) as exc:
             detail = exc.render(lang) if isinstance(exc, KbdoctorError) else str(exc)
             self.post_message(WorkFinished(t("tui.import.failed", lang), [detail], "error"))
             return
-        problems = [*outcome.warnings, *(t("tui.import.unrecognised", lang, path=p) for p in outcome.unrecognised)]
+        problems = [*outcome.warnings, *outcome.unrecognised]
         self.post_message(MaterialRead(outcome.facts, [file_label(p) for p in paths], {}))
         summary = t("tui.import.done", lang, facts=len(outcome.facts), files=len(outcome.files))
         self.post_message(WorkFinished(summary, problems, "warning" if problems else "information"))
@@ -290,6 +320,7 @@ class KbdoctorApp(App[None]):
         if message.intent == "open":
             self.push_screen(FactDetailScreen(session.entry(key), self.lang))
         elif message.intent == "edit":
+
             def edited(fact: Fact | None) -> None:
                 if fact is not None:
                     session.replace(key, fact)
@@ -327,10 +358,15 @@ class KbdoctorApp(App[None]):
         def chosen(choice: tuple[str, str] | None) -> None:
             if choice is not None:
                 note = t("tui.whatif.note", "en", count=len(self.session.changed))
-                text = dump_fact_file(self.session.fact_file(note if self.session.changed else None), "json" if choice[1] == "json" else "yaml")
+                text = dump_fact_file(
+                    self.session.fact_file(note if self.session.changed else None),
+                    "json" if choice[1] == "json" else "yaml",
+                )
                 self._write(choice[0], text)
 
-        self.push_screen(SaveScreen("facts", [("yaml", ".yaml"), ("json", ".json")], default, self.lang), chosen)
+        self.push_screen(
+            SaveScreen("facts", [("yaml", ".yaml"), ("json", ".json")], default, self.lang), chosen
+        )
 
     def action_export(self) -> None:
         report = self.report
@@ -344,14 +380,21 @@ class KbdoctorApp(App[None]):
                 self._write(choice[0], text)
 
         default = str(Path.cwd() / "kbdoctor-report.md")
-        self.push_screen(SaveScreen("report", [("markdown", ".md"), ("json", ".json")], default, self.lang), chosen)
+        self.push_screen(
+            SaveScreen("report", [("markdown", ".md"), ("json", ".json")], default, self.lang),
+            chosen,
+        )
 
     @work(thread=True, group="write", exit_on_error=False)
     def _write(self, path: str, text: str) -> None:
         try:
             write_atomic(path, text)
         except OSError as exc:
-            self.post_message(WorkFinished(t("tui.save.failed", self.lang, path=path), [exc.strerror or str(exc)], "error"))
+            self.post_message(
+                WorkFinished(
+                    t("tui.save.failed", self.lang, path=path), [exc.strerror or str(exc)], "error"
+                )
+            )
             return
         self.post_message(WorkFinished(t("tui.save.done", self.lang, path=path), []))
 
@@ -390,7 +433,12 @@ class KbdoctorApp(App[None]):
         self.main.show_rules(diagnoser.rule_base, diagnoser.files(), diagnoser.problems, self.lang)
 
     def _relabel(self) -> None:
-        for node in (self, self.main, *self.main.query(DiagnosisPane), *self.main.query(FactBrowser)):
+        for node in (
+            self,
+            self.main,
+            *self.main.query(DiagnosisPane),
+            *self.main.query(FactBrowser),
+        ):
             localise_bindings(node, self.lang)
         self.main.relabel(self.lang)
         self.sub_title = t("tui.subtitle", self.lang)
@@ -410,10 +458,17 @@ class KbdoctorApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         lang = self.lang
         for action, key in (
-            ("help", "help"), ("open_facts", "open"), ("import_outputs", "import"),
-            ("undo", "undo"), ("redo", "redo"), ("save_facts", "save_facts"),
-            ("export", "export"), ("switch_language", "language"), ("reload_rules", "reload"),
-            ("change_theme", "theme"), ("quit", "quit"),
+            ("help", "help"),
+            ("open_facts", "open"),
+            ("import_outputs", "import"),
+            ("undo", "undo"),
+            ("redo", "redo"),
+            ("save_facts", "save_facts"),
+            ("export", "export"),
+            ("switch_language", "language"),
+            ("reload_rules", "reload"),
+            ("change_theme", "theme"),
+            ("quit", "quit"),
         ):
             yield SystemCommand(
                 t(f"tui.command.{key}", lang),

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from kbdoctor.tui.i18n import Lang, t
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
-
-from kbdoctor.tui.i18n import Lang, t
 
 KEY_PREFIX = "tui.key."
 

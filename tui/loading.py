@@ -2,8 +2,8 @@
 
 These functions run in the application's worker threads, so they never touch the screen: they
 return what they read (or raise the engine's located errors) and report progress through a
-callback. An import goes file by file so that a large folder shows its progress and one unreadable
-file costs only itself.
+callback. The importer never raises for what is in the files: what it cannot read comes back
+as located warnings, which the application shows.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kbdoctor.engine.factio import FactSet, load_fact_files, parse_fact_text
 from kbdoctor.engine.facts import Fact
+from kbdoctor.engine.i18n import Lang
 
 DEMO_RESOURCE = ("kbdoctor.examples", "demo-incident.yaml")
 DEMO_NAME = "demo-incident.yaml"
@@ -42,42 +43,30 @@ class ImportOutcome:
 
     facts: list[Fact] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # "file:line: message"
-    unrecognised: list[str] = field(default_factory=list)  # files no reader recognised
+    unrecognised: list[str] = field(default_factory=list)  # "file: what was not recognised"
     files: list[str] = field(default_factory=list)  # files read
 
 
-def material_files(paths: Sequence[str]) -> list[str]:
-    """The files an import reads: files as given, folders walked in name order (hidden files and
-    folders skipped: they are editor and version-control debris, not customer material)."""
-    out: list[str] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                relative = child.relative_to(path).parts
-                if child.is_file() and not any(part.startswith(".") for part in relative):
-                    out.append(str(child))
-        else:
-            out.append(raw)
-    return out
-
-
 def import_outputs(
-    paths: Sequence[str], host: str | None = None, progress: Progress | None = None
+    paths: Sequence[str],
+    host: str | None = None,
+    lang: Lang = "en",
+    progress: Progress | None = None,
 ) -> ImportOutcome:
-    """Command outputs read by the collectors' importer, one file at a time."""
-    from kbdoctor.collectors.importing import import_paths
+    """Command outputs read by the collectors' importer. The importer merges across files
+    (time peers, host names), so it reads all of them in one call; progress says how many files
+    are being read, then that they were."""
+    from kbdoctor.collectors.importing import import_paths, walk
 
-    outcome = ImportOutcome()
-    files = material_files(paths)
-    for done, name in enumerate(files):
-        if progress is not None:
-            progress(done, len(files), name)
-        result = import_paths([name], host=host)
-        outcome.facts.extend(result.facts)
-        outcome.warnings.extend(str(w) for w in result.warnings)
-        outcome.unrecognised.extend(str(u) for u in result.unrecognised)
-        outcome.files.append(name)
+    files, _missing = walk(paths)
+    if progress is not None:
+        progress(0, len(files), ", ".join(Path(p).name for p in paths))
+    result = import_paths(list(paths), host=host, lang=lang)
     if progress is not None:
         progress(len(files), len(files), "")
-    return outcome
+    return ImportOutcome(
+        facts=list(result.facts),
+        warnings=[str(w) for w in result.warnings],
+        unrecognised=[str(u) for u in result.unrecognised],
+        files=list(result.files),
+    )

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from textual.message import Message
-
+from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.report import Report
+from textual.message import Message
 
 
 @dataclass
@@ -55,3 +55,17 @@ class FactRequested(Message):
 
     key: int
     intent: FactIntent = "open"
+
+
+@dataclass
+class MaterialRead(Message):
+    """Facts were read (from fact files, the demo incident or an import) and can join the
+    session."""
+
+    facts: list[Fact]
+    files: list[str]
+    environment: dict[str, str]
+
+
+class RulesLoaded(Message):
+    """The rule files were (re)loaded; the diagnoser says whether they loaded and what is wrong."""

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import ValidationError
-
 from kbdoctor.engine.facts import (
     FACT_TYPES,
     Fact,
@@ -28,8 +26,10 @@ from kbdoctor.engine.facts import (
     field_kind,
 )
 from kbdoctor.engine.report import FactRef
+from pydantic import ValidationError
 
 EntryStatus = Literal["loaded", "edited", "disabled"]
+
 
 class _Unset:
     """No override: the fact as loaded."""
@@ -54,8 +54,8 @@ class Change:
     """One what-if change, as the undo stack records it: the override before and after."""
 
     key: int
-    before: Fact | None | _Unset  # None: disabled; _UNSET: as loaded
-    after: Fact | None | _Unset
+    before: Fact | _Unset | None  # None: disabled; _UNSET: as loaded
+    after: Fact | _Unset | None
 
 
 @dataclass
@@ -74,16 +74,22 @@ class Session:
     # -- loading -------------------------------------------------------------------------------
 
     def add(
-        self, facts: Iterable[Fact], origin: str, environment: Mapping[str, str] | None = None
+        self,
+        facts: Iterable[Fact],
+        origin: str,
+        environment: Mapping[str, str] | None = None,
+        files: Iterable[str] | None = None,
     ) -> int:
-        """Add facts read from ``origin``; what is already loaded (and every change) stays."""
+        """Add facts read from ``origin`` (``files``: the files it stands for, default itself);
+        what is already loaded (and every change) stays."""
         added = 0
         for fact in facts:
             self._facts.append(fact)
             self._origins.append(origin)
             added += 1
-        if origin not in self.files:
-            self.files.append(origin)
+        for name in files if files is not None else [origin]:
+            if name not in self.files:
+                self.files.append(name)
         for key, value in (environment or {}).items():
             self.environment.setdefault(key, value)
         self.generation += 1
@@ -167,7 +173,7 @@ class Session:
         self._undo.append(change)
         return change
 
-    def _apply(self, key: int, after: Fact | None | _Unset) -> None:
+    def _apply(self, key: int, after: Fact | _Unset | None) -> None:
         before = self._overrides.get(key, _UNSET)
         if before is after or (before == after and before is not None):
             return
@@ -175,7 +181,7 @@ class Session:
         self._undo.append(Change(key, before, after))
         self._redo.clear()
 
-    def _set(self, key: int, override: Fact | None | _Unset) -> None:
+    def _set(self, key: int, override: Fact | _Unset | None) -> None:
         if isinstance(override, _Unset):
             self._overrides.pop(key, None)
         else:
@@ -210,7 +216,11 @@ def matches_ref(fact: Fact, ref: FactRef) -> bool:
     if fact.type != ref.type:
         return False
     data = fact_data(fact)
-    return all(data.get(name) == _jsonable(value) for name, value in ref.fields.items() if value is not None)
+    return all(
+        data.get(name) == _jsonable(value)
+        for name, value in ref.fields.items()
+        if value is not None and name != "type"
+    )
 
 
 def _jsonable(value: Any) -> Any:

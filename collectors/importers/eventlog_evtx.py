@@ -17,7 +17,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 from Evtx.Evtx import ChunkHeader, FileHeader, Record  # type: ignore[import-untyped]
-
 from kbdoctor.collectors.importers.base import Material, ReadResult, source_for
 from kbdoctor.collectors.importers.eventlog_records import EventCollector
 from kbdoctor.collectors.importers.eventlog_xml import event_record, parse_events
@@ -88,7 +87,9 @@ class EvtxReader:
             if not header.verify():
                 collector.warn(None, "the .evtx file header is damaged; reading the chunks")
         except _DAMAGE as error:
-            collector.warn(None, f"the .evtx file header is damaged ({_why(error)}); reading the chunks")
+            collector.warn(
+                None, f"the .evtx file header is damaged ({_why(error)}); reading the chunks"
+            )
         offset, number = _HEADER_SIZE, 0
         while offset + _CHUNK_SIZE <= len(data):
             if data[offset : offset + 8] == _CHUNK_MAGIC:
@@ -116,7 +117,9 @@ class EvtxReader:
             except StopIteration:
                 return
             except _DAMAGE as error:
-                collector.warn(None, f"{where}: records not readable after this point: {_why(error)}")
+                collector.warn(
+                    None, f"{where}: records not readable after this point: {_why(error)}"
+                )
                 return
             try:
                 text = record.xml()

@@ -107,9 +107,7 @@ KEPT_EVENTS: tuple[KeptEvent, ...] = (
     *(KeptEvent(TIME_SERVICE, number, why) for number, why in _TIME_EVENTS),
 )
 
-_KEPT: dict[tuple[str, int], KeptEvent] = {
-    (e.provider.lower(), e.event_id): e for e in KEPT_EVENTS
-}
+_KEPT: dict[tuple[str, int], KeptEvent] = {(e.provider.lower(), e.event_id): e for e in KEPT_EVENTS}
 
 # Names older Windows (and the Event Viewer of Windows Server 2003) show for the same providers.
 _PROVIDER_NAMES: dict[str, str] = {
@@ -138,16 +136,34 @@ def kept_event(provider: str, event_id: int) -> KeptEvent | None:
 
 
 # Event levels: XML carries numbers; text output carries the localised display name.
-_LEVEL_NUMBERS = {0: "Information", 1: "Critical", 2: "Error", 3: "Warning", 4: "Information",
-                  5: "Verbose"}
+_LEVEL_NUMBERS = {
+    0: "Information",
+    1: "Critical",
+    2: "Error",
+    3: "Warning",
+    4: "Information",
+    5: "Verbose",
+}
 _LEVEL_NAMES = {
-    "critical": "Critical", "error": "Error", "warning": "Warning", "information": "Information",
+    "critical": "Critical",
+    "error": "Error",
+    "warning": "Warning",
+    "information": "Information",
     "verbose": "Verbose",
-    "krytyczny": "Critical", "błąd": "Error", "ostrzeżenie": "Warning",
-    "informacje": "Information", "informacja": "Information", "pełne": "Verbose",
-    "kritisch": "Critical", "fehler": "Error", "warnung": "Warning",
-    "informationen": "Information", "ausführlich": "Verbose",
-    "critique": "Critical", "erreur": "Error", "avertissement": "Warning",
+    "krytyczny": "Critical",
+    "błąd": "Error",
+    "ostrzeżenie": "Warning",
+    "informacje": "Information",
+    "informacja": "Information",
+    "pełne": "Verbose",
+    "kritisch": "Critical",
+    "fehler": "Error",
+    "warnung": "Warning",
+    "informationen": "Information",
+    "ausführlich": "Verbose",
+    "critique": "Critical",
+    "erreur": "Error",
+    "avertissement": "Warning",
     "commentaires": "Verbose",
 }
 
@@ -195,9 +211,7 @@ def message_of(record: EventRecord, kept: KeptEvent) -> str:
     if kept.template is not None and values:
         needed = max(int(n) for n in _PLACEHOLDER.findall(kept.template))
         if len(values) >= needed:
-            return _one_line(
-                _PLACEHOLDER.sub(lambda m: values[int(m.group(1)) - 1], kept.template)
-            )
+            return _one_line(_PLACEHOLDER.sub(lambda m: values[int(m.group(1)) - 1], kept.template))
     parts = [f"{name}: {value}" if name else value for name, value in record.data if value.strip()]
     return _one_line("; ".join(parts)) if parts else kept.name
 
@@ -269,8 +283,9 @@ def record_facts(record: EventRecord, host: str, kept: KeptEvent, source: Source
         code, target = kerberos_error_of(record, kept, message)
         if code:
             facts.append(
-                KerberosError(host=host, code=code, target=target, message=message,
-                              provenance=source)
+                KerberosError(
+                    host=host, code=code, target=target, message=message, provenance=source
+                )
             )
     return facts
 

@@ -162,12 +162,24 @@ class EventListReader:
 _LABELS: dict[str, tuple[str, ...]] = {
     "log": ("Log Name", "Nazwa dziennika", "Protokollname", "Nom du journal"),
     "type": ("Event Type", "Typ zdarzenia", "Ereignistyp", "Type de l'événement"),
-    "source": ("Event Source", "Source", "Źródło zdarzenia", "Źródło", "Ereignisquelle",
-               "Quelle"),
-    "category": ("Event Category", "Task Category", "Kategoria zdarzenia", "Kategoria zadania",
-                 "Ereigniskategorie", "Aufgabenkategorie", "Catégorie de la tâche"),
-    "id": ("Event ID", "Identyfikator zdarzenia", "Ereignis-ID", "Ereigniskennung",
-           "ID de l'événement", "Identificateur de l'événement"),
+    "source": ("Event Source", "Source", "Źródło zdarzenia", "Źródło", "Ereignisquelle", "Quelle"),
+    "category": (
+        "Event Category",
+        "Task Category",
+        "Kategoria zdarzenia",
+        "Kategoria zadania",
+        "Ereigniskategorie",
+        "Aufgabenkategorie",
+        "Catégorie de la tâche",
+    ),
+    "id": (
+        "Event ID",
+        "Identyfikator zdarzenia",
+        "Ereignis-ID",
+        "Ereigniskennung",
+        "ID de l'événement",
+        "Identificateur de l'événement",
+    ),
     "date": ("Date", "Data", "Datum"),
     "time": ("Time", "Godzina", "Czas", "Zeit", "Heure"),
     "level": ("Level", "Poziom", "Ebene", "Niveau"),
@@ -198,7 +210,8 @@ _XML_START = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _KNOWN_PROVIDER = re.compile(
-    r"\b(" + "|".join(re.escape(p) for p in sorted(KNOWN_PROVIDERS, key=len, reverse=True))
+    r"\b("
+    + "|".join(re.escape(p) for p in sorted(KNOWN_PROVIDERS, key=len, reverse=True))
     + r")\b",
     re.IGNORECASE,
 )
@@ -265,7 +278,9 @@ class EventDetailsReader:
         when = " ".join(x for x in (fields.get("date"), fields.get("time")) if x)
         # A value that holds another "label:" is a label this table does not know (the
         # machine-translated KB has "Źródło zdarzenia błędu:"): not a level.
-        level = next((v for v in (fields.get("level"), fields.get("type")) if v and ":" not in v), None)
+        level = next(
+            (v for v in (fields.get("level"), fields.get("type")) if v and ":" not in v), None
+        )
         record = EventRecord(
             provider=provider,
             event_id=int(raw_id),

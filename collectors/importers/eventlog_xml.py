@@ -99,9 +99,11 @@ def event_record(event: ET.Element) -> EventRecord | None:
         section = _child(event, section_name)
         if section is None:
             continue
-        items = list(section) if section_name == "EventData" else [
-            item for wrapper in section for item in wrapper
-        ]
+        items = (
+            list(section)
+            if section_name == "EventData"
+            else [item for wrapper in section for item in wrapper]
+        )
         for item in items:
             if _local(item.tag) == "Binary":
                 continue

@@ -34,6 +34,7 @@ from kbdoctor.collectors.importers.format_list import (
     looks_like_listing,
     parse_records,
 )
+from kbdoctor.collectors.segments import command_argument, command_of
 from kbdoctor.engine.facts import Queue
 
 _QUEUE_FIELDS = ("NextHopDomain", "DeliveryType", "MessageCount", "NextRetryTime", "LastRetryTime")
@@ -41,10 +42,15 @@ _MESSAGE_FIELDS = ("FromAddress", "Queue", "Subject", "LastError", "DateReceived
 
 
 def _server_of(identity: str | None, material: Material) -> str | None:
+    """The server of a queue: from its Identity (``EX01\\3``), else from ``Get-Queue -Server
+    EX01`` typed at the prompt, else from the host hint."""
     if identity and "\\" in identity:
         server = identity.split("\\", 1)[0].strip()
         if server:
             return server
+    typed = command_argument(command_of(material), "Server")
+    if typed:
+        return typed
     return material.host_hint.name.strip() if material.host_hint is not None else None
 
 

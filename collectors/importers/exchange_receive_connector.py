@@ -40,6 +40,7 @@ from kbdoctor.collectors.importers.format_list import (
     parse_records,
     split_list_value,
 )
+from kbdoctor.collectors.segments import command_argument, command_of
 from kbdoctor.engine.facts import ReceiveConnector
 
 AUTH_MECHANISMS: dict[str, int] = {
@@ -127,7 +128,7 @@ def _to_fact(
 ) -> None:
     where = material.line_no(item.first)
     ident_server, ident_name = _split_identity(item.identity)
-    server = item.server or ident_server
+    server = item.server or ident_server or command_argument(command_of(material), "Server")
     if not server and material.host_hint is not None:
         server = material.host_hint.name.strip()
     name = item.name or ident_name
@@ -298,14 +299,19 @@ class JsonReader(_Base):
         if isinstance(data, dict) and isinstance(data.get("value"), list):
             data = data["value"]  # Windows PowerShell's wrapper for an array piped as one
         items = data if isinstance(data, list) else [data]
-        lines = [i for i, line in enumerate(material.lines()) if '"AuthMechanism"' in line]
-        last_line = max(len(material.lines()) - 1, 0)
+        text_lines = material.lines()
+        starts = [
+            _object_start(text_lines, i)
+            for i, line in enumerate(text_lines)
+            if '"AuthMechanism"' in line
+        ]
+        last_line = max(len(text_lines) - 1, 0)
         position = 0
         for item in items:
             if not isinstance(item, dict) or "AuthMechanism" not in item:
                 continue
-            first = lines[position] if position < len(lines) else 0
-            following = lines[position + 1] - 1 if position + 1 < len(lines) else last_line
+            first = starts[position] if position < len(starts) else 0
+            following = starts[position + 1] - 1 if position + 1 < len(starts) else last_line
             position += 1
             yield _Connector(
                 server=_json_name(item.get("Server")),
@@ -317,6 +323,21 @@ class JsonReader(_Base):
                 first=first,
                 last=max(first, following),
             )
+
+
+def _object_start(lines: list[str], index: int) -> int:
+    """The line of the ``{`` that opens the object holding line ``index`` (braces inside
+    strings are rare in this output and only shift the line number)."""
+    depth = 0
+    for back in range(index, -1, -1):
+        for char in reversed(lines[back]):
+            if char == "}":
+                depth += 1
+            elif char == "{":
+                if depth == 0:
+                    return back
+                depth -= 1
+    return index
 
 
 def _json_text(value: Any) -> str | None:

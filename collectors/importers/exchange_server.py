@@ -24,7 +24,8 @@ from kbdoctor.collectors.importers.format_list import (
 )
 from kbdoctor.engine.facts import ExchangeServer
 
-_SERVER_FIELDS = ("AdminDisplayVersion", "ServerRole", "ExchangeVersion", "IsMailboxServer")
+# Fields of Get-ExchangeServer that other Exchange objects (connectors, queues) do not have.
+_SERVER_FIELDS = ("AdminDisplayVersion", "ServerRole", "IsMailboxServer", "IsHubTransportServer")
 
 
 def site_name(canonical: str | None) -> str | None:
@@ -40,8 +41,10 @@ class ExchangeServerReader:
     command = "Get-ExchangeServer | Format-List"
 
     def sniff(self, material: Material) -> bool:
-        return looks_like_listing(material, _SERVER_FIELDS, needed=1) and looks_like_listing(
-            material, ("Name", "Fqdn"), needed=1
+        return (
+            looks_like_listing(material, _SERVER_FIELDS, needed=1)
+            and looks_like_listing(material, ("Name", "Fqdn"), needed=1)
+            and not looks_like_listing(material, ("AuthMechanism", "NextHopDomain"), needed=1)
         )
 
     def read(self, material: Material) -> ReadResult:
@@ -57,7 +60,7 @@ class ExchangeServerReader:
     def _read(self, material: Material, result: ReadResult) -> None:
         for record in parse_records(material):
             if not any(record.get(name) is not None for name in _SERVER_FIELDS):
-                continue
+                continue  # another object type in the same listing
             name = record.value("Name")
             fqdn = record.value("Fqdn")
             if name is None and fqdn is not None:

@@ -22,6 +22,7 @@ up case-insensitively because ``Select-Object`` keeps whatever case the user typ
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -147,7 +148,7 @@ def _console_width(lines: list[str]) -> int:
         return 0
     continued = sum(
         1
-        for line, following in zip(lines, lines[1:], strict=False)
+        for line, following in itertools.pairwise(lines)
         if len(line) == longest and following[:1] in (" ", "\t") and following.strip()
     )
     return longest if longest in _USUAL_WIDTHS or continued >= 2 else 0

@@ -53,7 +53,7 @@ from kbdoctor.collectors.importers.base import (
     parse_datetime,
     source_for,
 )
-from kbdoctor.collectors.segments import LogicalLine, unwrap_console
+from kbdoctor.collectors.segments import LogicalLine, command_of, unwrap_console
 from kbdoctor.engine.facts import CheckRun, Fact, ReplicationLink
 
 _RESULT = re.compile(r"(?<![\w-])(-?\d{1,10})\s*\(\s*(0x[0-9a-fA-F]{1,8})\s*\)")
@@ -88,6 +88,15 @@ def parse_result(text: str) -> int | None:
 def _date_after_at(line: str) -> datetime | None:
     match = _DATE_AFTER_AT.search(line)
     return parse_datetime(match.group("date").rstrip(" .")) if match else None
+
+
+def _typed_dc(material: Material) -> str | None:
+    """The DC named on the typed command line: ``repadmin /showrepl DC2`` (not ``*``)."""
+    command = command_of(material)
+    match = re.search(r"/showrepl\s+(?P<dc>[^\s/*]\S*)", command or "", re.I)
+    if match is None or match.group("dc").casefold() in _NOT_A_NAME:
+        return None
+    return match.group("dc").strip("\"'")
 
 
 def _warn(material: Material, index: int | None, message: str) -> ImportWarning:
@@ -254,7 +263,7 @@ class ShowreplTextReader:
                     )
                 )
             return
-        destination = current.destination
+        destination = current.destination or _typed_dc(material)
         if destination is None and material.host_hint is not None:
             destination = material.host_hint.name.strip()
         if not destination:
@@ -435,6 +444,8 @@ class ShowreplCsvReader:
         first, last = logical.first, logical.last
         source = row.get("source", "").strip()
         destination = row.get("destination", "").strip()
+        if not destination:
+            destination = _typed_dc(material) or ""
         if not destination and material.host_hint is not None:
             destination = material.host_hint.name.strip()
         failures = _csv_number(row.get("failures", ""))

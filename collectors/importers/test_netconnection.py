@@ -26,11 +26,19 @@ from kbdoctor.collectors.importers.base import ImportWarning, Material, ReadResu
 from kbdoctor.collectors.segments import command_of, prompt_command
 from kbdoctor.engine.facts import PortState
 
-_PROPERTY = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9]*)\s*:\s?(?P<value>.*)$")
+_PROPERTY = re.compile(
+    r"^(?P<key>[A-Za-z][A-Za-z0-9]*(?:\s\([A-Za-z]+\))?)\s*:\s?(?P<value>.*)$"
+)
 _WARNING = re.compile(
     r"^\S[^:]*:\s.*?\(\s*(?P<target>[^\s()]+)\s*:\s*(?P<port>\d{1,5})\s*\)", re.IGNORECASE
 )
 _MARKERS = ("TcpTestSucceeded", "PingSucceeded")
+
+
+def _is_tcp_warning(line: str) -> bool:
+    """``WARNING: TCP connect to (10.0.0.10 : 88) failed`` in any language: the word TCP and a
+    parenthesised address and port."""
+    return "tcp" in line.lower() and _WARNING.match(line) is not None
 
 
 @dataclass
@@ -50,7 +58,7 @@ def _blocks(lines: list[str]) -> tuple[list[_Block], list[tuple[int, str]]]:
         if not line.strip():
             current, key = None, None
             continue
-        match = _PROPERTY.match(line)
+        match = None if _is_tcp_warning(line.strip()) else _PROPERTY.match(line)
         if match and not line[:1].isspace():
             if current is None:
                 current = _Block(index, index)
@@ -77,6 +85,8 @@ class TestNetConnectionReader:
         if command and re.match(r"^\s*(?:Test-NetConnection|tnc)\b", command, re.IGNORECASE):
             return True
         text = material.text or ""
+        if any(_is_tcp_warning(line.strip()) for line in material.lines()[:5]):
+            return True
         return "ComputerName" in text and any(
             re.search(rf"^{marker}\s*:", text, re.MULTILINE) for marker in _MARKERS
         )

@@ -422,7 +422,7 @@ class PeersReader:
                 count, first_index, block_start = int(header.group(1)), index, True
                 continue
             entry = _LABEL.match(body)
-            if entry and block_start and count is not None:
+            if entry and block_start and count is not None and entry.group("value").strip():
                 peers.append(entry.group("value").strip())
                 last_index = index
             block_start = False

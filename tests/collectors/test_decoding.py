@@ -7,7 +7,6 @@ import codecs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from kbdoctor.collectors.decoding import decode_bytes, guess_code_page
 
 POLISH = "Zarejestrowane nazwy główne usług (SPN) dla CN=EX01:\n        SMTPSVC/EX01\n"

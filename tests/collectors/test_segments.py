@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from kbdoctor.collectors.importers.base import Material
 from kbdoctor.collectors.segments import (
     CommandMaterial,
@@ -27,7 +26,7 @@ from kbdoctor.collectors.segments import (
         ("setspn -Q HTTP/localhost", "setspn -Q HTTP/localhost"),
         ("SetSPN -x", "SetSPN -x"),
         ("klist get krbtgt", "klist get krbtgt"),
-        ("Test-NetConnection -ComputerName DC01 -Port 88", "Test-NetConnection -ComputerName DC01 -Port 88"),
+        ("Test-NetConnection DC01 -Port 88", "Test-NetConnection DC01 -Port 88"),
     ],
 )
 def test_prompt_and_bare_command_lines_give_the_command(line: str, command: str) -> None:

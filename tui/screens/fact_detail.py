@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from kbdoctor.engine.facts import fact_fields
+from kbdoctor.tui.i18n import Lang, t
+from kbdoctor.tui.messages import FactIntent, FactRequested
+from kbdoctor.tui.state import Entry, format_value
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -9,11 +13,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
-
-from kbdoctor.engine.facts import fact_fields
-from kbdoctor.tui.i18n import Lang, t
-from kbdoctor.tui.messages import FactIntent, FactRequested
-from kbdoctor.tui.state import Entry, format_value
 
 
 def detail_table(entry: Entry, lang: Lang) -> Table:

@@ -6,6 +6,9 @@ keeps the form open and names the field; nothing in the session changes until th
 
 from __future__ import annotations
 
+from kbdoctor.engine.facts import Fact, fact_fields
+from kbdoctor.tui.i18n import Lang, t
+from kbdoctor.tui.state import Entry, edit_fact, editable_text, is_list_field
 from pydantic import ValidationError
 from rich.text import Text
 from textual import on
@@ -14,10 +17,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static, TextArea
-
-from kbdoctor.engine.facts import Fact, fact_fields
-from kbdoctor.tui.i18n import Lang, t
-from kbdoctor.tui.state import Entry, edit_fact, editable_text, is_list_field
 
 
 def validation_text(exc: ValidationError, lang: Lang) -> Text:
@@ -54,7 +53,9 @@ class FactEditScreen(ModalScreen[Fact | None]):
             for name in fact_fields(fact.type):
                 yield Label(name, classes="field-label")
                 if is_list_field(fact.type, name):
-                    area = TextArea(editable_text(fact, name), id=f"field-{name}", classes="list-field")
+                    area = TextArea(
+                        editable_text(fact, name), id=f"field-{name}", classes="list-field"
+                    )
                     area.show_line_numbers = False
                     yield area
                 else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kbdoctor.tui.i18n import Lang, t
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -9,8 +10,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
-
-from kbdoctor.tui.i18n import Lang, t
 
 Section = tuple[str, list[tuple[str, str]]]  # (title, [(key, description)])
 

@@ -6,12 +6,6 @@ into it, so the same screen shows a first diagnosis, a what-if result or a reloa
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
-
 from kbdoctor.engine.errors import Problem
 from kbdoctor.engine.report import Report
 from kbdoctor.engine.rulebase import RuleBase
@@ -22,6 +16,11 @@ from kbdoctor.tui.widgets.facts import FactBrowser
 from kbdoctor.tui.widgets.reasoning import FactMark
 from kbdoctor.tui.widgets.rules import RulesView
 from kbdoctor.tui.widgets.status import StatusBar, whatif_text
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 TABS = ("diagnosis", "facts", "rules")
 
@@ -31,6 +30,7 @@ class MainScreen(Screen[None]):
         Binding("1", "tab('diagnosis')", "tui.key.tab_diagnosis", show=False),
         Binding("2", "tab('facts')", "tui.key.tab_facts", show=False),
         Binding("3", "tab('rules')", "tui.key.tab_rules", show=False),
+        Binding("z", "zoom", "tui.key.zoom", show=False),
     ]
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -63,7 +63,9 @@ class MainScreen(Screen[None]):
 
     # -- what the application pushes in ---------------------------------------------------------
 
-    def show_report(self, report: Report, baseline: Report | None, mark: FactMark, lang: Lang) -> None:
+    def show_report(
+        self, report: Report, baseline: Report | None, mark: FactMark, lang: Lang
+    ) -> None:
         pane = self.query_one(DiagnosisPane)
         pane.loading = False
         pane.show(report, baseline, mark, lang)
@@ -113,6 +115,14 @@ class MainScreen(Screen[None]):
             self.query_one("#rules-table").focus()
         else:
             self.query_one("#causes").focus()
+
+    def action_zoom(self) -> None:
+        """Give the focused pane the whole screen (and back): long commands and deep reasoning
+        trees stay readable at 80x24."""
+        if self.maximized is not None:
+            self.minimize()
+        elif self.focused is not None:
+            self.maximize(self.focused)
 
     def select_cause(self, cause: str) -> None:
         self.action_tab("diagnosis")

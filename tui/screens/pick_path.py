@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from kbdoctor.tui.i18n import Lang, t
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,8 +18,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Footer, Input, Static
-
-from kbdoctor.tui.i18n import Lang, t
 
 PickMode = Literal["facts", "import"]
 
@@ -75,7 +74,9 @@ class PickPathScreen(ModalScreen[str | None]):
             path = self.start / path
         if not path.exists() or (self.mode == "facts" and not path.is_file()):
             self.query_one("#pick-error", Static).update(
-                Text(t(f"tui.pick.{self.mode}.missing", self.lang, path=str(path)), style="bold red")
+                Text(
+                    t(f"tui.pick.{self.mode}.missing", self.lang, path=str(path)), style="bold red"
+                )
             )
             return
         self.dismiss(str(path))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kbdoctor.tui.i18n import Lang, t
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -15,8 +16,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, RadioButton, RadioSet, Static
-
-from kbdoctor.tui.i18n import Lang, t
 
 Format = tuple[str, str]  # (format id, file suffix)
 

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kbdoctor.engine.report import CauseReport, Report
+from kbdoctor.tui.i18n import Lang, t
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from kbdoctor.engine.report import CauseReport, Report
-from kbdoctor.tui.i18n import Lang, t
-
-BAR_CELLS = 10
+BAR_CELLS = 8
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 STATUS_STYLE = {
     "diagnosed": "bold red",
@@ -56,21 +55,25 @@ def cause_prompt(cause: CauseReport, was: float | None, lang: Lang) -> Text:
     style = STATUS_STYLE[cause.status]
     line = Text()
     if cause.status == "not_assessed":
-        line.append("  ? ", style="bright_black")
-        line.append(cause.title, style="italic")
+        line.append("?", style="bright_black")
+        label = kb_label(cause, lang)
+        if label:
+            line.append(f" {label}", style="bright_black")
         if cause.collect:
-            line.append("\n    " + t("tui.causes.collect_hint", lang), style="bright_black")
+            line.append(" · " + t("tui.causes.collect_hint", lang), style="bright_black")
+        line.append("\n")
+        line.append(cause.title, style="italic")
         return line
     line.append(bar(cause.confidence), style=style)
-    line.append(f" {cause.confidence:4.2f} ", style="bold")
+    line.append(f" {cause.confidence:5.2f} ", style="bold")
     line.append(t(f"tui.status.{cause.status}", lang), style=style)
+    label = kb_label(cause, lang)
+    if label:
+        line.append(f" · {label}", style="bright_black")
     if was is not None and abs(was - cause.confidence) >= 0.005:
         line.append(" " + t("tui.causes.was", lang, value=f"{was:.2f}"), style="bold magenta")
     line.append("\n")
     line.append(cause.title, style="bold")
-    label = kb_label(cause, lang)
-    if label:
-        line.append(f"  {label}", style="bright_black")
     return line
 
 

@@ -8,18 +8,17 @@ diagnosis without opening anything.
 
 from __future__ import annotations
 
+from kbdoctor.engine.report import CauseReport, Report
+from kbdoctor.tui.i18n import Lang, t
+from kbdoctor.tui.widgets.causes import CauseList
+from kbdoctor.tui.widgets.reasoning import FactMark, ReasoningTree
+from kbdoctor.tui.widgets.remediation import RemediationView
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static, TabbedContent, TabPane
-
-from kbdoctor.engine.report import CauseReport, Report
-from kbdoctor.tui.i18n import Lang, t
-from kbdoctor.tui.widgets.causes import CauseList
-from kbdoctor.tui.widgets.reasoning import FactMark, ReasoningTree
-from kbdoctor.tui.widgets.remediation import RemediationView
 
 
 def symptoms_text(report: Report, lang: Lang) -> Text:

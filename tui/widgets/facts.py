@@ -7,6 +7,9 @@ which owns the session.
 
 from __future__ import annotations
 
+from kbdoctor.tui.i18n import Lang, t
+from kbdoctor.tui.messages import FactIntent, FactRequested
+from kbdoctor.tui.state import Entry, FactQuery, Session, fact_summary, source_text
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -14,12 +17,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
-from kbdoctor.tui.i18n import Lang, t
-from kbdoctor.tui.messages import FactIntent, FactRequested
-from kbdoctor.tui.state import Entry, FactQuery, Session, fact_hosts, fact_summary, source_text
-
-MARKS = {"loaded": Text(" "), "edited": Text("✎", style="bold magenta"),
-         "disabled": Text("⊘", style="bold red")}
+MARKS = {
+    "loaded": Text(" "),
+    "edited": Text("✎", style="bold magenta"),
+    "disabled": Text("⊘", style="bold red"),
+}
 
 
 def row_cells(entry: Entry) -> tuple[Text, ...]:
@@ -28,7 +30,6 @@ def row_cells(entry: Entry) -> tuple[Text, ...]:
     return (
         MARKS[entry.status],
         Text(fact.type, style=style or "cyan"),
-        Text(", ".join(dict.fromkeys(fact_hosts(fact))), style=style),
         Text(fact_summary(fact), style=style or ("magenta" if entry.status == "edited" else "")),
         Text(source_text(fact.provenance) or entry.origin, style="bright_black"),
     )
@@ -43,7 +44,8 @@ class FactBrowser(Vertical):
         Binding("d", "request('toggle')", "tui.key.toggle"),
         Binding("R", "request('revert')", "tui.key.revert", show=False),
     ]
-    COLUMNS = ("mark", "type", "hosts", "summary", "source")
+    COLUMNS = ("mark", "type", "summary", "source")
+    SUMMARY_WIDTH = 44
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -63,7 +65,8 @@ class FactBrowser(Vertical):
         table.clear(columns=True)
         for column in self.COLUMNS:
             label = "" if column == "mark" else t(f"tui.facts.column.{column}", lang)
-            table.add_column(label, key=column)
+            width = self.SUMMARY_WIDTH if column == "summary" else None
+            table.add_column(label, key=column, width=width)
         if self._session is not None:
             self.show(self._session, lang)
 
@@ -99,7 +102,10 @@ class FactBrowser(Vertical):
 
     def _count(self, total: int) -> None:
         self.query_one("#fact-count", Static).update(
-            Text(t("tui.facts.count", self._lang, shown=self._shown, total=total), style="bright_black")
+            Text(
+                t("tui.facts.count", self._lang, shown=self._shown, total=total),
+                style="bright_black",
+            )
         )
 
     def selected_key(self) -> int | None:

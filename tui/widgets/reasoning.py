@@ -12,15 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rich.text import Text
-from textual.message import Message
-from textual.widgets import Tree
-from textual.widgets.tree import TreeNode
-
 from kbdoctor.engine.report import CauseReport, ConclusionRef, FactRef, Firing, Report
 from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.state import format_value, source_text
 from kbdoctor.tui.widgets.causes import STATUS_STYLE
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
 
 MAX_PREMISE_DEPTH = 4
 
@@ -94,7 +93,10 @@ class ReasoningTree(Tree[FactRef | None]):
                 node.add_leaf(Text(miss.text, style="italic"))
                 if miss.fact_type:
                     node.add_leaf(
-                        Text(t("tui.reasoning.missing_type", lang, type=miss.fact_type), style="yellow")
+                        Text(
+                            t("tui.reasoning.missing_type", lang, type=miss.fact_type),
+                            style="yellow",
+                        )
                     )
                 for ref in miss.facts:
                     node.add_leaf(fact_label(ref, mark(ref), lang), data=ref)
@@ -133,7 +135,9 @@ class ReasoningTree(Tree[FactRef | None]):
         for premise in firing.premises:
             self._add_premise(node, premise, depth + 1)
 
-    def _add_premise(self, parent: TreeNode[FactRef | None], premise: ConclusionRef, depth: int) -> None:
+    def _add_premise(
+        self, parent: TreeNode[FactRef | None], premise: ConclusionRef, depth: int
+    ) -> None:
         lang = self._lang
         label = Text.assemble(
             ("↳ ", "blue"),
@@ -184,4 +188,3 @@ class ReasoningTree(Tree[FactRef | None]):
         if event.node.data is not None:
             event.stop()
             self.post_message(self.FactPicked(event.node.data))
-

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kbdoctor.engine.report import CauseReport
+from kbdoctor.tui.i18n import Lang, t
+from kbdoctor.tui.widgets.causes import kb_label
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
-
-from kbdoctor.engine.report import CauseReport
-from kbdoctor.tui.i18n import Lang, t
-from kbdoctor.tui.widgets.causes import kb_label
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,14 @@ rules keep working and this pane shows each problem with file, line and column.
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import DataTable, Static
-
 from kbdoctor.engine.errors import Problem
 from kbdoctor.engine.rulebase import RuleBase
 from kbdoctor.tui.diagnosis import file_label
 from kbdoctor.tui.i18n import Lang, t
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
 
 STATUS_STYLE = {"stable": "green", "experimental": "yellow", "deprecated": "bright_black"}
 
@@ -51,7 +50,9 @@ class RulesView(Vertical):
         else:
             rules = sum(len(p.rules) for p in base.packs) if base else 0
             status.update(
-                Text(t("tui.rules.status", lang, files=len(files), rules=rules), style="bright_black")
+                Text(
+                    t("tui.rules.status", lang, files=len(files), rules=rules), style="bright_black"
+                )
             )
             status.remove_class("-broken")
         table = self.query_one(DataTable)
@@ -67,7 +68,9 @@ class RulesView(Vertical):
                     Text(file_label(pack.file), style="bright_black"),
                     Text(pack.pack),
                     Text(rule.id, style="cyan"),
-                    Text(t(f"tui.rule_status.{rule.status}", lang), style=STATUS_STYLE[rule.status]),
+                    Text(
+                        t(f"tui.rule_status.{rule.status}", lang), style=STATUS_STYLE[rule.status]
+                    ),
                     Text(str(title)),
                     key=rule.id,
                 )

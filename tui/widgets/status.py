@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from kbdoctor.tui.i18n import Lang, t
+from kbdoctor.tui.state import Session, fact_summary
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
-
-from kbdoctor.tui.i18n import Lang, t
-from kbdoctor.tui.state import Session, fact_summary
 
 
 def whatif_text(session: Session, lang: Lang) -> Text:
@@ -16,7 +15,9 @@ def whatif_text(session: Session, lang: Lang) -> Text:
     customer's real state."""
     changed = session.changed
     text = Text()
-    text.append(" " + t("tui.whatif.title", lang, count=len(changed)) + " ", style="bold reverse magenta")
+    text.append(
+        " " + t("tui.whatif.title", lang, count=len(changed)) + " ", style="bold reverse magenta"
+    )
     for entry in changed[:3]:
         mark = "⊘" if entry.status == "disabled" else "✎"
         text.append(f"  {mark} {entry.fact.type} {fact_summary(entry.fact)}"[:60], style="magenta")

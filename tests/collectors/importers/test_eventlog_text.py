@@ -7,10 +7,10 @@ from datetime import datetime
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from kbdoctor.collectors.decoding import decode_bytes
 from kbdoctor.collectors.importers.base import HostHint, Material
 from kbdoctor.collectors.importers.eventlog_text import EventDetailsReader, EventListReader
+
 from tests.collectors.importers.eventlog_support import events, kerberos_errors, material
 
 LIST = EventListReader()

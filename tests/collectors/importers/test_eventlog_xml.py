@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from kbdoctor.collectors.decoding import decode_bytes
 from kbdoctor.collectors.importers.base import Material
 from kbdoctor.collectors.importers.eventlog_text import EventDetailsReader, EventListReader
 from kbdoctor.collectors.importers.eventlog_xml import EventXmlReader
+
 from tests.collectors.importers.eventlog_support import events, kerberos_errors, material
 
 XML = EventXmlReader()

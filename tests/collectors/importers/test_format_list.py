@@ -23,7 +23,7 @@ WRAPPED = (
     "Status       : Retry\n"
     "LastError    : [{LRT=1/2/2024 10:00:00 AM};{LED=451 4.4.0 Primary target\n"
     '               responded with: "454 4.7.0 Temporary authentication failure."};\n'
-    "               {FQDN=ex02.mailhub-primary.datacenter-west.corp.example.c\n"
+    "               {FQDN=ex02.mailhub-primary.datacenter-westeurope02.corp.example.c\n"
     "               om};{IP=10.0.0.12}]\n"
     "MessageCount : 3\n"
     "\n"
@@ -38,7 +38,8 @@ def test_records_are_split_at_blank_lines_and_keep_their_line_spans() -> None:
     first = records[0]
     assert (first.first, first.last) == (1, 7)
     error = first.get("lasterror")
-    assert error is not None and (error.first, error.last) == (3, 6)
+    assert error is not None
+    assert (error.first, error.last) == (3, 6)
     assert len(WRAPPED.split("\n")[5]) == 80
 
 
@@ -47,7 +48,7 @@ def test_continuations_join_with_a_space_except_where_a_word_was_cut_at_the_widt
     assert value == (
         "[{LRT=1/2/2024 10:00:00 AM};{LED=451 4.4.0 Primary target responded with: "
         '"454 4.7.0 Temporary authentication failure."}; '
-        "{FQDN=ex02.mailhub-primary.datacenter-west.corp.example.com};{IP=10.0.0.12}]"
+        "{FQDN=ex02.mailhub-primary.datacenter-westeurope02.corp.example.com};{IP=10.0.0.12}]"
     )
 
 

@@ -6,7 +6,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
 from kbdoctor.collectors.decoding import decode_bytes
 from kbdoctor.collectors.importers.base import HostHint, Material
 from kbdoctor.collectors.importers.repadmin import (
@@ -151,14 +150,16 @@ class TestShowreplCsv:
         assert all(f.destination == "HSHPI220" and f.last_result == 0 for f in found)
         assert found[0].naming_context == "CN=Configuration,DC=internal"
         assert found[0].last_success == datetime(2015, 7, 7, 9, 15, 37)
-        assert found[0].provenance is not None and found[0].provenance.line == 4
+        assert found[0].provenance is not None
+        assert found[0].provenance.line == 4
         assert checks(result.facts)[0].found == 0
         assert result.warnings == []
 
     def test_failures_in_utf16_keep_codes_and_a_recovered_link_counts_as_healthy(self) -> None:
         result = CSV.read(material("showrepl_csv_failures_en.utf16.csv"))
         found = links(result.facts)
-        assert [(f.source, f.destination, f.last_result, f.consecutive_failures) for f in found] == [
+        rows = [(f.source, f.destination, f.last_result, f.consecutive_failures) for f in found]
+        assert rows == [
             ("DC2", "DC1", -2146893022, 12),
             ("DC3", "DC1", 0, 0),
             ("DC1", "DC2", 1722, 4),
@@ -196,8 +197,9 @@ class TestShowreplCsv:
             "Last Success Time,Last Failure Status\nshowrepl_INFO,S,DC1,DC=x,S,DC2,RPC,0\n"
         )
         result = CSV.read(text_material(text))
-        assert links(result.facts) == [] and checks(result.facts) == []
-        assert [w.line for w in result.warnings][0] == 2
+        assert links(result.facts) == []
+        assert checks(result.facts) == []
+        assert next(w.line for w in result.warnings) == 2
 
 
 class TestReplsummary:
@@ -208,7 +210,8 @@ class TestReplsummary:
         (link,) = links(result.facts)
         assert (link.source, link.destination, link.last_result) == ("DC02", "DC01", 8524)
         assert link.observed_at == datetime(2024, 4, 23, 6, 7, 59)
-        assert link.provenance is not None and link.provenance.inferred
+        assert link.provenance is not None
+        assert link.provenance.inferred
         (check,) = checks(result.facts)
         assert check.found == 1
         assert [w.line for w in result.warnings] == [12]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from kbdoctor.collectors.importers.base import Reader
 from kbdoctor.collectors.importers.setspn import (
     SetspnDuplicatesReader,
     SetspnListReader,
     SetspnQueryReader,
 )
 from kbdoctor.engine.facts import CheckRun, SpnDuplicate, SpnListing, SpnQuery
+
 from tests.collectors.importers.fixtures import materials, read_with, text_material
 
 LIST, QUERY, DUPES = SetspnListReader(), SetspnQueryReader(), SetspnDuplicatesReader()
@@ -117,7 +119,7 @@ def test_truncated_duplicate_run_gives_no_check_run_and_says_so() -> None:
 
 
 def test_each_format_is_recognised_only_by_its_own_reader() -> None:
-    cases = {
+    cases: dict[str, Reader] = {
         "setspn_L_computer_en.txt": LIST,
         "setspn_Q_no_such_spn_en.txt": QUERY,
         "setspn_X_none_pl.cp852.txt": DUPES,

@@ -1,0 +1,5 @@
+"""``python -m kbdoctor`` does what the ``kbdoctor`` command does."""
+
+from kbdoctor.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,176 @@
+"""The ``kbdoctor`` command line. Imports are lazy: ``evaluate`` must start fast and must never
+load the TUI (textual), which only ``kbdoctor tui`` imports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from kbdoctor.engine.i18n import LANGS, Lang, language_from_env, text
+
+EXIT_OK = 0
+EXIT_DIAGNOSED = 1
+EXIT_INVALID = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kbdoctor",
+        description=text("cli.description"),
+        epilog=text("cli.epilog"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    evaluate = sub.add_parser("evaluate", help=text("cli.evaluate.help"),
+                              description=text("cli.evaluate.description"),
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    evaluate.add_argument("facts", nargs="+", metavar="FACTS", help=text("cli.facts.help"))
+    _rules_option(evaluate)
+    evaluate.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    _lang_option(evaluate)
+    evaluate.add_argument("--explain", action="store_true", help=text("cli.explain.help"))
+    evaluate.add_argument("-o", "--output", metavar="FILE", help=text("cli.output.help"))
+
+    tui = sub.add_parser("tui", help=text("cli.tui.help"))
+    tui.add_argument("facts", nargs="*", metavar="FACTS")
+    tui.add_argument("--demo", action="store_true", help=text("cli.demo.help"))
+    _rules_option(tui)
+    _lang_option(tui)
+
+    rules = sub.add_parser("rules", help=text("cli.rules.help"))
+    rules.add_argument("paths", nargs="*", metavar="PATH", help=text("cli.rules_paths.help"))
+    _lang_option(rules)
+
+    schema = sub.add_parser("schema", help=text("cli.schema.help"))
+    schema.add_argument("which", choices=("facts", "report"))
+
+    try:
+        from kbdoctor.collectors.command import add_collect_parser
+    except ImportError:  # the collectors are optional at run time only while being built
+        pass
+    else:
+        add_collect_parser(sub)
+    return parser
+
+
+def _rules_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rules", action="append", metavar="PATH", help=text("cli.rules_option.help"))
+
+
+def _lang_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=LANGS, default=None, help=text("cli.lang.help"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not args_list:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            return _run_tui([], lang=None, rules=None, demo=False)
+        parser.print_help()
+        return EXIT_OK
+    args = parser.parse_args(args_list)
+    if args.command == "evaluate":
+        return _evaluate(args)
+    if args.command == "tui":
+        return _run_tui(args.facts, lang=args.lang, rules=args.rules, demo=args.demo)
+    if args.command == "rules":
+        return _check_rules(args)
+    if args.command == "schema":
+        return _schema(args.which)
+    if args.command == "collect":
+        from kbdoctor.collectors.command import run_collect
+
+        return int(run_collect(args))
+    parser.print_help()
+    return EXIT_INVALID
+
+
+def _lang(args: Any) -> Lang:
+    return args.lang or language_from_env()
+
+
+def _evaluate(args: Any) -> int:
+    from kbdoctor.engine.errors import KbdoctorError
+    from kbdoctor.engine.evaluate import Evaluator
+    from kbdoctor.engine.factio import load_fact_files
+    from kbdoctor.engine.rulebase import load_rule_base
+
+    lang = _lang(args)
+    if args.facts.count("-") > 1:
+        print(text("cli.stdin_once", lang), file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        facts = load_fact_files(args.facts)
+        evaluator = Evaluator(load_rule_base(args.rules))
+    except KbdoctorError as exc:
+        print(exc.render(lang), file=sys.stderr)
+        return EXIT_INVALID
+    report = evaluator.evaluate(facts.facts, lang=lang, explain=args.explain,
+                                files=facts.files, environment=facts.environment)
+    output = _render(report, args.format, args.explain)
+    if args.output and args.output != "-":
+        from kbdoctor.engine.atomic import write_atomic
+
+        write_atomic(args.output, output)
+    else:
+        sys.stdout.write(output)
+    return EXIT_DIAGNOSED if report.diagnoses else EXIT_OK
+
+
+def _render(report: Any, fmt: str, explain: bool) -> str:
+    if fmt == "json":
+        return str(report.to_json())
+    if fmt == "markdown":
+        from kbdoctor.render.markdown import render_markdown
+
+        return render_markdown(report)
+    from kbdoctor.render.text import render_text
+
+    return render_text(report, explain=explain)
+
+
+def _run_tui(facts: list[str], *, lang: str | None, rules: list[str] | None, demo: bool) -> int:
+    from kbdoctor.tui.launch import run_tui
+
+    return int(run_tui(facts, lang=lang, rules=rules, demo=demo))
+
+
+def _check_rules(args: Any) -> int:
+    from kbdoctor.engine.compiler import compile_rule_base
+    from kbdoctor.engine.errors import KbdoctorError
+    from kbdoctor.engine.rulebase import load_rule_base
+
+    lang = _lang(args)
+    try:
+        base = load_rule_base(args.paths or None)
+        compile_rule_base(base)
+    except KbdoctorError as exc:
+        print(exc.render(lang), file=sys.stderr)
+        return EXIT_INVALID
+    for pack in base.packs:
+        counts: dict[str, int] = {}
+        for rule in pack.rules:
+            counts[rule.status] = counts.get(rule.status, 0) + 1
+        summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+        print(text("cli.rules_ok", lang, file=pack.file, pack=pack.pack, rules=len(pack.rules),
+                   summary=summary))
+    return EXIT_OK
+
+
+def _schema(which: str) -> int:
+    import json
+
+    if which == "facts":
+        from kbdoctor.engine.facts import facts_json_schema
+
+        schema = facts_json_schema()
+    else:
+        from kbdoctor.engine.report import Report
+
+        schema = Report.model_json_schema()
+    sys.stdout.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK

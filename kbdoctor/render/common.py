@@ -1,0 +1,39 @@
+"""What the text and Markdown renderers share: the order of sections and small formatting."""
+
+from __future__ import annotations
+
+from kbdoctor.engine.i18n import text
+from kbdoctor.engine.report import FactRef, Report
+
+
+def bar(confidence: float, width: int = 20) -> str:
+    """A confidence bar for terminals and tickets: filled for support, empty otherwise."""
+    filled = round(max(0.0, min(1.0, confidence)) * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def percent(confidence: float) -> str:
+    return f"{confidence:+.2f}" if confidence < 0 else f"{confidence:.2f}"
+
+
+def source_text(fact: FactRef) -> str:
+    """Where a fact came from, as ``file:line-line (reader)`` or ``collector on host``."""
+    source = fact.source or {}
+    if source.get("file"):
+        where = str(source["file"])
+        if source.get("line"):
+            where += f":{source['line']}"
+            if source.get("line_end"):
+                where += f"-{source['line_end']}"
+        if source.get("reader"):
+            where += f" ({source['reader']})"
+        return where
+    parts = [str(source[k]) for k in ("collector", "reader", "host") if source.get(k)]
+    return " ".join(parts) if parts else "-"
+
+
+def inputs_line(report: Report) -> str:
+    lang = report.lang
+    packs = ", ".join(f"{p.pack} {p.version or ''}".strip() for p in report.inputs.rule_packs)
+    files = ", ".join(report.inputs.files) or "-"
+    return text("report.inputs", lang, facts=report.inputs.facts, files=files, packs=packs)

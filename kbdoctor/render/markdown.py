@@ -1,0 +1,69 @@
+"""The report as Markdown, for pasting into a ticket: tables for the ranking, fenced commands."""
+
+from __future__ import annotations
+
+from kbdoctor.engine.i18n import text
+from kbdoctor.engine.report import Report
+from kbdoctor.render.common import inputs_line, percent, source_text
+
+
+def _cell(value: str) -> str:
+    return value.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: Report) -> str:
+    lang = report.lang
+    out: list[str] = [f"# {text('report.title', lang)}", "", inputs_line(report), ""]
+    out += [f"## {text('report.symptoms', lang)}", ""]
+    if report.symptoms:
+        for symptom in report.symptoms:
+            subjects = ", ".join(s.subject for s in symptom.subjects)
+            out.append(f"- **{symptom.title}** ({percent(symptom.confidence)}): {subjects}")
+    else:
+        out.append(text("report.no_symptoms", lang))
+    out += ["", f"## {text('report.diagnoses', lang)}", ""]
+    if not report.diagnoses:
+        out.append(text("report.no_diagnosis", lang))
+    for cause in report.diagnoses:
+        out += [f"### {cause.title} — {percent(cause.confidence)}", ""]
+        out.append(f"`{cause.cause}` · {cause.kb or ''}" + (f" · <{cause.url}>" if cause.url else ""))
+        out += ["", cause.description, ""]
+        if cause.remediation:
+            out += [f"**{text('report.remediation', lang)}**", ""]
+            for number, step in enumerate(cause.remediation, start=1):
+                out.append(f"{number}. {step.text}")
+                if step.command:
+                    out += ["", "   ```", f"   {step.command}", "   ```"]
+            out.append("")
+        out += [f"**{text('report.evidence', lang)}**", ""]
+        for firing in cause.evidence:
+            out.append(f"- {_cell(firing.text)} ({percent(firing.contribution)}, `{firing.rule}`)")
+            for fact in firing.facts:
+                out.append(f"  - {_cell(fact.summary)} — `{source_text(fact)}`")
+        out.append("")
+    out += [f"## {text('report.causes', lang)}", "",
+            f"| cause | {text('report.confidence', lang)} | status | KB |", "|---|---|---|---|"]
+    for cause in report.causes:
+        out.append(f"| `{cause.cause}` {_cell(cause.title)} | {percent(cause.confidence)} | "
+                   f"{text('status.' + cause.status, lang)} | {_cell(cause.kb or '')} |")
+    for cause in report.causes:
+        if cause.why_not:
+            out += ["", f"**{text('report.why_not', lang)}: `{cause.cause}`**", ""]
+            for miss in cause.why_not:
+                out.append(f"- `{miss.rule}`: {_cell(miss.text)}")
+    if report.not_assessed:
+        out += ["", f"## {text('report.not_assessed', lang)}", ""]
+        for cause in report.causes:
+            if cause.status == "not_assessed":
+                out.append(f"- `{cause.cause}` {cause.title}")
+                for step in cause.collect:
+                    out.append(f"  - {step.text}" + (f": `{step.command}`" if step.command else ""))
+    if report.recommendations:
+        out += ["", f"## {text('report.recommendations', lang)}", ""]
+        for rec in report.recommendations:
+            out += [f"### {rec.title}", "", rec.text, "", f"_{rec.reason}_", ""]
+            for number, step in enumerate(rec.steps, start=1):
+                out.append(f"{number}. {step.text}")
+                if step.command:
+                    out += ["", "   ```", f"   {step.command}", "   ```"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,90 @@
+"""The report for a terminal: the diagnosis first, then what to do, then (with --explain) how each
+conclusion was reached and why the other causes were not."""
+
+from __future__ import annotations
+
+from kbdoctor.engine.i18n import text
+from kbdoctor.engine.report import CauseReport, Firing, Report
+from kbdoctor.render.common import bar, inputs_line, percent, source_text
+
+
+def render_text(report: Report, *, explain: bool = False) -> str:
+    lang = report.lang
+    out: list[str] = [text("report.title", lang), inputs_line(report), ""]
+    out.append(text("report.symptoms", lang))
+    if report.symptoms:
+        for symptom in report.symptoms:
+            subjects = ", ".join(s.subject for s in symptom.subjects)
+            out.append(f"  {percent(symptom.confidence)}  {symptom.title} [{subjects}]")
+    else:
+        out.append("  " + text("report.no_symptoms", lang))
+    out.append("")
+    out.append(text("report.diagnoses", lang))
+    if not report.diagnoses:
+        out.append("  " + text("report.no_diagnosis", lang))
+    for cause in report.diagnoses:
+        out.extend(_cause(cause, lang, explain))
+    out.append("")
+    out.append(text("report.causes", lang))
+    for cause in report.causes:
+        status = text(f"status.{cause.status}", lang)
+        out.append(f"  {bar(cause.confidence, 10)} {percent(cause.confidence):>5}  "
+                   f"{cause.cause:<24} {status}")
+        if explain and cause.status != "diagnosed":
+            for firing in cause.evidence:
+                out.append(f"      - {firing.text} ({percent(firing.contribution)}, {firing.rule})")
+            for miss in cause.why_not:
+                out.append(f"      ? {miss.rule}: {miss.text}")
+                for fact in miss.facts:
+                    out.append(f"          {fact.summary}  [{source_text(fact)}]")
+    if report.not_assessed:
+        out.append("")
+        out.append(text("report.not_assessed", lang))
+        for cause in report.causes:
+            if cause.status != "not_assessed":
+                continue
+            out.append(f"  {cause.cause}: {cause.title}")
+            for step in cause.collect:
+                line = f"    {step.text}"
+                out.append(line + (f":  {step.command}" if step.command else ""))
+    if report.recommendations:
+        out.append("")
+        out.append(text("report.recommendations", lang))
+        for rec in report.recommendations:
+            out.append(f"  {rec.title} ({rec.reason})")
+            out.append(f"    {rec.text}")
+            for number, step in enumerate(rec.steps, start=1):
+                out.append(f"    {number}. {step.text}")
+                if step.command:
+                    out.append(f"       {step.command}")
+    return "\n".join(out) + "\n"
+
+
+def _cause(cause: CauseReport, lang: str, explain: bool) -> list[str]:
+    subjects = ", ".join(f"{s.subject} {percent(s.confidence)}" for s in cause.subjects
+                         if s.confidence > 0)
+    lines = [
+        f"  {bar(cause.confidence)} {percent(cause.confidence)}  {cause.title}",
+        f"      {cause.cause} | {cause.kb or ''} | {subjects}",
+    ]
+    if cause.remediation:
+        lines.append("      " + text("report.remediation", lang) + ":")
+        for number, step in enumerate(cause.remediation, start=1):
+            lines.append(f"        {number}. {step.text}")
+            if step.command:
+                lines.append(f"           {step.command}")
+    if explain:
+        lines.append("      " + text("report.evidence", lang) + ":")
+        for firing in cause.evidence:
+            lines.extend(_firing(firing))
+    return lines
+
+
+def _firing(firing: Firing) -> list[str]:
+    lines = [f"        - {firing.text} ({percent(firing.contribution)}, {firing.rule})"]
+    for premise in firing.premises:
+        lines.append(f"            <= {premise.kind} {premise.id} {premise.subject} "
+                     f"({percent(premise.confidence)})")
+    for fact in firing.facts:
+        lines.append(f"            {fact.summary}  [{source_text(fact)}]")
+    return lines

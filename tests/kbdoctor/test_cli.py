@@ -1,0 +1,127 @@
+"""The command line as scripts use it: formats, exit status, standard input, errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+INVALID = Path(__file__).parent.parent / "data" / "invalid"
+
+SKEWED = """kbdoctor: facts/1
+facts:
+  - {type: exchange_server, name: EX01, fqdn: ex01.corp.example.com}
+  - {type: clock_offset, host: EX01, reference: DC01, offset_s: -412.25}
+  - {type: queue, server: EX02, identity: 'EX02\\\\3', last_error: '451 4.4.0 Primary target IP address responded with: "454 4.7.0 Temporary authentication failure."'}
+"""
+
+HEALTHY = """kbdoctor: facts/1
+facts:
+  - {type: exchange_server, name: EX01, fqdn: ex01.corp.example.com}
+  - {type: clock_offset, host: EX01, reference: DC01, offset_s: 0.5}
+"""
+
+
+def kbdoctor(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kbdoctor", *args], input=stdin,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.fixture
+def skewed(tmp_path: Path) -> Path:
+    path = tmp_path / "skewed.yaml"
+    path.write_text(SKEWED, encoding="utf-8")
+    return path
+
+
+def test_exit_status_one_when_a_cause_is_diagnosed(skewed: Path) -> None:
+    result = kbdoctor("evaluate", str(skewed))
+    assert result.returncode == 1, result.stderr
+    assert "time_sync" in result.stdout
+
+
+def test_exit_status_zero_when_nothing_is_diagnosed() -> None:
+    result = kbdoctor("evaluate", "-", stdin=HEALTHY)
+    assert result.returncode == 0, result.stderr
+
+
+def test_exit_status_two_and_a_located_message_for_invalid_input() -> None:
+    path = INVALID / "offset-not-a-number.yaml"
+    result = kbdoctor("evaluate", str(path))
+    assert result.returncode == 2
+    assert f"{path}:8:" in result.stderr
+    assert result.stdout == ""
+
+
+def test_exit_status_two_for_usage_errors() -> None:
+    assert kbdoctor("evaluate").returncode == 2
+    assert kbdoctor("evaluate", "--format", "xml", "x.yaml").returncode == 2
+
+
+def test_json_report_contract(skewed: Path) -> None:
+    report = json.loads(kbdoctor("evaluate", str(skewed), "--format", "json").stdout)
+    assert report["kbdoctor"] == "report/1"
+    assert {"symptoms", "diagnoses", "not_assessed", "recommendations"} <= set(report)
+    diagnosis = report["diagnoses"][0]
+    assert {"cause", "confidence", "title", "kb_steps", "evidence", "remediation"} <= set(diagnosis)
+    assert diagnosis["cause"] == "time_sync" and diagnosis["kb_steps"] == [1]
+    assert diagnosis["evidence"][0]["facts"] and diagnosis["evidence"][0]["rule"]
+    assert "ad_replication" in report["not_assessed"]
+    assert report["symptoms"][0]["id"] == "exchange_auth_454"
+
+
+def test_polish_report(skewed: Path) -> None:
+    result = kbdoctor("evaluate", str(skewed), "--lang", "pl", "--format", "markdown")
+    assert "Zegary różnią się o ponad 5 minut" in result.stdout
+    assert "## Diagnoza" in result.stdout
+
+
+def test_output_file_is_written(skewed: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.md"
+    result = kbdoctor("evaluate", str(skewed), "--format", "markdown", "-o", str(out))
+    assert result.returncode == 1 and result.stdout == ""
+    assert out.read_text(encoding="utf-8").startswith("# kbdoctor report")
+
+
+def test_explain_shows_how_and_why_not(skewed: Path) -> None:
+    text = kbdoctor("evaluate", str(skewed), "--explain").stdout
+    assert "time.skew.exchange-host" in text
+    assert "no replication_link fact was given" in text
+
+
+def test_rules_command_validates_bundled_rules() -> None:
+    result = kbdoctor("rules")
+    assert result.returncode == 0 and "kb979174" in result.stdout
+
+
+def test_rules_command_reports_a_broken_rule_file(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("kbdoctor: rules/1\npack: x\nrules:\n  - id: Bad Id\n", encoding="utf-8")
+    result = kbdoctor("rules", str(broken))
+    assert result.returncode == 2
+    assert f"{broken}:4:" in result.stderr
+
+
+def test_schema_command_prints_the_fact_schema() -> None:
+    schema = json.loads(kbdoctor("schema", "facts").stdout)
+    assert "facts" in schema["properties"]
+
+
+def test_headless_path_never_imports_textual(skewed: Path) -> None:
+    code = ("import sys; from kbdoctor.cli import main; main(['evaluate', %r, '--format', 'json']);"
+            "print('textual' in sys.modules)") % str(skewed)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.stdout.strip().endswith("False")
+
+
+def test_same_facts_in_any_order_give_identical_reports(tmp_path: Path) -> None:
+    lines = SKEWED.strip().splitlines()
+    reordered = "\n".join(lines[:2] + list(reversed(lines[2:]))) + "\n"
+    (tmp_path / "a.yaml").write_text(SKEWED, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(reordered, encoding="utf-8")
+    first = kbdoctor("evaluate", str(tmp_path / "a.yaml"), "--format", "json", "--explain").stdout
+    second = kbdoctor("evaluate", str(tmp_path / "b.yaml"), "--format", "json", "--explain").stdout
+    assert first.replace("a.yaml", "?") == second.replace("b.yaml", "?")

@@ -1,0 +1,65 @@
+"""Shared helpers for driving the real application with Textual's Pilot."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from kbdoctor.tui.app import KbdoctorApp
+from kbdoctor.tui.launch import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data" / "tui"
+INCIDENT = DATA / "incident.yaml"
+
+
+async def settle(pilot: Pilot[None], timeout: float = 20.0) -> None:
+    """Wait until the application has a diagnosis and no worker is running."""
+    app = pilot.app
+    assert isinstance(app, KbdoctorApp)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        await pilot.pause(0.02)
+        busy = [w for w in app.workers if not w.is_finished]
+        if app.report is not None and not busy:
+            await pilot.pause()
+            return
+    raise AssertionError("the application did not finish its work in time")
+
+
+def screen_text(app: KbdoctorApp) -> str:
+    """Everything the screen shows, as plain text lines (the SVG screenshot, unstyled)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    rows: dict[float, dict[int, str]] = {}
+    pattern = r'<text class="[^"]*-r\d+" x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>'
+    for m in re.finditer(pattern, svg):
+        row = rows.setdefault(float(m.group(2)), {})
+        column = round(float(m.group(1)) / 12.2)
+        for offset, char in enumerate(html.unescape(m.group(3))):
+            row[column + offset] = char
+    return "\n".join(
+        "".join(row.get(i, " ") for i in range(max(row) + 1)).rstrip()
+        for _, row in sorted(rows.items())
+    )
+
+
+@pytest.fixture
+def make_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., KbdoctorApp]:
+    """An application on the test incident (or the files given), run from the repository root
+    so that file names on screen are the same on every machine."""
+    monkeypatch.chdir(ROOT)
+
+    def factory(*paths: str, lang: str = "en", **options: object) -> KbdoctorApp:
+        files = list(paths) if paths else [str(INCIDENT.relative_to(ROOT))]
+        options.setdefault("watch_rules", False)
+        return create_app(files, lang=lang, **options)  # type: ignore[arg-type]
+
+    return factory

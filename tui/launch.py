@@ -1,0 +1,38 @@
+"""The command line's door to the TUI: the only module the command line imports for it.
+
+Importing this module costs nothing: Textual (and the application) are imported inside the
+functions, so that ``kbdoctor evaluate`` and the other headless commands never load Textual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from kbdoctor.engine.i18n import Lang, language_from_env
+
+if TYPE_CHECKING:
+    from kbdoctor.tui.app import KbdoctorApp
+
+
+def create_app(
+    fact_paths: Sequence[str] = (),
+    *,
+    lang: str | None = None,
+    rules: Sequence[str] | None = None,
+    demo: bool = False,
+    watch_rules: bool = True,
+) -> KbdoctorApp:
+    """The application, not yet running (tests and benchmarks drive it with Textual's Pilot).
+    ``lang`` None: the language of the environment (LC_ALL, LC_MESSAGES, LANG)."""
+    from kbdoctor.tui.app import KbdoctorApp
+
+    chosen: Lang = "pl" if lang == "pl" else ("en" if lang == "en" else language_from_env())
+    return KbdoctorApp(fact_paths, lang=chosen, rules=rules, demo=demo, watch_rules=watch_rules)
+
+
+def run_tui(fact_paths: list[str], *, lang: str | None, rules: list[str] | None, demo: bool) -> int:
+    """Run the application on a terminal until the user quits; the exit status for the shell."""
+    app = create_app(fact_paths, lang=lang, rules=rules, demo=demo)
+    app.run()
+    return app.return_code or 0
