@@ -175,8 +175,16 @@ def compile_rule_base(base: RuleBase) -> Compiled:
         compiled.phases = _phases(compiled)
     except _OrderError as exc:
         pack = base.rule_pack[exc.rule_id]
-        problems.append(Problem(pack.file, None, None, "error.rules_unorderable",
-                                {"rule": exc.rule_id}, f"rule {exc.rule_id}"))
+        problems.append(
+            Problem(
+                pack.file,
+                None,
+                None,
+                "error.rules_unorderable",
+                {"rule": exc.rule_id},
+                f"rule {exc.rule_id}",
+            )
+        )
     if problems:
         raise RuleFileError(problems)
     compiled.digest = hashlib.sha256(
@@ -192,7 +200,9 @@ def _compile_rule(compiled: Compiled, rule: Rule) -> CompiledRule:
         negated = isinstance(condition, Absent)
         pattern = condition.absent if isinstance(condition, Absent) else condition
         asserted = (
-            pattern.target if pattern.kind == "fact" else conclusion_type(pattern.kind, pattern.target)
+            pattern.target
+            if pattern.kind == "fact"
+            else conclusion_type(pattern.kind, pattern.target)
         )
         member_field = _contains_ref_field(pattern.where)
         if member_field is not None:
@@ -234,10 +244,23 @@ def _contains_ref_field(where: Where) -> str | None:
 
 
 _INVERSE = {
-    "eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "le": "gt", "gt": "le",
-    "abs_gt": "abs_le", "abs_le": "abs_gt", "abs_ge": "abs_lt", "abs_lt": "abs_ge",
-    "in": "not_in", "not_in": "in", "matches": "not_matches", "not_matches": "matches",
-    "contains": "not_contains", "not_contains": "contains", "same_as": "differs_from",
+    "eq": "ne",
+    "ne": "eq",
+    "lt": "ge",
+    "ge": "lt",
+    "le": "gt",
+    "gt": "le",
+    "abs_gt": "abs_le",
+    "abs_le": "abs_gt",
+    "abs_ge": "abs_lt",
+    "abs_lt": "abs_ge",
+    "in": "not_in",
+    "not_in": "in",
+    "matches": "not_matches",
+    "not_matches": "matches",
+    "contains": "not_contains",
+    "not_contains": "contains",
+    "same_as": "differs_from",
     "differs_from": "same_as",
 }
 
@@ -254,7 +277,9 @@ def negate(where: Where) -> Where:
         parts.append(where.not_)
     if len(parts) == 1:
         return parts[0]
-    return Where.model_validate({"any": [p.model_dump(by_alias=True, exclude_defaults=True) for p in parts]})
+    return Where.model_validate(
+        {"any": [p.model_dump(by_alias=True, exclude_defaults=True) for p in parts]}
+    )
 
 
 def _invert(test: FieldTest) -> dict[str, Any]:
@@ -290,7 +315,9 @@ class _Context:
             value_kind = None
             if definition is not None:
                 value_kind = (
-                    definition.subject if field_name == "subject" else definition.values.get(field_name)
+                    definition.subject
+                    if field_name == "subject"
+                    else definition.values.get(field_name)
                 )
             return {"host": FieldKind.HOST, "account": FieldKind.ACCOUNT, "spn": FieldKind.SPN}.get(
                 value_kind or ""
@@ -300,7 +327,11 @@ class _Context:
     def literal(self, field_name: str, value: Any) -> Any:
         kind = self.kind(field_name)
         if not isinstance(value, str):
-            return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+            return (
+                float(value)
+                if isinstance(value, (int, float)) and not isinstance(value, bool)
+                else value
+            )
         if kind is FieldKind.HOST:
             return host_name(value)
         if kind is FieldKind.ACCOUNT:
@@ -333,7 +364,9 @@ class _Context:
         for sub in where.all or []:
             parts.extend(self.where(sub, joins=joins))
         if where.any:
-            branches = [_and(self.where(sub, joins=joins) or [{"$ex": {TYPE: 1}}]) for sub in where.any]
+            branches = [
+                _and(self.where(sub, joins=joins) or [{"$ex": {TYPE: 1}}]) for sub in where.any
+            ]
             parts.append({"$or": branches} if len(branches) > 1 else branches[0])
         if where.not_ is not None:
             parts.extend(self.where(negate(where.not_), joins=joins))
@@ -361,8 +394,11 @@ class _Context:
         if op == "not_contains":
             feature = self.feature(name, "has", str(self.literal(name, value)))
             return {feature: 0}
-        if op in ("eq", "ne") and isinstance(value, str) and self.kind(name) is FieldKind.HOST and (
-            "." not in value
+        if (
+            op in ("eq", "ne")
+            and isinstance(value, str)
+            and self.kind(name) is FieldKind.HOST
+            and ("." not in value)
         ):
             feature = self.feature(name, "short", "")
             literal = host_name(value)

@@ -105,8 +105,9 @@ class Evaluator:
         from kbdoctor.engine.explain import build_report
 
         run = self.run(facts, explain=explain)
-        return build_report(run, lang=lang, explain=explain, files=list(files),
-                            environment=dict(environment or {}))
+        return build_report(
+            run, lang=lang, explain=explain, files=list(files), environment=dict(environment or {})
+        )
 
     # --- the run ---------------------------------------------------------------------------------
 
@@ -152,8 +153,11 @@ class Evaluator:
             bindings = run.bindings(record)
             subject = render(conclusion_model.subject, bindings)
             subject_kind = _subject_kind(self.base, conclusion_model.kind, conclusion_model.target)
-            key = (conclusion_model.kind, conclusion_model.target,
-                   _key(subject_kind, subject, run.registry))
+            key = (
+                conclusion_model.kind,
+                conclusion_model.target,
+                _key(subject_kind, subject, run.registry),
+            )
             conclusion = run.conclusions.get(key)
             if conclusion is None:
                 values = {name: render(t, bindings) for name, t in conclusion_model.values.items()}
@@ -275,9 +279,7 @@ def _confidences(run: Run) -> dict[ConclusionKey, float]:
         factors = []
         for record in conclusion.firings:
             rule = run.compiled.rules[record.rule_index].rule
-            premises = [
-                value(run.by_fact_id[i].key) for i in record.ids if i in run.by_fact_id
-            ]
+            premises = [value(run.by_fact_id[i].key) for i in record.ids if i in run.by_fact_id]
             factors.append(firing_strength(rule.conclude.cf, premises))
         active.discard(key)
         result[key] = combine(factors)

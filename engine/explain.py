@@ -23,13 +23,14 @@ from kbdoctor.engine.report import (
     Firing,
     Inputs,
     Miss,
+    MissReason,
     RecommendationReport,
     Report,
     RulePackInfo,
     SubjectAssessment,
     SymptomReport,
 )
-from kbdoctor.engine.rules_model import Step, Where
+from kbdoctor.engine.rules_model import Absent, Step, Where
 from kbdoctor.engine.templates import render
 
 
@@ -49,8 +50,13 @@ def build_report(
             facts=len(run.facts),
             environment=dict(sorted(environment.items())),
             rule_packs=[
-                RulePackInfo(pack=p.pack, file=_short_path(p.file), version=p.model.version,
-                             rules=len(p.rules), sha256=p.sha256)
+                RulePackInfo(
+                    pack=p.pack,
+                    file=_short_path(p.file),
+                    version=p.model.version,
+                    rules=len(p.rules),
+                    sha256=p.sha256,
+                )
                 for p in base.packs
             ],
         ),
@@ -66,7 +72,7 @@ def build_report(
 
 def _short_path(path: str) -> str:
     marker = "kb_rules/"
-    return path[path.rindex(marker):] if marker in path else path
+    return path[path.rindex(marker) :] if marker in path else path
 
 
 class _Builder:
@@ -83,13 +89,21 @@ class _Builder:
         if ref is None:
             prepared = self.run.facts[ident]
             fact = prepared.fact
-            fields = fact.model_dump(mode="json", exclude={"provenance", "observed_at"},
-                                     exclude_none=True)
-            source = (
-                fact.provenance.model_dump(mode="json", exclude_none=True) if fact.provenance else None
+            fields = fact.model_dump(
+                mode="json", exclude={"provenance", "observed_at"}, exclude_none=True
             )
-            ref = FactRef(id=ident, type=fact.type, summary=fact_summary(prepared.display, fact.type,
-                          self.lang), fields=fields, source=source)
+            source = (
+                fact.provenance.model_dump(mode="json", exclude_none=True)
+                if fact.provenance
+                else None
+            )
+            ref = FactRef(
+                id=ident,
+                type=fact.type,
+                summary=fact_summary(prepared.display, fact.type, self.lang),
+                fields=fields,
+                source=source,
+            )
             self._fact_refs[ident] = ref
         return ref
 
@@ -110,8 +124,14 @@ class _Builder:
                 conclusion = self.run.by_fact_id[ident]
                 confidence = self.run.confidence[conclusion.key]
                 premise_cfs.append(confidence)
-                premises.append(ConclusionRef(kind=conclusion.key[0], id=conclusion.key[1],
-                                              subject=conclusion.subject, confidence=confidence))
+                premises.append(
+                    ConclusionRef(
+                        kind=conclusion.key[0],
+                        id=conclusion.key[1],
+                        subject=conclusion.subject,
+                        confidence=confidence,
+                    )
+                )
         from kbdoctor.engine.certainty import PREMISE_THRESHOLD, firing_strength
 
         contribution = round(firing_strength(rule.conclude.cf, premise_cfs), 6)
@@ -132,15 +152,20 @@ class _Builder:
 
     def conclusions_of(self, kind: str, ident: str) -> list[tuple[ConclusionKey, float]]:
         return sorted(
-            ((key, self.run.confidence[key]) for key in self.run.conclusions
-             if key[0] == kind and key[1] == ident),
+            (
+                (key, self.run.confidence[key])
+                for key in self.run.conclusions
+                if key[0] == kind and key[1] == ident
+            ),
             key=lambda item: (-item[1], item[0]),
         )
 
     def evidence(self, keys: list[ConclusionKey]) -> list[Firing]:
         firings = [self.firing(r) for key in keys for r in self.run.conclusions[key].firings]
-        return sorted(firings, key=lambda f: (-abs(f.contribution), f.rule, f.subject,
-                                              [x.id for x in f.facts]))
+        return sorted(
+            firings,
+            key=lambda f: (-abs(f.contribution), f.rule, f.subject, [x.id for x in f.facts]),
+        )
 
     # --- causes --------------------------------------------------------------------------------
 
@@ -177,8 +202,11 @@ class _Builder:
         why_not: list[Miss] = []
         if explain and status != "diagnosed":
             why_not = self.why_not("cause", ident)
-        kb_article = self.base.packs[0].model.kb.article if self.base.packs and self.base.packs[
-            0].model.kb else None
+        kb_article = (
+            self.base.packs[0].model.kb.article
+            if self.base.packs and self.base.packs[0].model.kb
+            else None
+        )
         return CauseReport(
             cause=ident,
             status=status,
@@ -186,8 +214,14 @@ class _Builder:
             title=definition.title.get(self.lang),
             description=definition.description.get(self.lang),
             kb_steps=definition.kb_steps,
-            kb=text("report.kb_ref", self.lang, article=kb_article,
-                    steps=", ".join(map(str, definition.kb_steps))) if kb_article else None,
+            kb=text(
+                "report.kb_ref",
+                self.lang,
+                article=kb_article,
+                steps=", ".join(map(str, definition.kb_steps)),
+            )
+            if kb_article
+            else None,
             url=definition.url,
             subjects=subjects,
             evidence=self.evidence([key for key, _ in assessed]),
@@ -211,14 +245,20 @@ class _Builder:
                     if rule.conclude.cf <= 0:
                         continue
                     bindings = self.run.bindings(record)
-                    values = {"subject": conclusion.subject,
-                              **{n: render(t, bindings) for n, t in rule.conclude.values.items()}}
+                    values = {
+                        "subject": conclusion.subject,
+                        **{n: render(t, bindings) for n, t in rule.conclude.values.items()},
+                    }
                     self._add_step(out, seen, step, values, conclusion.subject)
         return out
 
     def _add_step(
-        self, out: list[Command], seen: set[tuple[str, str | None]], step: Step,
-        values: dict[str, Any], subject: str,
+        self,
+        out: list[Command],
+        seen: set[tuple[str, str | None]],
+        step: Step,
+        values: dict[str, Any],
+        subject: str,
     ) -> None:
         command = render(step.command, values) if step.command else None
         line = render(step.text.get(self.lang), values)
@@ -238,12 +278,14 @@ class _Builder:
             fired = [r for r in self.run.firings if r.rule_index == compiled.index]
             if fired:
                 best = max(
-                    (self.run.confidence[k] for k in self.run.conclusions
-                     if any(r in self.run.conclusions[k].firings for r in fired)),
+                    (
+                        self.run.confidence[k]
+                        for k in self.run.conclusions
+                        if any(r in self.run.conclusions[k].firings for r in fired)
+                    ),
                     default=0.0,
                 )
-                misses.append(self._miss(compiled, "weak", 0, None, [],
-                                         confidence=round(best, 4)))
+                misses.append(self._miss(compiled, "weak", 0, None, [], confidence=round(best, 4)))
                 continue
             misses.append(self._probe_miss(compiled))
         return misses
@@ -256,41 +298,74 @@ class _Builder:
         for k, pattern in enumerate(positives, start=1):
             if probes.get((compiled.index, f"prefix{k}")):
                 continue
-            present = (pattern.target in types_present if pattern.kind == "fact"
-                       else pattern.asserted_type in conclusion_types)
+            present = (
+                pattern.target in types_present
+                if pattern.kind == "fact"
+                else pattern.asserted_type in conclusion_types
+            )
             if not present:
-                return self._miss(compiled, "missing_fact", pattern.position + 1, pattern.target, [])
+                return self._miss(
+                    compiled, "missing_fact", pattern.position + 1, pattern.target, []
+                )
             if not probes.get((compiled.index, f"solo{k}")):
-                return self._miss(compiled, "condition_failed", pattern.position + 1,
-                                  pattern.target, [], where=describe_where(self._where(compiled,
-                                                                                       pattern.position)))
-            return self._miss(compiled, "join_failed", pattern.position + 1, pattern.target, [],
-                              where=describe_where(self._where(compiled, pattern.position)))
+                return self._miss(
+                    compiled,
+                    "condition_failed",
+                    pattern.position + 1,
+                    pattern.target,
+                    [],
+                    where=describe_where(self._where(compiled, pattern.position)),
+                )
+            return self._miss(
+                compiled,
+                "join_failed",
+                pattern.position + 1,
+                pattern.target,
+                [],
+                where=describe_where(self._where(compiled, pattern.position)),
+            )
         for negative in compiled.negatives:
             blocks = probes.get((compiled.index, f"block{negative.position}"), [])
             if blocks:
                 blocking = sorted({ids[-1].split("#", 1)[0] for ids in blocks})
                 refs = [self.fact_ref(i) for i in blocking[:5] if i in self.run.facts]
-                return self._miss(compiled, "blocked_by", negative.position + 1, negative.target,
-                                  refs, where=describe_where(self._where(compiled, negative.position)))
+                return self._miss(
+                    compiled,
+                    "blocked_by",
+                    negative.position + 1,
+                    negative.target,
+                    refs,
+                    where=describe_where(self._where(compiled, negative.position)),
+                )
         return self._miss(compiled, "condition_failed", 1, None, [], where="")
 
     def _where(self, compiled: CompiledRule, position: int) -> Where:
         condition = compiled.rule.when[position]
-        pattern = getattr(condition, "absent", condition)
-        where = pattern.where
-        assert isinstance(where, Where)
-        return where
+        pattern = condition.absent if isinstance(condition, Absent) else condition
+        return pattern.where
 
     def _miss(
-        self, compiled: CompiledRule, reason: str, position: int, fact_type: str | None,
-        facts: list[FactRef], **params: Any,
+        self,
+        compiled: CompiledRule,
+        reason: MissReason,
+        position: int,
+        fact_type: str | None,
+        facts: list[FactRef],
+        **params: Any,
     ) -> Miss:
         rule = compiled.rule
-        message = text(f"why_not.{reason}", self.lang, type=fact_type or "", position=position,
-                       **params)
-        return Miss(rule=rule.id, rule_title=rule.title.get(self.lang), reason=reason,  # type: ignore[arg-type]
-                    pattern=position, text=message, fact_type=fact_type, facts=facts)
+        message = text(
+            f"why_not.{reason}", self.lang, type=fact_type or "", position=position, **params
+        )
+        return Miss(
+            rule=rule.id,
+            rule_title=rule.title.get(self.lang),
+            reason=reason,
+            pattern=position,
+            text=message,
+            fact_type=fact_type,
+            facts=facts,
+        )
 
     # --- symptoms, findings, recommendations -----------------------------------------------------
 
@@ -300,14 +375,18 @@ class _Builder:
             assessed = [(k, cf) for k, cf in self.conclusions_of("symptom", ident) if cf > 0]
             if not assessed:
                 continue
-            out.append(SymptomReport(
-                id=ident,
-                title=definition.title.get(self.lang),
-                confidence=round(max(cf for _, cf in assessed), 4),
-                subjects=[SubjectAssessment(subject=self.run.conclusions[k].subject, confidence=cf)
-                          for k, cf in assessed],
-                evidence=self.evidence([k for k, _ in assessed]),
-            ))
+            out.append(
+                SymptomReport(
+                    id=ident,
+                    title=definition.title.get(self.lang),
+                    confidence=round(max(cf for _, cf in assessed), 4),
+                    subjects=[
+                        SubjectAssessment(subject=self.run.conclusions[k].subject, confidence=cf)
+                        for k, cf in assessed
+                    ],
+                    evidence=self.evidence([k for k, _ in assessed]),
+                )
+            )
         return sorted(out, key=lambda s: (-s.confidence, s.id))
 
     def findings(self) -> list[FindingReport]:
@@ -316,11 +395,15 @@ class _Builder:
             if key[0] != "finding":
                 continue
             definition = self.base.findings[key[1]]
-            out.append(FindingReport(
-                id=key[1], title=definition.title.get(self.lang),
-                subject=self.run.conclusions[key].subject,
-                confidence=round(self.run.confidence[key], 4), evidence=self.evidence([key]),
-            ))
+            out.append(
+                FindingReport(
+                    id=key[1],
+                    title=definition.title.get(self.lang),
+                    subject=self.run.conclusions[key].subject,
+                    confidence=round(self.run.confidence[key], 4),
+                    evidence=self.evidence([key]),
+                )
+            )
         return sorted(out, key=lambda f: (-f.confidence, f.id, f.subject))
 
     def recommendations(
@@ -330,33 +413,47 @@ class _Builder:
         present = {s.id for s in symptoms if s.confidence >= DIAGNOSIS_THRESHOLD}
         best = max((c.confidence for c in causes), default=0.0)
         for ident, definition in sorted(self.base.recommendations.items()):
-            concluded = [(k, cf) for k, cf in self.conclusions_of("recommendation", ident)
-                         if cf >= DIAGNOSIS_THRESHOLD]
+            concluded = [
+                (k, cf)
+                for k, cf in self.conclusions_of("recommendation", ident)
+                if cf >= DIAGNOSIS_THRESHOLD
+            ]
             reason = None
             values: dict[str, Any] = {}
             if concluded:
                 key = concluded[0][0]
-                values = {"subject": self.run.conclusions[key].subject,
-                          **self.run.conclusions[key].values}
+                values = {
+                    "subject": self.run.conclusions[key].subject,
+                    **self.run.conclusions[key].values,
+                }
                 reason = "; ".join(f.text for f in self.evidence([k for k, _ in concluded]))
             elif definition.when is not None:
                 matched = sorted(present & set(definition.when.symptoms_any))
                 if matched and best < definition.when.no_cause_at_least:
-                    reason = text("report.recommendation_reason", self.lang,
-                                  symptoms=", ".join(matched),
-                                  threshold=definition.when.no_cause_at_least)
+                    reason = text(
+                        "report.recommendation_reason",
+                        self.lang,
+                        symptoms=", ".join(matched),
+                        threshold=definition.when.no_cause_at_least,
+                    )
             if reason is None:
                 continue
-            out.append(RecommendationReport(
-                id=ident,
-                title=definition.title.get(self.lang),
-                text=render(definition.text.get(self.lang), values),
-                kb_steps=definition.kb_steps,
-                steps=[Command(text=render(s.text.get(self.lang), values),
-                               command=render(s.command, values) if s.command else None)
-                       for s in definition.steps],
-                reason=reason,
-            ))
+            out.append(
+                RecommendationReport(
+                    id=ident,
+                    title=definition.title.get(self.lang),
+                    text=render(definition.text.get(self.lang), values),
+                    kb_steps=definition.kb_steps,
+                    steps=[
+                        Command(
+                            text=render(s.text.get(self.lang), values),
+                            command=render(s.command, values) if s.command else None,
+                        )
+                        for s in definition.steps
+                    ],
+                    reason=reason,
+                )
+            )
         return out
 
 

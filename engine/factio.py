@@ -16,11 +16,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ValidationError
-
 from kbdoctor.engine.errors import FactFileError, Problem
 from kbdoctor.engine.facts import FACT_FILE_ADAPTER, Fact, FactFile
 from kbdoctor.engine.yamlio import YamlLocator, load_yaml, yaml_error_problem
+from pydantic import ValidationError
 
 STDIN = "-"
 
@@ -40,7 +39,9 @@ class FactSet:
         if other.environment:
             for key, value in other.environment.items():
                 self.environment.setdefault(key, value)
-        if other.collected_at and (self.collected_at is None or other.collected_at > self.collected_at):
+        if other.collected_at and (
+            self.collected_at is None or other.collected_at > self.collected_at
+        ):
             self.collected_at = other.collected_at
 
 
@@ -128,7 +129,11 @@ def validation_problems(
                 line,
                 column,
                 f"pydantic.{error['type']}",
-                {"field": field_path or ".".join(map(str, data_path)), "detail": error["msg"], **ctx},
+                {
+                    "field": field_path or ".".join(map(str, data_path)),
+                    "detail": error["msg"],
+                    **ctx,
+                },
                 context,
             )
         )
@@ -145,10 +150,9 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
     path: list[Any] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             path.append(part)
             node = node[part]
         elif isinstance(node, dict) and isinstance(part, str) and part in _ALIASES:
@@ -167,9 +171,26 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
 
 
 _ALIASES = {"provenance": ("source", "origin")}
-_UNION_TAGS = frozenset({"exchange_server", "domain_controller", "clock_offset", "replication_link",
-    "spn_listing", "spn_duplicate", "port_state", "receive_connector", "queue", "event",
-    "kerberos_error", "time_status", "spn_query", "check_run", "function-after", "function-before"})
+_UNION_TAGS = frozenset(
+    {
+        "exchange_server",
+        "domain_controller",
+        "clock_offset",
+        "replication_link",
+        "spn_listing",
+        "spn_duplicate",
+        "port_state",
+        "receive_connector",
+        "queue",
+        "event",
+        "kerberos_error",
+        "time_status",
+        "spn_query",
+        "check_run",
+        "function-after",
+        "function-before",
+    }
+)
 
 
 def dump_fact_file(fact_file: FactFile, fmt: Literal["yaml", "json"] = "yaml") -> str:

@@ -232,9 +232,7 @@ Fact = Annotated[
     Field(discriminator="type"),
 ]
 
-FACT_TYPES: dict[str, type[_Fact]] = {
-    m.model_fields["type"].default: m for m in FACT_MODELS
-}
+FACT_TYPES: dict[str, type[_Fact]] = {m.model_fields["type"].default: m for m in FACT_MODELS}
 
 
 class FactFile(BaseModel):

@@ -62,7 +62,9 @@ def _host_fields(fact_type: str, fact: Fact) -> tuple[str, ...]:
     cached = _HOST_FIELDS.get(fact_type)
     if cached is None:
         cached = tuple(
-            name for name in type(fact).model_fields if field_kind(fact_type, name) is FieldKind.HOST
+            name
+            for name in type(fact).model_fields
+            if field_kind(fact_type, name) is FieldKind.HOST
         )
         _HOST_FIELDS[fact_type] = cached
     return cached
@@ -165,8 +167,9 @@ def _prepare_one(
     for feature in compiled.features.get(fact_type, ()):
         source = display.get(feature.field)
         if feature.kind == "has":
-            source = normal_cache.get(feature.field, _normal(
-                field_kind(fact_type, feature.field), source, registry))
+            source = normal_cache.get(
+                feature.field, _normal(field_kind(fact_type, feature.field), source, registry)
+            )
         elif feature.kind == "short":
             source = normal_cache.get(feature.field)
             source = None if source is None else short_name(host_name(str(source)))
@@ -200,13 +203,21 @@ def member_facts(
     for list_field in sorted(compiled.members.get(prepared.type, ())):
         mtype = member_type(prepared.type, list_field)
         base = {k: v for k, v in prepared.match.items() if k != list_field}
-        items = _normal(field_kind(prepared.type, list_field), prepared.display.get(list_field) or [],
-                        registry)
+        items = _normal(
+            field_kind(prepared.type, list_field), prepared.display.get(list_field) or [], registry
+        )
         seen: set[Any] = set()
         for index, value in enumerate(items):
             if value in seen:
                 continue
             seen.add(value)
-            out.append({**base, "id": f"{prepared.id}#{list_field}{index}", TYPE: mtype,
-                        ITEM: value, REF: prepared.id})
+            out.append(
+                {
+                    **base,
+                    "id": f"{prepared.id}#{list_field}{index}",
+                    TYPE: mtype,
+                    ITEM: value,
+                    REF: prepared.id,
+                }
+            )
     return out

@@ -65,12 +65,15 @@ class SubjectAssessment(_Model):
     confidence: float
 
 
+MissReason = Literal["missing_fact", "condition_failed", "join_failed", "blocked_by", "weak"]
+
+
 class Miss(_Model):
     """WHY NOT: why one rule did not conclude (a condition failed or a fact was missing)."""
 
     rule: str
     rule_title: str
-    reason: Literal["missing_fact", "condition_failed", "join_failed", "blocked_by", "weak"]
+    reason: MissReason
     pattern: int  # 1-based position of the failing condition in the rule
     text: str  # for people
     fact_type: str | None = None

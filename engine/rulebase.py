@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import types
 import typing
 from collections.abc import Sequence
@@ -19,9 +20,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from kbdoctor.engine.atomic import write_atomic
 from kbdoctor.engine.errors import Problem, RuleFileError
 from kbdoctor.engine.factio import validation_problems
 from kbdoctor.engine.facts import COMPUTED_FIELDS, FACT_TYPES, fact_fields
@@ -38,6 +36,7 @@ from kbdoctor.engine.rules_model import (
 )
 from kbdoctor.engine.templates import TemplateError, placeholders
 from kbdoctor.engine.yamlio import YamlLocator, load_yaml, yaml_error_problem
+from pydantic import ValidationError
 
 CONCLUSION_KINDS = ("symptom", "finding", "cause", "recommendation")
 CONCLUSION_FIELDS = ("subject",)
@@ -85,7 +84,9 @@ class RuleBase:
 def bundled_rule_files() -> list[str]:
     """The KB 979174 rule files shipped with kbdoctor."""
     folder = resources.files("kbdoctor.kb_rules")
-    return sorted(str(entry) for entry in folder.iterdir() if entry.name.endswith((".yaml", ".yml")))
+    return sorted(
+        str(entry) for entry in folder.iterdir() if entry.name.endswith((".yaml", ".yml"))
+    )
 
 
 def expand_rule_paths(paths: Sequence[str]) -> list[str]:
@@ -139,24 +140,26 @@ def _cache_file(content: str) -> Path | None:
     if folder is None:
         return None
     digest = hashlib.sha256(f"{_CACHE_VERSION}\0{content}".encode()).hexdigest()
-    return folder / f"{digest}.json"
+    return folder / f"{digest}.pickle"
 
 
 # Bump when the rule models change shape, so that old cache entries are never read.
-_CACHE_VERSION = "rules/1:1"
+_CACHE_VERSION = "rules/1:2"
 
 
 def _cached_model(content: str) -> RulePackModel | None:
-    """A rule file validated earlier: parsing YAML in pure Python is the slowest part of start-up,
-    so a valid file's model is kept as JSON (keyed by the file's content) and read back by
-    pydantic's fast JSON validator."""
+    """A rule file validated earlier. Parsing YAML in pure Python and building the validators of
+    the rule models are most of start-up, so a valid file's model is kept in the user's cache
+    (keyed by the file's content and the model version, like Python's own __pycache__) and read
+    back without either."""
     path = _cache_file(content)
     if path is None:
         return None
     try:
-        return RulePackModel.model_validate_json(path.read_bytes())
-    except (OSError, ValidationError, ValueError):
+        model = pickle.loads(path.read_bytes())
+    except Exception:  # a damaged or foreign cache entry only costs speed
         return None
+    return model if isinstance(model, RulePackModel) else None
 
 
 def _store_model(content: str, model: RulePackModel) -> None:
@@ -165,7 +168,10 @@ def _store_model(content: str, model: RulePackModel) -> None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, model.model_dump_json(by_alias=True, exclude_unset=True))
+        data = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
     except OSError:
         return  # a read-only home only costs speed
 
@@ -239,9 +245,7 @@ def _register(base: RuleBase, pack: RulePack, locator: YamlLocator) -> list[Prob
         for ident, definition in source.items():
             if ident in target:
                 line, col = locator.position((kind + "s", ident))
-                problems.append(
-                    Problem(name, line, col, "error.rules_duplicate_id", {"id": ident})
-                )
+                problems.append(Problem(name, line, col, "error.rules_duplicate_id", {"id": ident}))
             target[ident] = definition  # type: ignore[assignment]
     for fact_type, templates in model.derive.items():
         base.derive.setdefault(fact_type, {}).update(templates)
@@ -319,19 +323,31 @@ def _check_pack(base: RuleBase, pack: RulePack, locator: YamlLocator) -> list[Pr
             try:
                 used = placeholders(template)
             except TemplateError as exc:
-                add(("derive", fact_type, field_name), "error.rules_template", None, detail=str(exc))
+                add(
+                    ("derive", fact_type, field_name), "error.rules_template", None, detail=str(exc)
+                )
                 continue
             for name, sub in used:
                 if sub is not None or (
-                    name not in fact_fields(fact_type) and name not in COMPUTED_FIELDS.get(fact_type, {})
+                    name not in fact_fields(fact_type)
+                    and name not in COMPUTED_FIELDS.get(fact_type, {})
                 ):
-                    add(("derive", fact_type, field_name), "error.rules_derive_field",
-                        None, field=name if sub is None else f"{name}.{sub}", type=fact_type)
+                    add(
+                        ("derive", fact_type, field_name),
+                        "error.rules_derive_field",
+                        None,
+                        field=name if sub is None else f"{name}.{sub}",
+                        type=fact_type,
+                    )
     for ident, cause in model.causes.items():
         for fact_type in cause.assessed_by:
             if fact_type not in FACT_TYPES:
-                add(("causes", ident, "assessed_by"), "error.rules_unknown_fact_type", None,
-                    type=fact_type)
+                add(
+                    ("causes", ident, "assessed_by"),
+                    "error.rules_unknown_fact_type",
+                    None,
+                    type=fact_type,
+                )
     for index, rule in enumerate(model.rules):
         context = f"rule {rule.id}"
         bound: dict[str, Pattern] = {}
@@ -346,15 +362,26 @@ def _check_pack(base: RuleBase, pack: RulePack, locator: YamlLocator) -> list[Pr
             if pattern.kind == "fact" and pattern.target not in FACT_TYPES:
                 add((*path, "fact"), "error.rules_unknown_fact_type", context, type=pattern.target)
                 continue
-            if pattern.kind in ("finding", "symptom") and base.conclusion_def(
-                pattern.kind, pattern.target
-            ) is None:
-                add((*path, pattern.kind), "error.rules_undefined", context,
-                    kind=pattern.kind, id=pattern.target)
+            if (
+                pattern.kind in ("finding", "symptom")
+                and base.conclusion_def(pattern.kind, pattern.target) is None
+            ):
+                add(
+                    (*path, pattern.kind),
+                    "error.rules_undefined",
+                    context,
+                    kind=pattern.kind,
+                    id=pattern.target,
+                )
                 continue
             if pattern.kind == "cause" and pattern.target not in base.causes:
-                add((*path, "cause"), "error.rules_undefined", context, kind="cause",
-                    id=pattern.target)
+                add(
+                    (*path, "cause"),
+                    "error.rules_undefined",
+                    context,
+                    kind="cause",
+                    id=pattern.target,
+                )
                 continue
             _check_where(base, pattern, pattern.where, bound, (*path, "where"), add, context)
             if isinstance(condition, Pattern) and condition.bind:
@@ -370,13 +397,27 @@ def _check_pack(base: RuleBase, pack: RulePack, locator: YamlLocator) -> list[Pr
             "recommendation": conclusion.target in base.recommendations,
         }[conclusion.kind]
         if not target_ok:
-            add((*cpath, conclusion.kind), "error.rules_undefined", context,
-                kind=conclusion.kind, id=conclusion.target)
+            add(
+                (*cpath, conclusion.kind),
+                "error.rules_undefined",
+                context,
+                kind=conclusion.kind,
+                id=conclusion.target,
+            )
         templates = {"subject": conclusion.subject, **conclusion.values}
-        for key, template in [*templates.items(), ("explain.en", rule.explain.en),
-                              ("explain.pl", rule.explain.pl)]:
-            _check_template(base, template, bound, cpath if "." not in key else
-                            ("rules", index, "explain"), add, context)
+        for key, template in [
+            *templates.items(),
+            ("explain.en", rule.explain.en),
+            ("explain.pl", rule.explain.pl),
+        ]:
+            _check_template(
+                base,
+                template,
+                bound,
+                cpath if "." not in key else ("rules", index, "explain"),
+                add,
+                context,
+            )
         needed: set[str] = set()
         if conclusion.kind == "cause" and conclusion.target in base.causes:
             for step in base.causes[conclusion.target].remediation:
@@ -400,7 +441,11 @@ def _safe_placeholders(template: str) -> list[tuple[str, str | None]]:
 
 
 def _check_template(
-    base: RuleBase, template: str, bound: dict[str, Pattern], path: tuple[Any, ...], add: Any,
+    base: RuleBase,
+    template: str,
+    bound: dict[str, Pattern],
+    path: tuple[Any, ...],
+    add: Any,
     context: str,
 ) -> None:
     try:
@@ -420,8 +465,13 @@ def _check_template(
 
 
 def _check_where(
-    base: RuleBase, pattern: Pattern, where: Where, bound: dict[str, Pattern],
-    path: tuple[Any, ...], add: Any, context: str,
+    base: RuleBase,
+    pattern: Pattern,
+    where: Where,
+    bound: dict[str, Pattern],
+    path: tuple[Any, ...],
+    add: Any,
+    context: str,
 ) -> None:
     refs_in_pattern = 0
     for name, test in where.tests.items():
@@ -446,7 +496,11 @@ def _check_where(
                 add(fpath, "error.rules_unknown_field", context, field=sub, type=other.target)
             if op == "contains_ref":
                 refs_in_pattern += 1
-    for sub_where in [*(where.all or []), *(where.any or []), *([where.not_] if where.not_ else [])]:
+    for sub_where in [
+        *(where.all or []),
+        *(where.any or []),
+        *([where.not_] if where.not_ else []),
+    ]:
         if any(t.operator == "contains_ref" for t in sub_where.tests.values()):
             add(path, "error.rules_contains_ref_nested", context)
         _check_where(base, pattern, sub_where, bound, path, add, context)

@@ -27,7 +27,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a rule base read back from the cache is unpickled, never validated, so start-up
+    # need not build these models' validators at all.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Text(_Model):
@@ -73,7 +75,7 @@ class FieldTest(_Model):
 
     @model_validator(mode="after")
     def _one_operator(self) -> FieldTest:
-        given = [name for name in self.model_fields_set]
+        given = list(self.model_fields_set)
         if len(given) != 1:
             raise ValueError(f"a field test has exactly one operator, got {len(given)}: {given}")
         return self
@@ -123,7 +125,8 @@ class Where(_Model):
         tests = {k: v for k, v in data.items() if k not in ("all", "any", "not")}
         out: dict[str, Any] = dict(logical)
         out["tests"] = {
-            name: (value if isinstance(value, dict) else {"eq": value}) for name, value in tests.items()
+            name: (value if isinstance(value, dict) else {"eq": value})
+            for name, value in tests.items()
         }
         return out
 
@@ -149,7 +152,7 @@ class Pattern(_Model):
     def kind(self) -> Literal["fact", "finding", "symptom", "cause"]:
         for k in ("fact", "finding", "symptom", "cause"):
             if getattr(self, k) is not None:
-                return k  # type: ignore[return-value]
+                return k
         raise AssertionError("validated")
 
     @property
@@ -183,14 +186,16 @@ class Conclusion(_Model):
     def _one_kind(self) -> Conclusion:
         kinds = [k for k in ("symptom", "finding", "cause", "recommendation") if getattr(self, k)]
         if len(kinds) != 1:
-            raise ValueError("a conclusion names exactly one of symptom, finding, cause, recommendation")
+            raise ValueError(
+                "a conclusion names exactly one of symptom, finding, cause, recommendation"
+            )
         return self
 
     @property
     def kind(self) -> Literal["symptom", "finding", "cause", "recommendation"]:
         for k in ("symptom", "finding", "cause", "recommendation"):
             if getattr(self, k):
-                return k  # type: ignore[return-value]
+                return k
         raise AssertionError("validated")
 
     @property
@@ -205,7 +210,9 @@ class Rule(_Model):
     title: Text
     status: Literal["experimental", "stable", "deprecated"] = "experimental"
     version: int = Field(1, ge=1)
-    kb_step: int | None = Field(None, ge=1, description="the step of the KB article the rule checks")
+    kb_step: int | None = Field(
+        None, ge=1, description="the step of the KB article the rule checks"
+    )
     references: list[str] = Field(default_factory=list)
     when: list[Condition] = Field(min_length=1)
     conclude: Conclusion

@@ -9,10 +9,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from kbdoctor.engine.errors import Problem
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-from kbdoctor.engine.errors import Problem
 
 
 class YamlLocator:
@@ -52,7 +51,10 @@ class YamlLocator:
 
 def _plain(node: Any) -> Any:
     if isinstance(node, dict):
-        return {str(k) if not isinstance(k, (int, float, bool)) else k: _plain(v) for k, v in node.items()}
+        return {
+            str(k) if not isinstance(k, (int, float, bool)) else k: _plain(v)
+            for k, v in node.items()
+        }
     if isinstance(node, list):
         return [_plain(v) for v in node]
     if isinstance(node, str):
@@ -73,14 +75,16 @@ def yaml_error_problem(exc: Exception, name: str) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     detail = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     if mark is not None:
-        return Problem(name, mark.line + 1, mark.column + 1, "error.yaml_syntax", {"detail": detail})
+        return Problem(
+            name, mark.line + 1, mark.column + 1, "error.yaml_syntax", {"detail": detail}
+        )
     return Problem(name, None, None, "error.yaml_syntax", {"detail": detail})
 
 
 def dump_yaml(data: Any) -> str:
-    yaml = YAML(typ="safe", pure=True)
+    """Plain data as block YAML, keys in the order given (people read ``type`` first)."""
+    yaml = YAML(typ="rt", pure=True)
     yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
     yaml.allow_unicode = True
     yaml.width = 4096
     out = io.StringIO()

@@ -15,7 +15,9 @@ EXIT_DIAGNOSED = 1
 EXIT_INVALID = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; the ``collect`` sub-command (which loads every reader) is only built in full
+    when it is the command being run, so that ``evaluate`` does not pay for it."""
     parser = argparse.ArgumentParser(
         prog="kbdoctor",
         description=text("cli.description"),
@@ -24,9 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    evaluate = sub.add_parser("evaluate", help=text("cli.evaluate.help"),
-                              description=text("cli.evaluate.description"),
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    evaluate = sub.add_parser(
+        "evaluate",
+        help=text("cli.evaluate.help"),
+        description=text("cli.evaluate.description"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     evaluate.add_argument("facts", nargs="+", metavar="FACTS", help=text("cli.facts.help"))
     _rules_option(evaluate)
     evaluate.add_argument("--format", choices=("text", "json", "markdown"), default="text")
@@ -47,17 +52,19 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help=text("cli.schema.help"))
     schema.add_argument("which", choices=("facts", "report"))
 
-    try:
+    if command == "collect":
         from kbdoctor.collectors.command import add_collect_parser
-    except ImportError:  # the collectors are optional at run time only while being built
-        pass
-    else:
+
         add_collect_parser(sub)
+    else:
+        sub.add_parser("collect", help=text("cli.collect.help"), add_help=False)
     return parser
 
 
 def _rules_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--rules", action="append", metavar="PATH", help=text("cli.rules_option.help"))
+    parser.add_argument(
+        "--rules", action="append", metavar="PATH", help=text("cli.rules_option.help")
+    )
 
 
 def _lang_option(parser: argparse.ArgumentParser) -> None:
@@ -66,7 +73,7 @@ def _lang_option(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(args_list[0] if args_list else None)
     if not args_list:
         if sys.stdin.isatty() and sys.stdout.isatty():
             return _run_tui([], lang=None, rules=None, demo=False)
@@ -109,8 +116,13 @@ def _evaluate(args: Any) -> int:
     except KbdoctorError as exc:
         print(exc.render(lang), file=sys.stderr)
         return EXIT_INVALID
-    report = evaluator.evaluate(facts.facts, lang=lang, explain=args.explain,
-                                files=facts.files, environment=facts.environment)
+    report = evaluator.evaluate(
+        facts.facts,
+        lang=lang,
+        explain=args.explain,
+        files=facts.files,
+        environment=facts.environment,
+    )
     output = _render(report, args.format, args.explain)
     if args.output and args.output != "-":
         from kbdoctor.engine.atomic import write_atomic
@@ -156,8 +168,16 @@ def _check_rules(args: Any) -> int:
         for rule in pack.rules:
             counts[rule.status] = counts.get(rule.status, 0) + 1
         summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-        print(text("cli.rules_ok", lang, file=pack.file, pack=pack.pack, rules=len(pack.rules),
-                   summary=summary))
+        print(
+            text(
+                "cli.rules_ok",
+                lang,
+                file=pack.file,
+                pack=pack.pack,
+                rules=len(pack.rules),
+                summary=summary,
+            )
+        )
     return EXIT_OK
 
 

@@ -127,7 +127,7 @@ def parse_number(raw: str) -> float | None:
         return None
 
 
-_DATE_FORMATS = (
+_DATE_FORMATS: tuple[str, ...] = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%d %H:%M",

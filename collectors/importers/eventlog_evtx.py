@@ -16,7 +16,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
-from Evtx.Evtx import ChunkHeader, FileHeader, Record  # type: ignore[import-untyped]
+from Evtx.Evtx import ChunkHeader, FileHeader, Record
 from kbdoctor.collectors.importers.base import Material, ReadResult, source_for
 from kbdoctor.collectors.importers.eventlog_records import EventCollector
 from kbdoctor.collectors.importers.eventlog_xml import event_record, parse_events

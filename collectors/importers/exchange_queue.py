@@ -21,6 +21,8 @@ where the KB's symptom shows (``451 4.4.0 ... "454 4.7.0 Temporary authenticatio
 
 from __future__ import annotations
 
+import re
+
 from kbdoctor.collectors.importers.base import (
     ImportWarning,
     Material,
@@ -38,6 +40,10 @@ from kbdoctor.collectors.segments import command_argument, command_of
 from kbdoctor.engine.facts import Queue
 
 _QUEUE_FIELDS = ("NextHopDomain", "DeliveryType", "MessageCount", "NextRetryTime", "LastRetryTime")
+_TYPED = re.compile(r"^\s*Get-(?:Queue|Message)\b", re.IGNORECASE)
+_QUEUE_IDENTITY = re.compile(
+    r"^(?:Identity|Queue)\s*:\s*[^\s\\]+\\(?:\d+|Submission|Unreachable|Poison)\s*$"
+)
 _MESSAGE_FIELDS = ("FromAddress", "Queue", "Subject", "LastError", "DateReceived")
 
 
@@ -60,8 +66,17 @@ class QueueListReader:
     command = "Get-Queue | Format-List"
 
     def sniff(self, material: Material) -> bool:
-        return looks_like_listing(material, _QUEUE_FIELDS, needed=2) or looks_like_listing(
+        if looks_like_listing(material, _QUEUE_FIELDS, needed=2) or looks_like_listing(
             material, _MESSAGE_FIELDS, needed=3
+        ):
+            return True
+        # A listing of a few selected properties: known by the typed command, or by a queue
+        # identity (EX01\\12) next to a LastError.
+        typed = command_of(material) or ""
+        if _TYPED.match(typed):
+            return looks_like_listing(material, ("Identity", "Queue", "LastError"), needed=1)
+        return looks_like_listing(material, ("LastError",), needed=1) and any(
+            _QUEUE_IDENTITY.match(line) for line in material.lines()[:4000]
         )
 
     def read(self, material: Material) -> ReadResult:

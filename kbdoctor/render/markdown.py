@@ -26,7 +26,9 @@ def render_markdown(report: Report) -> str:
         out.append(text("report.no_diagnosis", lang))
     for cause in report.diagnoses:
         out += [f"### {cause.title} — {percent(cause.confidence)}", ""]
-        out.append(f"`{cause.cause}` · {cause.kb or ''}" + (f" · <{cause.url}>" if cause.url else ""))
+        out.append(
+            f"`{cause.cause}` · {cause.kb or ''}" + (f" · <{cause.url}>" if cause.url else "")
+        )
         out += ["", cause.description, ""]
         if cause.remediation:
             out += [f"**{text('report.remediation', lang)}**", ""]
@@ -41,11 +43,17 @@ def render_markdown(report: Report) -> str:
             for fact in firing.facts:
                 out.append(f"  - {_cell(fact.summary)} — `{source_text(fact)}`")
         out.append("")
-    out += [f"## {text('report.causes', lang)}", "",
-            f"| cause | {text('report.confidence', lang)} | status | KB |", "|---|---|---|---|"]
+    out += [
+        f"## {text('report.causes', lang)}",
+        "",
+        f"| cause | {text('report.confidence', lang)} | status | KB |",
+        "|---|---|---|---|",
+    ]
     for cause in report.causes:
-        out.append(f"| `{cause.cause}` {_cell(cause.title)} | {percent(cause.confidence)} | "
-                   f"{text('status.' + cause.status, lang)} | {_cell(cause.kb or '')} |")
+        out.append(
+            f"| `{cause.cause}` {_cell(cause.title)} | {percent(cause.confidence)} | "
+            f"{text('status.' + cause.status, lang)} | {_cell(cause.kb or '')} |"
+        )
     for cause in report.causes:
         if cause.why_not:
             out += ["", f"**{text('report.why_not', lang)}: `{cause.cause}`**", ""]
@@ -56,8 +64,9 @@ def render_markdown(report: Report) -> str:
         for cause in report.causes:
             if cause.status == "not_assessed":
                 out.append(f"- `{cause.cause}` {cause.title}")
-                for step in cause.collect:
-                    out.append(f"  - {step.text}" + (f": `{step.command}`" if step.command else ""))
+                for collect in cause.collect:
+                    command = f": `{collect.command}`" if collect.command else ""
+                    out.append(f"  - {collect.text}{command}")
     if report.recommendations:
         out += ["", f"## {text('report.recommendations', lang)}", ""]
         for rec in report.recommendations:

@@ -3,7 +3,7 @@ conclusion was reached and why the other causes were not."""
 
 from __future__ import annotations
 
-from kbdoctor.engine.i18n import text
+from kbdoctor.engine.i18n import Lang, text
 from kbdoctor.engine.report import CauseReport, Firing, Report
 from kbdoctor.render.common import bar, inputs_line, percent, source_text
 
@@ -28,8 +28,10 @@ def render_text(report: Report, *, explain: bool = False) -> str:
     out.append(text("report.causes", lang))
     for cause in report.causes:
         status = text(f"status.{cause.status}", lang)
-        out.append(f"  {bar(cause.confidence, 10)} {percent(cause.confidence):>5}  "
-                   f"{cause.cause:<24} {status}")
+        out.append(
+            f"  {bar(cause.confidence, 10)} {percent(cause.confidence):>5}  "
+            f"{cause.cause:<24} {status}"
+        )
         if explain and cause.status != "diagnosed":
             for firing in cause.evidence:
                 out.append(f"      - {firing.text} ({percent(firing.contribution)}, {firing.rule})")
@@ -44,9 +46,9 @@ def render_text(report: Report, *, explain: bool = False) -> str:
             if cause.status != "not_assessed":
                 continue
             out.append(f"  {cause.cause}: {cause.title}")
-            for step in cause.collect:
-                line = f"    {step.text}"
-                out.append(line + (f":  {step.command}" if step.command else ""))
+            for collect in cause.collect:
+                line = f"    {collect.text}"
+                out.append(line + (f":  {collect.command}" if collect.command else ""))
     if report.recommendations:
         out.append("")
         out.append(text("report.recommendations", lang))
@@ -60,9 +62,10 @@ def render_text(report: Report, *, explain: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
-def _cause(cause: CauseReport, lang: str, explain: bool) -> list[str]:
-    subjects = ", ".join(f"{s.subject} {percent(s.confidence)}" for s in cause.subjects
-                         if s.confidence > 0)
+def _cause(cause: CauseReport, lang: Lang, explain: bool) -> list[str]:
+    subjects = ", ".join(
+        f"{s.subject} {percent(s.confidence)}" for s in cause.subjects if s.confidence > 0
+    )
     lines = [
         f"  {bar(cause.confidence)} {percent(cause.confidence)}  {cause.title}",
         f"      {cause.cause} | {cause.kb or ''} | {subjects}",
@@ -83,8 +86,10 @@ def _cause(cause: CauseReport, lang: str, explain: bool) -> list[str]:
 def _firing(firing: Firing) -> list[str]:
     lines = [f"        - {firing.text} ({percent(firing.contribution)}, {firing.rule})"]
     for premise in firing.premises:
-        lines.append(f"            <= {premise.kind} {premise.id} {premise.subject} "
-                     f"({percent(premise.confidence)})")
+        lines.append(
+            f"            <= {premise.kind} {premise.id} {premise.subject} "
+            f"({percent(premise.confidence)})"
+        )
     for fact in firing.facts:
         lines.append(f"            {fact.summary}  [{source_text(fact)}]")
     return lines

@@ -7,7 +7,6 @@ import itertools
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from kbdoctor.engine.certainty import combine, firing_strength
 
 
@@ -34,6 +33,8 @@ def test_weak_premise_contributes_nothing() -> None:
 
 @given(st.lists(st.floats(min_value=-0.99, max_value=0.99), min_size=1, max_size=6))
 def test_combination_does_not_depend_on_order(factors: list[float]) -> None:
-    results = {combine(list(order)) for order in itertools.islice(itertools.permutations(factors), 24)}
+    results = {
+        combine(list(order)) for order in itertools.islice(itertools.permutations(factors), 24)
+    }
     assert max(results) - min(results) < 1e-6
     assert -1.0 <= combine(factors) <= 1.0

@@ -7,7 +7,6 @@ import threading
 from typing import Any
 
 import pytest
-
 from kbdoctor.engine.durable_backend import DurableError, Ruleset, bound_ids
 from kbdoctor.engine.evaluate import Evaluator
 from kbdoctor.engine.facts import ExchangeServer, SpnListing
@@ -33,12 +32,22 @@ def test_no_background_threads_are_started() -> None:
 
 
 def test_a_fact_no_rule_matches_does_not_stop_the_others() -> None:
-    ruleset = _ruleset({"r": {"all": [{"p_a": {"$and": [{"kbd_type": "off"}, {"$gt": {"v": 300.0}}]}}],
-                              "run": _record(["p_a"])}})
+    ruleset = _ruleset(
+        {
+            "r": {
+                "all": [{"p_a": {"$and": [{"kbd_type": "off"}, {"$gt": {"v": 300.0}}]}}],
+                "run": _record(["p_a"]),
+            }
+        }
+    )
     with ruleset.session() as session:
-        session.assert_batch([{"id": "a", "kbd_type": "off", "v": 1.0},
-                              {"id": "b", "kbd_type": "off", "v": 400.0},
-                              {"id": "c", "kbd_type": "unrelated"}])
+        session.assert_batch(
+            [
+                {"id": "a", "kbd_type": "off", "v": 1.0},
+                {"id": "b", "kbd_type": "off", "v": 400.0},
+                {"id": "c", "kbd_type": "unrelated"},
+            ]
+        )
         assert session.drain() == [("b",)]
 
 
@@ -78,8 +87,12 @@ def test_durable_negation_depends_on_arrival_order_within_a_batch() -> None:
     This is why the evaluator asserts the negated types in an earlier, separate batch."""
     ruleset = _ruleset({"r": {**NEGATION_RULE, "run": _record(["p_srv"])}})
     with ruleset.session() as session:
-        session.assert_batch([{"id": "s", "kbd_type": "srv", "acct": "ex01"},
-                              {"id": "l", "kbd_type": "lst", "acct": "ex01"}])
+        session.assert_batch(
+            [
+                {"id": "s", "kbd_type": "srv", "acct": "ex01"},
+                {"id": "l", "kbd_type": "lst", "acct": "ex01"},
+            ]
+        )
         assert session.drain() == [("s",)]  # wrong, and the reason for phases
     with ruleset.session() as session:
         session.assert_batch([{"id": "l", "kbd_type": "lst", "acct": "ex01"}])
@@ -89,13 +102,20 @@ def test_durable_negation_depends_on_arrival_order_within_a_batch() -> None:
 
 @pytest.mark.parametrize("server_first", [True, False])
 def test_absence_is_decided_after_every_listing_arrived(server_first: bool) -> None:
-    servers = [ExchangeServer(name=f"EX{i:02d}", fqdn=f"ex{i:02d}.corp.example.com") for i in range(20)]
-    listings = [SpnListing(account=f"EX{i:02d}$", spns=[f"SMTPSVC/ex{i:02d}.corp.example.com"])
-                for i in range(20)]
+    servers = [
+        ExchangeServer(name=f"EX{i:02d}", fqdn=f"ex{i:02d}.corp.example.com") for i in range(20)
+    ]
+    listings = [
+        SpnListing(account=f"EX{i:02d}$", spns=[f"SMTPSVC/ex{i:02d}.corp.example.com"])
+        for i in range(20)
+    ]
     facts = [*servers, *listings] if server_first else [*listings, *servers]
     run = Evaluator().run(facts)
-    missing_fqdn = [r for r in run.firings
-                    if run.compiled.rules[r.rule_index].rule.id == "spn.smtpsvc-fqdn-missing"]
+    missing_fqdn = [
+        r
+        for r in run.firings
+        if run.compiled.rules[r.rule_index].rule.id == "spn.smtpsvc-fqdn-missing"
+    ]
     assert missing_fqdn == []
 
 

@@ -6,7 +6,6 @@ import io
 from pathlib import Path
 
 import pytest
-
 from kbdoctor.engine.errors import FactFileError
 from kbdoctor.engine.factio import dump_fact_file, load_fact_files, parse_fact_text
 from kbdoctor.engine.facts import FactFile, facts_json_schema
@@ -49,7 +48,9 @@ def test_errors_are_translated() -> None:
 
 
 def test_standard_input_is_read_for_dash() -> None:
-    stdin = io.StringIO('{"kbdoctor": "facts/1", "facts": [{"type": "exchange_server", "name": "EX01"}]}')
+    stdin = io.StringIO(
+        '{"kbdoctor": "facts/1", "facts": [{"type": "exchange_server", "name": "EX01"}]}'
+    )
     facts = load_fact_files(["-"], stdin=stdin)
     assert facts.files == ["<stdin>"]
     assert facts.facts[0].type == "exchange_server"
@@ -68,7 +69,8 @@ facts:
     for fmt in ("yaml", "json"):
         again = parse_fact_text(dump_fact_file(parsed, fmt), f"again.{fmt}")  # type: ignore[arg-type]
         assert again == parsed
-    assert parsed.facts[0].provenance is not None and parsed.facts[0].provenance.line == 4
+    assert parsed.facts[0].provenance is not None
+    assert parsed.facts[0].provenance.line == 4
 
 
 def test_json_schema_describes_every_fact_type() -> None:

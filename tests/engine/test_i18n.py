@@ -20,8 +20,9 @@ def test_catalogues_have_the_same_keys_and_placeholders() -> None:
 
 def test_rule_texts_have_the_same_placeholders_in_both_languages() -> None:
     for rule in load_rule_base().rules:
-        assert placeholders(rule.explain.en) and sorted(placeholders(rule.explain.en)) == sorted(
-            placeholders(rule.explain.pl)
+        assert (
+            placeholders(rule.explain.en)
+            and sorted(placeholders(rule.explain.en)) == sorted(placeholders(rule.explain.pl))
         ) or not placeholders(rule.explain.pl), rule.id
 
 

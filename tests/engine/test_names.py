@@ -16,8 +16,13 @@ def test_ambiguous_short_name_is_not_guessed() -> None:
 
 
 def test_accounts_in_every_spelling_are_one() -> None:
-    spellings = ["EX01$", "CORP\\EX01$", "ex01$@CORP.EXAMPLE.COM",
-                 "CN=EX01,OU=Servers,DC=corp,DC=example,DC=com", "ex01"]
+    spellings = [
+        "EX01$",
+        "CORP\\EX01$",
+        "ex01$@CORP.EXAMPLE.COM",
+        "CN=EX01,OU=Servers,DC=corp,DC=example,DC=com",
+        "ex01",
+    ]
     assert {account_name(s) for s in spellings} == {"ex01"}
 
 

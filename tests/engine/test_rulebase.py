@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from kbdoctor.engine.compiler import compile_rule_base
 from kbdoctor.engine.errors import RuleFileError
 from kbdoctor.engine.rulebase import load_rule_base, parse_rule_texts
@@ -24,18 +23,27 @@ rules:
 """
 
 
+def _load_and_compile(content: str) -> None:
+    compile_rule_base(parse_rule_texts([("t.yaml", content)]))
+
+
 def _problems(rules: str) -> list[str]:
     with pytest.raises(RuleFileError) as caught:
-        base = parse_rule_texts([("t.yaml", HEADER + rules)])
-        compile_rule_base(base)
+        _load_and_compile(HEADER + rules)
     return [p.render("en") for p in caught.value.problems]
 
 
 def test_bundled_rules_load_and_compile() -> None:
     base = load_rule_base()
     compiled = compile_rule_base(base)
-    assert {"time_sync", "ad_replication", "spn_missing", "spn_duplicate",
-            "kerberos_ports_blocked", "connector_auth"} <= set(base.causes)
+    assert {
+        "time_sync",
+        "ad_replication",
+        "spn_missing",
+        "spn_duplicate",
+        "kerberos_ports_blocked",
+        "connector_auth",
+    } <= set(base.causes)
     assert "enable_kerberos_logging" in base.recommendations
     assert len(compiled.rules) == len(base.rules)
 

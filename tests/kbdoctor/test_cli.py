@@ -9,13 +9,20 @@ from pathlib import Path
 
 import pytest
 
+from kbdoctor.engine.factio import dump_fact_file, parse_fact_text
+
 INVALID = Path(__file__).parent.parent / "data" / "invalid"
 
 SKEWED = """kbdoctor: facts/1
 facts:
   - {type: exchange_server, name: EX01, fqdn: ex01.corp.example.com}
   - {type: clock_offset, host: EX01, reference: DC01, offset_s: -412.25}
-  - {type: queue, server: EX02, identity: 'EX02\\\\3', last_error: '451 4.4.0 Primary target IP address responded with: "454 4.7.0 Temporary authentication failure."'}
+  - type: queue
+    server: EX02
+    identity: 'EX02\\\\3'
+    last_error: >-
+      451 4.4.0 Primary target IP address responded with:
+      "454 4.7.0 Temporary authentication failure."
 """
 
 HEALTHY = """kbdoctor: facts/1
@@ -26,8 +33,14 @@ facts:
 
 
 def kbdoctor(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kbdoctor", *args], input=stdin,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "kbdoctor", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -67,8 +80,10 @@ def test_json_report_contract(skewed: Path) -> None:
     assert {"symptoms", "diagnoses", "not_assessed", "recommendations"} <= set(report)
     diagnosis = report["diagnoses"][0]
     assert {"cause", "confidence", "title", "kb_steps", "evidence", "remediation"} <= set(diagnosis)
-    assert diagnosis["cause"] == "time_sync" and diagnosis["kb_steps"] == [1]
-    assert diagnosis["evidence"][0]["facts"] and diagnosis["evidence"][0]["rule"]
+    assert diagnosis["cause"] == "time_sync"
+    assert diagnosis["kb_steps"] == [1]
+    assert diagnosis["evidence"][0]["facts"]
+    assert diagnosis["evidence"][0]["rule"]
     assert "ad_replication" in report["not_assessed"]
     assert report["symptoms"][0]["id"] == "exchange_auth_454"
 
@@ -82,7 +97,8 @@ def test_polish_report(skewed: Path) -> None:
 def test_output_file_is_written(skewed: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.md"
     result = kbdoctor("evaluate", str(skewed), "--format", "markdown", "-o", str(out))
-    assert result.returncode == 1 and result.stdout == ""
+    assert result.returncode == 1
+    assert result.stdout == ""
     assert out.read_text(encoding="utf-8").startswith("# kbdoctor report")
 
 
@@ -94,7 +110,8 @@ def test_explain_shows_how_and_why_not(skewed: Path) -> None:
 
 def test_rules_command_validates_bundled_rules() -> None:
     result = kbdoctor("rules")
-    assert result.returncode == 0 and "kb979174" in result.stdout
+    assert result.returncode == 0
+    assert "kb979174" in result.stdout
 
 
 def test_rules_command_reports_a_broken_rule_file(tmp_path: Path) -> None:
@@ -111,17 +128,23 @@ def test_schema_command_prints_the_fact_schema() -> None:
 
 
 def test_headless_path_never_imports_textual(skewed: Path) -> None:
-    code = ("import sys; from kbdoctor.cli import main; main(['evaluate', %r, '--format', 'json']);"
-            "print('textual' in sys.modules)") % str(skewed)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    code = (
+        "import sys; from kbdoctor.cli import main; "
+        f"main(['evaluate', {str(skewed)!r}, '--format', 'json']); "
+        "print('textual' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
     assert result.stdout.strip().endswith("False")
 
 
 def test_same_facts_in_any_order_give_identical_reports(tmp_path: Path) -> None:
-    lines = SKEWED.strip().splitlines()
-    reordered = "\n".join(lines[:2] + list(reversed(lines[2:]))) + "\n"
+    parsed = parse_fact_text(SKEWED, "skewed.yaml")
+    reordered = parsed.model_copy(update={"facts": list(reversed(parsed.facts))})
     (tmp_path / "a.yaml").write_text(SKEWED, encoding="utf-8")
-    (tmp_path / "b.yaml").write_text(reordered, encoding="utf-8")
-    first = kbdoctor("evaluate", str(tmp_path / "a.yaml"), "--format", "json", "--explain").stdout
-    second = kbdoctor("evaluate", str(tmp_path / "b.yaml"), "--format", "json", "--explain").stdout
-    assert first.replace("a.yaml", "?") == second.replace("b.yaml", "?")
+    (tmp_path / "b.yaml").write_text(dump_fact_file(reordered), encoding="utf-8")
+    first = kbdoctor("evaluate", str(tmp_path / "a.yaml"), "--format", "json", "--explain")
+    second = kbdoctor("evaluate", str(tmp_path / "b.yaml"), "--format", "json", "--explain")
+    assert first.returncode == second.returncode == 1
+    assert first.stdout.replace("a.yaml", "?") == second.stdout.replace("b.yaml", "?")

@@ -43,7 +43,7 @@ def screen_text(app: KbdoctorApp) -> str:
     for m in re.finditer(pattern, svg):
         row = rows.setdefault(float(m.group(2)), {})
         column = round(float(m.group(1)) / 12.2)
-        for offset, char in enumerate(html.unescape(m.group(3))):
+        for offset, char in enumerate(html.unescape(m.group(3)).replace("\xa0", " ")):
             row[column + offset] = char
     return "\n".join(
         "".join(row.get(i, " ") for i in range(max(row) + 1)).rstrip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from kbdoctor.collectors.decoding import decode_bytes
@@ -25,7 +26,7 @@ def material(name: str, host: str | None = None) -> Material:
     return Material(path=name, data=data, text=decode_bytes(data).text, host_hint=hint)
 
 
-def queues(facts: list[object]) -> list[Queue]:
+def queues(facts: Sequence[object]) -> list[Queue]:
     return [f for f in facts if isinstance(f, Queue)]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def material(name: str) -> Material:
     return Material(path=name, data=data, text=decode_bytes(data).text)
 
 
-def connectors(facts: list[object]) -> list[ReceiveConnector]:
+def connectors(facts: Sequence[object]) -> list[ReceiveConnector]:
     return [f for f in facts if isinstance(f, ReceiveConnector)]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from kbdoctor.collectors.decoding import decode_bytes
@@ -22,7 +23,7 @@ def material(name: str) -> Material:
     return Material(path=name, data=data, text=decode_bytes(data).text)
 
 
-def servers(facts: list[object]) -> list[ExchangeServer]:
+def servers(facts: Sequence[object]) -> list[ExchangeServer]:
     return [f for f in facts if isinstance(f, ExchangeServer)]
 
 

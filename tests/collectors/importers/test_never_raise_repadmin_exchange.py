@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from kbdoctor.collectors.decoding import decode_bytes
 from kbdoctor.collectors.importers import (
     exchange_queue,
@@ -90,10 +91,8 @@ def test_readers_never_raise_on_bytes(data: bytes) -> None:
 @settings(max_examples=200)
 @given(TEXTS)
 def test_clixml_parser_raises_only_its_own_error(text: str) -> None:
-    try:
+    with contextlib.suppress(ClixmlError):
         parse_clixml(text)
-    except ClixmlError as error:
-        assert error.message
 
 
 @settings(max_examples=200)

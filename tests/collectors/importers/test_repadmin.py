@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -32,11 +33,11 @@ def text_material(text: str, host: str | None = None) -> Material:
     return Material(path="pasted.txt", data=text.encode(), text=text, host_hint=hint)
 
 
-def links(facts: list[object]) -> list[ReplicationLink]:
+def links(facts: Sequence[object]) -> list[ReplicationLink]:
     return [f for f in facts if isinstance(f, ReplicationLink)]
 
 
-def checks(facts: list[object]) -> list[CheckRun]:
+def checks(facts: Sequence[object]) -> list[CheckRun]:
     return [f for f in facts if isinstance(f, CheckRun)]
 
 
