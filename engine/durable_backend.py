@@ -12,7 +12,12 @@ tests/engine/test_durable_backend.py:
   its actions left pending; a sink rule that every fact enters (and that never fires) prevents it;
 - swallowed exceptions: errors raised inside actions are kept by durable in the session state;
   ours are caught, collected and re-raised by ``Session.close``;
-- ``set_rulesets`` deletes the ``run`` keys of the dict it is given: it gets a copy.
+- ``set_rulesets`` deletes the ``run`` keys of the dict it is given: it gets a copy;
+- fact identity: durable-rules stores a fact under the 32-bit FNV-1a hash of its ``id`` and takes
+  two ids with the same hash for the same fact (the second is refused or, on large sessions,
+  corrupts memory). Our ids are content hashes, so with tens of thousands of facts a collision is
+  a matter of time. Each asserted fact therefore gets a durable id from a list of short ids whose
+  hashes are known to be distinct, and keeps our id in ``kbd_id``, which actions read.
 """
 
 from __future__ import annotations
@@ -44,9 +49,40 @@ class _QuietHost(durable_engine.Host):  # type: ignore[misc]
         return None
 
 
+ORIGINAL_ID = "kbd_id"
+
+
 def bound_ids(closure: Any, aliases: list[str]) -> tuple[str, ...]:
-    """The ids of the facts an action was fired with, alias by alias."""
-    return tuple(str(getattr(closure, alias)["id"]) for alias in aliases)
+    """The (caller's) ids of the facts an action was fired with, alias by alias."""
+    return tuple(str(getattr(closure, alias)[ORIGINAL_ID]) for alias in aliases)
+
+
+def fnv1a_32(text: str) -> int:
+    """The hash durable-rules files facts under (state.c, ``fnv1Hash32``)."""
+    value = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        value ^= byte
+        value = (value * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+_SAFE_IDS: list[str] = []
+_SAFE_HASHES: set[int] = set()
+_SAFE_NEXT = [0]
+_SAFE_LOCK = threading.Lock()
+
+
+def safe_ids(count: int) -> list[str]:
+    """The first ``count`` ids of a list in which no two ids share an FNV-1a hash."""
+    with _SAFE_LOCK:
+        while len(_SAFE_IDS) < count:
+            candidate = format(_SAFE_NEXT[0], "x")
+            _SAFE_NEXT[0] += 1
+            digest = fnv1a_32(candidate)
+            if digest not in _SAFE_HASHES:
+                _SAFE_HASHES.add(digest)
+                _SAFE_IDS.append(candidate)
+        return _SAFE_IDS[:count]
 
 
 class Ruleset:
@@ -102,19 +138,28 @@ class Session:
         self._ruleset = ruleset
         self.sid = sid
         self._opened = False
+        self._asserted = 0
+        self._known: set[str] = set()
 
     def assert_batch(self, facts: list[dict[str, Any]]) -> None:
         """Assert facts (each with a unique ``id``) and run every action they trigger before
         returning."""
         if not facts:
             return
-        for fact in facts:
-            fact["sid"] = self.sid
+        ids = safe_ids(self._asserted + len(facts))[self._asserted :]
+        self._asserted += len(facts)
+        batch = []
+        for fact, durable_id in zip(facts, ids, strict=True):
+            original = str(fact["id"])
+            if original in self._known:
+                raise DurableError(f"a fact was asserted twice: {original}")
+            self._known.add(original)
+            batch.append({**fact, "id": durable_id, ORIGINAL_ID: original, "sid": self.sid})
         self._opened = True
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # utcfromtimestamp on 3.12
             try:
-                self._ruleset._host.assert_facts(self._ruleset.name, facts)
+                self._ruleset._host.assert_facts(self._ruleset.name, batch)
             except durable_engine.MessageObservedException as exc:
                 raise DurableError("a fact was asserted twice (duplicate id)") from exc
         self._raise_action_errors()

@@ -69,8 +69,9 @@ class Run:
 
     def display(self, ident: str) -> dict[str, Any]:
         base_id = ident.split("#", 1)[0]
-        if base_id in self.facts:
-            return {"id": base_id, **self.facts[base_id].display}
+        prepared = self.facts.get(base_id)
+        if prepared is not None:
+            return prepared.display
         conclusion = self.by_fact_id.get(ident)
         if conclusion is None:
             return {"id": ident}

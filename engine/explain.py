@@ -89,15 +89,17 @@ class _Builder:
         if ref is None:
             prepared = self.run.facts[ident]
             fact = prepared.fact
-            fields = fact.model_dump(
-                mode="json", exclude={"provenance", "observed_at"}, exclude_none=True
-            )
+            fields = {
+                k: v for k, v in fact.__dict__.items()
+                if v is not None and k not in ("provenance", "observed_at")
+            }
             source = (
-                fact.provenance.model_dump(mode="json", exclude_none=True)
+                {k: v for k, v in fact.provenance.__dict__.items() if v is not None}
                 if fact.provenance
                 else None
             )
-            ref = FactRef(
+            # Built without re-validation: every value comes from validated facts.
+            ref = FactRef.model_construct(
                 id=ident,
                 type=fact.type,
                 summary=fact_summary(prepared.display, fact.type, self.lang),
@@ -138,7 +140,7 @@ class _Builder:
         note = None
         if premise_cfs and min(premise_cfs) <= PREMISE_THRESHOLD:
             note = text("why_not.weak_premise", self.lang, threshold=PREMISE_THRESHOLD)
-        return Firing(
+        return Firing.model_construct(
             rule=rule.id,
             rule_title=rule.title.get(self.lang),
             rule_cf=rule.conclude.cf,

@@ -47,25 +47,34 @@ class PreparedFact:
 def fact_id(fact: Fact) -> str:
     """A stable id from the fact's content (not its provenance), so that the same fact from two
     files is one fact and ids do not depend on input order."""
-    data = fact.model_dump(mode="json", exclude={"provenance", "observed_at"}, exclude_none=True)
-    digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    return f"{fact.type[:3]}-{digest[:12]}"
+    data = fact.model_dump_json(exclude=_NOT_CONTENT, exclude_none=True)
+    return f"{fact.type[:3]}-{hashlib.sha1(data.encode()).hexdigest()[:12]}"
+
+
+_NOT_CONTENT = {"provenance", "observed_at"}
 
 
 def _provenance_key(fact: Fact) -> str:
-    return json.dumps(
-        fact.model_dump(mode="json", include={"provenance", "observed_at"}), sort_keys=True
-    )
+    return fact.model_dump_json(include=_NOT_CONTENT)
+
+
+_KINDS: dict[tuple[str, str], FieldKind | None] = {}
+
+
+def _kind(fact_type: str, name: str) -> FieldKind | None:
+    key = (fact_type, name)
+    if key not in _KINDS:
+        try:
+            _KINDS[key] = field_kind(fact_type, name)
+        except KeyError:
+            _KINDS[key] = None
+    return _KINDS[key]
 
 
 def _host_fields(fact_type: str, fact: Fact) -> tuple[str, ...]:
     cached = _HOST_FIELDS.get(fact_type)
     if cached is None:
-        cached = tuple(
-            name
-            for name in type(fact).model_fields
-            if field_kind(fact_type, name) is FieldKind.HOST
-        )
+        cached = tuple(n for n in type(fact).model_fields if _kind(fact_type, n) is FieldKind.HOST)
         _HOST_FIELDS[fact_type] = cached
     return cached
 
@@ -99,8 +108,9 @@ def prepare(facts: list[Fact], compiled: Compiled) -> tuple[list[PreparedFact], 
     return prepared, registry
 
 
-def _display(fact: Fact, registry: HostRegistry) -> dict[str, Any]:
-    data = fact.model_dump(exclude={"provenance", "observed_at"})
+def _display(ident: str, fact: Fact, registry: HostRegistry) -> dict[str, Any]:
+    data = {k: v for k, v in fact.__dict__.items() if k not in _NOT_CONTENT}
+    data["id"] = ident
     if fact.type in ("exchange_server", "domain_controller"):
         if not data.get("fqdn"):
             data["fqdn"] = registry.fqdn(fact.name)
@@ -148,7 +158,7 @@ def _prepare_one(
     ident: str, fact: Fact, registry: HostRegistry, compiled: Compiled
 ) -> PreparedFact:
     fact_type = fact.type
-    display = _display(fact, registry)
+    display = _display(ident, fact, registry)
     for name, template in compiled.base.derive.get(fact_type, {}).items():
         if any(display.get(f) is None for f in _template_fields(template)):
             display[name] = None
@@ -162,13 +172,13 @@ def _prepare_one(
             value = display[name]
             if value is None:
                 continue
-            kind = field_kind(fact_type, name) if name in type(fact).model_fields else None
+            kind = _kind(fact_type, name)
             normal_cache[name] = match[name] = _normal(kind, value, registry)
     for feature in compiled.features.get(fact_type, ()):
         source = display.get(feature.field)
         if feature.kind == "has":
             source = normal_cache.get(
-                feature.field, _normal(field_kind(fact_type, feature.field), source, registry)
+                feature.field, _normal(_kind(fact_type, feature.field), source, registry)
             )
         elif feature.kind == "short":
             source = normal_cache.get(feature.field)
@@ -204,7 +214,7 @@ def member_facts(
         mtype = member_type(prepared.type, list_field)
         base = {k: v for k, v in prepared.match.items() if k != list_field}
         items = _normal(
-            field_kind(prepared.type, list_field), prepared.display.get(list_field) or [], registry
+            _kind(prepared.type, list_field), prepared.display.get(list_field) or [], registry
         )
         seen: set[Any] = set()
         for index, value in enumerate(items):

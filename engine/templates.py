@@ -20,10 +20,11 @@ def placeholders(template: str) -> list[tuple[str, str | None]]:
     """The ``(name, field)`` pairs a template uses; raises TemplateError on a bad spec or a
     stray brace."""
     found = []
-    rest = _PLACEHOLDER.sub("", template.replace("{{", "").replace("}}", ""))
+    protected = template.replace("{{", "").replace("}}", "")
+    rest = _PLACEHOLDER.sub("", protected)
     if "{" in rest or "}" in rest:
         raise TemplateError(f"unbalanced or invalid placeholder in {template!r}")
-    for match in _PLACEHOLDER.finditer(template):
+    for match in _PLACEHOLDER.finditer(protected):
         spec = match.group(3)
         if spec and not _SPEC.match(spec):
             raise TemplateError(f"invalid format spec {spec!r} in {template!r}")
@@ -31,27 +32,59 @@ def placeholders(template: str) -> list[tuple[str, str | None]]:
     return found
 
 
+_Part = str | tuple[str, str | None, str | None]
+_COMPILED: dict[str, tuple[_Part, ...]] = {}
+
+
+def _compile(template: str) -> tuple[_Part, ...]:
+    """A template split once into literal text and placeholders; rendering thousands of
+    explanations then costs no regular-expression work."""
+    protected = template.replace("{{", "\x00").replace("}}", "\x01")
+
+    def literal(text: str) -> str:
+        return text.replace("\x00", "{").replace("\x01", "}")
+
+    parts: list[_Part] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(protected):
+        if match.start() > position:
+            parts.append(literal(protected[position : match.start()]))
+        parts.append((match.group(1), match.group(2), match.group(3)))
+        position = match.end()
+    if position < len(protected):
+        parts.append(literal(protected[position:]))
+    return tuple(parts)
+
+
+def _text(value: Any, spec: str | None) -> str:
+    if value is None:
+        return "?"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    if spec:
+        try:
+            return format(value, spec)
+        except (ValueError, TypeError):
+            return str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
 def render(template: str, values: Mapping[str, Any]) -> str:
     """Fill a template. ``values`` maps a name to a scalar or to a mapping of fields; a missing
     value renders as ``?`` so an explanation never fails on an absent optional field."""
-
-    def substitute(match: re.Match[str]) -> str:
-        name, field, spec = match.group(1), match.group(2), match.group(3)
+    parts = _COMPILED.get(template)
+    if parts is None:
+        parts = _COMPILED[template] = _compile(template)
+    out: list[str] = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        name, field, spec = part
         value = values.get(name)
         if field is not None:
             value = value.get(field) if isinstance(value, Mapping) else None
-        if value is None:
-            return "?"
-        if isinstance(value, (list, tuple)):
-            return ", ".join(str(v) for v in value)
-        if spec:
-            try:
-                return format(value, spec)
-            except (ValueError, TypeError):
-                return str(value)
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value)) if abs(value) < 1e15 else str(value)
-        return str(value)
-
-    out = _PLACEHOLDER.sub(substitute, template)
-    return out.replace("{{", "{").replace("}}", "}")
+        out.append(_text(value, spec))
+    return "".join(out)

@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 import pytest
-from kbdoctor.engine.durable_backend import DurableError, Ruleset, bound_ids
+from kbdoctor.engine.durable_backend import DurableError, Ruleset, bound_ids, fnv1a_32, safe_ids
 from kbdoctor.engine.evaluate import Evaluator
 from kbdoctor.engine.facts import ExchangeServer, SpnListing
 
@@ -123,3 +123,27 @@ def test_identical_facts_are_one_fact() -> None:
     fact = ExchangeServer(name="EX01", fqdn="ex01.corp.example.com")
     run = Evaluator().run([fact, fact, ExchangeServer(name="EX01", fqdn="ex01.corp.example.com")])
     assert len(run.facts) == 1
+
+
+def test_ids_durable_would_hash_alike_are_still_two_facts() -> None:
+    """durable-rules files a fact under the 32-bit FNV-1a hash of its id; these two ids collide,
+    and without the backend's own ids the second fact would be refused as already observed."""
+    first, second = "spn-272381", "spn-1258180"
+    assert fnv1a_32(first) == fnv1a_32(second)
+    ruleset = _ruleset({"r": {"all": [{"p_a": {"kbd_type": "x"}}], "run": _record(["p_a"])}})
+    with ruleset.session() as session:
+        session.assert_batch([{"id": first, "kbd_type": "x"}, {"id": second, "kbd_type": "x"}])
+        assert sorted(session.drain()) == [(second,), (first,)]
+
+
+def test_the_backend_ids_never_share_a_hash() -> None:
+    ids = safe_ids(50_000)
+    assert len({fnv1a_32(i) for i in ids}) == len(ids) == len(set(ids))
+
+
+def test_asserted_facts_are_not_modified() -> None:
+    ruleset = _ruleset({"r": {"all": [{"p_a": {"kbd_type": "x"}}], "run": _record(["p_a"])}})
+    fact = {"id": "mine", "kbd_type": "x"}
+    with ruleset.session() as session:
+        session.assert_batch([fact])
+    assert fact == {"id": "mine", "kbd_type": "x"}
