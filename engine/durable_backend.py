@@ -32,7 +32,7 @@ from typing import Any
 
 from durable import engine as durable_engine
 
-Action = Callable[[Any], Any]  # returns a record of the firing (kept by the session) or None
+Action = Callable[[Any], Any]  # called per match (alias -> fact); returns a record or None
 
 SINK_RULE = "kbd_sink"
 _NEVER = "kbd:never"
@@ -52,9 +52,14 @@ class _QuietHost(durable_engine.Host):  # type: ignore[misc]
 ORIGINAL_ID = "kbd_id"
 
 
-def bound_ids(closure: Any, aliases: list[str]) -> tuple[str, ...]:
-    """The (caller's) ids of the facts an action was fired with, alias by alias."""
-    return tuple(str(getattr(closure, alias)[ORIGINAL_ID]) for alias in aliases)
+def bound_ids(match: Any, aliases: list[str]) -> tuple[str, ...]:
+    """The (caller's) ids of the facts one match bound, alias by alias."""
+    return tuple(str(match[alias][ORIGINAL_ID]) for alias in aliases)
+
+
+# durable-rules calls an action once per match, and each call costs a JSON round trip of the
+# session state; with ``cap`` it hands an action up to this many matches at once.
+MATCHES_PER_ACTION = 10_000
 
 
 def fnv1a_32(text: str) -> int:
@@ -98,6 +103,7 @@ class Ruleset:
         rules = {key: dict(value) for key, value in definitions.items()}
         for key, rule in rules.items():
             rule["run"] = self._guard(rule["run"], key)
+            rule["cap"] = MATCHES_PER_ACTION
         rules[SINK_RULE] = {
             "all": [{"p_sink": {"$ex": {"kbd_type": 1}}}, {"p_never": {"kbd_type": _NEVER}}],
             "run": lambda closure: None,
@@ -111,9 +117,10 @@ class Ruleset:
     def _guard(self, action: Action, key: str) -> Action:
         def run(closure: Any) -> None:
             try:
-                record = action(closure)
-                if record is not None:
-                    self._records.append(record)
+                for match in closure.m:
+                    record = action(match)
+                    if record is not None:
+                        self._records.append(record)
             except BaseException as exc:  # kept and re-raised after the session, never swallowed
                 self._errors.append(exc)
 

@@ -28,7 +28,7 @@ from kbdoctor.engine.templates import render
 ConclusionKey = tuple[str, str, str]  # kind, id, subject key
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class FiringRecord:
     """One firing: which rule, and the ids of the facts bound to its positive patterns."""
 
@@ -57,6 +57,7 @@ class Run:
     by_fact_id: dict[str, Conclusion]
     confidence: dict[ConclusionKey, float]
     probes: dict[tuple[int, str], list[tuple[str, ...]]] | None = None
+    types_present: set[str] = field(default_factory=set)
 
     def bindings(self, record: FiringRecord) -> dict[str, Any]:
         """Display values of what a firing bound, by bind name, for templates."""
@@ -126,6 +127,7 @@ class Evaluator:
                 if member_phase is not None:
                     phases.setdefault(member_phase, []).append(member)
         run = Run(compiled, by_id, registry, [], {}, {}, {})
+        run.types_present = {p.type for p in prepared}
         seen: set[FiringRecord] = set()
         with self._ruleset.session() as session:
             for phase in sorted(phases):
@@ -136,9 +138,10 @@ class Evaluator:
                 batch = self._conclude(run, pending)
                 session.assert_batch(batch)
                 pending = _new(session.drain(), seen)
-        run.firings.sort(key=lambda r: (r.rule_index, r.ids))
+        run.firings.sort()
         for conclusion in run.conclusions.values():
-            conclusion.firings.sort(key=lambda r: (r.rule_index, r.ids))
+            if len(conclusion.firings) > 1:
+                conclusion.firings.sort()
         run.confidence = _confidences(run)
         if explain:
             run.probes = self._probe(run, phases)
@@ -148,7 +151,7 @@ class Evaluator:
         """Record the conclusions of new firings; return those that other rules consume, as
         facts to assert (each conclusion is asserted once)."""
         batch: list[dict[str, Any]] = []
-        for record in sorted(records, key=lambda r: (r.rule_index, r.ids)):
+        for record in sorted(records):
             rule = self.compiled.rules[record.rule_index].rule
             conclusion_model = rule.conclude
             bindings = run.bindings(record)
@@ -217,8 +220,8 @@ def _record_action(compiled_rule: CompiledRule) -> Any:
     aliases = [p.alias for p in compiled_rule.positives if p.alias]
     index = _rule_index(compiled_rule)
 
-    def action(closure: Any) -> FiringRecord:
-        return FiringRecord(index, bound_ids(closure, aliases))
+    def action(match: Any) -> FiringRecord:
+        return FiringRecord(index, bound_ids(match, aliases))
 
     return action
 
@@ -226,8 +229,8 @@ def _record_action(compiled_rule: CompiledRule) -> Any:
 def _probe_action(probe: str, compiled_rule: CompiledRule, aliases: list[str]) -> Any:
     index = _rule_index(compiled_rule)
 
-    def action(closure: Any) -> tuple[int, str, tuple[str, ...]]:
-        return (index, probe, bound_ids(closure, aliases))
+    def action(match: Any) -> tuple[int, str, tuple[str, ...]]:
+        return (index, probe, bound_ids(match, aliases))
 
     return action
 

@@ -181,8 +181,7 @@ class _Builder:
         positive = [cf for _, cf in assessed if cf > 0]
         negative = [cf for _, cf in assessed if cf < 0]
         confidence = max(positive) if positive else (min(negative) if negative else 0.0)
-        types_present = {p.type for p in self.run.facts.values()}
-        spoken = bool(set(definition.assessed_by) & types_present) or bool(assessed)
+        spoken = bool(set(definition.assessed_by) & self.run.types_present) or bool(assessed)
         status: CauseStatus
         if confidence >= DIAGNOSIS_THRESHOLD:
             status = "diagnosed"
@@ -226,7 +225,7 @@ class _Builder:
             else None,
             url=definition.url,
             subjects=subjects,
-            evidence=self.evidence([key for key, _ in assessed]),
+            evidence=self.evidence(_telling(assessed, confidence)),
             remediation=remediation,
             why_not=why_not,
             collect=collect,
@@ -294,7 +293,7 @@ class _Builder:
 
     def _probe_miss(self, compiled: CompiledRule) -> Miss:
         probes = self.run.probes or {}
-        types_present = {p.type for p in self.run.facts.values()}
+        types_present = self.run.types_present
         conclusion_types = {f"{k[0]}:{k[1]}" for k in self.run.conclusions}
         positives = compiled.positives
         for k, pattern in enumerate(positives, start=1):
@@ -457,6 +456,17 @@ class _Builder:
                 )
             )
         return out
+
+
+def _telling(assessed: list[tuple[ConclusionKey, float]], confidence: float) -> list[ConclusionKey]:
+    """The subjects whose evidence explains a cause's confidence: those on the same side of zero
+    (a clock skewed on one server is not explained by the thousand clocks that are fine; a cause
+    ruled out is explained by what ruled it out)."""
+    if confidence > 0:
+        return [key for key, cf in assessed if cf > 0]
+    if confidence < 0:
+        return [key for key, cf in assessed if cf < 0]
+    return [key for key, _ in assessed]
 
 
 def describe_where(where: Where) -> str:

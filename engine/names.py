@@ -92,7 +92,7 @@ class HostRegistry:
 
     def __init__(self, names: Iterable[str] = ()) -> None:
         self._fqdns_by_short: dict[str, set[str]] = {}
-        self._frozen: dict[str, str] | None = None
+        self._keys: dict[str, str] = {}
         for name in names:
             self.add(name)
 
@@ -101,10 +101,16 @@ class HostRegistry:
         if not canonical or is_ip_address(canonical) or "." not in canonical:
             return
         self._fqdns_by_short.setdefault(canonical.split(".", 1)[0], set()).add(canonical)
-        self._frozen = None
+        self._keys.clear()
 
     def key(self, raw: str) -> str:
         """The key of a host name; equal keys mean the same machine."""
+        known = self._keys.get(raw)
+        if known is None:
+            known = self._keys[raw] = self._key(raw)
+        return known
+
+    def _key(self, raw: str) -> str:
         canonical = host_name(raw)
         if not canonical or is_ip_address(canonical) or "." in canonical:
             return canonical

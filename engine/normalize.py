@@ -38,10 +38,7 @@ class PreparedFact:
     fact: Fact
     display: dict[str, Any]
     match: dict[str, Any]
-
-    @property
-    def type(self) -> str:
-        return self.fact.type
+    type: str
 
 
 def fact_id(fact: Fact) -> str:
@@ -188,7 +185,7 @@ def _prepare_one(
         value = feature.compute(source)
         if value is not None:
             match[feature.name] = value
-    return PreparedFact(ident, fact, display, match)
+    return PreparedFact(ident, fact, display, match, fact_type)
 
 
 _TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {}

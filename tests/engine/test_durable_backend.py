@@ -19,8 +19,8 @@ def _ruleset(rules: dict[str, Any]) -> Ruleset:
 
 
 def _record(aliases: list[str]) -> Any:
-    def action(closure: Any) -> tuple[str, ...]:
-        return bound_ids(closure, aliases)
+    def action(match: Any) -> tuple[str, ...]:
+        return bound_ids(match, aliases)
 
     return action
 
@@ -52,7 +52,7 @@ def test_a_fact_no_rule_matches_does_not_stop_the_others() -> None:
 
 
 def test_an_exception_in_an_action_is_raised_not_swallowed() -> None:
-    def boom(closure: Any) -> None:
+    def boom(match: Any) -> None:
         raise ValueError("boom")
 
     ruleset = _ruleset({"r": {"all": [{"p_a": {"kbd_type": "x"}}], "run": boom}})

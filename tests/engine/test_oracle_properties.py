@@ -187,8 +187,8 @@ def organisation(draw: st.DrawFn) -> list[dict[str, Any]]:
                                                            max_size=3, unique=True))
         facts.append(connector)
     for _ in range(draw(st.integers(0, 3))):
-        facts.append({"type": "queue", "server": pick(servers),
-                      "identity": f"{draw(st.sampled_from(servers)).upper()}\\{draw(st.integers(1, 9))}",
+        identity = draw(st.sampled_from(servers)).upper() + "\\" + str(draw(st.integers(1, 9)))
+        facts.append({"type": "queue", "server": pick(servers), "identity": identity,
                       "last_error": draw(st.sampled_from(QUEUE_ERRORS))})
     for _ in range(draw(st.integers(0, 4))):
         index = draw(st.integers(0, len(EVENT_MESSAGES) - 1))

@@ -79,7 +79,7 @@ class Oracle:
         # prepare() reads only base.derive from this container; it is not compiled.
         self._views = Compiled(base=base, rules=[])
 
-    # --- fact views --------------------------------------------------------------------------------
+    # --- fact views -------------------------------------------------------------------------------
 
     def _facts(self, facts: Sequence[Fact]) -> tuple[list[OracleFact], HostRegistry]:
         prepared, registry = prepare(list(facts), self._views)
@@ -94,10 +94,11 @@ class Oracle:
                 for name, value in item.display.items() if value is not None
             }
             match["id"] = item.id
-            out.append(OracleFact(item.id, item.type, {"id": item.id, **item.display}, match, kinds))
+            display = {"id": item.id, **item.display}
+            out.append(OracleFact(item.id, item.type, display, match, kinds))
         return out, registry
 
-    # --- the run -----------------------------------------------------------------------------------
+    # --- the run ----------------------------------------------------------------------------------
 
     def run(self, facts: Sequence[Fact]) -> OracleResult:
         base_facts, registry = self._facts(facts)
@@ -170,7 +171,7 @@ class Oracle:
         display = {"id": ident, "subject": subject, **values}
         return OracleFact(ident, f"{key[0]}:{key[1]}", display, match, kinds)
 
-    # --- matching ----------------------------------------------------------------------------------
+    # --- matching ---------------------------------------------------------------------------------
 
     def _bindings(
         self, rule: Rule, by_type: dict[str, list[OracleFact]], registry: HostRegistry
@@ -236,7 +237,7 @@ class Oracle:
                 return False
             ref = other.match[sub]
             if op == "contains_ref":
-                return isinstance(actual, list) and ref in actual
+                return isinstance(actual, list) and ref in actual[:1]
             equal = _same(actual, ref)
             return equal if op == "same_as" else not equal
         if op in ("matches", "not_matches"):
@@ -257,7 +258,8 @@ class Oracle:
         number = float(actual)
         bound = float(value)
         return {
-            "lt": number < bound, "le": number <= bound, "gt": number > bound, "ge": number >= bound,
+            "lt": number < bound, "le": number <= bound,
+            "gt": number > bound, "ge": number >= bound,
             "abs_gt": abs(number) > bound, "abs_ge": abs(number) >= bound,
             "abs_lt": abs(number) < bound, "abs_le": abs(number) <= bound,
         }[op]

@@ -1,0 +1,136 @@
+"""The session's rules for what-if changes, filtering and saving, without a screen."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from kbdoctor.engine.factio import dump_fact_file, parse_fact_text
+from kbdoctor.engine.facts import ClockOffset, ReplicationLink, Source, SpnListing
+from kbdoctor.engine.report import FactRef
+from kbdoctor.tui.state import FactQuery, Session, edit_fact, editable_text, source_text
+
+SKEW = ClockOffset(
+    host="EX01", reference="DC01", offset_s=312.0,
+    provenance=Source(collector="import", reader="w32tm", file="w32tm.txt", line=3),
+)
+SPNS = SpnListing(account="EX01$", spns=["SMTP/EX01", "SMTPSVC/ex01.contoso.local"])
+LINK = ReplicationLink(source="DC02", destination="DC01", last_result=1722)
+
+
+def session() -> Session:
+    s = Session()
+    s.add([SKEW, SPNS], "incident.yaml")
+    s.add([LINK], "repl.yaml")
+    return s
+
+
+def test_an_edit_replaces_the_fact_the_diagnosis_sees_but_keeps_the_loaded_one() -> None:
+    s = session()
+    s.replace(0, edit_fact(SKEW, {"offset_s": "0"}))
+    assert s.effective_facts()[0].offset_s == 0  # type: ignore[union-attr]
+    assert s.loaded_facts()[0] is SKEW
+    assert [e.status for e in s.entries()] == ["edited", "loaded", "loaded"]
+
+
+def test_undo_and_redo_walk_the_changes_in_order() -> None:
+    s = session()
+    s.replace(0, edit_fact(SKEW, {"offset_s": "10"}))
+    s.replace(0, edit_fact(s.entry(0).fact, {"offset_s": "20"}))
+    s.disable(2)
+    assert len(s.effective_facts()) == 2
+    s.undo()
+    assert len(s.effective_facts()) == 3
+    s.undo()
+    assert s.entry(0).fact.offset_s == 10  # type: ignore[union-attr]
+    s.undo()
+    assert not s.changed and s.undo() is None
+    s.redo()
+    assert s.entry(0).fact.offset_s == 10  # type: ignore[union-attr]
+    s.replace(1, edit_fact(SPNS, {"spns": "SMTP/EX01"}))
+    assert not s.can_redo  # a new change forgets what was undone
+
+
+def test_editing_back_to_the_loaded_value_is_no_change_at_all() -> None:
+    s = session()
+    s.replace(0, edit_fact(SKEW, {"offset_s": "0"}))
+    s.replace(0, edit_fact(s.entry(0).fact, {"offset_s": "312"}))
+    assert not s.changed
+
+
+def test_toggle_disables_then_enables_and_loading_more_keeps_changes() -> None:
+    s = session()
+    s.toggle(1)
+    assert s.entry(1).status == "disabled"
+    s.add([LINK], "more.yaml")
+    assert s.entry(1).status == "disabled" and len(s) == 4
+    s.toggle(1)
+    assert s.entry(1).status == "loaded"
+
+
+def test_an_edit_is_validated_by_the_fact_model() -> None:
+    with pytest.raises(ValidationError, match="offset_s"):
+        edit_fact(SKEW, {"offset_s": "soon"})
+    with pytest.raises(ValidationError):
+        edit_fact(SKEW, {"host": ""})
+
+
+def test_list_fields_are_edited_one_item_a_line_and_provenance_stays() -> None:
+    assert editable_text(SPNS, "spns") == "SMTP/EX01\nSMTPSVC/ex01.contoso.local"
+    edited = edit_fact(SPNS, {"spns": "SMTP/EX01\n\n  SMTPSVC/EX01 \n"})
+    assert edited.spns == ["SMTP/EX01", "SMTPSVC/EX01"]  # type: ignore[union-attr]
+    assert edit_fact(SKEW, {"offset_s": "1"}).provenance == SKEW.provenance
+
+
+@pytest.mark.parametrize(
+    ("query", "keys"),
+    [
+        ("", [0, 1, 2]),
+        ("type:clock", [0]),
+        ("host:dc02", [2]),
+        ("host:dc01", [0, 2]),
+        ("smtpsvc", [1]),
+        ("w32tm.txt", [0]),
+        ("type:spn host:dc01", []),
+        ("is:changed", [1]),
+    ],
+)
+def test_the_filter_matches_type_host_text_and_state(query: str, keys: list[int]) -> None:
+    s = session()
+    s.disable(1)
+    assert [e.key for e in s.entries() if FactQuery.parse(query).matches(e)] == keys
+
+
+def test_the_saved_file_holds_the_effective_facts_and_says_it_is_a_what_if() -> None:
+    s = session()
+    s.disable(2)
+    s.replace(0, edit_fact(SKEW, {"offset_s": "0"}))
+    text = dump_fact_file(s.fact_file("1 change"), "yaml")
+    again = parse_fact_text(text, "whatif.yaml")
+    assert [f.type for f in again.facts] == ["clock_offset", "spn_listing"]
+    assert again.facts[0].offset_s == 0  # type: ignore[union-attr]
+    assert again.environment == {"what_if": "1 change"}
+
+
+def test_a_fact_cited_by_the_report_is_found_in_the_session() -> None:
+    s = session()
+    ref = FactRef(id="x", type="replication_link", summary="", fields={
+        "type": "replication_link", "source": "DC02", "destination": "DC01", "last_result": 1722})
+    assert s.find(ref) == 2
+    other = ref.model_copy(update={"fields": {**ref.fields, "last_result": 0}})
+    assert s.find(other) is None
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        (Source(file="a.txt", line=3, reader="w32tm"), "a.txt:3 w32tm"),
+        (Source(file="a.txt", line=3, line_end=6), "a.txt:3-6"),
+        (Source(collector="live", host="EX01"), "live @EX01"),
+        (None, ""),
+    ],
+)
+def test_a_source_reads_as_file_and_line_or_collector_and_host(
+    source: Source | None, text: str
+) -> None:
+    assert source_text(source) == text
