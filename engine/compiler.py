@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kbdoctor.engine.durable_backend import matchable_number
 from kbdoctor.engine.errors import Problem, RuleFileError
 from kbdoctor.engine.facts import FieldKind, field_kind
 from kbdoctor.engine.names import account_name, host_name, spn_name
@@ -327,11 +328,9 @@ class _Context:
     def literal(self, field_name: str, value: Any) -> Any:
         kind = self.kind(field_name)
         if not isinstance(value, str):
-            return (
-                float(value)
-                if isinstance(value, (int, float)) and not isinstance(value, bool)
-                else value
-            )
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return matchable_number(value)
+            return value
         if kind is FieldKind.HOST:
             return host_name(value)
         if kind is FieldKind.ACCOUNT:
@@ -409,14 +408,14 @@ class _Context:
             return {"$neq": {name: self.literal(name, value)}}
         comparisons = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
         if op in comparisons:
-            return {comparisons[op]: {name: float(value)}}
+            return {comparisons[op]: {name: matchable_number(value)}}
         if op == "in":
             branches = [{name: self.literal(name, v)} for v in value]
             return {"$or": branches} if len(branches) > 1 else branches[0]
         if op == "not_in":
             parts = [{"$neq": {name: self.literal(name, v)}} for v in value]
             return {"$and": parts} if len(parts) > 1 else parts[0]
-        bound = float(value)
+        bound = matchable_number(value)
         if op == "abs_gt":
             return {"$or": [{"$gt": {name: bound}}, {"$lt": {name: -bound}}]}
         if op == "abs_ge":

@@ -17,7 +17,12 @@ tests/engine/test_durable_backend.py:
   two ids with the same hash for the same fact (the second is refused or, on large sessions,
   corrupts memory). Our ids are content hashes, so with tens of thousands of facts a collision is
   a matter of time. Each asserted fact therefore gets a durable id from a list of short ids whose
-  hashes are known to be distinct, and keeps our id in ``kbd_id``, which actions read.
+  hashes are known to be distinct, and keeps our id in ``kbd_id``, which actions read;
+- numbers: durable-rules' JSON parser does not read exponents, and Python writes floats below
+  1e-4 or from 1e16 on with one (``1e-05``); ``matchable_number`` keeps every number the engine
+  asserts or compiles in plain notation (resolution 0.0001, range ±1e16);
+- ``delete_state`` crashes the process (segmentation fault) on a session in which no action ever
+  ran; every session therefore starts with a marker fact that a rule of its own fires on.
 """
 
 from __future__ import annotations
@@ -35,7 +40,9 @@ from durable import engine as durable_engine
 Action = Callable[[Any], Any]  # called per match (alias -> fact); returns a record or None
 
 SINK_RULE = "kbd_sink"
+OPENED_RULE = "kbd_opened"
 _NEVER = "kbd:never"
+_OPENED = "kbd:opened"
 
 
 class DurableError(RuntimeError):
@@ -50,6 +57,20 @@ class _QuietHost(durable_engine.Host):  # type: ignore[misc]
 
 
 ORIGINAL_ID = "kbd_id"
+
+_LARGEST = 9_999_999_999_999_998.0
+
+
+def matchable_number(value: float) -> float:
+    """A number durable-rules can read: no exponent in its JSON form (see the module's notes)."""
+    number = float(value)
+    if number != number:  # NaN never matches anything; keep it out of the C core
+        return 0.0
+    if abs(number) >= 1e16:
+        return _LARGEST if number > 0 else -_LARGEST
+    if 0 < abs(number) < 1e-4:
+        return 0.0
+    return number
 
 
 def bound_ids(match: Any, aliases: list[str]) -> tuple[str, ...]:
@@ -104,6 +125,10 @@ class Ruleset:
         for key, rule in rules.items():
             rule["run"] = self._guard(rule["run"], key)
             rule["cap"] = MATCHES_PER_ACTION
+        rules[OPENED_RULE] = {
+            "all": [{"p_opened": {"kbd_type": _OPENED}}],
+            "run": lambda closure: None,
+        }
         rules[SINK_RULE] = {
             "all": [{"p_sink": {"$ex": {"kbd_type": 1}}}, {"p_never": {"kbd_type": _NEVER}}],
             "run": lambda closure: None,
@@ -153,6 +178,8 @@ class Session:
         returning."""
         if not facts:
             return
+        if not self._opened:
+            facts = [{"id": _OPENED, "kbd_type": _OPENED}, *facts]
         ids = safe_ids(self._asserted + len(facts))[self._asserted :]
         self._asserted += len(facts)
         batch = []

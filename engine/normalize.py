@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from kbdoctor.engine.compiler import ITEM, REF, TYPE, Compiled, member_type
+from kbdoctor.engine.durable_backend import matchable_number
 from kbdoctor.engine.facts import Fact, FieldKind, field_kind
 from kbdoctor.engine.kerberos_codes import kerberos_code
 from kbdoctor.engine.names import (
@@ -137,7 +138,7 @@ def _normal(kind: FieldKind | None, value: Any, registry: HostRegistry) -> Any:
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, (int, float)):
-        return float(value)
+        return matchable_number(value)
     if isinstance(value, datetime):
         return value.isoformat()
     if not isinstance(value, str):

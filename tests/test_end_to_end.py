@@ -106,20 +106,7 @@ CASES: dict[str, Case] = {
 }
 
 # Where kbdoctor does not (yet) do what an administrator expects: (test, case) -> reason.
-_CRASH_WITHOUT_FIRING = (
-    "evaluate dies (SIGSEGV / SIGABRT 'double free or corruption') in durable-rules' delete_state "
-    "at Session.close when the facts trigger no rule at all, as the look-alike's facts do"
-)
-KNOWN_PROBLEMS: dict[tuple[str, str], str] = {
-    ("diagnoses", "lookalike_frontend"): _CRASH_WITHOUT_FIRING,
-    ("symptom", "lookalike_frontend"): _CRASH_WITHOUT_FIRING,
-    ("recommendations", "lookalike_frontend"): _CRASH_WITHOUT_FIRING,
-    ("cites", "spn_duplicate"): (
-        "rule spn.duplicate-smtp matches spn with the case-sensitive regex '^smtp(svc)?/', but "
-        "setspn prints SMTPSVC/...: the duplicate found by setspn -X is never cited (the "
-        "diagnosis rests on Kerberos Event 4 alone)"
-    ),
-}
+KNOWN_PROBLEMS: dict[tuple[str, str], str] = {}
 
 
 def params(test: str, names: Iterator[str] | None = None) -> list[Any]:
@@ -287,12 +274,6 @@ def test_healthy_organisation_rules_out_every_cause_it_checked(run: Callable[[st
     assert "possible" not in status.values()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="w32tm /stripchart run on an Exchange server gives host=<DC>, reference=<Exchange "
-    "server>; time.within.exchange-host only matches host=<Exchange server> and no rule takes a "
-    "small offset with the Exchange server as reference as evidence against time_sync",
-)
 def test_healthy_clocks_measured_from_the_exchange_servers_rule_out_time_sync(
     run: Callable[[str], Run],
 ) -> None:

@@ -10,9 +10,9 @@ becomes a located message on the screen and nothing already loaded is lost.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from kbdoctor.engine.atomic import write_atomic
 from kbdoctor.engine.errors import KbdoctorError
@@ -90,6 +90,7 @@ class KbdoctorApp(App[None]):
         self.baseline: Report | None = None
         self._baseline_key: tuple[object, ...] | None = None
         self._ticket = 0
+        self._shown = False
         self.last_evaluation_ms = 0.0
         self.set_reactive(KbdoctorApp.lang, lang)
         self.main = MainScreen()
@@ -105,10 +106,18 @@ class KbdoctorApp(App[None]):
             self.set_interval(RULE_POLL_S, self._check_rules)
 
     def on_ready(self) -> None:
+        """The screen is mounted: show what the workers have brought so far (they start at
+        mount, so that reading rules overlaps with the first paint)."""
+        self._shown = True
         self._relabel()
         self.main.query_one("#causes").focus()
-        if self.report is None:
-            self.main.status(t("tui.status.starting", self.lang))
+        self.main.status(t("tui.status.starting", self.lang))
+        self._show_rules()
+        self.main.show_session(self.session, self.lang)
+        if self.report is not None:
+            self._show_report()
+        elif self.diagnoser.problems:
+            self.main.show_no_report(t("tui.rules.none_loaded", self.lang))
 
     @work(thread=True, group="load", exit_on_error=False)
     def _start(self) -> None:
@@ -147,7 +156,7 @@ class KbdoctorApp(App[None]):
     def evaluate(self) -> None:
         """Diagnose the current facts (and, after loading, the facts as loaded) in a worker."""
         if not self.diagnoser.ready:
-            if self.diagnoser.problems:
+            if self.diagnoser.problems and self._shown:
                 self.main.show_no_report(t("tui.rules.none_loaded", self.lang))
             return
         self._ticket += 1
@@ -192,8 +201,14 @@ class KbdoctorApp(App[None]):
         elif not self.session.changed:
             self.baseline = message.report
         self.last_evaluation_ms = message.elapsed_ms
+        if self._shown:
+            self._show_report()
+
+    def _show_report(self) -> None:
+        if self.report is None:
+            return
         shown_baseline = self.baseline if self.session.changed else None
-        self.main.show_report(message.report, shown_baseline, self._fact_mark, self.lang)
+        self.main.show_report(self.report, shown_baseline, self._fact_mark, self.lang)
         self._say_loaded()
 
     def _fact_mark(self, ref: FactRef) -> str | None:
@@ -220,13 +235,15 @@ class KbdoctorApp(App[None]):
         if message.files or message.facts:
             origin = ", ".join(file_label(f) for f in message.files) or "?"
             self.session.add(message.facts, origin, message.environment, message.files)
-        self.main.show_session(self.session, self.lang)
+        if self._shown:
+            self.main.show_session(self.session, self.lang)
         self.evaluate()
 
     @on(RulesLoaded)
     def _rules_loaded(self) -> None:
         diagnoser = self.diagnoser
-        self.main.show_rules(diagnoser.rule_base, diagnoser.files(), diagnoser.problems, self.lang)
+        if self._shown:
+            self._show_rules()
         if diagnoser.problems:
             self.notify(
                 "\n".join(p.render(self.lang) for p in diagnoser.problems[:5]),
@@ -238,31 +255,26 @@ class KbdoctorApp(App[None]):
 
     @on(WorkProgressed)
     def _work_progressed(self, message: WorkProgressed) -> None:
+        if not self._shown:
+            return
         self.main.progress(message.done, message.total)
         self.main.status(Text(message.label))
 
     @on(WorkFinished)
     def _work_finished(self, message: WorkFinished) -> None:
-        self.main.idle()
-        body = "\n".join(
-            [
-                *message.problems[:8],
-                *([f"… +{len(message.problems) - 8}"] if message.problems[8:] else []),
-            ]
-        )
-        severity = (
-            "error"
-            if message.severity == "error"
-            else ("warning" if message.severity == "warning" else "information")
-        )
+        shown = message.problems[:8]
+        if message.problems[8:]:
+            shown.append(f"… +{len(message.problems) - 8}")
         self.notify(
-            body or message.message,
-            title=message.message if body else None,
-            severity=severity,
+            "\n".join(shown) or message.message,
+            title=message.message if shown else "",
+            severity=message.severity,
             timeout=10,
             markup=False,
         )
-        self._say_loaded()
+        if self._shown:
+            self.main.idle()
+            self._say_loaded()
 
     def action_open_facts(self) -> None:
         self._pick("facts")
@@ -279,7 +291,7 @@ class KbdoctorApp(App[None]):
             else:
                 self.import_material([path])
 
-        self.push_screen(PickPathScreen(mode, self.lang), chosen)
+        self.open_dialog(PickPathScreen(mode, self.lang), chosen)
 
     @work(thread=True, group="load", exit_on_error=False)
     def _load_file(self, path: str) -> None:
@@ -318,7 +330,7 @@ class KbdoctorApp(App[None]):
     def _fact_requested(self, message: FactRequested) -> None:
         key, session = message.key, self.session
         if message.intent == "open":
-            self.push_screen(FactDetailScreen(session.entry(key), self.lang))
+            self.open_dialog(FactDetailScreen(session.entry(key), self.lang))
         elif message.intent == "edit":
 
             def edited(fact: Fact | None) -> None:
@@ -326,7 +338,7 @@ class KbdoctorApp(App[None]):
                     session.replace(key, fact)
                     self._changed(key)
 
-            self.push_screen(FactEditScreen(session.entry(key), self.lang), edited)
+            self.open_dialog(FactEditScreen(session.entry(key), self.lang), edited)
         elif message.intent == "toggle":
             session.toggle(key)
             self._changed(key)
@@ -364,7 +376,7 @@ class KbdoctorApp(App[None]):
                 )
                 self._write(choice[0], text)
 
-        self.push_screen(
+        self.open_dialog(
             SaveScreen("facts", [("yaml", ".yaml"), ("json", ".json")], default, self.lang), chosen
         )
 
@@ -380,7 +392,7 @@ class KbdoctorApp(App[None]):
                 self._write(choice[0], text)
 
         default = str(Path.cwd() / "kbdoctor-report.md")
-        self.push_screen(
+        self.open_dialog(
             SaveScreen("report", [("markdown", ".md"), ("json", ".json")], default, self.lang),
             chosen,
         )
@@ -424,11 +436,11 @@ class KbdoctorApp(App[None]):
     def watch_lang(self) -> None:
         self._relabel()
         self.main.show_session(self.session, self.lang)
-        self._rules_loaded_quietly()
+        self._show_rules()
         self._baseline_key = None
         self.evaluate()
 
-    def _rules_loaded_quietly(self) -> None:
+    def _show_rules(self) -> None:
         diagnoser = self.diagnoser
         self.main.show_rules(diagnoser.rule_base, diagnoser.files(), diagnoser.problems, self.lang)
 
@@ -444,16 +456,26 @@ class KbdoctorApp(App[None]):
         self.sub_title = t("tui.subtitle", self.lang)
         self.refresh_bindings()
 
+    def open_dialog(
+        self, screen: Screen[Any], callback: Callable[[Any], None] | None = None
+    ) -> None:
+        """Push a dialog with its keys described in the current language."""
+        localise_bindings(screen, self.lang)
+        self.push_screen(screen, callback)
+
     def action_help(self) -> None:
         lang = self.lang
         sections = [
-            (t("tui.help.global", lang), binding_rows(KbdoctorApp, lang)),
+            (
+                t("tui.help.global", lang),
+                [("Ctrl+P", t("tui.key.palette", lang)), *binding_rows(KbdoctorApp, lang)],
+            ),
             (t("tui.help.tabs", lang), binding_rows(MainScreen, lang)),
             (t("tui.tab.diagnosis", lang), binding_rows(DiagnosisPane, lang)),
             (t("tui.tab.facts", lang), binding_rows(FactBrowser, lang)),
             (t("tui.help.fact", lang), binding_rows(FactDetailScreen, lang)),
         ]
-        self.push_screen(HelpScreen(sections, lang))
+        self.open_dialog(HelpScreen(sections, lang))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         lang = self.lang

@@ -53,6 +53,7 @@ def key_display(key: str) -> str:
     names = {"slash": "/", "question_mark": "?", "escape": "Esc", "enter": "Enter"}
     shown = []
     for one in key.split(","):
-        parts = [names.get(p, p.upper() if len(p) > 1 else p) for p in one.split("+")]
-        shown.append("+".join(p.capitalize() if p in ("CTRL", "SHIFT") else p for p in parts))
+        *modifiers, last = one.split("+")
+        last = names.get(last, last.upper() if modifiers or len(last) > 1 else last)
+        shown.append("+".join([*(m.capitalize() for m in modifiers), last]))
     return " / ".join(shown)

@@ -12,6 +12,7 @@ from typing import Literal
 from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.report import Report
 from textual.message import Message
+from textual.notifications import SeverityLevel
 
 
 @dataclass
@@ -42,7 +43,7 @@ class WorkFinished(Message):
 
     message: str
     problems: list[str]
-    severity: str = "information"
+    severity: SeverityLevel = "information"
 
 
 FactIntent = Literal["open", "edit", "toggle", "revert"]

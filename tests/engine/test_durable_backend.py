@@ -3,6 +3,8 @@ engine/durable_backend.py or engine/evaluate.py is what makes these pass."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from typing import Any
 
@@ -147,3 +149,21 @@ def test_asserted_facts_are_not_modified() -> None:
     with ruleset.session() as session:
         session.assert_batch([fact])
     assert fact == {"id": "mine", "kbd_type": "x"}
+
+
+def test_a_session_in_which_nothing_fired_can_be_closed() -> None:
+    """durable-rules crashes the process when deleting a session in which no action ran, so this
+    runs in a child process: a crash fails the test instead of the test run."""
+    code = (
+        "from kbdoctor.engine.durable_backend import Ruleset\n"
+        "r = Ruleset('lonely', {'r': {'all': [{'p_a': {'kbd_type': 'x'}},"
+        " {'p_b': {'kbd_type': 'y'}}], 'run': lambda m: None}})\n"
+        "with r.session() as s:\n"
+        "    s.assert_batch([{'id': 'a', 'kbd_type': 'x'}])\n"
+        "print('closed')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "closed"

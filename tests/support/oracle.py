@@ -237,7 +237,7 @@ class Oracle:
                 return False
             ref = other.match[sub]
             if op == "contains_ref":
-                return isinstance(actual, list) and ref in actual[:1]
+                return isinstance(actual, list) and ref in actual
             equal = _same(actual, ref)
             return equal if op == "same_as" else not equal
         if op in ("matches", "not_matches"):
