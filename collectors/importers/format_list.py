@@ -11,9 +11,9 @@ Sample (``Get-Queue -Identity EX01\\3 | Format-List`` redirected to a file)::
 
 Records are separated by blank lines. Property names start in column 0 and are padded to a
 common colon; a value too long for the console continues on lines indented to the value column.
-PowerShell wraps at word boundaries and drops the space it broke at, so continuations are joined
-with one space, except where a line is filled to the console width (a usual width, or one that
-several continued lines share): there a long word was cut in two and is joined back as one.
+Windows PowerShell either wraps at word boundaries, dropping the space it broke at (continuations
+are then joined with one space), or, in most non-Western-European languages, cuts every line at the
+console width wherever it falls (continuations are then joined exactly, a space at the cut kept).
 
 API: :func:`parse_records` returns :class:`Record` objects whose :class:`ListField` entries keep
 their 0-based line span in the material (for provenance and warnings). Property names are looked
@@ -34,7 +34,7 @@ READERS: tuple[Reader, ...] = ()
 # A property name: no leading space, no colon; Select-Object may give names with spaces.
 _FIELD = re.compile(r"^(?P<name>[^\s:][^:]*?)\s*:(?: (?P<value>.*)|\s*)$")
 _MIN_WRAP_WIDTH = 60  # narrower "widths" are short files, not console wrapping
-_USUAL_WIDTHS = frozenset({80, 120})  # conhost defaults (window 80/120 columns)
+_USUAL_WIDTHS = frozenset({79, 80, 119, 120})  # conhost windows of 80/120, and ">" one less
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def parse_records(material: Material) -> list[Record]:
     """Every record of the material. Lines that fit neither a property nor a continuation
     (a prompt, an error message) end the current record and are skipped."""
     lines = [line.rstrip("\r") for line in material.lines()]
-    width = _console_width(lines)
+    widths = _console_width(lines)
     records: list[Record] = []
     current: list[_Open] = []
 
@@ -96,7 +96,7 @@ def parse_records(material: Material) -> list[Record]:
             continue
         if line[0] in " \t":
             if current and _continues(current[-1], line):
-                current[-1].extend(line, index, width)
+                current[-1].extend(line, index, widths)
             else:
                 close()
             continue
@@ -139,19 +139,30 @@ def _colon_column(line: str) -> int:
     return line.find(":")
 
 
-def _console_width(lines: list[str]) -> int:
-    """The width at which words were cut, or 0. The longest line is only a console width when
-    it is a usual one or when two continued lines share it: otherwise it is just the longest
-    word-wrapped line, and joining it without a space would glue two words together."""
-    longest = max((len(line) for line in lines), default=0)
-    if longest < _MIN_WRAP_WIDTH:
-        return 0
-    continued = sum(
-        1
+@dataclass(frozen=True)
+class _Widths:
+    hard: int  # every continued line was cut here, wherever it fell (0: the file wraps words)
+    soft: int  # the width of a word-wrapping console, where an over-long word is cut (0: unknown)
+
+
+def _console_width(lines: list[str]) -> _Widths:
+    """How the console wrapped. Windows PowerShell wraps at words in English, French, German,
+    Italian, Portuguese and Spanish, and cuts lines hard in other languages (Polish among them);
+    ``>`` writes one column less than the window. In a hard-cut file every line that continues
+    is exactly as long as the others that continue; in a word-wrapped one they vary, and only a
+    word longer than the line is cut, at the width."""
+    continued = [
+        len(line)
         for line, following in itertools.pairwise(lines)
-        if len(line) == longest and following[:1] in (" ", "\t") and following.strip()
-    )
-    return longest if longest in _USUAL_WIDTHS or continued >= 2 else 0
+        if line.strip() and following[:1] in (" ", "\t") and following.strip()
+    ]
+    if not continued or max(continued) < _MIN_WRAP_WIDTH:
+        return _Widths(0, 0)
+    longest = max(continued)
+    if len(set(continued)) == 1 and (len(continued) >= 2 or longest in _USUAL_WIDTHS):
+        return _Widths(longest, 0)
+    shared = continued.count(longest) >= 2
+    return _Widths(0, longest if longest in _USUAL_WIDTHS or shared else 0)
 
 
 def _continues(field: _Open, line: str) -> bool:
@@ -170,15 +181,27 @@ class _Open:
         self.colon = _colon_column(line)
         self.value_column = self.colon + 2 if value else 0
         self.previous_length = len(line)
+        self.previous_piece = value.strip()
 
-    def extend(self, line: str, index: int, width: int) -> None:
+    def extend(self, line: str, index: int, widths: _Widths) -> None:
         if self.value_column == 0:
             self.value_column = len(line) - len(line.lstrip(" \t"))
-        piece = line.strip()
-        cut_word = width > 0 and self.previous_length >= width
-        if self.parts[-1] and not cut_word:
-            self.parts.append(" ")
+        indented = line[: self.value_column].strip() == ""
+        if widths.hard and self.previous_length >= widths.hard:
+            # the text goes on exactly where it was cut, a space at the cut included
+            piece = line[self.value_column :].rstrip() if indented else line.strip()
+        else:
+            piece = line.strip()
+            # a word-wrapping console cuts only a word too long for a whole line
+            cut_word = (
+                widths.soft > 0
+                and self.previous_length >= widths.soft
+                and " " not in self.previous_piece
+            )
+            if self.parts[-1] and not cut_word:
+                self.parts.append(" ")
         self.parts.append(piece)
+        self.previous_piece = piece.strip()
         self.last = index
         self.previous_length = len(line)
 

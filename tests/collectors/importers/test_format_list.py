@@ -77,3 +77,34 @@ def test_table_header_is_found_only_with_its_rule_line() -> None:
     table = "Identity DeliveryType Status\n-------- ------------ ------\nEX01\\3 Smtp Retry\n"
     assert find_table_header(material(table), ("Identity", "DeliveryType")) == 0
     assert find_table_header(material("Identity DeliveryType\nx y\n"), ("Identity",)) is None
+
+
+def _value_lines(value: str, width: int, column: int) -> list[str]:
+    """``value`` cut hard every ``width - column`` characters, as Polish PowerShell writes it."""
+    room = width - column
+    return [value[i : i + room] for i in range(0, len(value), room)]
+
+
+def test_a_hard_cut_console_is_joined_exactly_spaces_at_the_cut_included() -> None:
+    value = (
+        '[{LRT=28.11.2026 09:12:44};{LED=451 4.4.0 Podstawowy docelowy adres IP odpowiedział: '
+        '"454 4.7.0 Błąd uwierzytelniania tymczasowego". Podjęto próbę przejścia w tryb failover '
+        "do alternatywnego hosta, ale nie powiodło się.};{FQDN=ex02.firma.pl};{IP=10.1.2.3}]"
+    )
+    pieces = _value_lines(value, 119, 15)
+    lines = ["Identity     : EX01\\3", "LastError    : " + pieces[0]]
+    lines += [" " * 15 + piece for piece in pieces[1:]]
+    assert {len(line) for line in lines[1:-1]} == {119}
+    assert parse_records(material("\n".join(lines) + "\n"))[0].value("LastError") == value
+
+
+def test_word_wrapped_lines_that_happen_to_fill_the_width_keep_their_space() -> None:
+    first = "LastError    : " + "one two three " * 7 + "fourteen"
+    first = first + "x" * (119 - len(first))
+    second = " " * 15 + "five six seven " * 6 + "eightteen"
+    second = second + "y" * (119 - len(second))
+    lines = [first, second, " " * 15 + "the end", " " * 15 + "short line here", " " * 15 + "x"]
+    value = parse_records(material("\n".join(lines) + "\n"))[0].value("LastError")
+    assert value is not None
+    assert " five six" in value
+    assert " the end short line here x" in value
