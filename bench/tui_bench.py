@@ -67,8 +67,9 @@ def first_paint() -> float:
 
 async def what_if(servers: int = 100, rounds: int = 20) -> tuple[list[float], list[float], int]:
     sys.path.insert(0, str(ROOT))
-    from bench.generate import generate_organisation
     from kbdoctor.tui.launch import create_app
+
+    from bench.generate import generate_organisation
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "org.json"
@@ -99,13 +100,17 @@ def main() -> int:
     paths, demo = demo_arguments()
     source = "demo incident" if demo else f"{Path(paths[0]).name} (demo not bundled yet)"
     paint = min(first_paint() for _ in range(3))
-    print(f"start to first painted diagnosis ({source}): {paint * 1000:.0f} ms "
-          f"(budget {FIRST_PAINT_BUDGET_S * 1000:.0f} ms, best of 3)")
+    print(
+        f"start to first painted diagnosis ({source}): {paint * 1000:.0f} ms "
+        f"(budget {FIRST_PAINT_BUDGET_S * 1000:.0f} ms, best of 3)"
+    )
     screen, engine, facts = asyncio.run(what_if())
-    print(f"what-if edit to painted diagnosis, 100 servers ({facts} facts): "
-          f"median {statistics.median(screen):.1f} ms, max {max(screen):.1f} ms "
-          f"(budget {WHAT_IF_BUDGET_MS:.0f} ms); evaluation alone median "
-          f"{statistics.median(engine):.1f} ms")
+    print(
+        f"what-if edit to painted diagnosis, 100 servers ({facts} facts): "
+        f"median {statistics.median(screen):.1f} ms, max {max(screen):.1f} ms "
+        f"(budget {WHAT_IF_BUDGET_MS:.0f} ms); evaluation alone median "
+        f"{statistics.median(engine):.1f} ms"
+    )
     ok = paint <= FIRST_PAINT_BUDGET_S and statistics.median(screen) <= WHAT_IF_BUDGET_MS
     return 0 if ok else 1
 

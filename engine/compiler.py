@@ -166,7 +166,8 @@ class Compiled:
 def compile_rule_base(base: RuleBase) -> Compiled:
     compiled = Compiled(base=base, rules=[])
     problems: list[Problem] = []
-    for index, rule in enumerate(base.rules):
+    active = [rule for rule in base.rules if rule.status != "deprecated"]  # kept for listing only
+    for index, rule in enumerate(active):
         compiled_rule = _compile_rule(compiled, rule)
         compiled_rule.index = index
         compiled.rules.append(compiled_rule)

@@ -143,6 +143,7 @@ class _Builder:
         return Firing.model_construct(
             rule=rule.id,
             rule_title=rule.title.get(self.lang),
+            rule_status=rule.status,
             rule_cf=rule.conclude.cf,
             contribution=contribution,
             subject=render(rule.conclude.subject, bindings),

@@ -11,7 +11,6 @@ use (serialising unused fields to the C core is most of the cost on large organi
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any

@@ -45,6 +45,7 @@ class Firing(_Model):
 
     rule: str
     rule_title: str
+    rule_status: Literal["experimental", "stable", "deprecated"] = "stable"
     rule_cf: float
     contribution: float  # the certainty this firing added (rule cf times its weakest premise)
     subject: str

@@ -477,7 +477,7 @@ class KbdoctorApp(App[None]):
         ]
         self.open_dialog(HelpScreen(sections, lang))
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         lang = self.lang
         for action, key in (
             ("help", "help"),

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from kbdoctor.engine.durable_backend import DurableError, Ruleset, bound_ids, fnv1a_32, safe_ids
 from kbdoctor.engine.evaluate import Evaluator
-from kbdoctor.engine.facts import ExchangeServer, SpnListing
+from kbdoctor.engine.facts import ExchangeServer, Fact, SpnListing
 
 _counter = iter(range(10_000))
 
@@ -111,7 +111,7 @@ def test_absence_is_decided_after_every_listing_arrived(server_first: bool) -> N
         SpnListing(account=f"EX{i:02d}$", spns=[f"SMTPSVC/ex{i:02d}.corp.example.com"])
         for i in range(20)
     ]
-    facts = [*servers, *listings] if server_first else [*listings, *servers]
+    facts: list[Fact] = [*servers, *listings] if server_first else [*listings, *servers]
     run = Evaluator().run(facts)
     missing_fqdn = [
         r

@@ -132,3 +132,24 @@ def test_a_folder_of_rule_files_is_loaded_in_name_order(tmp_path: Path) -> None:
     (tmp_path / "b.yaml").write_text(bundled.read_text(encoding="utf-8"), encoding="utf-8")
     base = load_rule_base([str(tmp_path)])
     assert [Path(p.file).name for p in base.packs] == ["b.yaml"]
+
+
+def test_deprecated_rules_are_listed_but_not_evaluated() -> None:
+    content = HEADER + """  - id: r1
+    title: {en: R, pl: R}
+    status: deprecated
+    when:
+      - {bind: o, fact: clock_offset}
+    conclude: {cause: c1, cf: 0.5, subject: "{o.host}", values: {host: "{o.host}"}}
+    explain: {en: x, pl: x}
+  - id: r2
+    title: {en: R, pl: R}
+    status: experimental
+    when:
+      - {bind: o, fact: clock_offset}
+    conclude: {cause: c1, cf: 0.5, subject: "{o.host}", values: {host: "{o.host}"}}
+    explain: {en: x, pl: x}
+"""
+    base = parse_rule_texts([("t.yaml", content)])
+    assert [r.id for r in base.rules] == ["r1", "r2"]
+    assert [c.rule.id for c in compile_rule_base(base).rules] == ["r2"]

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from kbdoctor.engine.factio import dump_fact_file, parse_fact_text
 
 INVALID = Path(__file__).parent.parent / "data" / "invalid"

@@ -112,6 +112,8 @@ class Oracle:
         while True:
             fresh: list[tuple[int, tuple[str, ...], list[OracleFact]]] = []
             for index, rule in enumerate(self.base.rules):
+                if rule.status == "deprecated":  # listed, never evaluated
+                    continue
                 for bound in self._bindings(rule, by_type, registry):
                     ids = tuple(f.ident for f in bound)
                     if (index, ids) not in seen:

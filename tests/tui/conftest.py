@@ -7,10 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
-
 from kbdoctor.tui.app import KbdoctorApp
 from kbdoctor.tui.launch import create_app
+from textual.pilot import Pilot
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "tui"

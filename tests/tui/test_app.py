@@ -8,8 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, OptionList, TabbedContent
-
 from kbdoctor.engine.factio import load_fact_files
 from kbdoctor.tui.app import KbdoctorApp
 from kbdoctor.tui.screens.fact_detail import FactDetailScreen
@@ -18,6 +16,7 @@ from kbdoctor.tui.screens.help import HelpScreen
 from kbdoctor.tui.screens.pick_path import PickPathScreen
 from kbdoctor.tui.screens.save import SaveScreen
 from kbdoctor.tui.widgets.reasoning import ReasoningTree
+from textual.widgets import DataTable, Input, OptionList, TabbedContent
 
 from .conftest import DATA, INCIDENT, ROOT, screen_text, settle
 
@@ -120,11 +119,14 @@ async def test_facts_can_be_filtered_by_type_host_and_text_and_opened(make_app: 
         app.main.query_one("#fact-filter", Input).value = "setspn_x"
         await pilot.pause()
         assert table.row_count == 1
-        assert "3 of" not in screen_text(app) and "1 of 7 facts" in screen_text(app)
+        assert "3 of" not in screen_text(app)
+        assert "1 of 7 facts" in screen_text(app)
         await pilot.press("enter", "enter")
         assert isinstance(app.screen, FactDetailScreen)
         text = screen_text(app)
-        assert "OLDEX01$" in text and "source.reader" in text and "setspn-X" in text
+        assert "OLDEX01$" in text
+        assert "source.reader" in text
+        assert "setspn-X" in text
 
 
 async def test_a_what_if_edit_updates_the_diagnosis_and_can_be_undone(make_app: MakeApp) -> None:
@@ -198,7 +200,9 @@ async def test_the_modified_facts_are_saved_as_a_new_file(
     assert INCIDENT.read_text(encoding="utf-8").count("clock_offset") == 1
 
 
-async def test_another_fact_file_is_opened_from_the_picker(make_app: MakeApp, tmp_path: Path) -> None:
+async def test_another_fact_file_is_opened_from_the_picker(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
     extra = tmp_path / "ports.yaml"
     extra.write_text(
         "kbdoctor: facts/1\nfacts:\n"
@@ -238,7 +242,9 @@ async def test_an_invalid_fact_file_shows_where_it_is_wrong_and_keeps_what_was_l
         assert cause_of(app, "time_sync") == pytest.approx(0.9)
 
 
-async def test_command_outputs_are_imported_from_a_folder(make_app: MakeApp, tmp_path: Path) -> None:
+async def test_command_outputs_are_imported_from_a_folder(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
     folder = tmp_path / "EX01"
     folder.mkdir()
     setspn = ROOT / "tests" / "data" / "importers" / "setspn"
@@ -272,7 +278,9 @@ async def test_rules_are_listed_reloaded_when_changed_and_errors_located(
         table = app.main.query_one("#rules-table", DataTable)
         assert table.row_count > 10
         assert "time.skew.exchange-host" in screen_text(app)
-        rules.write_text(good.replace("kbdoctor: rules/1", "kbdoctor: rules/1\n  oops: [", 1), "utf-8")
+        rules.write_text(
+            good.replace("kbdoctor: rules/1", "kbdoctor: rules/1\n  oops: [", 1), "utf-8"
+        )
         app._check_rules()
         await app.workers.wait_for_complete()
         await settle(pilot)
@@ -280,7 +288,9 @@ async def test_rules_are_listed_reloaded_when_changed_and_errors_located(
         assert "rules.yaml:" in text
         assert "last rules that loaded are still in use" in text
         assert cause_of(app, "time_sync") == pytest.approx(0.9)
-        rules.write_text(good.replace("Clocks more than 5 minutes apart", "Clocks apart", 1), "utf-8")
+        rules.write_text(
+            good.replace("Clocks more than 5 minutes apart", "Clocks apart", 1), "utf-8"
+        )
         app._check_rules()
         await app.workers.wait_for_complete()
         await settle(pilot)
@@ -309,9 +319,12 @@ async def test_the_language_switches_at_run_time(make_app: MakeApp) -> None:
         await settle(pilot)
         await pilot.press("l")
         await settle(pilot)
-        assert app.report is not None and app.report.lang == "pl"
+        assert app.report is not None
+        assert app.report.lang == "pl"
         text = screen_text(app)
-        assert "1 Diagnoza" in text and "Przyczyny" in text and "zdiagnozowana" in text
+        assert "1 Diagnoza" in text
+        assert "Przyczyny" in text
+        assert "zdiagnozowana" in text
         assert "l english" in text
         await pilot.press("l")
         await settle(pilot)
@@ -329,7 +342,9 @@ async def test_the_language_comes_from_lang_unless_given(
     assert make_app(lang="en").lang == "en"
 
 
-@pytest.mark.parametrize(("choice", "check"), [("markdown", "# "), ("json", '"kbdoctor": "report/1"')])
+@pytest.mark.parametrize(
+    ("choice", "check"), [("markdown", "# "), ("json", '"kbdoctor": "report/1"')]
+)
 async def test_the_report_is_exported(
     make_app: MakeApp, tmp_path: Path, choice: str, check: str
 ) -> None:
@@ -368,7 +383,8 @@ async def test_help_lists_every_key_and_the_palette_offers_the_actions(make_app:
             assert words in text
         await pilot.press("escape")
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Import command outputs" in titles and "Switch language" in titles
+        assert "Import command outputs" in titles
+        assert "Switch language" in titles
         assert any(title.startswith("Cause: Clocks") for title in titles)
 
 

@@ -7,7 +7,6 @@ import string
 from pathlib import Path
 
 import pytest
-
 from kbdoctor.tui.i18n import catalogue, other_language, t
 
 TUI = Path(__file__).resolve().parents[2] / "tui"

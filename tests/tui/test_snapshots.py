@@ -8,9 +8,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
-
 from kbdoctor.tui.app import KbdoctorApp
+from textual.pilot import Pilot
 
 from .conftest import settle
 
@@ -31,16 +30,24 @@ def after(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("lang", LANGS)
 class TestMainScreens:
-    def test_diagnosis(self, snap_compare: Any, make_app: MakeApp, lang: str, size: tuple[int, int]) -> None:
+    def test_diagnosis(
+        self, snap_compare: Any, make_app: MakeApp, lang: str, size: tuple[int, int]
+    ) -> None:
         assert snap_compare(make_app(lang=lang), terminal_size=size, run_before=after())
 
-    def test_fix(self, snap_compare: Any, make_app: MakeApp, lang: str, size: tuple[int, int]) -> None:
+    def test_fix(
+        self, snap_compare: Any, make_app: MakeApp, lang: str, size: tuple[int, int]
+    ) -> None:
         assert snap_compare(make_app(lang=lang), terminal_size=size, run_before=after("f"))
 
-    def test_facts(self, snap_compare: Any, make_app: MakeApp, lang: str, size: tuple[int, int]) -> None:
+    def test_facts(
+        self, snap_compare: Any, make_app: MakeApp, lang: str, size: tuple[int, int]
+    ) -> None:
         assert snap_compare(make_app(lang=lang), terminal_size=size, run_before=after("2"))
 
-    def test_rules(self, snap_compare: Any, make_app: MakeApp, lang: str, size: tuple[int, int]) -> None:
+    def test_rules(
+        self, snap_compare: Any, make_app: MakeApp, lang: str, size: tuple[int, int]
+    ) -> None:
         assert snap_compare(make_app(lang=lang), terminal_size=size, run_before=after("3"))
 
 

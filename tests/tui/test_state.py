@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
-
 from kbdoctor.engine.factio import dump_fact_file, parse_fact_text
 from kbdoctor.engine.facts import ClockOffset, ReplicationLink, Source, SpnListing
 from kbdoctor.engine.report import FactRef
 from kbdoctor.tui.state import FactQuery, Session, edit_fact, editable_text, source_text
+from pydantic import ValidationError
 
 SKEW = ClockOffset(
-    host="EX01", reference="DC01", offset_s=312.0,
+    host="EX01",
+    reference="DC01",
+    offset_s=312.0,
     provenance=Source(collector="import", reader="w32tm", file="w32tm.txt", line=3),
 )
 SPNS = SpnListing(account="EX01$", spns=["SMTP/EX01", "SMTPSVC/ex01.contoso.local"])
@@ -44,7 +45,8 @@ def test_undo_and_redo_walk_the_changes_in_order() -> None:
     s.undo()
     assert s.entry(0).fact.offset_s == 10  # type: ignore[union-attr]
     s.undo()
-    assert not s.changed and s.undo() is None
+    assert not s.changed
+    assert s.undo() is None
     s.redo()
     assert s.entry(0).fact.offset_s == 10  # type: ignore[union-attr]
     s.replace(1, edit_fact(SPNS, {"spns": "SMTP/EX01"}))
@@ -63,7 +65,8 @@ def test_toggle_disables_then_enables_and_loading_more_keeps_changes() -> None:
     s.toggle(1)
     assert s.entry(1).status == "disabled"
     s.add([LINK], "more.yaml")
-    assert s.entry(1).status == "disabled" and len(s) == 4
+    assert s.entry(1).status == "disabled"
+    assert len(s) == 4
     s.toggle(1)
     assert s.entry(1).status == "loaded"
 
@@ -114,8 +117,17 @@ def test_the_saved_file_holds_the_effective_facts_and_says_it_is_a_what_if() -> 
 
 def test_a_fact_cited_by_the_report_is_found_in_the_session() -> None:
     s = session()
-    ref = FactRef(id="x", type="replication_link", summary="", fields={
-        "type": "replication_link", "source": "DC02", "destination": "DC01", "last_result": 1722})
+    ref = FactRef(
+        id="x",
+        type="replication_link",
+        summary="",
+        fields={
+            "type": "replication_link",
+            "source": "DC02",
+            "destination": "DC01",
+            "last_result": 1722,
+        },
+    )
     assert s.find(ref) == 2
     other = ref.model_copy(update={"fields": {**ref.fields, "last_result": 0}})
     assert s.find(other) is None

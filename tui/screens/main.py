@@ -55,7 +55,7 @@ class MainScreen(Screen[None]):
     def relabel(self, lang: Lang) -> None:
         tabs = self.query_one("#tabs", TabbedContent)
         for number, pane in enumerate(TABS, 1):
-            tabs.get_tab(pane).label = Text.assemble(  # type: ignore[assignment]
+            tabs.get_tab(pane).label = Text.assemble(
                 (f"{number} ", "bold"), t(f"tui.tab.{pane}", lang)
             )
         self.query_one(DiagnosisPane).relabel(lang)

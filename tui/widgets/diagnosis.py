@@ -65,8 +65,8 @@ class DiagnosisPane(Horizontal):
 
     def relabel(self, lang: Lang) -> None:
         detail = self.query_one("#detail", TabbedContent)
-        detail.get_tab("why").label = t("tui.tab.why", lang)  # type: ignore[assignment]
-        detail.get_tab("fix").label = t("tui.tab.fix", lang)  # type: ignore[assignment]
+        detail.get_tab("why").label = t("tui.tab.why", lang)
+        detail.get_tab("fix").label = t("tui.tab.fix", lang)
         self.query_one("#overview").border_title = t("tui.causes.title", lang)
 
     def show(self, report: Report, baseline: Report | None, mark: FactMark, lang: Lang) -> None:

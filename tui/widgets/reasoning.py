@@ -157,11 +157,12 @@ class ReasoningTree(Tree[FactRef | None]):
         report = self._report
         if report is None:
             return premise.id
-        for item in (*report.symptoms, *report.findings, *report.causes):
-            ident = getattr(item, "id", None) or getattr(item, "cause", None)
-            if ident == premise.id:
-                return str(item.title)
-        return premise.id
+        titles = {
+            **{("cause", c.cause): c.title for c in report.causes},
+            **{("finding", f.id): f.title for f in report.findings},
+            **{("symptom", s.id): s.title for s in report.symptoms},
+        }
+        return titles.get((premise.kind, premise.id), premise.id)
 
     def _firings_of(self, premise: ConclusionRef) -> list[Firing]:
         report = self._report
