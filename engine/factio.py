@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from kbdoctor.engine.errors import FactFileError, Problem
 from kbdoctor.engine.facts import FACT_FILE_ADAPTER, Fact, FactFile
-from kbdoctor.engine.yamlio import YamlLocator, load_yaml, yaml_error_problem
+from kbdoctor.engine.yamlio import YamlLocator, load_yaml, load_yaml_data, yaml_error_problem
 from pydantic import ValidationError
 
 STDIN = "-"
@@ -61,7 +61,7 @@ def parse_fact_text(content: str, name: str) -> FactFile:
             locator = _json_locator(content)
             raise FactFileError(validation_problems(exc, name, data, locator)) from None
     try:
-        data, locator = load_yaml(content)
+        data = load_yaml_data(content)
     except Exception as exc:  # ruamel raises many unrelated classes; each carries a mark
         raise FactFileError([yaml_error_problem(exc, name)]) from None
     if data is None:
@@ -69,7 +69,9 @@ def parse_fact_text(content: str, name: str) -> FactFile:
     try:
         return FACT_FILE_ADAPTER.validate_python(data)
     except ValidationError as exc:
-        raise FactFileError(validation_problems(exc, name, data, locator)) from None
+        # Only now are positions worth a second, slower parse.
+        located, locator = load_yaml(content)
+        raise FactFileError(validation_problems(exc, name, located, locator)) from None
 
 
 def _json_locator(content: str) -> YamlLocator | None:

@@ -62,6 +62,14 @@ def _plain(node: Any) -> Any:
     return node
 
 
+def load_yaml_data(content: str) -> Any:
+    """Parse one YAML document into plain data, fast: ruamel's C parser when it is installed.
+    Positions are not kept; callers that report an error parse again with ``load_yaml``."""
+    yaml = YAML(typ="safe")
+    yaml.allow_duplicate_keys = False
+    return _plain(yaml.load(content))
+
+
 def load_yaml(content: str) -> tuple[Any, YamlLocator]:
     """Parse one YAML (or JSON) document. Raises ruamel's errors, which carry a problem mark."""
     yaml = YAML(typ="rt", pure=True)
