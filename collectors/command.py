@@ -118,10 +118,8 @@ def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
             return EXIT_USAGE
 
     result = import_paths(imports, host=getattr(args, "host", None), lang=lang)
-    for warning in result.warnings:
-        print(str(warning), file=err)
-    for unread in result.unrecognised:
-        print(str(unread), file=err)
+    for warning in (*result.warnings, *result.unrecognised):
+        print(warning.render(lang), file=err)
     print(
         message("summary", lang, facts=len(result.facts), files=len(result.files),
                 warnings=len(result.warnings), unrecognised=len(result.unrecognised)),

@@ -22,7 +22,6 @@ from kbdoctor.collectors.decoding import decode_bytes
 from kbdoctor.collectors.importers.base import HostHint, ImportWarning, Material
 from kbdoctor.collectors.importers.registry import FormatInfo, known_formats, pick_reader
 from kbdoctor.collectors.inference import infer_hosts
-from kbdoctor.collectors.messages import message
 from kbdoctor.collectors.segments import CommandMaterial, split_segments
 from kbdoctor.engine.facts import Fact, FieldKind, TimeStatus, field_kind
 from kbdoctor.engine.i18n import Lang
@@ -34,12 +33,13 @@ PEERS_READER = "w32tm-peers"
 @dataclass
 class ImportResult:
     """Facts in the order of the material, warnings with file and line, and the files (or
-    parts) that no reader recognised."""
+    parts) that no reader recognised. Warnings are language-neutral (a key and parameters)."""
 
     facts: list[Fact] = field(default_factory=list)
     warnings: list[ImportWarning] = field(default_factory=list)
     unrecognised: list[ImportWarning] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    lang: Lang = "en"  # the language the caller reads in: render warnings with it
 
 
 def format_list(formats: Iterable[FormatInfo]) -> str:
@@ -65,7 +65,7 @@ def walk(paths: Sequence[str]) -> tuple[list[Path], list[ImportWarning]]:
         elif path.is_file():
             files.append(path)
         else:
-            missing.append(ImportWarning(raw, None, "no_such_path"))
+            missing.append(ImportWarning.at(raw, None, "no_such_path"))
     return files, missing
 
 
@@ -73,13 +73,16 @@ def import_paths(
     paths: Sequence[str], host: str | None = None, lang: Lang = "en"
 ) -> ImportResult:
     """Import every file under ``paths``. Never raises for what is in the files; a file that
-    cannot be opened becomes a warning."""
-    result = ImportResult()
+    cannot be opened becomes a warning.
+
+    Warnings hold catalogue keys, not sentences: the caller shows them in its language with
+    ``ImportWarning.render(lang)``. ``lang`` is the language the caller reads in; it is kept on
+    the result for callers that render later."""
+    result = ImportResult(lang=lang)
     files, missing = walk(paths)
-    for item in missing:
-        result.warnings.append(ImportWarning(item.file, None, message("no_such_path", lang)))
+    result.warnings.extend(missing)
     for path in files:
-        import_file(path, host, lang, result)
+        import_file(path, host, result)
     result.facts = _dedupe(_merge_peers(result.facts))
     result.facts.extend(_dedupe_against(infer_hosts(result.facts), result.facts))
     return result
@@ -92,7 +95,7 @@ def host_hint(path: Path, host: str | None) -> HostHint | None:
     return HostHint(folder, "folder") if folder else None
 
 
-def import_file(path: Path, host: str | None, lang: Lang, result: ImportResult) -> None:
+def import_file(path: Path, host: str | None, result: ImportResult) -> None:
     """Read one file into ``result``."""
     name = str(path)
     result.files.append(name)
@@ -100,18 +103,16 @@ def import_file(path: Path, host: str | None, lang: Lang, result: ImportResult) 
         data = path.read_bytes()
     except OSError as error:
         detail = error.strerror or str(error)
-        result.warnings.append(
-            ImportWarning(name, None, message("cannot_read", lang, detail=detail))
-        )
+        result.warnings.append(ImportWarning.at(name, None, "cannot_read", detail=detail))
         return
     hint = host_hint(path, host)
     decoded = decode_bytes(data)
     formats = format_list(known_formats())
     if decoded.text is None:
         material = Material(name, data, None, 1, hint)
-        if not _read(material, hint, lang, result):
+        if not _read(material, hint, result):
             result.unrecognised.append(
-                ImportWarning(name, None, message("binary_file", lang, formats=formats))
+                ImportWarning.at(name, None, "binary_file", formats=formats)
             )
         return
     segments = split_segments(decoded.text)
@@ -121,28 +122,26 @@ def import_file(path: Path, host: str | None, lang: Lang, result: ImportResult) 
         material = CommandMaterial(
             name, data, segment.text, segment.first_line, hint, command=segment.command
         )
-        if _read(material, hint, lang, result):
+        if _read(material, hint, result):
             recognised += 1
             continue
         last = segment.first_line + max(len(segment.text.split("\n")) - 1, 0)
         shown = f" ({segment.command})" if segment.command else ""
         unread.append(
-            ImportWarning(
-                name,
-                segment.first_line,
-                message("unrecognised_segment", lang, first=segment.first_line, last=last,
-                        command=shown),
+            ImportWarning.at(
+                name, segment.first_line, "unrecognised_segment",
+                first=segment.first_line, last=last, command=shown,
             )
         )
     if recognised == 0:
         result.unrecognised.append(
-            ImportWarning(name, None, message("unrecognised_file", lang, formats=formats))
+            ImportWarning.at(name, None, "unrecognised_file", formats=formats)
         )
     else:
         result.warnings.extend(unread)
 
 
-def _read(material: Material, hint: HostHint | None, lang: Lang, result: ImportResult) -> bool:
+def _read(material: Material, hint: HostHint | None, result: ImportResult) -> bool:
     """Give ``material`` to its reader; False when no reader recognises it."""
     reader = pick_reader(material)
     if reader is None:
@@ -151,8 +150,8 @@ def _read(material: Material, hint: HostHint | None, lang: Lang, result: ImportR
         read = reader.read(material)
     except Exception as error:  # defensive: the contract says readers never raise
         result.warnings.append(
-            ImportWarning(material.path, material.first_line,
-                          message("reader_failed", lang, reader=reader.name, detail=repr(error)))
+            ImportWarning.at(material.path, material.first_line, "reader_failed",
+                             reader=reader.name, detail=repr(error))
         )
         return True
     result.facts.extend(read.facts)
@@ -165,7 +164,7 @@ def _read(material: Material, hint: HostHint | None, lang: Lang, result: ImportR
     ):
         key = "host_from_option" if hint.how == "option" else "host_from_folder"
         result.warnings.append(
-            ImportWarning(material.path, material.first_line, message(key, lang, host=hint.name))
+            ImportWarning.at(material.path, material.first_line, key, host=hint.name)
         )
     return True
 

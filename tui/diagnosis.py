@@ -10,7 +10,6 @@ the application calls these methods from its workers.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,8 +101,3 @@ def file_label(path: str) -> str:
     except ValueError:
         p = Path(path)
         return str(Path(p.parent.name, p.name)) if p.parent.name else p.name
-
-
-def timed(start: float) -> float:
-    """Milliseconds since ``start`` (a ``time.perf_counter`` value)."""
-    return (time.perf_counter() - start) * 1000.0

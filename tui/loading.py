@@ -66,7 +66,7 @@ def import_outputs(
         progress(len(files), len(files), "")
     return ImportOutcome(
         facts=list(result.facts),
-        warnings=[str(w) for w in result.warnings],
-        unrecognised=[str(u) for u in result.unrecognised],
+        warnings=[w.render(lang) for w in result.warnings],
+        unrecognised=[u.render(lang) for u in result.unrecognised],
         files=list(result.files),
     )

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
+from kbdoctor.collectors.messages import message
 from kbdoctor.engine.facts import Fact, Source
+from kbdoctor.engine.i18n import Lang
 
 
 @dataclass(frozen=True)
@@ -46,15 +48,39 @@ class Material:
 
 @dataclass(frozen=True)
 class ImportWarning:
-    """Something that was not read, with where it is; never a guess."""
+    """Something that was not read, with where it is; never a guess.
+
+    It holds a key of the collectors' catalogue and its parameters rather than a sentence, so
+    that the same warning can be shown in the language of whoever reads it (``collect --lang``,
+    the TUI's language switch) long after the reader ran. ``str()`` is the English line for logs.
+    """
 
     file: str
     line: int | None
-    message: str
+    key: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def at(cls, file: str, line: int | None, key: str, /, **params: object) -> ImportWarning:
+        """A warning at line ``line`` (1-based, in the file) of ``file``. Parameter values are
+        kept as text so that the warning stays hashable and compares by what it says."""
+        return cls(file, line, key, tuple(sorted((k, str(v)) for k, v in params.items())))
+
+    def text(self, lang: Lang = "en") -> str:
+        """What is wrong, in ``lang``, without the location."""
+        return message(self.key, lang, **dict(self.params))
+
+    @property
+    def message(self) -> str:
+        return self.text("en")
+
+    def render(self, lang: Lang = "en") -> str:
+        """``file:line: text`` in ``lang``."""
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        return f"{where}: {self.text(lang)}"
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        return f"{where}: {self.message}"
+        return self.render("en")
 
 
 @dataclass
@@ -100,6 +126,13 @@ def source_for(
         host=material.host_hint.name if material.host_hint else None,
         inferred=inferred,
     )
+
+
+def warning(material: Material, index: int | None, key: str, /, **params: object) -> ImportWarning:
+    """A warning about line ``index`` (0-based, into the material's lines; None for the material
+    as a whole) with the catalogue text ``key`` (:mod:`kbdoctor.collectors.warning_messages`)."""
+    line = material.line_no(index) if index is not None else None
+    return ImportWarning.at(material.path, line, key, **params)
 
 
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+|\d+)(?:[.,]\d+)?$")

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from kbdoctor.collectors.importers.base import Reader
+from kbdoctor.collectors.messages import message
 
 # A helper, not a format: the registry imports every module here and wants READERS.
 READERS: tuple[Reader, ...] = ()
@@ -35,12 +36,20 @@ _NUMBER_TAGS = frozenset({"I32", "I64", "I16", "U32", "U64", "U16", "By", "SB"})
 
 
 class ClixmlError(Exception):
-    """The text is not CLIXML that can be read safely; ``line`` is 1-based within the text."""
+    """The text is not CLIXML that can be read safely; ``line`` is 1-based within the text.
 
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    It carries a key of the importer warnings' catalogue and its parameters, so that a reader
+    can pass it on as a warning in the reader's language; ``message`` is the English text."""
+
+    def __init__(self, key: str, line: int | None = None, /, **params: str) -> None:
+        self.key = key
+        self.params: tuple[tuple[str, str], ...] = tuple(sorted(params.items()))
         self.line = line
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return message(self.key, "en", **dict(self.params))
 
 
 @dataclass
@@ -134,7 +143,7 @@ def parse_clixml(text: str) -> list[ClixmlObject]:
     is not well-formed XML or has a document type declaration."""
     root = _parse_tree(text)
     if root.tag != "Objs":
-        raise ClixmlError(f"root element is <{root.tag}>, not <Objs>", root.line)
+        raise ClixmlError("clixml.root_not_objs", root.line, tag=root.tag)
     refs: dict[str, Node] = {}
     stack = [root]
     while stack:
@@ -174,7 +183,7 @@ def _parse_tree(text: str) -> Node:
     roots: list[Node] = []
 
     def refuse(*_args: object) -> None:
-        raise ClixmlError("document type declarations are refused", parser.CurrentLineNumber)
+        raise ClixmlError("clixml.doctype", parser.CurrentLineNumber)
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         node = Node(tag, dict(attrs), parser.CurrentLineNumber)
@@ -196,8 +205,8 @@ def _parse_tree(text: str) -> Node:
     try:
         parser.Parse(text, True)
     except expat.ExpatError as error:
-        message = f"not well-formed XML: {expat.ErrorString(error.code)}"
-        raise ClixmlError(message, error.lineno) from None
+        detail = expat.ErrorString(error.code) or str(error)
+        raise ClixmlError("clixml.not_well_formed", error.lineno, detail=detail) from None
     if not roots:
-        raise ClixmlError("no XML element found", 1)
+        raise ClixmlError("clixml.no_element", 1)
     return roots[0]

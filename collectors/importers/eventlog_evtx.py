@@ -43,25 +43,25 @@ class EvtxReader:
     def read(self, material: Material) -> ReadResult:
         collector = EventCollector(self, material)
         if not material.data.startswith(_MAGIC):
-            collector.warn(None, "not an .evtx file (no ElfFile signature)")
+            collector.warn(None, "evtx.no_signature")
             return collector.finish()
         if len(material.data) < _HEADER_SIZE + _CHUNK_HEADER_SIZE:
-            collector.warn(
-                None, f"the .evtx file is truncated ({len(material.data)} bytes, no chunk)"
-            )
+            collector.warn(None, "evtx.no_chunk", size=len(material.data))
             return collector.finish()
         source = source_for(self, material, 0).model_copy(update={"line": None})
         for number, chunk in self._chunks(material, collector):
-            for record_text, where in self._records(chunk, number, collector):
+            for record_text, index in self._records(chunk, number, collector):
                 try:
                     events = parse_events(record_text)
                 except ET.ParseError as error:
-                    collector.warn(None, f"{where}: XML not readable: {error}")
+                    collector.warn(
+                        None, "evtx.xml_unreadable", chunk=number, record=index, detail=error
+                    )
                     continue
                 for event in events:
                     record = event_record(event)
                     if record is None:
-                        collector.warn(None, f"{where}: no provider or numeric EventID")
+                        collector.warn(None, "evtx.no_event_id", chunk=number, record=index)
                         continue
                     collector.add(record, source, None)
         return collector.finish()
@@ -76,57 +76,55 @@ class EvtxReader:
         if partial:
             # A copy cut short: the records before the cut are still whole, and python-evtx
             # reads only whole 64 KiB chunks, so the missing tail is filled with zeros.
-            collector.warn(
-                None,
-                f"the .evtx file is truncated ({len(data)} bytes): its last chunk is incomplete "
-                "and records after the cut are lost",
-            )
+            collector.warn(None, "evtx.last_chunk_cut", size=len(data))
             data = data + bytes(_CHUNK_SIZE - partial)
         try:
             header = FileHeader(data, 0)
             if not header.verify():
-                collector.warn(None, "the .evtx file header is damaged; reading the chunks")
+                collector.warn(None, "evtx.header_damaged")
         except _DAMAGE as error:
-            collector.warn(
-                None, f"the .evtx file header is damaged ({_why(error)}); reading the chunks"
-            )
+            collector.warn(None, "evtx.header_unreadable", detail=_why(error))
         offset, number = _HEADER_SIZE, 0
         while offset + _CHUNK_SIZE <= len(data):
             if data[offset : offset + 8] == _CHUNK_MAGIC:
                 try:
                     chunk = ChunkHeader(data, offset)
                     if not chunk.verify():
-                        collector.warn(None, f"chunk {number}: checksum wrong, read anyway")
+                        collector.warn(None, "evtx.chunk_checksum", chunk=number)
                     yield number, chunk
                 except _DAMAGE as error:
-                    collector.warn(None, f"chunk {number} not readable: {_why(error)}")
+                    collector.warn(
+                        None, "evtx.chunk_unreadable", chunk=number, detail=_why(error)
+                    )
             elif any(data[offset : offset + 8]):
-                collector.warn(None, f"chunk {number}: no chunk signature, skipped")
+                collector.warn(None, "evtx.chunk_without_signature", chunk=number)
             offset += _CHUNK_SIZE
             number += 1
 
     def _records(
         self, chunk: ChunkHeader, number: int, collector: EventCollector
-    ) -> Iterator[tuple[str, str]]:
+    ) -> Iterator[tuple[str, int]]:
+        """The XML of each record of chunk ``number`` with the record's index in the chunk."""
         records: Iterator[Record] = iter(chunk.records())
         index = 0
         while True:
-            where = f"chunk {number}, record {index}"
             try:
                 record = next(records)
             except StopIteration:
                 return
             except _DAMAGE as error:
                 collector.warn(
-                    None, f"{where}: records not readable after this point: {_why(error)}"
+                    None, "evtx.records_cut", chunk=number, record=index, detail=_why(error)
                 )
                 return
             try:
                 text = record.xml()
             except _DAMAGE as error:
-                collector.warn(None, f"{where}: damaged record not read: {_why(error)}")
+                collector.warn(
+                    None, "evtx.record_damaged", chunk=number, record=index, detail=_why(error)
+                )
             else:
-                yield text, where
+                yield text, index
             index += 1
 
 

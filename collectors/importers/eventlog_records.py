@@ -312,26 +312,24 @@ class EventCollector:
         if not host:
             self.warn(
                 line,
-                f"event {record.event_id} of {canonical_provider(record.provider)} does not "
-                "name its computer; give the host with --host",
+                "eventlog.no_host",
+                event_id=record.event_id,
+                provider=canonical_provider(record.provider),
             )
             return
         try:
             facts = record_facts(record, host, kept, source)
         except ValueError as error:  # pydantic rejects what the material made impossible
-            self.warn(line, f"event {record.event_id} not read: {error}")
+            self.warn(line, "eventlog.event_unreadable", event_id=record.event_id, detail=error)
             return
         self.kept += 1
         self.result.facts.extend(facts)
 
-    def warn(self, line: int | None, message: str) -> None:
-        self.result.warnings.append(ImportWarning(self.material.path, line, message))
+    def warn(self, line: int | None, key: str, /, **params: object) -> None:
+        """A warning at ``line`` (1-based, in the file; None for the whole material)."""
+        self.result.warnings.append(ImportWarning.at(self.material.path, line, key, **params))
 
     def finish(self) -> ReadResult:
         if self.skipped:
-            self.warn(
-                None,
-                f"{self.skipped} events of other sources/ids skipped (kept: "
-                f"{self.kept}); only the events KB 979174's rules use are read",
-            )
+            self.warn(None, "eventlog.others_skipped", skipped=self.skipped, kept=self.kept)
         return self.result

@@ -139,7 +139,7 @@ class EventListReader:
             line = material.line_no(block.first)
             if provider is None or raw_id is None or not raw_id.isdigit():
                 if provider is not None or raw_id is not None:
-                    collector.warn(line, "event record without a provider or a numeric Id")
+                    collector.warn(line, "eventlog.record_without_id")
                 continue
             raw_time = _first(block.fields, _TIME_KEYS)
             record = EventRecord(
@@ -273,7 +273,7 @@ class EventDetailsReader:
             provider = known.group(1)
         provider = provider.split(" ")[0] if provider else ""
         if not raw_id.isdigit() or not provider:
-            collector.warn(line, "event text without an event id or a source")
+            collector.warn(line, "eventlog.text_without_id")
             return
         when = " ".join(x for x in (fields.get("date"), fields.get("time")) if x)
         # A value that holds another "label:" is a label this table does not know (the

@@ -145,7 +145,7 @@ class EventXmlReader:
         collector = EventCollector(self, material)
         text = material.text or ""
         if _FORBIDDEN.search(text):
-            collector.warn(material.first_line, "XML with a DOCTYPE or entities is not read")
+            collector.warn(material.first_line, "eventlog.xml_doctype")
             return collector.finish()
         body = _DECLARATION.sub("", text).lstrip("\ufeff")
         try:
@@ -168,13 +168,13 @@ class EventXmlReader:
                 element = ET.fromstring(match.group(0))
             except ET.ParseError as error:
                 line = material.line_no(body.count("\n", 0, match.start()))
-                collector.warn(line, f"damaged event XML not read: {error}")
+                collector.warn(line, "eventlog.xml_damaged", detail=error)
                 continue
             self._add(material, collector, element, body, match.start())
         tail = _EVENT_OPEN.search(body, covered)
         if tail is not None:
             line = material.line_no(body.count("\n", 0, tail.start()))
-            collector.warn(line, "truncated event XML at the end not read")
+            collector.warn(line, "eventlog.xml_truncated")
 
     def _add(
         self,
@@ -190,7 +190,7 @@ class EventXmlReader:
         line = material.line_no(first)
         record = event_record(element)
         if record is None:
-            collector.warn(line, "event XML without a provider or a numeric EventID")
+            collector.warn(line, "eventlog.xml_without_id")
             return
         collector.add(record, source_for(self, material, first, last), line)
 

@@ -24,11 +24,11 @@ from __future__ import annotations
 import re
 
 from kbdoctor.collectors.importers.base import (
-    ImportWarning,
     Material,
     ReadResult,
     parse_number,
     source_for,
+    warning,
 )
 from kbdoctor.collectors.importers.format_list import (
     Record,
@@ -84,9 +84,9 @@ class QueueListReader:
         try:
             self._read(material, result)
         except Exception as error:  # defensive: a reader never raises
-            result.warnings.append(ImportWarning(material.path, None, f"not read: {error}"))
+            result.warnings.append(warning(material, None, "queue.failed", detail=error))
         if not result.facts and not result.warnings:
-            result.warnings.append(ImportWarning(material.path, None, "no queue found"))
+            result.warnings.append(warning(material, None, "queue.none_found"))
         return result
 
     def _read(self, material: Material, result: ReadResult) -> None:
@@ -114,22 +114,15 @@ class QueueListReader:
         server = _server_of(identity, material)
         if server is None:
             result.warnings.append(
-                ImportWarning(
-                    material.path,
-                    material.line_no(record.first),
-                    f"queue {identity}: no server in its Identity; give it with --host",
-                )
+                warning(material, record.first, "queue.no_server", queue=identity)
             )
             return None
         count_text = record.value("MessageCount")
         count = parse_number(count_text) if count_text is not None else None
         if count_text is not None and (count is None or count < 0 or count != int(count)):
             result.warnings.append(
-                ImportWarning(
-                    material.path,
-                    material.line_no(record.first),
-                    f"queue {identity}: MessageCount {count_text!r} is not a count",
-                )
+                warning(material, record.first, "queue.bad_count", queue=identity,
+                        count=repr(count_text))
             )
             count = None
         return Queue(
@@ -148,11 +141,8 @@ class QueueListReader:
         server = _server_of(queue_name, material) or _server_of(record.value("Identity"), material)
         if server is None:
             result.warnings.append(
-                ImportWarning(
-                    material.path,
-                    material.line_no(record.first),
-                    f"message in queue {queue_name}: no server named; give it with --host",
-                )
+                warning(material, record.first, "queue.message_without_server",
+                        queue=queue_name)
             )
             return None
         return Queue(
@@ -181,18 +171,7 @@ class QueueTableReader:
             index = self._header(material)
         except Exception:  # defensive: a reader never raises
             index = None
-        line = material.line_no(index) if index is not None else None
-        return ReadResult(
-            [],
-            [
-                ImportWarning(
-                    material.path,
-                    line,
-                    "Get-Queue/Get-Message table: LastError is cut short in a table; run "
-                    "'Get-Queue | Format-List' (or 'Get-Message | Format-List') instead",
-                )
-            ],
-        )
+        return ReadResult([], [warning(material, index, "queue.table_output")])
 
     @staticmethod
     def _header(material: Material) -> int | None:

@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from kbdoctor.collectors.importers.base import (
-    ImportWarning,
     Material,
     ReadResult,
     source_for,
+    warning,
 )
 from kbdoctor.collectors.importers.clixml import ClixmlError, parse_clixml
 from kbdoctor.collectors.importers.format_list import (
@@ -126,7 +126,7 @@ class _Connector:
 def _to_fact(
     reader: _Base, material: Material, item: _Connector, result: ReadResult
 ) -> None:
-    where = material.line_no(item.first)
+    where = item.first
     ident_server, ident_name = _split_identity(item.identity)
     server = item.server or ident_server or command_argument(command_of(material), "Server")
     if not server and material.host_hint is not None:
@@ -134,28 +134,21 @@ def _to_fact(
     name = item.name or ident_name
     if not server or not name:
         result.warnings.append(
-            ImportWarning(
-                material.path, where, "receive connector without Server/Identity/Name; skipped"
-            )
+            warning(material, where, "receive_connector.without_name")
         )
         return
     auth = decode_flags(item.auth, AUTH_MECHANISMS)
     if auth is None:
         result.warnings.append(
-            ImportWarning(
-                material.path, where, f"receive connector {name}: AuthMechanism not readable"
-            )
+            warning(material, where, "receive_connector.auth_unreadable", connector=name)
         )
         return
     permissions = decode_flags(item.permissions, PERMISSION_GROUPS)
     for label, decoded in (("AuthMechanism", auth), ("PermissionGroups", permissions)):
         if decoded is not None and decoded.unknown:
             result.warnings.append(
-                ImportWarning(
-                    material.path,
-                    where,
-                    f"receive connector {name}: unknown {label} {', '.join(decoded.unknown)}",
-                )
+                warning(material, where, "receive_connector.unknown_flags", connector=name,
+                        property=label, values=", ".join(decoded.unknown))
             )
     result.facts.append(
         ReceiveConnector(
@@ -185,11 +178,12 @@ class _Base:
                 _to_fact(self, material, item, result)
         except Exception as error:  # defensive: a reader never raises
             result.warnings.append(
-                ImportWarning(material.path, None, f"{self.command} not read: {error}")
+                warning(material, None, "receive_connector.failed", command=self.command,
+                        detail=error)
             )
         if not result.facts and not result.warnings:
             result.warnings.append(
-                ImportWarning(material.path, None, "no receive connector found")
+                warning(material, None, "receive_connector.none_found")
             )
         return result
 
@@ -219,11 +213,7 @@ class FormatListReader(_Base):
             bindings = split_list_value(bindings_field.value)
             if "..." in bindings_field.value:
                 result.warnings.append(
-                    ImportWarning(
-                        material.path,
-                        material.line_no(bindings_field.first),
-                        "Bindings cut short by $FormatEnumerationLimit (set it to -1 first)",
-                    )
+                    warning(material, bindings_field.first, "receive_connector.bindings_cut")
                 )
         return _Connector(
             server=record.value("Server"),
@@ -251,11 +241,8 @@ class ClixmlReader(_Base):
             objects = parse_clixml(material.text or "")
         except ClixmlError as error:
             result.warnings.append(
-                ImportWarning(
-                    material.path,
-                    material.line_no(error.line - 1) if error.line else None,
-                    f"Clixml not read: {error.message}",
-                )
+                warning(material, error.line - 1 if error.line else None, error.key,
+                        **dict(error.params))
             )
             return
         for obj in objects:
@@ -289,11 +276,8 @@ class JsonReader(_Base):
         except (ValueError, RecursionError) as error:
             line = getattr(error, "lineno", None)
             result.warnings.append(
-                ImportWarning(
-                    material.path,
-                    material.line_no(line - 1) if isinstance(line, int) else None,
-                    f"JSON not read: {error}",
-                )
+                warning(material, line - 1 if isinstance(line, int) else None,
+                        "receive_connector.json_unreadable", detail=error)
             )
             return
         if isinstance(data, dict) and isinstance(data.get("value"), list):

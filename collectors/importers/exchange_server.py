@@ -16,7 +16,7 @@ The default table cuts Site short, so a table is recognised only to ask for ``Fo
 
 from __future__ import annotations
 
-from kbdoctor.collectors.importers.base import ImportWarning, Material, ReadResult, source_for
+from kbdoctor.collectors.importers.base import Material, ReadResult, source_for, warning
 from kbdoctor.collectors.importers.format_list import (
     find_table_header,
     looks_like_listing,
@@ -52,9 +52,9 @@ class ExchangeServerReader:
         try:
             self._read(material, result)
         except Exception as error:  # defensive: a reader never raises
-            result.warnings.append(ImportWarning(material.path, None, f"not read: {error}"))
+            result.warnings.append(warning(material, None, "exchange_server.failed", detail=error))
         if not result.facts and not result.warnings:
-            result.warnings.append(ImportWarning(material.path, None, "no Exchange server found"))
+            result.warnings.append(warning(material, None, "exchange_server.none_found"))
         return result
 
     def _read(self, material: Material, result: ReadResult) -> None:
@@ -67,11 +67,7 @@ class ExchangeServerReader:
                 name = fqdn.split(".", 1)[0]
             if name is None:
                 result.warnings.append(
-                    ImportWarning(
-                        material.path,
-                        material.line_no(record.first),
-                        "Exchange server record without Name or Fqdn; skipped",
-                    )
+                    warning(material, record.first, "exchange_server.without_name")
                 )
                 continue
             result.facts.append(
@@ -100,17 +96,7 @@ class ExchangeServerTableReader:
             index = find_table_header(material, ("Name", "Site", "ServerRole"))
         except Exception:  # defensive: a reader never raises
             index = None
-        return ReadResult(
-            [],
-            [
-                ImportWarning(
-                    material.path,
-                    material.line_no(index) if index is not None else None,
-                    "Get-ExchangeServer table: values are cut short; run "
-                    "'Get-ExchangeServer | Format-List' instead",
-                )
-            ],
-        )
+        return ReadResult([], [warning(material, index, "exchange_server.table_output")])
 
 
 READERS = (ExchangeServerReader(), ExchangeServerTableReader())

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from kbdoctor.collectors.importers.base import ImportWarning, Material, ReadResult, source_for
+from kbdoctor.collectors.importers.base import Material, ReadResult, source_for, warning
 from kbdoctor.collectors.segments import command_of, prompt_command
 from kbdoctor.engine.facts import KerberosError
 from kbdoctor.engine.kerberos_codes import KNOWN_NAMES, kerberos_code
@@ -100,12 +100,7 @@ class KlistReader:
         host = material.host_hint.name if material.host_hint else None
         if failures and host is None:
             result.warnings.append(
-                ImportWarning(
-                    material.path,
-                    material.line_no(failures[0][0]),
-                    "klist does not name the machine it ran on: give --host NAME or put the "
-                    "file in a folder named after the machine; the Kerberos error was not read",
-                )
+                warning(material, failures[0][0], "klist.no_host")
             )
             return result
         for first, last, code, message in failures:

@@ -52,6 +52,7 @@ from kbdoctor.collectors.importers.base import (
     ReadResult,
     parse_datetime,
     source_for,
+    warning,
 )
 from kbdoctor.collectors.segments import LogicalLine, command_of, unwrap_console
 from kbdoctor.engine.facts import CheckRun, Fact, ReplicationLink
@@ -97,11 +98,6 @@ def _typed_dc(material: Material) -> str | None:
     if match is None or match.group("dc").casefold() in _NOT_A_NAME:
         return None
     return match.group("dc").strip("\"'")
-
-
-def _warn(material: Material, index: int | None, message: str) -> ImportWarning:
-    line = material.line_no(index) if index is not None else None
-    return ImportWarning(material.path, line, message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,7 +154,7 @@ class ShowreplTextReader:
                 self._line(material, state, index, line.rstrip("\r"))
             self._close(material, state)
         except Exception as error:  # defensive: a reader never raises
-            state.warnings.append(_warn(material, None, f"repadmin /showrepl not read: {error}"))
+            state.warnings.append(warning(material, None, "repadmin.showrepl_failed", detail=error))
             return ReadResult([], state.warnings)
         if state.complete_header and state.links and not state.truncated:
             state.facts.append(
@@ -170,15 +166,10 @@ class ShowreplTextReader:
             )
         elif state.links:
             state.warnings.append(
-                _warn(
-                    material,
-                    None,
-                    "repadmin /showrepl output is partial (no 'Site\\DC' header or a link cut "
-                    "short): its links are used, but it is no evidence that replication is healthy",
-                )
+                warning(material, None, "repadmin.showrepl_partial")
             )
         elif not state.warnings:
-            state.warnings.append(_warn(material, None, "no replication link found"))
+            state.warnings.append(warning(material, None, "repadmin.no_link"))
         return ReadResult(state.facts, state.warnings)
 
     def _line(self, material: Material, state: _ShowreplState, index: int, line: str) -> None:
@@ -256,11 +247,8 @@ class ShowreplTextReader:
             if state.sections <= 1:
                 state.truncated = True
                 state.warnings.append(
-                    _warn(
-                        material,
-                        current.first,
-                        f"link from {current.source} has no 'Last attempt @' line; skipped",
-                    )
+                    warning(material, current.first, "repadmin.link_without_attempt",
+                            source=current.source)
                 )
             return
         destination = current.destination or _typed_dc(material)
@@ -268,12 +256,8 @@ class ShowreplTextReader:
             destination = material.host_hint.name.strip()
         if not destination:
             state.warnings.append(
-                _warn(
-                    material,
-                    current.first,
-                    f"link from {current.source}: the output does not name the DC it was run "
-                    "on; give it with --host",
-                )
+                warning(material, current.first, "repadmin.link_without_destination",
+                        source=current.source)
             )
             return
         if current.result != 0 and current.failures is None:
@@ -374,7 +358,7 @@ class ShowreplCsvReader:
         try:
             self._read(material, result)
         except Exception as error:  # defensive: a reader never raises
-            result.warnings.append(_warn(material, None, f"repadmin CSV not read: {error}"))
+            result.warnings.append(warning(material, None, "repadmin.csv_failed", detail=error))
         return result
 
     def _read(self, material: Material, result: ReadResult) -> None:
@@ -394,7 +378,7 @@ class ShowreplCsvReader:
             fields = _csv_fields(line)
             if not line.startswith("showrepl_INFO"):
                 result.warnings.append(
-                    _warn(material, logical.first, f"repadmin reported: {line[:200]}")
+                    warning(material, logical.first, "repadmin.csv_reported", text=line[:200])
                 )
                 bad_rows += 1
                 continue
@@ -402,11 +386,8 @@ class ShowreplCsvReader:
             layout = layout or _POSITIONS.get(len(fields))
             if layout is None:
                 result.warnings.append(
-                    _warn(
-                        material,
-                        logical.first,
-                        f"showrepl_INFO row has {len(fields)} fields, expected 10 or 11; skipped",
-                    )
+                    warning(material, logical.first, "repadmin.csv_field_count",
+                            count=len(fields))
                 )
                 bad_rows += 1
                 continue
@@ -428,15 +409,10 @@ class ShowreplCsvReader:
             )
         elif rows:
             result.warnings.append(
-                _warn(
-                    material,
-                    None,
-                    "repadmin CSV is partial (no showrepl_COLUMNS header or unreadable rows): "
-                    "no evidence that replication is healthy",
-                )
+                warning(material, None, "repadmin.csv_partial")
             )
         else:
-            result.warnings.append(_warn(material, None, "no showrepl_INFO row could be read"))
+            result.warnings.append(warning(material, None, "repadmin.csv_no_row"))
 
     def _link(
         self, material: Material, row: dict[str, str], logical: LogicalLine
@@ -451,8 +427,12 @@ class ShowreplCsvReader:
         failures = _csv_number(row.get("failures", ""))
         status = _csv_number(row.get("status", ""))
         if not source or not destination or failures is None or failures < 0 or status is None:
-            what = "the destination DC (give --host)" if source and not destination else "fields"
-            return _warn(material, first, f"showrepl_INFO row without readable {what}; skipped")
+            key = (
+                "repadmin.csv_row_without_destination"
+                if source and not destination
+                else "repadmin.csv_row_unreadable"
+            )
+            return warning(material, first, key)
         failure_time = _csv_time(row.get("failure_time", ""))
         success_time = _csv_time(row.get("success_time", ""))
         # The status column keeps the last failure's code after the link recovered; a later
@@ -534,10 +514,11 @@ class ReplsummaryReader:
             for run in self._runs(material):
                 self._facts(material, run, result)
         except Exception as error:  # defensive: a reader never raises
-            message = f"repadmin /replsummary not read: {error}"
-            result.warnings.append(_warn(material, None, message))
+            result.warnings.append(
+                warning(material, None, "repadmin.replsummary_failed", detail=error)
+            )
         if not result.facts and not result.warnings:
-            result.warnings.append(_warn(material, None, "no replication summary found"))
+            result.warnings.append(warning(material, None, "repadmin.no_summary"))
         return result
 
     def _runs(self, material: Material) -> list[_SummaryRun]:
@@ -591,20 +572,11 @@ class ReplsummaryReader:
     def _facts(self, material: Material, run: _SummaryRun, result: ReadResult) -> None:
         for name, error, index in run.unreachable:
             result.warnings.append(
-                _warn(
-                    material,
-                    index,
-                    f"repadmin could not read replication data of {name} (error {error}); "
-                    "run repadmin /showrepl on it",
-                )
+                warning(material, index, "repadmin.dc_unreachable", dc=name, error=error)
             )
         if run.headers < 2 or not (run.sources or run.destinations):
             result.warnings.append(
-                _warn(
-                    material,
-                    run.first,
-                    "replication summary without rows (the collection failed or was cut short)",
-                )
+                warning(material, run.first, "repadmin.summary_without_rows")
             )
             return
         bad_sources = [row for row in run.sources if row.fails > 0]
@@ -615,13 +587,8 @@ class ReplsummaryReader:
         links = self._pairs(bad_sources, bad_destinations)
         if links is None:
             result.warnings.append(
-                _warn(
-                    material,
-                    run.first,
-                    f"{len(bad_sources)} failing sources and {len(bad_destinations)} failing "
-                    "destinations: the summary does not say which replicates to which; run "
-                    "repadmin /showrepl * /csv for the links",
-                )
+                warning(material, run.first, "repadmin.summary_ambiguous",
+                        sources=len(bad_sources), destinations=len(bad_destinations))
             )
             links = []
         for source, destination, code_row in links:
@@ -631,12 +598,8 @@ class ReplsummaryReader:
                 code = other.code
             if code is None:
                 result.warnings.append(
-                    _warn(
-                        material,
-                        code_row.index,
-                        f"failing link {source.name} -> {destination.name} without an error "
-                        "code; skipped",
-                    )
+                    warning(material, code_row.index, "repadmin.link_without_code",
+                            source=source.name, destination=destination.name)
                 )
                 continue
             first, last = sorted((source.index, destination.index))

@@ -39,6 +39,7 @@ from kbdoctor.collectors.importers.base import (
     Material,
     ReadResult,
     source_for,
+    warning,
 )
 from kbdoctor.collectors.segments import command_of, prompt_command
 from kbdoctor.engine.facts import CheckRun, SpnDuplicate, SpnListing, SpnQuery
@@ -143,13 +144,13 @@ class SetspnListReader:
                 pos += 1
                 continue
             if line.indented:
-                result.warnings.append(_skipped(material, line, "an SPN outside any account"))
+                result.warnings.append(_skipped(material, line, "setspn.spn_outside_account"))
                 pos += 1
                 continue
             header, last = _join_wrapped_dn(lines, pos)
             account = _dn_in(header) if header.endswith(":") else None
             if account is None:
-                result.warnings.append(_skipped(material, line, "not a setspn -L line"))
+                result.warnings.append(_skipped(material, line, "setspn.not_list_line"))
                 pos += 1
                 continue
             spns, end = _indented_block(lines, last + 1)
@@ -163,14 +164,12 @@ class SetspnListReader:
             for bad in spns:
                 if not _SPN.match(bad.body):
                     result.warnings.append(
-                        _skipped(material, bad, "kept in the listing, but it is not shaped like "
-                                 "an SPN (service/host)")
+                        _skipped(material, bad, "setspn.not_spn_shaped")
                     )
             pos = end + 1
         if not result.facts and not result.warnings:
             result.warnings.append(
-                ImportWarning(material.path, material.first_line,
-                              "setspn -L output without an account line (... CN=...:)")
+                warning(material, 0, "setspn.list_without_account")
             )
         return result
 
@@ -225,23 +224,17 @@ class SetspnQueryReader:
             ):
                 verdict = line  # "Existing SPN found!" / "No such SPN found." in any language
             elif not (not line.indented and re.search(r"\bDC=", line.body, re.IGNORECASE)):
-                result.warnings.append(_skipped(material, line, "not a setspn -Q line"))
+                result.warnings.append(_skipped(material, line, "setspn.not_query_line"))
             pos += 1
         spn = _queried_spn(command)
         if verdict is None and not accounts:
             result.warnings.append(
-                ImportWarning(material.path, material.first_line,
-                              "setspn -Q output without a result line: truncated?")
+                warning(material, 0, "setspn.query_without_result")
             )
             return result
         if spn is None:
             result.warnings.append(
-                ImportWarning(
-                    material.path,
-                    material.first_line,
-                    "the SPN that was queried is not in the material (paste the command line "
-                    "with the output); no spn_query fact",
-                )
+                warning(material, 0, "setspn.queried_spn_missing")
             )
             return result
         last = verdict.index if verdict is not None else len(lines) - 1
@@ -309,9 +302,8 @@ class SetspnDuplicatesReader:
                 )
                 if count != groups:
                     result.warnings.append(
-                        ImportWarning(material.path, material.line_no(pos),
-                                      f"setspn reports {count} duplicate group(s), "
-                                      f"{groups} were read")
+                        warning(material, pos, "setspn.group_count_mismatch", count=count,
+                                read=groups)
                     )
                 run_start, groups, forest = pos + 1, 0, forest_option
                 pos += 1
@@ -331,22 +323,17 @@ class SetspnDuplicatesReader:
                     )
                 else:
                     result.warnings.append(
-                        _skipped(material, line, "a duplicate group with fewer than two accounts")
+                        _skipped(material, line, "setspn.group_too_small")
                     )
                 pos = end + 1
                 continue
             if not _is_known_x_line(line):
-                result.warnings.append(_skipped(material, line, "not a setspn -X line"))
+                result.warnings.append(_skipped(material, line, "setspn.not_duplicates_line"))
             pos += 1
         tail = [ln for ln in lines[run_start:] if ln.body and not _is_command_line(ln.text)]
         if tail:
             result.warnings.append(
-                ImportWarning(
-                    material.path,
-                    material.line_no(tail[0].index),
-                    "setspn -X output without its closing line (found N group(s) of duplicate "
-                    "SPNs): truncated, so no check_run fact for this part",
-                )
+                warning(material, tail[0].index, "setspn.duplicates_truncated")
             )
         return result
 
@@ -375,9 +362,9 @@ def _indented_block(lines: list[_Line], start: int) -> tuple[list[_Line], int]:
     return block, end
 
 
-def _skipped(material: Material, line: _Line, why: str) -> ImportWarning:
-    return ImportWarning(material.path, material.line_no(line.index),
-                         f"skipped ({why}): {line.body[:80]}")
+def _skipped(material: Material, line: _Line, key: str) -> ImportWarning:
+    """A line left out; ``key``'s text says why and shows the line's start as ``{text}``."""
+    return warning(material, line.index, key, text=line.body[:80])
 
 
 READERS = (SetspnListReader(), SetspnQueryReader(), SetspnDuplicatesReader())

@@ -22,7 +22,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kbdoctor.collectors.importers.base import ImportWarning, Material, ReadResult, source_for
+from kbdoctor.collectors.importers.base import (
+    ImportWarning,
+    Material,
+    ReadResult,
+    source_for,
+    warning,
+)
 from kbdoctor.collectors.segments import command_of, prompt_command
 from kbdoctor.engine.facts import PortState
 
@@ -105,8 +111,7 @@ class TestNetConnectionReader:
                 failed.append((index, warning.group("target"), int(warning.group("port"))))
             else:
                 result.warnings.append(
-                    ImportWarning(material.path, material.line_no(index),
-                                  f"skipped (not a Test-NetConnection line): {text[:80]}")
+                    warning(material, index, "tnc.not_tnc_line", text=text[:80])
                 )
         covered: set[tuple[str, int]] = set()
         for block in blocks:
@@ -141,9 +146,7 @@ class TestNetConnectionReader:
             return None  # a ping-only test: nothing about ports to read
         if not target or not port_text.isdigit() or succeeded not in ("true", "false"):
             result.warnings.append(
-                ImportWarning(material.path, material.line_no(block.first),
-                              "a Test-NetConnection block without ComputerName, a numeric "
-                              "RemotePort and TcpTestSucceeded True/False")
+                warning(material, block.first, "tnc.incomplete_block")
             )
             return None
         port = int(port_text)
@@ -153,8 +156,7 @@ class TestNetConnectionReader:
             return None
         if not 1 <= port <= 65535:
             result.warnings.append(
-                ImportWarning(material.path, material.line_no(block.first),
-                              f"RemotePort {port} is not a port number")
+                warning(material, block.first, "tnc.bad_port", port=port)
             )
             return None
         return PortState(
@@ -174,12 +176,7 @@ class TestNetConnectionReader:
 
     @staticmethod
     def _no_source(material: Material, index: int) -> ImportWarning:
-        return ImportWarning(
-            material.path,
-            material.line_no(index),
-            "Test-NetConnection does not name the machine it ran on: give --host NAME or put "
-            "the file in a folder named after the machine",
-        )
+        return warning(material, index, "tnc.no_host")
 
 
 READERS = (TestNetConnectionReader(),)

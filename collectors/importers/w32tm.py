@@ -37,6 +37,7 @@ from kbdoctor.collectors.importers.base import (
     parse_datetime,
     parse_number,
     source_for,
+    warning,
 )
 from kbdoctor.collectors.segments import command_argument, command_of, prompt_command
 from kbdoctor.engine.facts import ClockOffset, DomainController, TimeStatus
@@ -77,12 +78,7 @@ def _host(material: Material, command: str | None) -> str | None:
 
 
 def _no_host(material: Material, what: str) -> ImportWarning:
-    return ImportWarning(
-        material.path,
-        material.first_line,
-        f"{what} does not name the machine it ran on and no host is known: give --host NAME "
-        "or put the file in a folder named after the machine",
-    )
+    return warning(material, 0, "w32tm.no_host", command=what)
 
 
 def _is_command(line: str) -> bool:
@@ -127,15 +123,13 @@ class StripchartReader:
                     observed = parse_datetime(when.group(1).rstrip("."))
                 elif not re.search(r"\d", body) or first_sample is not None:
                     result.warnings.append(
-                        ImportWarning(material.path, material.line_no(index),
-                                      f"skipped (not a stripchart line): {body[:80]}")
+                        warning(material, index, "w32tm.not_stripchart_line", text=body[:80])
                     )
                 continue
             offset = _sample_offset(sample.group("rest"))
             if offset is None:
                 result.warnings.append(
-                    ImportWarning(material.path, material.line_no(index),
-                                  f"sample skipped (no offset): {body[:80]}")
+                    warning(material, index, "w32tm.sample_without_offset", text=body[:80])
                 )
                 continue
             offsets.append(offset)
@@ -144,16 +138,13 @@ class StripchartReader:
         reference = material.host_hint.name if material.host_hint else None
         if target is None:
             result.warnings.append(
-                ImportWarning(material.path, material.first_line,
-                              "no 'Tracking NAME [address:123].' line and no /computer: in the "
-                              "command: the target is unknown")
+                warning(material, 0, "w32tm.stripchart_target_unknown")
             )
         elif reference is None:
             result.warnings.append(_no_host(material, "w32tm /stripchart"))
         elif not offsets:
             result.warnings.append(
-                ImportWarning(material.path, material.first_line,
-                              f"no sample of {target} could be read: no clock_offset fact")
+                warning(material, 0, "w32tm.no_sample", target=target)
             )
         else:
             result.facts.append(
@@ -220,15 +211,13 @@ class MonitorReader:
                 continue
             if current is None:
                 result.warnings.append(
-                    ImportWarning(material.path, material.line_no(index),
-                                  "an NTP line before any domain controller line")
+                    warning(material, index, "w32tm.ntp_before_server")
                 )
                 continue
             self._offset(material, command, current, index, ntp.group("rest"), result)
         if not result.facts and not result.warnings:
             result.warnings.append(
-                ImportWarning(material.path, material.first_line,
-                              "no 'NAME[address:123]:' line: nothing read")
+                warning(material, 0, "w32tm.monitor_without_server")
             )
         return result
 
@@ -246,8 +235,7 @@ class MonitorReader:
         offset = parse_number(words[0]) if words and _OFFSET.match(words[0]) else None
         if offset is None or len(words) < 2:
             result.warnings.append(
-                ImportWarning(material.path, material.line_no(index),
-                              f"no clock offset for {name}: NTP: {rest.strip()[:80]}")
+                warning(material, index, "w32tm.no_offset", host=name, text=rest.strip()[:80])
             )
             return
         reference = words[-1]
@@ -333,9 +321,7 @@ class StatusReader:
         host = _host(material, command)
         if not starts:
             result.warnings.append(
-                ImportWarning(material.path, material.first_line,
-                              "no w32tm /query /status block (leap indicator, stratum, "
-                              "precision lines) found")
+                warning(material, 0, "w32tm.no_status_block")
             )
             return result
         if host is None:
@@ -363,8 +349,7 @@ class StatusReader:
         )
         if source is None or not source.value:
             result.warnings.append(
-                ImportWarning(material.path, material.line_no(block[0].index),
-                              "w32tm status block without its time source line (truncated?)")
+                warning(material, block[0].index, "w32tm.status_without_source")
             )
             return None
         leap = _LEAP.match(block[0].value)
@@ -428,14 +413,13 @@ class PeersReader:
             block_start = False
         if count is None:
             result.warnings.append(
-                ImportWarning(material.path, material.first_line,
-                              "no '#Peers: N' line: nothing read")
+                warning(material, 0, "w32tm.peers_without_count")
             )
             return result
         if count != len(peers):
             result.warnings.append(
-                ImportWarning(material.path, material.line_no(first_index),
-                              f"w32tm lists {count} peer(s), {len(peers)} were read")
+                warning(material, first_index, "w32tm.peer_count_mismatch", count=count,
+                        read=len(peers))
             )
         if not peers:
             return result
