@@ -2,13 +2,16 @@
 
 They are kept here, next to the code that uses them, rather than in the engine's catalogues,
 so that the collector family can be changed without touching the engine; a test checks that
-both languages have every key and the same placeholders.
+both languages have every key and the same placeholders. What the readers say about material
+they could not read lives in :mod:`kbdoctor.collectors.warning_messages`; :func:`message` looks
+up both, so that an ``ImportWarning`` of the framework and one of a reader render alike.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from kbdoctor.collectors.warning_messages import WARNINGS
 from kbdoctor.engine.i18n import Lang
 
 MESSAGES: dict[str, dict[Lang, str]] = {
@@ -134,7 +137,7 @@ class _Params(dict[str, Any]):
 
 def message(key: str, lang: Lang = "en", /, **params: Any) -> str:
     """The text of ``key`` in ``lang`` (English when missing), with its placeholders filled."""
-    texts = MESSAGES.get(key)
+    texts = MESSAGES.get(key) or WARNINGS.get(key)
     if texts is None:
         return key
     template = texts.get(lang) or texts["en"]

@@ -20,7 +20,7 @@ from kbdoctor.engine.durable_backend import Ruleset, bound_ids, ruleset_for
 from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.i18n import Lang
 from kbdoctor.engine.names import HostRegistry, account_name, spn_name
-from kbdoctor.engine.normalize import PreparedFact, member_facts, prepare
+from kbdoctor.engine.normalize import PreparationCache, PreparedFact, member_facts, prepare
 from kbdoctor.engine.report import Report
 from kbdoctor.engine.rulebase import RuleBase, load_rule_base
 from kbdoctor.engine.templates import render
@@ -90,6 +90,17 @@ class Evaluator:
         )
         self._probe_ruleset: Ruleset | None = None
         self._lock = threading.Lock()
+        self._cache = PreparationCache()
+        # per compiled rule: what it concludes, the kind of its subject, the subject template
+        self._targets = [
+            (
+                r.rule.conclude.kind,
+                r.rule.conclude.target,
+                _subject_kind(self.base, r.rule.conclude.kind, r.rule.conclude.target),
+                r.rule.conclude.subject,
+            )
+            for r in self.compiled.rules
+        ]
 
     def run(self, facts: Sequence[Fact], *, explain: bool = False) -> Run:
         with self._lock:
@@ -115,7 +126,7 @@ class Evaluator:
 
     def _run(self, facts: list[Fact], explain: bool) -> Run:
         compiled = self.compiled
-        prepared, registry = prepare(facts, compiled)
+        prepared, registry = prepare(facts, compiled, self._cache)
         by_id = {p.id: p for p in prepared}
         phases: dict[int, list[dict[str, Any]]] = {}
         for item in prepared:
@@ -152,19 +163,14 @@ class Evaluator:
         facts to assert (each conclusion is asserted once)."""
         batch: list[dict[str, Any]] = []
         for record in sorted(records):
-            rule = self.compiled.rules[record.rule_index].rule
-            conclusion_model = rule.conclude
+            kind, target, subject_kind, template = self._targets[record.rule_index]
             bindings = run.bindings(record)
-            subject = render(conclusion_model.subject, bindings)
-            subject_kind = _subject_kind(self.base, conclusion_model.kind, conclusion_model.target)
-            key = (
-                conclusion_model.kind,
-                conclusion_model.target,
-                _key(subject_kind, subject, run.registry),
-            )
+            subject = render(template, bindings)
+            key = (kind, target, _key(subject_kind, subject, run.registry))
             conclusion = run.conclusions.get(key)
             if conclusion is None:
-                values = {name: render(t, bindings) for name, t in conclusion_model.values.items()}
+                templates = self.compiled.rules[record.rule_index].rule.conclude.values
+                values = {name: render(t, bindings) for name, t in templates.items()}
                 digest = hashlib.sha1("\0".join(key).encode()).hexdigest()[:12]
                 conclusion = Conclusion(key, subject, f"c-{digest}", values)
                 run.conclusions[key] = conclusion

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 _DN_CN = re.compile(r"^\s*CN=((?:\\.|[^,\\])+)", re.IGNORECASE)
 _DN_DC = re.compile(r"DC=((?:\\.|[^,\\])+)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def host_name(raw: str) -> str:
     """A host name in canonical spelling: trimmed, lower case, no trailing dot, no ``\\\\`` prefix
     and no ``:port`` suffix. ``\\\\EX01.corp.example.com.`` becomes ``ex01.corp.example.com``."""
@@ -27,6 +29,7 @@ def host_name(raw: str) -> str:
     return name.rstrip(".").lower()
 
 
+@lru_cache(maxsize=65536)
 def short_name(host: str) -> str:
     """The first label of a host name (``ex01`` for ``ex01.corp.example.com``); IP addresses are
     returned whole."""
@@ -44,6 +47,7 @@ def is_ip_address(name: str) -> bool:
     return len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts)
 
 
+@lru_cache(maxsize=65536)
 def account_name(raw: str) -> str:
     """An account's canonical key: ``CORP\\EX01$``, ``EX01$@CORP.EXAMPLE.COM``, ``ex01$`` and
     ``CN=EX01,OU=Servers,DC=corp,DC=example,DC=com`` all become ``ex01``.
@@ -68,6 +72,7 @@ def dn_domain(dn: str) -> str | None:
     return ".".join(p.lower() for p in parts) if parts else None
 
 
+@lru_cache(maxsize=65536)
 def spn_name(raw: str) -> str:
     """An SPN's canonical spelling: trimmed and lower case (SPNs compare case-insensitively)."""
     return raw.strip().lower()
@@ -93,6 +98,7 @@ class HostRegistry:
     def __init__(self, names: Iterable[str] = ()) -> None:
         self._fqdns_by_short: dict[str, set[str]] = {}
         self._keys: dict[str, str] = {}
+        self._fqdns: frozenset[str] | None = None
         for name in names:
             self.add(name)
 
@@ -102,6 +108,13 @@ class HostRegistry:
             return
         self._fqdns_by_short.setdefault(canonical.split(".", 1)[0], set()).add(canonical)
         self._keys.clear()
+        self._fqdns = None
+
+    def fqdns(self) -> frozenset[str]:
+        """Every fully qualified name known: two registries with the same give the same keys."""
+        if self._fqdns is None:
+            self._fqdns = frozenset(n for names in self._fqdns_by_short.values() for n in names)
+        return self._fqdns
 
     def key(self, raw: str) -> str:
         """The key of a host name; equal keys mean the same machine."""

@@ -89,19 +89,58 @@ def registry_of(facts: list[Fact]) -> HostRegistry:
     return registry
 
 
-def prepare(facts: list[Fact], compiled: Compiled) -> tuple[list[PreparedFact], HostRegistry]:
+class PreparationCache:
+    """Fact views kept between evaluations with one rule base. A what-if edit in the TUI changes
+    one fact and evaluates again: every other fact keeps its id and views as long as the set of
+    known FQDNs (which decides host keys) is the same. Entries hold their fact, so an ``id()``
+    is never reused while it is a key; the cache empties itself when it grows past ``limit``."""
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self._limit = limit
+        self._ids: dict[int, tuple[Fact, str]] = {}
+        self._views: dict[tuple[int, frozenset[str]], PreparedFact] = {}
+
+    def fact_id(self, fact: Fact) -> str:
+        known = self._ids.get(id(fact))
+        if known is not None and known[0] is fact:
+            return known[1]
+        ident = fact_id(fact)
+        if len(self._ids) >= self._limit:
+            self._ids.clear()
+        self._ids[id(fact)] = (fact, ident)
+        return ident
+
+    def prepared(
+        self, ident: str, fact: Fact, registry: HostRegistry, compiled: Compiled
+    ) -> PreparedFact:
+        key = (id(fact), registry.fqdns())
+        known = self._views.get(key)
+        if known is not None and known.fact is fact:
+            return known
+        view = _prepare_one(ident, fact, registry, compiled)
+        if len(self._views) >= self._limit:
+            self._views.clear()
+        self._views[key] = view
+        return view
+
+
+def prepare(
+    facts: list[Fact], compiled: Compiled, cache: PreparationCache | None = None
+) -> tuple[list[PreparedFact], HostRegistry]:
     """Merge identical facts (keeping the first provenance in a stable order), compute both views,
     and return the facts sorted by id."""
     unique: dict[str, Fact] = {}
+    identify = cache.fact_id if cache is not None else fact_id
     for fact in facts:
-        ident = fact_id(fact)
+        ident = identify(fact)
         kept = unique.get(ident)
         if kept is None or _provenance_key(fact) < _provenance_key(kept):
             unique[ident] = fact
     registry = registry_of(list(unique.values()))
-    prepared = [
-        _prepare_one(ident, fact, registry, compiled) for ident, fact in sorted(unique.items())
-    ]
+    if cache is None:
+        prepared = [_prepare_one(i, f, registry, compiled) for i, f in sorted(unique.items())]
+    else:
+        prepared = [cache.prepared(i, f, registry, compiled) for i, f in sorted(unique.items())]
     return prepared, registry
 
 

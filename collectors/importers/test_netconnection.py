@@ -106,9 +106,9 @@ class TestNetConnectionReader:
         for index, text in other:
             if prompt_command(lines[index]) is not None:
                 continue
-            warning = _WARNING.match(text)
-            if warning:
-                failed.append((index, warning.group("target"), int(warning.group("port"))))
+            refused = _WARNING.match(text)
+            if refused:
+                failed.append((index, refused.group("target"), int(refused.group("port"))))
             else:
                 result.warnings.append(
                     warning(material, index, "tnc.not_tnc_line", text=text[:80])
