@@ -179,17 +179,25 @@ class KbdoctorApp(App[None]):
         key: tuple[object, ...],
         lang: Lang,
     ) -> None:
+        # The diagnosis is painted first; WHY-NOT (which costs as much again) follows, so that a
+        # what-if edit shows its effect at once.
         start = time.perf_counter()
         files, environment = list(self.session.files), dict(self.session.environment)
-        report = self.diagnoser.evaluate(facts, lang=lang, files=files, environment=environment)
+        report = self.diagnoser.evaluate(
+            facts, lang=lang, files=files, environment=environment, explain=False
+        )
         baseline = None
         if loaded is not None:
             baseline = self.diagnoser.evaluate(
-                loaded, lang=lang, files=files, environment=environment
+                loaded, lang=lang, files=files, environment=environment, explain=False
             )
             self._baseline_key = key
         elapsed = (time.perf_counter() - start) * 1000.0
         self.post_message(ReportReady(report, baseline, ticket, elapsed))
+        if ticket != self._ticket:
+            return
+        explained = self.diagnoser.evaluate(facts, lang=lang, files=files, environment=environment)
+        self.post_message(ReportReady(explained, None, ticket, elapsed))
 
     @on(ReportReady)
     def _report_ready(self, message: ReportReady) -> None:

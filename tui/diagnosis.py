@@ -85,11 +85,12 @@ class Diagnoser:
         lang: Lang,
         files: Sequence[str] = (),
         environment: dict[str, str] | None = None,
+        explain: bool = True,
     ) -> Report:
         if self._evaluator is None:
             raise RuntimeError("no rule base loaded")
         return self._evaluator.evaluate(
-            facts, lang=lang, explain=True, files=list(files), environment=environment or {}
+            facts, lang=lang, explain=explain, files=list(files), environment=environment or {}
         )
 
 

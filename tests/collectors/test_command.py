@@ -110,6 +110,18 @@ def test_polish_messages_with_lang(tmp_path: Path) -> None:
     assert "to nie jest format" in err
 
 
+def test_reader_warnings_are_printed_in_the_chosen_language(tmp_path: Path) -> None:
+    folder = tmp_path / "EX01"
+    folder.mkdir()
+    shutil.copy(fixture_path("w32tm", "w32tm_stripchart_all_failed_en.txt"), folder)
+    name = str(folder / "w32tm_stripchart_all_failed_en.txt")
+    _, polish = _run("--import", str(folder), "--lang", "pl")
+    _, english = _run("--import", str(folder), "--lang", "en")
+    assert f"{name}:2: nie udało się odczytać żadnej próbki dla DC02" in polish
+    assert "no sample of" not in polish
+    assert f"{name}:2: no sample of DC02 could be read" in english
+
+
 def test_help_lists_the_windows_commands_to_run() -> None:
     text = _parser().parse_args(["collect", "--import", "x"])  # parser builds
     assert text is not None

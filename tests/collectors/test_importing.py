@@ -72,10 +72,14 @@ def test_an_unknown_file_is_reported_with_the_known_formats(tmp_path: Path) -> N
     assert "w32tm /monitor" in item.message
 
 
-def test_polish_messages_when_asked(tmp_path: Path) -> None:
+def test_warnings_render_in_polish_and_stay_english_for_logs(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("nic\n")
-    [item] = import_paths([str(tmp_path)], lang="pl").unrecognised
-    assert item.message.startswith("to nie jest format")
+    result = import_paths([str(tmp_path)], lang="pl")
+    [item] = result.unrecognised
+    assert result.lang == "pl"
+    assert item.render("pl").startswith(f"{tmp_path / 'notes.txt'}: to nie jest format")
+    assert item.text("pl").startswith("to nie jest format")
+    assert str(item).startswith(f"{tmp_path / 'notes.txt'}: not a format kbdoctor reads")
 
 
 def test_the_same_fact_in_two_files_is_kept_once(tmp_path: Path) -> None:
