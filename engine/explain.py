@@ -309,18 +309,13 @@ class _Builder:
                 return self._miss(
                     compiled, "missing_fact", pattern.position + 1, pattern.target, []
                 )
-            if not probes.get((compiled.index, f"solo{k}")):
-                return self._miss(
-                    compiled,
-                    "condition_failed",
-                    pattern.position + 1,
-                    pattern.target,
-                    [],
-                    where=describe_where(self._where(compiled, pattern.position)),
-                )
+            # the condition alone (without its joins) finds facts: then the join is what failed
+            reason: MissReason = (
+                "join_failed" if probes.get((compiled.index, f"solo{k}")) else "condition_failed"
+            )
             return self._miss(
                 compiled,
-                "join_failed",
+                reason,
                 pattern.position + 1,
                 pattern.target,
                 [],

@@ -18,9 +18,14 @@ LANGS: tuple[Lang, ...] = ("en", "pl")
 
 
 @cache
-def catalogue(lang: Lang) -> dict[str, str]:
-    raw = resources.files("kbdoctor.engine").joinpath("locales", f"{lang}.json").read_text("utf-8")
+def package_catalogue(package: str, lang: Lang) -> dict[str, str]:
+    """The catalogue ``locales/<lang>.json`` shipped in ``package`` (the engine's, the TUI's)."""
+    raw = resources.files(package).joinpath("locales", f"{lang}.json").read_text("utf-8")
     return cast(dict[str, str], json.loads(raw))
+
+
+def catalogue(lang: Lang) -> dict[str, str]:
+    return package_catalogue("kbdoctor.engine", lang)
 
 
 class _Params(dict[str, Any]):
@@ -28,11 +33,15 @@ class _Params(dict[str, Any]):
         return "{" + key + "}"
 
 
+def fill(template: str, params: dict[str, Any]) -> str:
+    """``{placeholders}`` filled; one left without a value stays visible as it is."""
+    return template.format_map(_Params(params)) if params else template
+
+
 def text(key: str, lang: Lang = "en", /, **params: Any) -> str:
     """The text of ``key`` in ``lang`` with ``{placeholders}`` filled; falls back to English, then
     to the key itself, so a missing translation is visible but never fatal."""
-    template = catalogue(lang).get(key) or catalogue("en").get(key) or key
-    return template.format_map(_Params(params)) if params else template
+    return fill(catalogue(lang).get(key) or catalogue("en").get(key) or key, params)
 
 
 def language_from_env(environ: dict[str, str] | None = None) -> Lang:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from kbdoctor.engine.atomic import write_atomic
 from kbdoctor.engine.errors import KbdoctorError
@@ -31,12 +31,7 @@ from kbdoctor.tui.messages import (
     WorkFinished,
     WorkProgressed,
 )
-from kbdoctor.tui.screens.fact_detail import FactDetailScreen
-from kbdoctor.tui.screens.fact_edit import FactEditScreen
-from kbdoctor.tui.screens.help import HelpScreen
 from kbdoctor.tui.screens.main import MainScreen
-from kbdoctor.tui.screens.pick_path import PickMode, PickPathScreen
-from kbdoctor.tui.screens.save import SaveScreen
 from kbdoctor.tui.state import Session, matches_ref
 from kbdoctor.tui.widgets.diagnosis import DiagnosisPane
 from kbdoctor.tui.widgets.facts import FactBrowser
@@ -47,7 +42,11 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from kbdoctor.render.markdown import render_markdown
+if TYPE_CHECKING:
+    from kbdoctor.tui.screens.pick_path import PickMode
+
+# The dialogs (fact detail and edit, file picker, save, help) are imported by the actions that
+# open them: none is on the first screen, and importing them all would delay the first paint.
 
 RULE_POLL_S = 0.5
 
@@ -90,10 +89,12 @@ class KbdoctorApp(App[None]):
         self.baseline: Report | None = None
         self._baseline_key: tuple[object, ...] | None = None
         self._ticket = 0
+        self._explain_request: tuple[int, list[Fact], Lang] | None = None
         self._shown = False
         self.last_evaluation_ms = 0.0
         self.set_reactive(KbdoctorApp.lang, lang)
-        self.main = MainScreen()
+        localise_bindings(self, lang)
+        self.main = MainScreen(lang)
 
     # -- start --------------------------------------------------------------------------------
 
@@ -109,17 +110,18 @@ class KbdoctorApp(App[None]):
         """The screen is mounted: show what the workers have brought so far (they start at
         mount, so that reading rules overlaps with the first paint)."""
         self._shown = True
-        self._relabel()
-        self.main.query_one("#causes").focus()
-        self.main.status(t("tui.status.starting", self.lang))
-        self._show_rules()
-        self.main.show_session(self.session, self.lang)
-        if self.report is not None:
-            self._show_report()
-        elif self.diagnoser.problems:
-            self.main.show_no_report(t("tui.rules.none_loaded", self.lang))
+        self.sub_title = t("tui.subtitle", self.lang)
+        with self.batch_update():
+            self.main.status(t("tui.status.starting", self.lang))
+            if self.diagnoser.rule_base is not None or self.diagnoser.problems:
+                self._show_rules()
+            self.main.show_session(self.session, self.lang)
+            if self.report is not None:
+                self._show_report()
+            elif self.diagnoser.problems:
+                self.main.show_no_report(t("tui.rules.none_loaded", self.lang))
 
-    @work(thread=True, group="load", exit_on_error=False)
+    @work(thread=True, group="load", exit_on_error=False, description="rules and facts")
     def _start(self) -> None:
         """Rules and the first facts, in one worker so that the first diagnosis comes as soon as
         both are there."""
@@ -162,15 +164,19 @@ class KbdoctorApp(App[None]):
         self._ticket += 1
         key = (self.session.generation, self.lang, id(self.diagnoser.rule_base))
         need_baseline = bool(self.session.changed) and key != self._baseline_key
+        facts = self.session.effective_facts()
+        self._explain_request = (self._ticket, facts, self.lang)
         self._evaluate(
             self._ticket,
-            self.session.effective_facts(),
+            facts,
             self.session.loaded_facts() if need_baseline else None,
             key,
             self.lang,
         )
 
-    @work(thread=True, group="evaluate", exit_on_error=False)
+    # The workers get a fixed description: Textual's default is the repr of every argument, and
+    # the repr of a thousand facts costs more than the evaluation.
+    @work(thread=True, group="evaluate", exit_on_error=False, description="diagnose")
     def _evaluate(
         self,
         ticket: int,
@@ -179,8 +185,9 @@ class KbdoctorApp(App[None]):
         key: tuple[object, ...],
         lang: Lang,
     ) -> None:
-        # The diagnosis is painted first; WHY-NOT (which costs as much again) follows, so that a
-        # what-if edit shows its effect at once.
+        # The diagnosis without WHY-NOT is painted first; the explained one (which costs as much
+        # again) is computed after that paint (see ``_explain_after_paint``), so that a what-if
+        # edit shows its effect at once and the two never compete for the interpreter.
         start = time.perf_counter()
         files, environment = list(self.session.files), dict(self.session.environment)
         report = self.diagnoser.evaluate(
@@ -194,8 +201,19 @@ class KbdoctorApp(App[None]):
             self._baseline_key = key
         elapsed = (time.perf_counter() - start) * 1000.0
         self.post_message(ReportReady(report, baseline, ticket, elapsed))
+
+    def _explain_after_paint(self, ticket: int) -> None:
+        request = self._explain_request
+        if request is None or request[0] != ticket or ticket != self._ticket:
+            return  # a newer edit came in: its own evaluation will be explained
+        self._explain_request = None
+        self._explain(*request, self.last_evaluation_ms)
+
+    @work(thread=True, group="evaluate", exit_on_error=False, description="explain")
+    def _explain(self, ticket: int, facts: list[Fact], lang: Lang, elapsed: float) -> None:
         if ticket != self._ticket:
             return
+        files, environment = list(self.session.files), dict(self.session.environment)
         explained = self.diagnoser.evaluate(facts, lang=lang, files=files, environment=environment)
         self.post_message(ReportReady(explained, None, ticket, elapsed))
 
@@ -211,13 +229,16 @@ class KbdoctorApp(App[None]):
         self.last_evaluation_ms = message.elapsed_ms
         if self._shown:
             self._show_report()
+        if not message.report.explained:
+            self.call_after_refresh(self._explain_after_paint, message.ticket)
 
     def _show_report(self) -> None:
         if self.report is None:
             return
         shown_baseline = self.baseline if self.session.changed else None
-        self.main.show_report(self.report, shown_baseline, self._fact_mark, self.lang)
-        self._say_loaded()
+        with self.batch_update():
+            self.main.show_report(self.report, shown_baseline, self._fact_mark, self.lang)
+            self._say_loaded()
 
     def _fact_mark(self, ref: FactRef) -> str | None:
         for entry in self.session.changed:
@@ -291,6 +312,8 @@ class KbdoctorApp(App[None]):
         self._pick("import")
 
     def _pick(self, mode: PickMode) -> None:
+        from kbdoctor.tui.screens.pick_path import PickPathScreen
+
         def chosen(path: str | None) -> None:
             if path is None:
                 return
@@ -301,13 +324,13 @@ class KbdoctorApp(App[None]):
 
         self.open_dialog(PickPathScreen(mode, self.lang), chosen)
 
-    @work(thread=True, group="load", exit_on_error=False)
+    @work(thread=True, group="load", exit_on_error=False, description="read facts")
     def _load_file(self, path: str) -> None:
         self.post_message(WorkProgressed(t("tui.load.reading", self.lang, path=path), 0, 0))
         self._read_facts([path])
         self.post_message(WorkFinished(t("tui.load.done", self.lang, path=file_label(path)), []))
 
-    @work(thread=True, group="load", exit_on_error=False)
+    @work(thread=True, group="load", exit_on_error=False, description="import outputs")
     def import_material(self, paths: list[str]) -> None:
         lang = self.lang
 
@@ -338,8 +361,11 @@ class KbdoctorApp(App[None]):
     def _fact_requested(self, message: FactRequested) -> None:
         key, session = message.key, self.session
         if message.intent == "open":
+            from kbdoctor.tui.screens.fact_detail import FactDetailScreen
+
             self.open_dialog(FactDetailScreen(session.entry(key), self.lang))
         elif message.intent == "edit":
+            from kbdoctor.tui.screens.fact_edit import FactEditScreen
 
             def edited(fact: Fact | None) -> None:
                 if fact is not None:
@@ -356,7 +382,8 @@ class KbdoctorApp(App[None]):
 
     def _changed(self, key: int | None) -> None:
         entry = self.session.entry(key) if key is not None else None
-        self.main.show_change(entry, self.session, self.lang)
+        with self.batch_update():
+            self.main.show_change(entry, self.session, self.lang)
         self.evaluate()
 
     def action_undo(self) -> None:
@@ -372,6 +399,8 @@ class KbdoctorApp(App[None]):
             self._changed(change.key)
 
     def action_save_facts(self) -> None:
+        from kbdoctor.tui.screens.save import SaveScreen
+
         stem = Path(self.session.files[0]).stem if self.session.files else "facts"
         default = str(Path.cwd() / f"{stem}-whatif.yaml")
 
@@ -389,6 +418,8 @@ class KbdoctorApp(App[None]):
         )
 
     def action_export(self) -> None:
+        from kbdoctor.tui.screens.save import SaveScreen
+
         report = self.report
         if report is None:
             self.notify(t("tui.export.no_report", self.lang), severity="warning", markup=False)
@@ -396,6 +427,8 @@ class KbdoctorApp(App[None]):
 
         def chosen(choice: tuple[str, str] | None) -> None:
             if choice is not None:
+                from kbdoctor.render.markdown import render_markdown
+
                 text = render_markdown(report) if choice[1] == "markdown" else report.to_json()
                 self._write(choice[0], text)
 
@@ -405,7 +438,7 @@ class KbdoctorApp(App[None]):
             chosen,
         )
 
-    @work(thread=True, group="write", exit_on_error=False)
+    @work(thread=True, group="write", exit_on_error=False, description="write file")
     def _write(self, path: str, text: str) -> None:
         try:
             write_atomic(path, text)
@@ -442,9 +475,10 @@ class KbdoctorApp(App[None]):
         self.lang = other_language(self.lang)
 
     def watch_lang(self) -> None:
-        self._relabel()
-        self.main.show_session(self.session, self.lang)
-        self._show_rules()
+        with self.batch_update():
+            self._relabel()
+            self.main.show_session(self.session, self.lang)
+            self._show_rules()
         self._baseline_key = None
         self.evaluate()
 
@@ -472,6 +506,9 @@ class KbdoctorApp(App[None]):
         self.push_screen(screen, callback)
 
     def action_help(self) -> None:
+        from kbdoctor.tui.screens.fact_detail import FactDetailScreen
+        from kbdoctor.tui.screens.help import HelpScreen
+
         lang = self.lang
         sections = [
             (

@@ -7,26 +7,16 @@ to :func:`kbdoctor.engine.i18n.text`, so one function serves every text a screen
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from importlib import resources
-from typing import Any, cast
+from typing import Any
 
-from kbdoctor.engine.i18n import LANGS, Lang
+from kbdoctor.engine.i18n import LANGS, Lang, fill, package_catalogue
 from kbdoctor.engine.i18n import text as engine_text
 
 __all__ = ["LANGS", "Lang", "catalogue", "other_language", "t"]
 
 
-@cache
 def catalogue(lang: Lang) -> dict[str, str]:
-    raw = resources.files("kbdoctor.tui").joinpath("locales", f"{lang}.json").read_text("utf-8")
-    return cast(dict[str, str], json.loads(raw))
-
-
-class _Params(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+    return package_catalogue("kbdoctor.tui", lang)
 
 
 def t(key: str, lang: Lang, /, **params: Any) -> str:
@@ -35,7 +25,7 @@ def t(key: str, lang: Lang, /, **params: Any) -> str:
     template = catalogue(lang).get(key)
     if template is None:
         return engine_text(key, lang, **params)
-    return template.format_map(_Params(params)) if params else template
+    return fill(template, params)
 
 
 def other_language(lang: Lang) -> Lang:

@@ -10,6 +10,7 @@ from kbdoctor.engine.errors import Problem
 from kbdoctor.engine.report import Report
 from kbdoctor.engine.rulebase import RuleBase
 from kbdoctor.tui.i18n import Lang, t
+from kbdoctor.tui.keys import localise_bindings
 from kbdoctor.tui.state import Entry, Session
 from kbdoctor.tui.widgets.diagnosis import DiagnosisPane
 from kbdoctor.tui.widgets.facts import FactBrowser
@@ -19,10 +20,15 @@ from kbdoctor.tui.widgets.status import StatusBar, whatif_text
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 TABS = ("diagnosis", "facts", "rules")
+
+
+def tab_label(pane: str, lang: Lang) -> Content:
+    return Content.assemble((f"{TABS.index(pane) + 1} ", "bold"), t(f"tui.tab.{pane}", lang))
 
 
 class MainScreen(Screen[None]):
@@ -34,30 +40,44 @@ class MainScreen(Screen[None]):
     ]
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    AUTO_FOCUS = "#causes"
+
+    def __init__(self, lang: Lang = "en") -> None:
+        super().__init__()
+        self._lang = lang
+        localise_bindings(self, lang)
 
     def compose(self) -> ComposeResult:
+        # Everything is composed with its labels and keys in the starting language: relabelling
+        # after the first paint would repaint the tabs and the footer for nothing.
+        lang = self._lang
+        diagnosis = DiagnosisPane(id="diagnosis-pane", lang=lang)
+        facts = FactBrowser(id="fact-browser")
+        for widget in (diagnosis, facts):
+            localise_bindings(widget, lang)
         yield Header(show_clock=False, icon="✚")
-        yield Static(id="whatif")
+        whatif = Static(id="whatif")
+        whatif.display = False
+        yield whatif
         with TabbedContent(id="tabs", initial="diagnosis"):
-            with TabPane("", id="diagnosis"):
-                yield DiagnosisPane(id="diagnosis-pane")
-            with TabPane("", id="facts"):
-                yield FactBrowser(id="fact-browser")
-            with TabPane("", id="rules"):
+            with TabPane(tab_label("diagnosis", lang), id="diagnosis"):
+                yield diagnosis
+            with TabPane(tab_label("facts", lang), id="facts"):
+                yield facts
+            with TabPane(tab_label("rules", lang), id="rules"):
                 yield RulesView(id="rules-view")
         yield StatusBar(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#whatif").display = False
         self.query_one(DiagnosisPane).loading = True
 
     def relabel(self, lang: Lang) -> None:
+        """Labels in another language (the keys are relabelled by the application)."""
+        self._lang = lang
         tabs = self.query_one("#tabs", TabbedContent)
-        for number, pane in enumerate(TABS, 1):
-            tabs.get_tab(pane).label = Text.assemble(
-                (f"{number} ", "bold"), t(f"tui.tab.{pane}", lang)
-            )
+        for pane in TABS:
+            tabs.get_tab(pane).label = tab_label(pane, lang)
         self.query_one(DiagnosisPane).relabel(lang)
         self.query_one(FactBrowser).relabel(lang)
 
@@ -89,7 +109,7 @@ class MainScreen(Screen[None]):
         bar = self.query_one("#whatif", Static)
         bar.display = bool(session.changed)
         if session.changed:
-            bar.update(whatif_text(session, lang))
+            bar.update(whatif_text(session, lang), layout=False)  # always one line high
 
     def show_rules(
         self, base: RuleBase | None, files: list[str], problems: list[Problem], lang: Lang

@@ -46,35 +46,45 @@ class DiagnosisPane(Horizontal):
         Binding("f", "detail('fix')", "tui.key.fix"),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, lang: Lang = "en") -> None:
         super().__init__(id=id)
         self._report: Report | None = None
         self._cause: str | None = None
         self._mark: FactMark = lambda ref: None
-        self._lang: Lang = "en"
+        self._lang: Lang = lang
+        self._symptoms: Text | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="overview"):
+        lang = self._lang
+        with Vertical(id="overview") as overview:
+            overview.border_title = t("tui.causes.title", lang)
             yield Static(id="symptoms")
             yield CauseList(id="causes")
         with TabbedContent(id="detail", initial="why"):
-            with TabPane("", id="why"):
+            with TabPane(t("tui.tab.why", lang), id="why"):
                 yield ReasoningTree(id="reasoning")
-            with TabPane("", id="fix"):
+            with TabPane(t("tui.tab.fix", lang), id="fix"):
                 yield RemediationView(id="remediation")
 
     def relabel(self, lang: Lang) -> None:
+        self._lang = lang
         detail = self.query_one("#detail", TabbedContent)
         detail.get_tab("why").label = t("tui.tab.why", lang)
         detail.get_tab("fix").label = t("tui.tab.fix", lang)
         self.query_one("#overview").border_title = t("tui.causes.title", lang)
 
     def show(self, report: Report, baseline: Report | None, mark: FactMark, lang: Lang) -> None:
+        """Show a new report. Each part is redrawn only when what it shows changed: after a
+        what-if edit most of the screen stays as it was, and redrawing it would cost more than
+        the evaluation."""
         self._report = report
         self._mark = mark
-        self._lang = lang
-        self.relabel(lang)
-        self.query_one("#symptoms", Static).update(symptoms_text(report, lang))
+        if lang != self._lang:
+            self.relabel(lang)
+        symptoms = symptoms_text(report, lang)
+        if symptoms != self._symptoms:
+            self._symptoms = symptoms
+            self.query_one("#symptoms", Static).update(symptoms)
         self.query_one(CauseList).show(report, baseline, lang)
         self._show_cause()
 
