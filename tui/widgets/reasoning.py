@@ -43,6 +43,32 @@ def _fields_line(ref: FactRef) -> str:
     return " ".join(f"{k}={format_value(v)}" for k, v in ref.fields.items() if v is not None)
 
 
+@dataclass
+class Branch:
+    """One node of the tree as it should be shown. The whole tree is described first and
+    compared with what is on screen, so that a report that does not change the highlighted
+    cause's reasoning leaves the tree (and what the user unfolded in it) alone."""
+
+    label: Text
+    data: FactRef | None = None
+    expand: bool = False
+    children: list[Branch] | None = None  # None: a leaf
+
+    def add(self, label: Text, *, expand: bool = False) -> Branch:
+        branch = Branch(label, expand=expand, children=[])
+        self.kids.append(branch)
+        return branch
+
+    def add_leaf(self, label: Text, data: FactRef | None = None) -> None:
+        self.kids.append(Branch(label, data))
+
+    @property
+    def kids(self) -> list[Branch]:
+        if self.children is None:
+            self.children = []
+        return self.children
+
+
 class ReasoningTree(Tree[FactRef | None]):
     """HOW and WHY NOT for the highlighted cause; selecting a fact opens it."""
 
@@ -57,27 +83,45 @@ class ReasoningTree(Tree[FactRef | None]):
         self._report: Report | None = None
         self._mark: FactMark = lambda ref: None
         self._lang: Lang = "en"
+        self._shown: Branch | None = None
 
     def show(self, cause: CauseReport | None, report: Report, mark: FactMark, lang: Lang) -> None:
-        self.clear()
         self._report = report
         self._mark = mark
         self._lang = lang
-        if cause is None:
-            self.root.set_label(Text(t("tui.reasoning.no_cause", lang), style="italic"))
+        described = self.describe(cause, report)
+        if described == self._shown:
             return
+        self._shown = described
+        self.clear()
+        self.root.set_label(described.label)
+        self._build(self.root, described)
+        self.root.expand()
+
+    def _build(self, node: TreeNode[FactRef | None], branch: Branch) -> None:
+        for child in branch.children or ():
+            if child.children is None:
+                node.add_leaf(child.label, data=child.data)
+            else:
+                self._build(node.add(child.label, data=child.data, expand=child.expand), child)
+
+    def describe(self, cause: CauseReport | None, report: Report) -> Branch:
+        """The tree for ``cause`` (the root is the cause itself)."""
+        lang, mark = self._lang, self._mark
+        if cause is None:
+            return Branch(Text(t("tui.reasoning.no_cause", lang), style="italic"))
         root_label = Text()
         root_label.append(cause.title, style="bold")
         status = t(f"tui.status.{cause.status}", lang)
         root_label.append(f"  {status} {cause.confidence:.2f}", style=STATUS_STYLE[cause.status])
-        self.root.set_label(root_label)
+        root = Branch(root_label, expand=True, children=[])
         if cause.subjects:
             subjects = ", ".join(f"{s.subject} {s.confidence:.2f}" for s in cause.subjects)
-            self.root.add_leaf(Text(t("tui.reasoning.subjects", lang, subjects=subjects)))
+            root.add_leaf(Text(t("tui.reasoning.subjects", lang, subjects=subjects)))
         for firing in cause.evidence:
-            self._add_firing(self.root, firing, depth=0)
+            self._add_firing(root, firing, depth=0)
         if cause.why_not:
-            branch = self.root.add(
+            branch = root.add(
                 Text("✗ " + t("tui.reasoning.why_not", lang), style="bold yellow"),
                 expand=not cause.evidence,
             )
@@ -101,11 +145,11 @@ class ReasoningTree(Tree[FactRef | None]):
                 for ref in miss.facts:
                     node.add_leaf(fact_label(ref, mark(ref), lang), data=ref)
         elif not cause.evidence and not report.explained:
-            self.root.add_leaf(Text(t("tui.reasoning.not_explained", lang), style="italic"))
+            root.add_leaf(Text(t("tui.reasoning.not_explained", lang), style="italic"))
         elif not cause.evidence:
-            self.root.add_leaf(Text(t("tui.reasoning.nothing", lang), style="italic"))
+            root.add_leaf(Text(t("tui.reasoning.nothing", lang), style="italic"))
         if cause.collect:
-            branch = self.root.add(
+            branch = root.add(
                 Text("⇣ " + t("tui.reasoning.collect", lang), style="bold"),
                 expand=cause.status == "not_assessed",
             )
@@ -114,9 +158,9 @@ class ReasoningTree(Tree[FactRef | None]):
                 node.add_leaf(Text(t("tui.reasoning.facts", lang, types=", ".join(item.facts))))
                 if item.command:
                     node.add_leaf(Text("$ " + item.command, style="bold green"))
-        self.root.expand()
+        return root
 
-    def _add_firing(self, parent: TreeNode[FactRef | None], firing: Firing, depth: int) -> None:
+    def _add_firing(self, parent: Branch, firing: Firing, depth: int) -> None:
         lang = self._lang
         label = Text()
         label.append("✓ ", style="green")
@@ -135,9 +179,7 @@ class ReasoningTree(Tree[FactRef | None]):
         for premise in firing.premises:
             self._add_premise(node, premise, depth + 1)
 
-    def _add_premise(
-        self, parent: TreeNode[FactRef | None], premise: ConclusionRef, depth: int
-    ) -> None:
+    def _add_premise(self, parent: Branch, premise: ConclusionRef, depth: int) -> None:
         lang = self._lang
         label = Text.assemble(
             ("↳ ", "blue"),
