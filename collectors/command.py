@@ -3,7 +3,9 @@ in, a fact file out.
 
 The help lists, for the administrator who collects the material, the exact Windows command of
 every format kbdoctor reads (taken from the readers themselves, so that help and readers cannot
-disagree). The fact file is written atomically; ``--append`` extends an existing one without
+disagree), in the language of ``--lang`` or of the environment. ``--help`` is therefore a flag read
+with the others rather than argparse's immediate exit: ``collect --help --lang pl`` must know the
+language given after it. The fact file is written atomically; ``--append`` extends an existing one without
 repeating facts it holds. Exit status: 0 when material was read, 2 for bad usage or input.
 """
 
@@ -14,8 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from kbdoctor.collectors.importers.registry import known_formats
-from kbdoctor.collectors.importing import fact_key, format_list, import_paths
+from kbdoctor.collectors.importers.registry import describe_formats, known_formats
+from kbdoctor.collectors.importing import fact_key, import_paths
 from kbdoctor.collectors.messages import message
 from kbdoctor.engine.atomic import write_atomic
 from kbdoctor.engine.errors import FactFileError
@@ -27,7 +29,11 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 STDOUT = "-"
 
-EXAMPLES = (
+PROG = "kbdoctor collect"
+
+# Each example is a command line, exactly as it is typed in any language, and optionally the key of
+# a comment (in the catalogue, so in both languages) printed above it.
+EXAMPLES: tuple[tuple[str, str | None], ...] = tuple((command, None) for command in (
     "setspn -L EX01 > setspn-L-EX01.txt",
     "setspn -Q SMTPSVC/ex01.corp.example.com > setspn-Q-smtpsvc-ex01.txt",
     "setspn -X -F > setspn-X-F.txt",
@@ -42,16 +48,21 @@ EXAMPLES = (
     "Get-ExchangeServer | Format-List > exchange-servers.txt",
     "Get-ReceiveConnector | Export-Clixml rc.xml",
     "Get-Queue | Format-List > queues.txt",
-    "kbdoctor collect --import EX01/ --import DC01/ -o facts.yaml",
-    "kbdoctor collect --import stripchart-DC01.txt --host EX01 -o facts.yaml --append",
+)) + (
+    ("kbdoctor collect --import EX01/ --import DC01/ -o facts.yaml", "help_example_folders"),
+    ("kbdoctor collect --import stripchart-DC01.txt --host EX01 -o facts.yaml --append",
+     "help_example_append"),
 )
 
 
 def epilog(lang: Lang) -> str:
     lines = [message("help_epilog", lang), "", message("help_formats_heading", lang)]
-    lines.append(format_list(known_formats()))
+    lines.append(describe_formats(known_formats(lang=lang)))
     lines += ["", message("help_examples_heading", lang)]
-    lines += [f"  {example}" for example in EXAMPLES]
+    for command, note in EXAMPLES:
+        if note is not None:
+            lines.append(f"  {message(note, lang)}")
+        lines.append(f"  {command}")
     return "\n".join(lines)
 
 
@@ -61,9 +72,27 @@ def add_collect_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "collect",
         help=message("help_description", lang),
-        description=message("help_description", lang),
-        epilog=epilog(lang),
+        add_help=False,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _configure(parser, lang)
+    parser.set_defaults(handler=run_collect)
+
+
+def help_text(lang: Lang) -> str:
+    """``kbdoctor collect --help`` in ``lang``."""
+    parser = argparse.ArgumentParser(
+        prog=PROG, add_help=False, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    _configure(parser, lang)
+    return parser.format_help()
+
+
+def _configure(parser: argparse.ArgumentParser, lang: Lang) -> None:
+    parser.description = message("help_description", lang)
+    parser.epilog = epilog(lang)
+    parser.add_argument(
+        "-h", "--help", dest="show_help", action="store_true", help=message("help_help", lang)
     )
     parser.add_argument(
         "--import", dest="imports", action="extend", nargs="+", default=[], metavar="PATH",
@@ -81,7 +110,6 @@ def add_collect_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--lang", choices=("en", "pl"), default=None, help=message("help_lang", lang)
     )
-    parser.set_defaults(handler=run_collect)
 
 
 def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
@@ -90,6 +118,9 @@ def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     lang: Lang = "pl" if getattr(args, "lang", None) == "pl" else (
         "en" if getattr(args, "lang", None) == "en" else language_from_env()
     )
+    if getattr(args, "show_help", False):
+        sys.stdout.write(help_text(lang))
+        return EXIT_OK
     imports: list[str] = list(getattr(args, "imports", None) or [])
     output: str = getattr(args, "output", None) or STDOUT
     append: bool = bool(getattr(args, "append", False))

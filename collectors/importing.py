@@ -4,7 +4,8 @@ This is the one path from a customer's material to facts, used by ``kbdoctor col
 the TUI. Per file: bytes are decoded (:mod:`kbdoctor.collectors.decoding`), the text is cut into
 the outputs of the commands pasted into it (:mod:`kbdoctor.collectors.segments`), and each
 output goes to the first reader that recognises it (:mod:`.importers.registry`). What no reader
-recognises is reported with the list of known formats, never guessed at.
+recognises is reported with the list of known formats, never guessed at (the list is filled in
+when the warning is rendered, in the language it is shown in).
 
 Outputs that do not name the machine they ran on get a host hint - ``--host`` or the name of the
 folder the file is in - and a warning says which was used, because a wrong folder name would
@@ -14,13 +15,13 @@ otherwise silently become a wrong host.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbdoctor.collectors.decoding import decode_bytes
 from kbdoctor.collectors.importers.base import HostHint, ImportWarning, Material
-from kbdoctor.collectors.importers.registry import FormatInfo, known_formats, pick_reader
+from kbdoctor.collectors.importers.registry import pick_reader
 from kbdoctor.collectors.inference import infer_hosts
 from kbdoctor.collectors.segments import CommandMaterial, split_segments
 from kbdoctor.engine.facts import Fact, FieldKind, TimeStatus, field_kind
@@ -40,11 +41,6 @@ class ImportResult:
     unrecognised: list[ImportWarning] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     lang: Lang = "en"  # the language the caller reads in: render warnings with it
-
-
-def format_list(formats: Iterable[FormatInfo]) -> str:
-    """Known formats, one a line, for messages and help: ``  name - title: command``."""
-    return "\n".join(f"  {f.name} - {f.title}: {f.command}" for f in formats)
 
 
 def walk(paths: Sequence[str]) -> tuple[list[Path], list[ImportWarning]]:
@@ -107,12 +103,11 @@ def import_file(path: Path, host: str | None, result: ImportResult) -> None:
         return
     hint = host_hint(path, host)
     decoded = decode_bytes(data)
-    formats = format_list(known_formats())
     if decoded.text is None:
         material = Material(name, data, None, 1, hint)
         if not _read(material, hint, result):
             result.unrecognised.append(
-                ImportWarning.at(name, None, "binary_file", formats=formats)
+                ImportWarning.at(name, None, "binary_file")
             )
         return
     segments = split_segments(decoded.text)
@@ -135,7 +130,7 @@ def import_file(path: Path, host: str | None, result: ImportResult) -> None:
         )
     if recognised == 0:
         result.unrecognised.append(
-            ImportWarning.at(name, None, "unrecognised_file", formats=formats)
+            ImportWarning.at(name, None, "unrecognised_file")
         )
     else:
         result.warnings.extend(unread)

@@ -5,10 +5,18 @@ so that the collector family can be changed without touching the engine; a test 
 both languages have every key and the same placeholders. What the readers say about material
 they could not read lives in :mod:`kbdoctor.collectors.warning_messages`; :func:`message` looks
 up both, so that an ``ImportWarning`` of the framework and one of a reader render alike.
+
+The readers' titles (and the one command that is a menu path, not a command line) are here too,
+keyed ``reader.<reader name>.title``: a reader's own ``title`` is the English text its module
+documents, and the list of known formats shown in help and in "no reader recognises this file" is
+rendered from this catalogue in the reader's language. That list is filled in when a warning is
+*rendered*, not when it is made, so that a warning made during import reads in whatever language
+it is later shown in (``collect --lang``, the TUI's language switch).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from kbdoctor.collectors.warning_messages import WARNINGS
@@ -127,18 +135,159 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Examples:",
         "pl": "Przykłady:",
     },
+    "help_help": {
+        "en": "show this help (in the language of --lang) and exit",
+        "pl": "pokaż tę pomoc (w języku z opcji --lang) i zakończ",
+    },
+    "help_example_folders": {
+        "en": "# the outputs of two machines, each in a folder named after it:",
+        "pl": "# wyniki dwóch maszyn, każdej w folderze nazwanym jak ona:",
+    },
+    "help_example_append": {
+        "en": "# one more output from EX01, added to an existing fact file:",
+        "pl": "# jeszcze jeden wynik z EX01, dopisany do istniejącego pliku faktów:",
+    },
+}
+
+READER_TEXTS: dict[str, dict[Lang, str]] = {
+    "reader.eventlog-details.title": {
+        "en": "Event log records (Event Viewer: Copy details as text)",
+        "pl": "Rekordy dziennika zdarzeń (Podgląd zdarzeń: Kopiuj szczegóły jako tekst)",
+    },
+    "reader.eventlog-details.command": {
+        "en": "Event Viewer: select the event, Copy > Copy details as text",
+        "pl": "Podgląd zdarzeń: zaznacz zdarzenie, Kopiuj > Kopiuj szczegóły jako tekst",
+    },
+    "reader.eventlog-evtx.title": {
+        "en": "Event log file (.evtx)",
+        "pl": "Plik dziennika zdarzeń (.evtx)",
+    },
+    "reader.eventlog-list.title": {
+        "en": "Event log records (Get-WinEvent | Format-List)",
+        "pl": "Rekordy dziennika zdarzeń (Get-WinEvent | Format-List)",
+    },
+    "reader.eventlog-xml.title": {
+        "en": "Event log records (wevtutil qe /f:xml, Get-WinEvent ToXml)",
+        "pl": "Rekordy dziennika zdarzeń (wevtutil qe /f:xml, Get-WinEvent ToXml)",
+    },
+    "reader.exchange-queue.title": {
+        "en": "Get-Queue | Format-List: transport queues and their last error",
+        "pl": "Get-Queue | Format-List: kolejki transportu i ich ostatni błąd",
+    },
+    "reader.exchange-queue-table.title": {
+        "en": "Get-Queue (table): LastError cut short, Format-List needed",
+        "pl": "Get-Queue (tabela): LastError jest ucięty, potrzebne Format-List",
+    },
+    "reader.exchange-receive-connector.title": {
+        "en": "Get-ReceiveConnector | Format-List: authentication of receive connectors",
+        "pl": "Get-ReceiveConnector | Format-List: uwierzytelnianie łączników odbierania",
+    },
+    "reader.exchange-receive-connector-clixml.title": {
+        "en": "Get-ReceiveConnector | Export-Clixml: receive connectors, locale independent",
+        "pl": "Get-ReceiveConnector | Export-Clixml: łączniki odbierania, niezależnie od "
+        "ustawień regionalnych",
+    },
+    "reader.exchange-receive-connector-json.title": {
+        "en": "Get-ReceiveConnector | ConvertTo-Json: receive connectors, locale independent",
+        "pl": "Get-ReceiveConnector | ConvertTo-Json: łączniki odbierania, niezależnie od "
+        "ustawień regionalnych",
+    },
+    "reader.exchange-server.title": {
+        "en": "Get-ExchangeServer | Format-List: Exchange servers, sites and versions",
+        "pl": "Get-ExchangeServer | Format-List: serwery Exchange, ich lokacje i wersje",
+    },
+    "reader.exchange-server-table.title": {
+        "en": "Get-ExchangeServer (table): values cut short, Format-List needed",
+        "pl": "Get-ExchangeServer (tabela): wartości są ucięte, potrzebne Format-List",
+    },
+    "reader.klist.title": {
+        "en": "klist / klist get SPN: Kerberos tickets and the errors getting them",
+        "pl": "klist / klist get SPN: bilety Kerberos i błędy przy ich uzyskiwaniu",
+    },
+    "reader.repadmin-replsummary.title": {
+        "en": "repadmin /replsummary: replication failures per source and destination DC",
+        "pl": "repadmin /replsummary: błędy replikacji według źródłowego i docelowego "
+        "kontrolera domeny",
+    },
+    "reader.repadmin-showrepl.title": {
+        "en": "repadmin /showrepl: inbound replication of a domain controller",
+        "pl": "repadmin /showrepl: replikacja przychodząca kontrolera domeny",
+    },
+    "reader.repadmin-showrepl-csv.title": {
+        "en": "repadmin /showrepl * /csv: inbound replication of every DC",
+        "pl": "repadmin /showrepl * /csv: replikacja przychodząca wszystkich kontrolerów domeny",
+    },
+    "reader.setspn-L.title": {
+        "en": "setspn -L: SPNs registered on an account",
+        "pl": "setspn -L: nazwy SPN zarejestrowane na koncie",
+    },
+    "reader.setspn-Q.title": {
+        "en": "setspn -Q: which accounts hold an SPN",
+        "pl": "setspn -Q: które konta mają daną nazwę SPN",
+    },
+    "reader.setspn-X.title": {
+        "en": "setspn -X [-F]: SPNs registered on more than one account",
+        "pl": "setspn -X [-F]: nazwy SPN zarejestrowane na więcej niż jednym koncie",
+    },
+    "reader.test-netconnection.title": {
+        "en": "Test-NetConnection -Port: whether a TCP port answers",
+        "pl": "Test-NetConnection -Port: czy port TCP odpowiada",
+    },
+    "reader.w32tm-monitor.title": {
+        "en": "w32tm /monitor: domain controllers and their clock offsets",
+        "pl": "w32tm /monitor: kontrolery domeny i przesunięcia ich zegarów",
+    },
+    "reader.w32tm-peers.title": {
+        "en": "w32tm /query /peers: the time sources a machine polls",
+        "pl": "w32tm /query /peers: źródła czasu, które odpytuje maszyna",
+    },
+    "reader.w32tm-status.title": {
+        "en": "w32tm /query /status /verbose: a machine's time source and state",
+        "pl": "w32tm /query /status /verbose: źródło czasu i stan usługi czasu maszyny",
+    },
+    "reader.w32tm-stripchart.title": {
+        "en": "w32tm /stripchart: clock offset of a target from this machine",
+        "pl": "w32tm /stripchart: przesunięcie zegara celu względem tej maszyny",
+    },
 }
 
 
+def reader_text(name: str, what: str, lang: Lang, default: str) -> str:
+    """A reader's ``title`` (or ``command``, where that is prose) in ``lang``; ``default`` (the
+    reader's own English text) for a reader the catalogue does not know yet - a test makes sure
+    that every registered reader is known."""
+    texts = READER_TEXTS.get(f"reader.{name}.{what}")
+    if texts is None:
+        return default
+    return texts.get(lang) or texts["en"]
+
+
+def _known_formats(lang: Lang) -> str:
+    # Imported here: the registry imports every reader, and the readers import this module.
+    from kbdoctor.collectors.importers.registry import describe_formats, known_formats
+
+    return describe_formats(known_formats(lang=lang))
+
+
+DERIVED_PLACEHOLDERS: dict[str, Callable[[Lang], str]] = {"formats": _known_formats}
+"""Placeholders a message may name without its caller giving them: computed in the language the
+message is rendered in."""
+
+
 class _Params(dict[str, Any]):
+    def __init__(self, params: dict[str, Any], lang: Lang) -> None:
+        super().__init__(params)
+        self.lang = lang
+
     def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+        derived = DERIVED_PLACEHOLDERS.get(key)
+        return derived(self.lang) if derived is not None else "{" + key + "}"
 
 
 def message(key: str, lang: Lang = "en", /, **params: Any) -> str:
     """The text of ``key`` in ``lang`` (English when missing), with its placeholders filled."""
-    texts = MESSAGES.get(key) or WARNINGS.get(key)
+    texts = MESSAGES.get(key) or WARNINGS.get(key) or READER_TEXTS.get(key)
     if texts is None:
         return key
     template = texts.get(lang) or texts["en"]
-    return template.format_map(_Params(params))
+    return template.format_map(_Params(params, lang))

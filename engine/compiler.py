@@ -127,6 +127,7 @@ class Compiled:
     phases: dict[str, int] = field(default_factory=dict)  # asserted base type -> phase
     consumed_conclusions: set[str] = field(default_factory=set)  # conclusion types rules bind
     digest: str = ""
+    plans: dict[str, object] = field(default_factory=dict)  # per fact type, see normalize._plan
 
     def ruleset(self, make_action: Callable[[CompiledRule], Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}

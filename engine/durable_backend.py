@@ -92,6 +92,11 @@ def fnv1a_32(text: str) -> int:
     return value
 
 
+# The hexadecimal numbers 0 .. COLLISION_FREE - 1 have pairwise distinct FNV-1a hashes (the first
+# collision is 0x25054 with 0x1aa9; tests/engine/test_durable_backend.py checks it), so the ids of
+# most sessions need no hashing at all.
+COLLISION_FREE = 151_636
+
 _SAFE_IDS: list[str] = []
 _SAFE_HASHES: set[int] = set()
 _SAFE_NEXT = [0]
@@ -101,6 +106,12 @@ _SAFE_LOCK = threading.Lock()
 def safe_ids(count: int) -> list[str]:
     """The first ``count`` ids of a list in which no two ids share an FNV-1a hash."""
     with _SAFE_LOCK:
+        plain = min(count, COLLISION_FREE)
+        if len(_SAFE_IDS) < plain:
+            _SAFE_IDS.extend(format(n, "x") for n in range(len(_SAFE_IDS), plain))
+        if count > COLLISION_FREE and not _SAFE_HASHES:
+            _SAFE_HASHES.update(fnv1a_32(i) for i in _SAFE_IDS)
+            _SAFE_NEXT[0] = COLLISION_FREE
         while len(_SAFE_IDS) < count:
             candidate = format(_SAFE_NEXT[0], "x")
             _SAFE_NEXT[0] += 1

@@ -171,6 +171,14 @@ def _display(ident: str, fact: Fact, registry: HostRegistry) -> dict[str, Any]:
 
 
 def _normal(kind: FieldKind | None, value: Any, registry: HostRegistry) -> Any:
+    if type(value) is str:
+        if kind is None:
+            return value
+        if kind is FieldKind.HOST:
+            return registry.key(value)
+        if kind is FieldKind.ACCOUNT:
+            return account_name(value)
+        return spn_name(value)
     if isinstance(value, list):
         return [_normal(kind, v, registry) for v in value]
     if isinstance(value, bool) or value is None:
@@ -179,47 +187,64 @@ def _normal(kind: FieldKind | None, value: Any, registry: HostRegistry) -> Any:
         return matchable_number(value)
     if isinstance(value, datetime):
         return value.isoformat()
-    if not isinstance(value, str):
-        return str(value)
-    if kind is FieldKind.HOST:
-        return registry.key(value)
-    if kind is FieldKind.ACCOUNT:
-        return account_name(value)
-    if kind is FieldKind.SPN:
-        return spn_name(value)
-    return value
+    return _normal(kind, str(value), registry)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What preparing a fact of one type takes, worked out once per compiled rule base."""
+
+    derive: tuple[tuple[str, str, tuple[str, ...]], ...]  # field, template, fields it reads
+    fields: tuple[tuple[str, FieldKind | None], ...]  # matched fields and their kinds
+    features: tuple[Any, ...]
+    members: tuple[str, ...]  # list fields asserted as member facts
+
+
+def _plan(compiled: Compiled, fact_type: str) -> _Plan:
+    plan = compiled.plans.get(fact_type)
+    if plan is None:
+        plan = _Plan(
+            derive=tuple(
+                (name, template, _template_fields(template))
+                for name, template in compiled.base.derive.get(fact_type, {}).items()
+            ),
+            fields=tuple(
+                (name, _kind(fact_type, name))
+                for name in sorted(compiled.used_fields.get(fact_type, ()))
+            ),
+            features=tuple(compiled.features.get(fact_type, ())),
+            members=tuple(sorted(compiled.members.get(fact_type, ()))),
+        )
+        compiled.plans[fact_type] = plan
+    assert isinstance(plan, _Plan)
+    return plan
 
 
 def _prepare_one(
     ident: str, fact: Fact, registry: HostRegistry, compiled: Compiled
 ) -> PreparedFact:
     fact_type = fact.type
+    plan = _plan(compiled, fact_type)
     display = _display(ident, fact, registry)
-    for name, template in compiled.base.derive.get(fact_type, {}).items():
-        if any(display.get(f) is None for f in _template_fields(template)):
+    for name, template, reads in plan.derive:
+        if any(display.get(f) is None for f in reads):
             display[name] = None
         else:
             display[name] = render(template, display).lower()
-    used = compiled.used_fields.get(fact_type, set())
     match: dict[str, Any] = {"id": ident, TYPE: fact_type}
-    normal_cache: dict[str, Any] = {}
-    for name in used:
-        if name in display:
-            value = display[name]
-            if value is None:
-                continue
-            kind = _kind(fact_type, name)
-            normal_cache[name] = match[name] = _normal(kind, value, registry)
-    for feature in compiled.features.get(fact_type, ()):
+    for name, kind in plan.fields:
+        value = display.get(name)
+        if value is not None:
+            match[name] = _normal(kind, value, registry)
+    for feature in plan.features:
         source = display.get(feature.field)
         if feature.kind == "has":
-            source = normal_cache.get(
+            source = match.get(
                 feature.field, _normal(_kind(fact_type, feature.field), source, registry)
             )
         elif feature.kind == "short":
-            source = normal_cache.get(feature.field)
-            source = None if source is None else short_name(host_name(str(source)))
-            match[feature.name] = source
+            source = match.get(feature.field)
+            match[feature.name] = None if source is None else short_name(host_name(str(source)))
             continue
         value = feature.compute(source)
         if value is not None:
@@ -246,7 +271,7 @@ def member_facts(
     """One member fact per distinct item of each list field that a rule joins on with
     ``contains_ref``; it carries the parent's match fields and points back to it (``kbd_ref``)."""
     out: list[dict[str, Any]] = []
-    for list_field in sorted(compiled.members.get(prepared.type, ())):
+    for list_field in _plan(compiled, prepared.type).members:
         mtype = member_type(prepared.type, list_field)
         base = {k: v for k, v in prepared.match.items() if k != list_field}
         items = _normal(

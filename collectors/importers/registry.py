@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
 from kbdoctor.collectors import importers
 from kbdoctor.collectors.importers.base import Material, Reader
+from kbdoctor.collectors.messages import reader_text
+from kbdoctor.engine.i18n import Lang
 
 _NOT_READERS = frozenset({"base", "registry"})
 DEFAULT_PRIORITY = 100
@@ -78,9 +81,25 @@ def pick_reader(material: Material, readers: tuple[Reader, ...] | None = None) -
     return found[0] if found else None
 
 
-def known_formats(readers: tuple[Reader, ...] | None = None) -> list[FormatInfo]:
-    """The formats kbdoctor reads, sorted by name, for messages and for ``collect --help``."""
+def known_formats(
+    readers: tuple[Reader, ...] | None = None, lang: Lang = "en"
+) -> list[FormatInfo]:
+    """The formats kbdoctor reads, sorted by name, for messages and for ``collect --help``, with
+    their titles in ``lang`` (the catalogue of :mod:`kbdoctor.collectors.messages`)."""
     chosen = readers if readers is not None else all_readers()
     return sorted(
-        (FormatInfo(r.name, r.title, r.command) for r in chosen), key=lambda f: f.name
+        (
+            FormatInfo(
+                r.name,
+                reader_text(r.name, "title", lang, r.title),
+                reader_text(r.name, "command", lang, r.command),
+            )
+            for r in chosen
+        ),
+        key=lambda f: f.name,
     )
+
+
+def describe_formats(formats: Iterable[FormatInfo]) -> str:
+    """Known formats, one a line, for messages and help: ``  name - title: command``."""
+    return "\n".join(f"  {f.name} - {f.title}: {f.command}" for f in formats)

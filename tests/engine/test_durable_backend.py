@@ -9,7 +9,14 @@ import threading
 from typing import Any
 
 import pytest
-from kbdoctor.engine.durable_backend import DurableError, Ruleset, bound_ids, fnv1a_32, safe_ids
+from kbdoctor.engine.durable_backend import (
+    COLLISION_FREE,
+    DurableError,
+    Ruleset,
+    bound_ids,
+    fnv1a_32,
+    safe_ids,
+)
 from kbdoctor.engine.evaluate import Evaluator
 from kbdoctor.engine.facts import ExchangeServer, Fact, SpnListing
 
@@ -139,8 +146,14 @@ def test_ids_durable_would_hash_alike_are_still_two_facts() -> None:
 
 
 def test_the_backend_ids_never_share_a_hash() -> None:
-    ids = safe_ids(50_000)
+    ids = safe_ids(COLLISION_FREE + 2_000)
     assert len({fnv1a_32(i) for i in ids}) == len(ids) == len(set(ids))
+
+
+def test_the_first_hexadecimal_ids_are_collision_free_exactly_as_far_as_claimed() -> None:
+    seen = {fnv1a_32(format(n, "x")) for n in range(COLLISION_FREE)}
+    assert len(seen) == COLLISION_FREE
+    assert fnv1a_32(format(COLLISION_FREE, "x")) in seen
 
 
 def test_asserted_facts_are_not_modified() -> None:

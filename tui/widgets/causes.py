@@ -77,6 +77,24 @@ def cause_prompt(cause: CauseReport, was: float | None, lang: Lang) -> Text:
     return line
 
 
+Row = tuple[str | None, bool, Text]  # cause (None: a heading), followed by a divider, prompt
+
+
+def cause_rows(report: Report, baseline: Report | None, lang: Lang) -> list[Row]:
+    before = {c.cause: c.confidence for c in baseline.causes} if baseline else {}
+    rows: list[Row] = []
+    heading_done = False
+    for cause in ranked(report):
+        if cause.status == "not_assessed" and not heading_done:
+            heading_done = True
+            if rows:
+                rows[-1] = (rows[-1][0], True, rows[-1][2])
+            rows.append((None, False, Text(t("tui.causes.not_assessed", lang), style="bold")))
+        was = before.get(cause.cause) if baseline is not report else None
+        rows.append((cause.cause, False, cause_prompt(cause, was, lang)))
+    return rows
+
+
 class CauseList(OptionList):
     """One option per cause; the highlighted cause is the one the other panes show."""
 
@@ -84,24 +102,33 @@ class CauseList(OptionList):
     class CauseHighlighted(Message):
         cause: str
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._rows: list[Row] = []
+
     def show(self, report: Report, baseline: Report | None, lang: Lang) -> None:
+        """Show the causes of ``report``. When the causes keep their order (a what-if edit that
+        only moves a confidence) only the prompts that changed are replaced, and the list keeps
+        its scroll position and highlight."""
+        rows = cause_rows(report, baseline, lang)
+        if rows == self._rows:
+            return
+        if [row[:2] for row in rows] == [row[:2] for row in self._rows]:
+            for index, (row, old) in enumerate(zip(rows, self._rows, strict=True)):
+                if row[2] != old[2]:
+                    self.replace_option_prompt_at_index(index, row[2])
+            self._rows = rows
+            return
         current = self.highlighted_option.id if self.highlighted_option is not None else None
-        before = {c.cause: c.confidence for c in baseline.causes} if baseline else {}
         options: list[Option | None] = []
-        heading_done = False
-        for cause in ranked(report):
-            if cause.status == "not_assessed" and not heading_done:
-                heading_done = True
-                if options:
-                    options.append(None)
-                options.append(
-                    Option(Text(t("tui.causes.not_assessed", lang), style="bold"), disabled=True)
-                )
-            was = before.get(cause.cause) if baseline is not report else None
-            options.append(Option(cause_prompt(cause, was, lang), id=cause.cause))
+        for cause, divided, prompt in rows:
+            options.append(Option(prompt, id=cause, disabled=cause is None))
+            if divided:
+                options.append(None)
+        self._rows = rows
         self.clear_options()
         self.add_options(options)
-        ids = [o.id for o in options if o is not None and o.id is not None]
+        ids = [cause for cause, _, _ in rows if cause is not None]
         if ids:
             target = current if current in ids else ids[0]
             self.highlighted = self.get_option_index(target)

@@ -95,15 +95,15 @@ class ReasoningTree(Tree[FactRef | None]):
         self._shown = described
         self.clear()
         self.root.set_label(described.label)
-        self._build(self.root, described)
+        self._grow(self.root, described)
         self.root.expand()
 
-    def _build(self, node: TreeNode[FactRef | None], branch: Branch) -> None:
+    def _grow(self, node: TreeNode[FactRef | None], branch: Branch) -> None:
         for child in branch.children or ():
             if child.children is None:
                 node.add_leaf(child.label, data=child.data)
             else:
-                self._build(node.add(child.label, data=child.data, expand=child.expand), child)
+                self._grow(node.add(child.label, data=child.data, expand=child.expand), child)
 
     def describe(self, cause: CauseReport | None, report: Report) -> Branch:
         """The tree for ``cause`` (the root is the cause itself)."""

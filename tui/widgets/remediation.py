@@ -49,19 +49,33 @@ class RemediationView(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._steps: list[Step] = []
+        self._head: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="kb-text")
         yield OptionList(id="steps", markup=False)
 
     def show(self, cause: CauseReport | None, lang: Lang) -> None:
-        kb_text = self.query_one("#kb-text", Static)
-        steps = self.query_one("#steps", OptionList)
-        steps.clear_options()
-        if cause is None:
-            self._steps = []
-            kb_text.update(Text(t("tui.reasoning.no_cause", lang), style="italic"))
+        """Show the step of ``cause``; nothing is redrawn when the text and the commands are
+        those already shown (most reports after a what-if edit)."""
+        head, steps = self.describe(cause, lang)
+        if head == self._head and steps == self._steps:
             return
+        self._head, self._steps = head, steps
+        self.query_one("#kb-text", Static).update(head)
+        options = self.query_one("#steps", OptionList)
+        options.clear_options()
+        options.add_options(
+            [Option(step_prompt(n, s), id=str(n - 1)) for n, s in enumerate(steps, 1)]
+        )
+        if steps:
+            options.highlighted = 0
+
+    @staticmethod
+    def describe(cause: CauseReport | None, lang: Lang) -> tuple[Text, list[Step]]:
+        """The KB text above the steps, and the steps."""
+        if cause is None:
+            return Text(t("tui.reasoning.no_cause", lang), style="italic"), []
         head = Text()
         head.append(cause.title, style="bold")
         label = kb_label(cause, lang)
@@ -71,18 +85,13 @@ class RemediationView(VerticalScroll):
             head.append("\n" + cause.description)
         if cause.url:
             head.append("\n" + cause.url, style="underline bright_blue")
-        self._steps = steps_of(cause)
+        steps = steps_of(cause)
         collecting = cause.status == "not_assessed" or not cause.remediation
         heading = "tui.fix.collect" if collecting and cause.collect else "tui.fix.steps"
         head.append("\n\n" + t(heading, lang), style="bold underline")
-        if not self._steps:
+        if not steps:
             head.append("\n" + t("tui.fix.none", lang), style="italic")
-        kb_text.update(head)
-        steps.add_options(
-            [Option(step_prompt(n, s), id=str(n - 1)) for n, s in enumerate(self._steps, 1)]
-        )
-        if self._steps:
-            steps.highlighted = 0
+        return head, steps
 
     def selected_command(self) -> str | None:
         """The command of the highlighted step (or the first step with a command)."""

@@ -37,8 +37,15 @@ class StatusBar(Horizontal):
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._said: Text | str | None = None
+
     def say(self, text: Text | str) -> None:
-        self.query_one("#status-text", Static).update(text)
+        if text == self._said:
+            return
+        self._said = text
+        self.query_one("#status-text", Static).update(text, layout=False)  # one line, always
 
     def progress(self, done: int, total: int) -> None:
         bar = self.query_one(ProgressBar)
