@@ -15,12 +15,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kbdoctor.engine.certainty import combine, firing_strength
-from kbdoctor.engine.compiler import REF, TYPE, Compiled, CompiledRule, compile_rule_base
+from kbdoctor.engine.compiler import TYPE, Compiled, CompiledRule, compile_rule_base
 from kbdoctor.engine.durable_backend import Ruleset, bound_ids, ruleset_for
 from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.i18n import Lang
 from kbdoctor.engine.names import HostRegistry, account_name, spn_name
-from kbdoctor.engine.normalize import PreparationCache, PreparedFact, member_facts, prepare
+from kbdoctor.engine.normalize import (
+    PreparationCache,
+    PreparedFact,
+    member_facts,
+    parent_id,
+    prepare,
+)
 from kbdoctor.engine.report import Report
 from kbdoctor.engine.rulebase import RuleBase, load_rule_base
 from kbdoctor.engine.templates import render
@@ -69,8 +75,7 @@ class Run:
         return out
 
     def display(self, ident: str) -> dict[str, Any]:
-        base_id = ident.split("#", 1)[0]
-        prepared = self.facts.get(base_id)
+        prepared = self.facts.get(parent_id(ident))
         if prepared is not None:
             return prepared.display
         conclusion = self.by_fact_id.get(ident)
@@ -132,7 +137,7 @@ class Evaluator:
         for item in prepared:
             phase = compiled.phases.get(item.type)
             if phase is not None:
-                phases.setdefault(phase, []).append(dict(item.match))
+                phases.setdefault(phase, []).append(item.match)
             for member in member_facts(item, compiled, registry):
                 member_phase = compiled.phases.get(member[TYPE])
                 if member_phase is not None:
@@ -207,7 +212,7 @@ class Evaluator:
             self._probe_ruleset = ruleset_for(
                 self.compiled.digest + ":probes", lambda: self.compiled.probes(_probe_action)
             )
-        facts = [dict(f) for phase in sorted(phases) for f in phases[phase]]
+        facts = [f for phase in sorted(phases) for f in phases[phase]]
         for conclusion in sorted(run.conclusions.values(), key=lambda c: c.fact_id):
             asserted = f"{conclusion.key[0]}:{conclusion.key[1]}"
             if asserted in self.compiled.consumed_conclusions:
@@ -224,7 +229,7 @@ class Evaluator:
 
 def _record_action(compiled_rule: CompiledRule) -> Any:
     aliases = [p.alias for p in compiled_rule.positives if p.alias]
-    index = _rule_index(compiled_rule)
+    index = compiled_rule.index
 
     def action(match: Any) -> FiringRecord:
         return FiringRecord(index, bound_ids(match, aliases))
@@ -233,19 +238,12 @@ def _record_action(compiled_rule: CompiledRule) -> Any:
 
 
 def _probe_action(probe: str, compiled_rule: CompiledRule, aliases: list[str]) -> Any:
-    index = _rule_index(compiled_rule)
+    index = compiled_rule.index
 
     def action(match: Any) -> tuple[int, str, tuple[str, ...]]:
         return (index, probe, bound_ids(match, aliases))
 
     return action
-
-
-def _rule_index(compiled_rule: CompiledRule) -> int:
-    index = getattr(compiled_rule, "index", None)
-    if index is None:
-        raise AssertionError("compiled rules carry their index")
-    return int(index)
 
 
 def _new(records: list[Any], seen: set[FiringRecord]) -> list[FiringRecord]:
@@ -298,11 +296,3 @@ def _confidences(run: Run) -> dict[ConclusionKey, float]:
     for key in sorted(run.conclusions):
         value(key)
     return result
-
-
-def resolve_fact_id(ident: str) -> str:
-    """A member fact's id is its parent's id plus ``#field index``."""
-    return ident.split("#", 1)[0]
-
-
-__all__ = ["REF", "Evaluator", "FiringRecord", "Run", "resolve_fact_id"]

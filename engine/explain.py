@@ -11,6 +11,7 @@ from typing import Any
 from kbdoctor.engine.compiler import CompiledRule
 from kbdoctor.engine.evaluate import ConclusionKey, FiringRecord, Run
 from kbdoctor.engine.i18n import Lang, text
+from kbdoctor.engine.normalize import parent_id
 from kbdoctor.engine.report import (
     DIAGNOSIS_THRESHOLD,
     CauseReport,
@@ -117,7 +118,7 @@ class _Builder:
         premises: list[ConclusionRef] = []
         premise_cfs: list[float] = []
         for ident in record.ids:
-            base_id = ident.split("#", 1)[0]
+            base_id = parent_id(ident)
             if base_id in self.run.facts:
                 ref = self.fact_ref(base_id)
                 if ref not in facts:
@@ -324,7 +325,7 @@ class _Builder:
         for negative in compiled.negatives:
             blocks = probes.get((compiled.index, f"block{negative.position}"), [])
             if blocks:
-                blocking = sorted({ids[-1].split("#", 1)[0] for ids in blocks})
+                blocking = sorted({parent_id(ids[-1]) for ids in blocks})
                 refs = [self.fact_ref(i) for i in blocking[:5] if i in self.run.facts]
                 return self._miss(
                     compiled,

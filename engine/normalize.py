@@ -265,6 +265,11 @@ def _template_fields(template: str) -> tuple[str, ...]:
     return cached
 
 
+def parent_id(ident: str) -> str:
+    """The fact a member fact stands for (a member's id is its parent's plus ``#field index``)."""
+    return ident.split("#", 1)[0]
+
+
 def member_facts(
     prepared: PreparedFact, compiled: Compiled, registry: HostRegistry
 ) -> list[dict[str, Any]]:

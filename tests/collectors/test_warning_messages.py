@@ -12,7 +12,7 @@ import pytest
 from kbdoctor.collectors import importers
 from kbdoctor.collectors.importers.base import ImportWarning, Material, warning
 from kbdoctor.collectors.importing import import_paths
-from kbdoctor.collectors.messages import MESSAGES
+from kbdoctor.collectors.messages import DERIVED_PLACEHOLDERS, MESSAGES
 from kbdoctor.collectors.warning_messages import WARNINGS
 
 from tests.collectors.importers.fixtures import DATA
@@ -66,7 +66,9 @@ def test_every_fixture_warning_renders_its_polish_text_with_all_placeholders_fil
     for item in fixture_warnings:
         texts = WARNINGS.get(item.key) or MESSAGES.get(item.key)
         assert texts is not None, item.key
-        params = dict(item.params)
+        # A placeholder such as {formats} is filled when the warning is shown, in its language.
+        params = {name: make("pl") for name, make in DERIVED_PLACEHOLDERS.items()}
+        params.update(item.params)
         assert _fields(texts["pl"]) <= set(params), item.key
         assert item.text("pl") == texts["pl"].format(**params)
         assert item.render("pl").endswith(item.text("pl"))
