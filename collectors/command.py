@@ -5,8 +5,9 @@ The help lists, for the administrator who collects the material, the exact Windo
 every format kbdoctor reads (taken from the readers themselves, so that help and readers cannot
 disagree), in the language of ``--lang`` or of the environment. ``--help`` is therefore a flag read
 with the others rather than argparse's immediate exit: ``collect --help --lang pl`` must know the
-language given after it. The fact file is written atomically; ``--append`` extends an existing one without
-repeating facts it holds. Exit status: 0 when material was read, 2 for bad usage or input.
+language given after it. The fact file is written atomically; ``--append`` extends an existing
+one without repeating facts it holds. Exit status: 0 when material was read (or help was
+shown), 2 for bad usage or input.
 """
 
 from __future__ import annotations
@@ -33,25 +34,26 @@ PROG = "kbdoctor collect"
 
 # Each example is a command line, exactly as it is typed in any language, and optionally the key of
 # a comment (in the catalogue, so in both languages) printed above it.
-EXAMPLES: tuple[tuple[str, str | None], ...] = tuple((command, None) for command in (
-    "setspn -L EX01 > setspn-L-EX01.txt",
-    "setspn -Q SMTPSVC/ex01.corp.example.com > setspn-Q-smtpsvc-ex01.txt",
-    "setspn -X -F > setspn-X-F.txt",
-    "w32tm /stripchart /computer:DC01 /dataonly /samples:5 > stripchart-DC01.txt",
-    "w32tm /monitor > w32tm-monitor.txt",
-    "w32tm /query /status /verbose > w32tm-status.txt",
-    "w32tm /query /peers > w32tm-peers.txt",
-    "Test-NetConnection -ComputerName DC01 -Port 88 > tnc-DC01-88.txt",
-    "klist get SMTPSVC/ex02.corp.example.com > klist-get-ex02.txt",
-    "repadmin /showrepl * /csv > showrepl.csv",
-    "repadmin /replsummary > replsummary.txt",
-    "Get-ExchangeServer | Format-List > exchange-servers.txt",
-    "Get-ReceiveConnector | Export-Clixml rc.xml",
-    "Get-Queue | Format-List > queues.txt",
-)) + (
+EXAMPLES: tuple[tuple[str, str | None], ...] = (
+    ("setspn -L EX01 > setspn-L-EX01.txt", None),
+    ("setspn -Q SMTPSVC/ex01.corp.example.com > setspn-Q-smtpsvc-ex01.txt", None),
+    ("setspn -X -F > setspn-X-F.txt", None),
+    ("w32tm /stripchart /computer:DC01 /dataonly /samples:5 > stripchart-DC01.txt", None),
+    ("w32tm /monitor > w32tm-monitor.txt", None),
+    ("w32tm /query /status /verbose > w32tm-status.txt", None),
+    ("w32tm /query /peers > w32tm-peers.txt", None),
+    ("Test-NetConnection -ComputerName DC01 -Port 88 > tnc-DC01-88.txt", None),
+    ("klist get SMTPSVC/ex02.corp.example.com > klist-get-ex02.txt", None),
+    ("repadmin /showrepl * /csv > showrepl.csv", None),
+    ("repadmin /replsummary > replsummary.txt", None),
+    ("Get-ExchangeServer | Format-List > exchange-servers.txt", None),
+    ("Get-ReceiveConnector | Export-Clixml rc.xml", None),
+    ("Get-Queue | Format-List > queues.txt", None),
     ("kbdoctor collect --import EX01/ --import DC01/ -o facts.yaml", "help_example_folders"),
-    ("kbdoctor collect --import stripchart-DC01.txt --host EX01 -o facts.yaml --append",
-     "help_example_append"),
+    (
+        "kbdoctor collect --import stripchart-DC01.txt --host EX01 -o facts.yaml --append",
+        "help_example_append",
+    ),
 )
 
 

@@ -15,41 +15,46 @@ EXIT_DIAGNOSED = 1
 EXIT_INVALID = 2
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+def build_parser(command: str | None = None, lang: Lang = "en") -> argparse.ArgumentParser:
     """The parser; the ``collect`` sub-command (which loads every reader) is only built in full
     when it is the command being run, so that ``evaluate`` does not pay for it."""
     parser = argparse.ArgumentParser(
         prog="kbdoctor",
-        description=text("cli.description"),
-        epilog=text("cli.epilog"),
+        description=text("cli.description", lang),
+        epilog=text("cli.epilog", lang),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     evaluate = sub.add_parser(
         "evaluate",
-        help=text("cli.evaluate.help"),
-        description=text("cli.evaluate.description"),
+        help=text("cli.evaluate.help", lang),
+        description=text("cli.evaluate.description", lang),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    evaluate.add_argument("facts", nargs="+", metavar="FACTS", help=text("cli.facts.help"))
-    _rules_option(evaluate)
-    evaluate.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    _lang_option(evaluate)
-    evaluate.add_argument("--explain", action="store_true", help=text("cli.explain.help"))
-    evaluate.add_argument("-o", "--output", metavar="FILE", help=text("cli.output.help"))
+    evaluate.add_argument("facts", nargs="+", metavar="FACTS", help=text("cli.facts.help", lang))
+    _rules_option(evaluate, lang)
+    evaluate.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help=text("cli.format.help", lang),
+    )
+    _lang_option(evaluate, lang)
+    evaluate.add_argument("--explain", action="store_true", help=text("cli.explain.help", lang))
+    evaluate.add_argument("-o", "--output", metavar="FILE", help=text("cli.output.help", lang))
 
-    tui = sub.add_parser("tui", help=text("cli.tui.help"))
+    tui = sub.add_parser("tui", help=text("cli.tui.help", lang))
     tui.add_argument("facts", nargs="*", metavar="FACTS")
-    tui.add_argument("--demo", action="store_true", help=text("cli.demo.help"))
-    _rules_option(tui)
-    _lang_option(tui)
+    tui.add_argument("--demo", action="store_true", help=text("cli.demo.help", lang))
+    _rules_option(tui, lang)
+    _lang_option(tui, lang)
 
-    rules = sub.add_parser("rules", help=text("cli.rules.help"))
-    rules.add_argument("paths", nargs="*", metavar="PATH", help=text("cli.rules_paths.help"))
-    _lang_option(rules)
+    rules = sub.add_parser("rules", help=text("cli.rules.help", lang))
+    rules.add_argument("paths", nargs="*", metavar="PATH", help=text("cli.rules_paths.help", lang))
+    _lang_option(rules, lang)
 
-    schema = sub.add_parser("schema", help=text("cli.schema.help"))
+    schema = sub.add_parser("schema", help=text("cli.schema.help", lang))
     schema.add_argument("which", choices=("facts", "report"))
 
     if command == "collect":
@@ -57,23 +62,23 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
         add_collect_parser(sub)
     else:
-        sub.add_parser("collect", help=text("cli.collect.help"), add_help=False)
+        sub.add_parser("collect", help=text("cli.collect.help", lang), add_help=False)
     return parser
 
 
-def _rules_option(parser: argparse.ArgumentParser) -> None:
+def _rules_option(parser: argparse.ArgumentParser, lang: Lang) -> None:
     parser.add_argument(
-        "--rules", action="append", metavar="PATH", help=text("cli.rules_option.help")
+        "--rules", action="append", metavar="PATH", help=text("cli.rules_option.help", lang)
     )
 
 
-def _lang_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=LANGS, default=None, help=text("cli.lang.help"))
+def _lang_option(parser: argparse.ArgumentParser, lang: Lang) -> None:
+    parser.add_argument("--lang", choices=LANGS, default=None, help=text("cli.lang.help", lang))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(args_list[0] if args_list else None)
+    parser = build_parser(args_list[0] if args_list else None, _requested_lang(args_list))
     if not args_list:
         if sys.stdin.isatty() and sys.stdout.isatty():
             return _run_tui([], lang=None, rules=None, demo=False)
@@ -94,6 +99,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(run_collect(args))
     parser.print_help()
     return EXIT_INVALID
+
+
+def _requested_lang(args: list[str]) -> Lang:
+    """The language of the help texts: ``--lang`` if it is on the command line, else LANG."""
+    for index, arg in enumerate(args):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else None
+        if arg == "--lang" and index + 1 < len(args):
+            value = args[index + 1]
+        if value in LANGS:
+            return value  # type: ignore[return-value]
+    return language_from_env()
 
 
 def _lang(args: Any) -> Lang:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -147,3 +148,16 @@ def test_same_facts_in_any_order_give_identical_reports(tmp_path: Path) -> None:
     second = kbdoctor("evaluate", str(tmp_path / "b.yaml"), "--format", "json", "--explain")
     assert first.returncode == second.returncode == 1
     assert first.stdout.replace("a.yaml", "?") == second.stdout.replace("b.yaml", "?")
+
+
+def test_help_follows_the_language_of_the_environment_or_lang() -> None:
+    polish = subprocess.run(
+        [sys.executable, "-m", "kbdoctor", "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LANG": "pl_PL.UTF-8", "LC_ALL": ""},
+        timeout=60,
+        check=False,
+    )
+    assert "oceń pliki faktów" in polish.stdout
+    assert "zapisz raport" in kbdoctor("evaluate", "--help", "--lang", "pl").stdout
