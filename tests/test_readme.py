@@ -48,19 +48,22 @@ def test_the_polish_readme_keeps_every_code_block_as_it_is() -> None:
     assert _code_blocks(POLISH) == _code_blocks(ENGLISH)
 
 
-@pytest.mark.parametrize(
-    ("path", "other"), [(ENGLISH, "README.pl.md"), (POLISH, "README.md")]
-)
-def test_each_readme_links_to_the_other_above_its_first_code_block(path: Path, other: str) -> None:
+@pytest.mark.parametrize(("path", "other"), [(ENGLISH, "README.pl.md"), (POLISH, "README.md")])
+def test_each_readme_opens_with_its_commands_then_links_to_the_other(
+    path: Path, other: str
+) -> None:
     text = _text(path)
-    head = text[: text.index("```")]
-    assert f"]({other})" in head.splitlines()[0]
+    assert text.splitlines()[0].startswith("# ")
+    first_block_end = text.index("```", text.index("```") + 3) + 3
+    after = [line for line in text[first_block_end:].splitlines() if line.strip()]
+    assert f"]({other})" in after[0]
 
 
 def test_ci_runs_the_readme_test_command() -> None:
     lines = [line.strip() for line in _text(ROOT / ".ci" / "run").splitlines()]
     runs = [
-        line for line in lines
+        line
+        for line in lines
         if line and not line.startswith("#") and "scripts/test" in shlex.split(line)
     ]
     assert runs, ".ci/run does not run scripts/test"
@@ -75,7 +78,11 @@ def _named_subcommands(path: Path) -> set[str]:
 def _help_subcommands() -> set[str]:
     shown = subprocess.run(
         [sys.executable, "-m", "kbdoctor", "--help"],
-        capture_output=True, text=True, check=True, cwd=ROOT, env={"LANG": "C"},
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={"LANG": "C"},
     ).stdout
     listing = shown.split("COMMAND\n", 1)[1].split("\n\n", 1)[0]
     return set(re.findall(r"^ {4}([a-z][a-z-]*)\s", listing, re.MULTILINE))
