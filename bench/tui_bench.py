@@ -4,7 +4,14 @@
    started, so imports, rule loading and compiling count; the time ends when the screen has been
    refreshed with the diagnosis. Measured from outside the child, so interpreter start counts too.
 2. Re-evaluation after a what-if edit on an organisation of 100 servers (budget 100 ms): from the
-   edit (the same call the ``d`` key makes) until the new diagnosis is on the screen.
+   edit (the same call the ``d`` key makes) until the new diagnosis is on the screen. The WHY-NOT
+   explanations are computed after that paint on purpose; the time until they are painted too is
+   printed as well, but it is not what the budget is about.
+
+"On the screen" means: every message the report caused has been handled and the screen has been
+painted (``painted`` below). ``Pilot.pause()`` is not used for this: it waits until the whole
+process is idle, so it would also count the explanation worker that starts after the paint, and it
+polls in steps of 20 ms.
 
 Run: ``python bench/tui_bench.py`` (headless; Textual's test driver, at 120x40).
 """
@@ -20,6 +27,7 @@ import tempfile
 import time
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST_PAINT_BUDGET_S = 1.0
@@ -37,6 +45,22 @@ def demo_arguments() -> tuple[list[str], bool]:
     return [str(ROOT / "tests" / "data" / "tui" / "incident.yaml")], False
 
 
+async def painted(pilot: Any) -> None:
+    """Return once the screen shows what the application has done so far: every widget has
+    handled its pending messages, then the screen is laid out and painted (what its update timer
+    would do at its next tick). The same steps as ``Pilot.pause()`` without its idle wait."""
+    await pilot._wait_for_screen()
+    pilot.app.screen._on_timer_update()
+
+
+async def settled(pilot: Any) -> None:
+    """Wait until no worker runs (the explanation included) and the screen is idle."""
+    app = pilot.app
+    while any(not w.is_finished for w in app.workers):
+        await pilot.pause(0.005)
+    await pilot.pause()
+
+
 async def child_first_paint() -> None:
     from kbdoctor.tui.launch import create_app
 
@@ -45,7 +69,7 @@ async def child_first_paint() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         while app.report is None:
             await asyncio.sleep(0.002)
-        await pilot.pause()  # the refresh that paints it
+        await painted(pilot)
         print(MARK, flush=True)
 
 
@@ -65,7 +89,9 @@ def first_paint() -> float:
     return elapsed
 
 
-async def what_if(servers: int = 100, rounds: int = 20) -> tuple[list[float], list[float], int]:
+async def what_if(
+    servers: int = 100, rounds: int = 20
+) -> tuple[list[float], list[float], list[float], int]:
     sys.path.insert(0, str(ROOT))
     from kbdoctor.tui.launch import create_app
 
@@ -76,10 +102,11 @@ async def what_if(servers: int = 100, rounds: int = 20) -> tuple[list[float], li
         path.write_text(json.dumps(generate_organisation(servers)), encoding="utf-8")
         app = create_app([str(path)], lang="en", watch_rules=False)
         async with app.run_test(size=(120, 40)) as pilot:
-            while app.report is None or any(not w.is_finished for w in app.workers):
+            while app.report is None:
                 await pilot.pause(0.01)
+            await settled(pilot)
             key = next(e.key for e in app.session.entries() if e.fact.type == "clock_offset")
-            screen, engine = [], []
+            screen, explained, engine = [], [], []
             for _ in range(rounds):
                 before = app.report
                 start = time.perf_counter()
@@ -87,10 +114,15 @@ async def what_if(servers: int = 100, rounds: int = 20) -> tuple[list[float], li
                 app._changed(key)
                 while app.report is before:
                     await asyncio.sleep(0.0005)
-                await pilot.pause()
+                await painted(pilot)
                 screen.append((time.perf_counter() - start) * 1000.0)
                 engine.append(app.last_evaluation_ms)
-            return screen, engine, len(app.session)
+                while not app.report.explained:
+                    await asyncio.sleep(0.0005)
+                await painted(pilot)
+                explained.append((time.perf_counter() - start) * 1000.0)
+                await settled(pilot)
+            return screen, explained, engine, len(app.session)
 
 
 def main() -> int:
@@ -104,12 +136,13 @@ def main() -> int:
         f"start to first painted diagnosis ({source}): {paint * 1000:.0f} ms "
         f"(budget {FIRST_PAINT_BUDGET_S * 1000:.0f} ms, best of 3)"
     )
-    screen, engine, facts = asyncio.run(what_if())
+    screen, explained, engine, facts = asyncio.run(what_if())
     print(
         f"what-if edit to painted diagnosis, 100 servers ({facts} facts): "
         f"median {statistics.median(screen):.1f} ms, max {max(screen):.1f} ms "
         f"(budget {WHAT_IF_BUDGET_MS:.0f} ms); evaluation alone median "
-        f"{statistics.median(engine):.1f} ms"
+        f"{statistics.median(engine):.1f} ms; WHY-NOT painted after median "
+        f"{statistics.median(explained):.1f} ms"
     )
     ok = paint <= FIRST_PAINT_BUDGET_S and statistics.median(screen) <= WHAT_IF_BUDGET_MS
     return 0 if ok else 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 # open them: none is on the first screen, and importing them all would delay the first paint.
 
 RULE_POLL_S = 0.5
+FIRST_FRAME_WAIT_S = 0.4  # the longest the screen waits for the first diagnosis before painting
 
 
 class KbdoctorApp(App[None]):
@@ -88,9 +90,12 @@ class KbdoctorApp(App[None]):
         self.report: Report | None = None
         self.baseline: Report | None = None
         self._baseline_key: tuple[object, ...] | None = None
+        self._ticket_key: tuple[object, ...] | None = None  # what the current ticket evaluates
         self._ticket = 0
         self._explain_request: tuple[int, list[Fact], Lang] | None = None
         self._shown = False
+        self._first_frame = ExitStack()
+        self._holding_first_frame = False
         self.last_evaluation_ms = 0.0
         self.set_reactive(KbdoctorApp.lang, lang)
         localise_bindings(self, lang)
@@ -102,24 +107,39 @@ class KbdoctorApp(App[None]):
         return self.main
 
     def on_mount(self) -> None:
+        # The first frame waits (a little) for the first diagnosis: painting the screen while the
+        # rules and facts load, then painting it again with the diagnosis, costs more than the
+        # loading itself, and the two compete for the interpreter. A slow start still shows the
+        # screen, with a spinner, after FIRST_FRAME_WAIT_S.
+        self._first_frame.enter_context(self.batch_update())
+        self._holding_first_frame = True
+        self.set_timer(FIRST_FRAME_WAIT_S, self._paint_first_frame)
         self._start()
         if self.watch_rules:
             self.set_interval(RULE_POLL_S, self._check_rules)
 
+    def _paint_first_frame(self) -> None:
+        """End the wait of the first frame (once; later calls do nothing) and paint it whole:
+        what was laid out during the wait was never shown."""
+        if self._holding_first_frame:
+            self._holding_first_frame = False
+            self._first_frame.close()
+            self.screen.refresh()
+
     def on_ready(self) -> None:
         """The screen is mounted: show what the workers have brought so far (they start at
-        mount, so that reading rules overlaps with the first paint)."""
+        mount, so that reading rules overlaps with building the screen)."""
         self._shown = True
         self.sub_title = t("tui.subtitle", self.lang)
         with self.batch_update():
             self.main.status(t("tui.status.starting", self.lang))
-            if self.diagnoser.rule_base is not None or self.diagnoser.problems:
-                self._show_rules()
+            self._show_rules()
             self.main.show_session(self.session, self.lang)
             if self.report is not None:
                 self._show_report()
             elif self.diagnoser.problems:
                 self.main.show_no_report(t("tui.rules.none_loaded", self.lang))
+                self._paint_first_frame()
 
     @work(thread=True, group="load", exit_on_error=False, description="rules and facts")
     def _start(self) -> None:
@@ -160,10 +180,12 @@ class KbdoctorApp(App[None]):
         if not self.diagnoser.ready:
             if self.diagnoser.problems and self._shown:
                 self.main.show_no_report(t("tui.rules.none_loaded", self.lang))
+                self._paint_first_frame()
             return
         self._ticket += 1
         key = (self.session.generation, self.lang, id(self.diagnoser.rule_base))
         need_baseline = bool(self.session.changed) and key != self._baseline_key
+        self._ticket_key = key
         facts = self.session.effective_facts()
         self._explain_request = (self._ticket, facts, self.lang)
         self._evaluate(
@@ -219,13 +241,16 @@ class KbdoctorApp(App[None]):
 
     @on(ReportReady)
     def _report_ready(self, message: ReportReady) -> None:
-        if message.ticket != self._ticket:
-            return
+        if message.ticket != self._ticket or not self.is_running:
+            return  # a newer evaluation is under way, or the application is closing
         self.report = message.report
         if message.baseline is not None:
             self.baseline = message.baseline
         elif not self.session.changed:
+            # The facts as loaded: the baseline of the next what-if edit, which then need not
+            # evaluate them again.
             self.baseline = message.report
+            self._baseline_key = self._ticket_key
         self.last_evaluation_ms = message.elapsed_ms
         if self._shown:
             self._show_report()
@@ -239,6 +264,7 @@ class KbdoctorApp(App[None]):
         with self.batch_update():
             self.main.show_report(self.report, shown_baseline, self._fact_mark, self.lang)
             self._say_loaded()
+        self._paint_first_frame()
 
     def _fact_mark(self, ref: FactRef) -> str | None:
         for entry in self.session.changed:
@@ -304,6 +330,7 @@ class KbdoctorApp(App[None]):
         if self._shown:
             self.main.idle()
             self._say_loaded()
+        self._paint_first_frame()  # a file that did not load is said at once
 
     def action_open_facts(self) -> None:
         self._pick("facts")

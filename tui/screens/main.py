@@ -2,6 +2,9 @@
 
 The screen only arranges and relabels; the application pushes reports, sessions and rule states
 into it, so the same screen shows a first diagnosis, a what-if result or a reloaded rule base.
+The facts and rules tabs are built the first time they are shown (what was pushed into them
+until then is kept and shown at that moment): the first screen is the diagnosis, and building
+a table of a thousand facts nobody looks at yet would only delay it.
 """
 
 from __future__ import annotations
@@ -14,17 +17,20 @@ from kbdoctor.tui.keys import localise_bindings
 from kbdoctor.tui.state import Entry, Session
 from kbdoctor.tui.widgets.diagnosis import DiagnosisPane
 from kbdoctor.tui.widgets.facts import FactBrowser
+from kbdoctor.tui.widgets.footer import KeyFooter
 from kbdoctor.tui.widgets.reasoning import FactMark
 from kbdoctor.tui.widgets.rules import RulesView
-from kbdoctor.tui.widgets.status import StatusBar, whatif_text
+from kbdoctor.tui.widgets.status import StatusBar, whatif_cleared_text, whatif_text
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 
 TABS = ("diagnosis", "facts", "rules")
+RulesState = tuple[RuleBase | None, list[str], list[Problem], Lang]
 
 
 def tab_label(pane: str, lang: Lang) -> Content:
@@ -45,16 +51,19 @@ class MainScreen(Screen[None]):
     def __init__(self, lang: Lang = "en") -> None:
         super().__init__()
         self._lang = lang
+        self._session: Session | None = None
+        self._rules: RulesState | None = None
+        self._facts_view: FactBrowser | None = None  # built when the tab is first shown
+        self._rules_view: RulesView | None = None
         localise_bindings(self, lang)
 
     def compose(self) -> ComposeResult:
         # Everything is composed with its labels and keys in the starting language: relabelling
         # after the first paint would repaint the tabs and the footer for nothing.
         lang = self._lang
+        self._set_breakpoint(self.app.size.width)
         diagnosis = DiagnosisPane(id="diagnosis-pane", lang=lang)
-        facts = FactBrowser(id="fact-browser")
-        for widget in (diagnosis, facts):
-            localise_bindings(widget, lang)
+        localise_bindings(diagnosis, lang)
         yield Header(show_clock=False, icon="✚")
         whatif = Static(id="whatif")
         whatif.display = False
@@ -62,12 +71,19 @@ class MainScreen(Screen[None]):
         with TabbedContent(id="tabs", initial="diagnosis"):
             with TabPane(tab_label("diagnosis", lang), id="diagnosis"):
                 yield diagnosis
-            with TabPane(tab_label("facts", lang), id="facts"):
-                yield facts
-            with TabPane(tab_label("rules", lang), id="rules"):
-                yield RulesView(id="rules-view")
+            yield TabPane(tab_label("facts", lang), id="facts")
+            yield TabPane(tab_label("rules", lang), id="rules")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyFooter()
+
+    def _set_breakpoint(self, width: int) -> None:
+        """The class Textual gives the screen for its width (``HORIZONTAL_BREAKPOINTS``), set
+        before the widgets are mounted: given at the first resize it would style every widget of
+        the screen a second time."""
+        for edge, name in sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True):
+            if width >= edge:
+                self.add_class(name, update=False)
+                return
 
     def on_mount(self) -> None:
         self.query_one(DiagnosisPane).loading = True
@@ -79,7 +95,8 @@ class MainScreen(Screen[None]):
         for pane in TABS:
             tabs.get_tab(pane).label = tab_label(pane, lang)
         self.query_one(DiagnosisPane).relabel(lang)
-        self.query_one(FactBrowser).relabel(lang)
+        if self._facts_view is not None:
+            self._facts_view.relabel(lang)
 
     # -- what the application pushes in ---------------------------------------------------------
 
@@ -97,24 +114,53 @@ class MainScreen(Screen[None]):
         self.status(Text(message, style="bold red"))
 
     def show_session(self, session: Session, lang: Lang) -> None:
-        self.query_one(FactBrowser).show(session, lang)
+        self._session = session
+        if self._facts_view is not None:
+            self._facts_view.show(session, lang)
         self.show_whatif(session, lang)
 
     def show_change(self, entry: Entry | None, session: Session, lang: Lang) -> None:
-        if entry is not None:
-            self.query_one(FactBrowser).update_entry(entry)
+        if entry is not None and self._facts_view is not None:
+            self._facts_view.update_entry(entry)
         self.show_whatif(session, lang)
 
     def show_whatif(self, session: Session, lang: Lang) -> None:
+        """The what-if line appears with the first change and then stays (see
+        ``whatif_cleared_text``)."""
         bar = self.query_one("#whatif", Static)
-        bar.display = bool(session.changed)
         if session.changed:
+            bar.display = True
             bar.update(whatif_text(session, lang), layout=False)  # always one line high
+        elif bar.display:
+            bar.update(whatif_cleared_text(lang), layout=False)
 
     def show_rules(
         self, base: RuleBase | None, files: list[str], problems: list[Problem], lang: Lang
     ) -> None:
-        self.query_one(RulesView).show(base, files, problems, lang)
+        self._rules = (base, files, problems, lang)
+        if self._rules_view is not None:
+            self._rules_view.show(base, files, problems, lang)
+
+    async def build_tab(self, tab: str) -> None:
+        """Build the facts or rules tab if it was never shown, with what it has to show."""
+        if tab == "facts" and self._facts_view is None:
+            browser = self._facts_view = FactBrowser(id="fact-browser")
+            localise_bindings(browser, self._lang)
+            await self.query_one("#facts", TabPane).mount(browser)
+            if self._session is not None:
+                browser.show(self._session, self._lang)
+            else:
+                browser.relabel(self._lang)
+        elif tab == "rules" and self._rules_view is None:
+            rules = self._rules_view = RulesView(id="rules-view")
+            await self.query_one("#rules", TabPane).mount(rules)
+            if self._rules is not None:
+                rules.show(*self._rules)
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id is not None:
+            await self.build_tab(event.pane.id)
 
     def status(self, text: Text | str) -> None:
         self.query_one(StatusBar).say(text)
@@ -127,8 +173,9 @@ class MainScreen(Screen[None]):
 
     # -- actions --------------------------------------------------------------------------------
 
-    def action_tab(self, tab: str) -> None:
+    async def action_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
+        await self.build_tab(tab)
         if tab == "facts":
             self.query_one("#fact-table").focus()
         elif tab == "rules":
@@ -145,5 +192,5 @@ class MainScreen(Screen[None]):
             self.maximize(self.focused)
 
     def select_cause(self, cause: str) -> None:
-        self.action_tab("diagnosis")
+        self.query_one("#tabs", TabbedContent).active = "diagnosis"
         self.query_one(DiagnosisPane).select_cause(cause)

@@ -22,6 +22,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 MAX_PREMISE_DEPTH = 4
+MAX_SUBJECTS_IN_LINE = 6
 
 FactMark = Callable[[FactRef], str | None]  # "edited" for a fact changed by a what-if edit
 
@@ -116,8 +117,7 @@ class ReasoningTree(Tree[FactRef | None]):
         root_label.append(f"  {status} {cause.confidence:.2f}", style=STATUS_STYLE[cause.status])
         root = Branch(root_label, expand=True, children=[])
         if cause.subjects:
-            subjects = ", ".join(f"{s.subject} {s.confidence:.2f}" for s in cause.subjects)
-            root.add_leaf(Text(t("tui.reasoning.subjects", lang, subjects=subjects)))
+            self._add_subjects(root, cause)
         for firing in cause.evidence:
             self._add_firing(root, firing, depth=0)
         if cause.why_not:
@@ -159,6 +159,21 @@ class ReasoningTree(Tree[FactRef | None]):
                 if item.command:
                     node.add_leaf(Text("$ " + item.command, style="bold green"))
         return root
+
+    def _add_subjects(self, root: Branch, cause: CauseReport) -> None:
+        """The servers or accounts the cause concerns. In a large organisation they are many:
+        the line names the first few and opens into one line each, instead of one line as wide
+        as a hundred servers (which is also slow to draw)."""
+        lang = self._lang
+        shown = [f"{s.subject} {s.confidence:.2f}" for s in cause.subjects]
+        if len(shown) <= MAX_SUBJECTS_IN_LINE:
+            root.add_leaf(Text(t("tui.reasoning.subjects", lang, subjects=", ".join(shown))))
+            return
+        line = ", ".join(shown[:MAX_SUBJECTS_IN_LINE])
+        more = t("tui.reasoning.subjects_more", lang, count=len(shown) - MAX_SUBJECTS_IN_LINE)
+        branch = root.add(Text(t("tui.reasoning.subjects", lang, subjects=f"{line} {more}")))
+        for subject in shown:
+            branch.add_leaf(Text(subject))
 
     def _add_firing(self, parent: Branch, firing: Firing, depth: int) -> None:
         lang = self._lang

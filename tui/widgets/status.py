@@ -27,6 +27,13 @@ def whatif_text(session: Session, lang: Lang) -> Text:
     return text
 
 
+def whatif_cleared_text(lang: Lang) -> Text:
+    """The what-if line once every change is undone: it stays (saying so) rather than
+    disappearing, so that the screen does not jump each time a fact is disabled and enabled
+    again, which would also redraw the whole screen."""
+    return Text(" " + t("tui.whatif.cleared", lang), style="bright_black")
+
+
 class StatusBar(Horizontal):
     """Busy work shows a progress bar; otherwise the line says what is loaded."""
 
