@@ -107,8 +107,9 @@ def _requested_lang(args: list[str]) -> Lang:
         value = arg.split("=", 1)[1] if arg.startswith("--lang=") else None
         if arg == "--lang" and index + 1 < len(args):
             value = args[index + 1]
-        if value in LANGS:
-            return value  # type: ignore[return-value]
+        for lang in LANGS:
+            if value == lang:
+                return lang
     return language_from_env()
 
 

@@ -36,6 +36,7 @@ from kbdoctor.tui.screens.main import MainScreen
 from kbdoctor.tui.state import Session, matches_ref
 from kbdoctor.tui.widgets.diagnosis import DiagnosisPane
 from kbdoctor.tui.widgets.facts import FactBrowser
+from kbdoctor.tui.widgets.reasoning import ReasoningTree
 from rich.text import Text
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -383,6 +384,13 @@ class KbdoctorApp(App[None]):
         self.post_message(WorkFinished(summary, problems, "warning" if problems else "information"))
 
     # -- what-if ------------------------------------------------------------------------------
+
+    @on(ReasoningTree.FactPicked)
+    def _fact_picked(self, message: ReasoningTree.FactPicked) -> None:
+        """Enter on a fact of the reasoning tree opens it, like Enter in the facts table."""
+        key = self.session.find(message.ref)
+        if key is not None:
+            self.post_message(FactRequested(key, "open"))
 
     @on(FactRequested)
     def _fact_requested(self, message: FactRequested) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from kbdoctor.engine.factio import load_fact_files
@@ -17,6 +18,7 @@ from kbdoctor.tui.screens.pick_path import PickPathScreen
 from kbdoctor.tui.screens.save import SaveScreen
 from kbdoctor.tui.widgets.reasoning import ReasoningTree
 from textual.widgets import DataTable, Input, OptionList, TabbedContent
+from textual.widgets.tree import TreeNode
 
 from .conftest import DATA, INCIDENT, ROOT, screen_text, settle
 
@@ -72,6 +74,28 @@ async def test_the_reasoning_tree_goes_from_cause_to_rule_to_facts_with_their_so
         assert rule.strip().startswith("✓")
         fact = next(line for line in lines if "clock_offset" in line)
         assert "w32tm_ex01.txt:3" in fact
+
+
+async def test_enter_on_a_fact_of_the_reasoning_tree_opens_the_fact(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.select_cause("time_sync")
+        await pilot.pause()
+        tree = app.main.query_one(ReasoningTree)
+        node = next(n for n in _walk(tree.root) if getattr(n.data, "type", None) == "clock_offset")
+        tree.move_cursor(node)
+        tree.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FactDetailScreen)
+        assert "offset_s" in screen_text(app)
+
+
+def _walk(node: TreeNode[Any]) -> Iterator[TreeNode[Any]]:
+    yield node
+    for child in node.children:
+        yield from _walk(child)
 
 
 async def test_a_cause_that_was_not_concluded_shows_why_not(make_app: MakeApp) -> None:
