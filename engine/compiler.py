@@ -280,9 +280,7 @@ def negate(where: Where) -> Where:
         parts.append(where.not_)
     if len(parts) == 1:
         return parts[0]
-    return Where.model_validate(
-        {"any": [p.model_dump(by_alias=True, exclude_defaults=True) for p in parts]}
-    )
+    return Where.model_validate({"any": parts})
 
 
 def _invert(test: FieldTest) -> dict[str, Any]:
