@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pydantic import TypeAdapter
-
 from kbdoctor.engine.evaluate import Evaluator
 from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.rulebase import parse_rule_texts
+from pydantic import TypeAdapter
 
 FACTS: TypeAdapter[list[Fact]] = TypeAdapter(list[Fact])
 
