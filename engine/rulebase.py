@@ -362,24 +362,12 @@ def _check_pack(base: RuleBase, pack: RulePack, locator: YamlLocator) -> list[Pr
             if pattern.kind == "fact" and pattern.target not in FACT_TYPES:
                 add((*path, "fact"), "error.rules_unknown_fact_type", context, type=pattern.target)
                 continue
-            if (
-                pattern.kind in ("finding", "symptom")
-                and base.conclusion_def(pattern.kind, pattern.target) is None
-            ):
+            if pattern.kind != "fact" and not _defined(base, pattern.kind, pattern.target):
                 add(
                     (*path, pattern.kind),
                     "error.rules_undefined",
                     context,
                     kind=pattern.kind,
-                    id=pattern.target,
-                )
-                continue
-            if pattern.kind == "cause" and pattern.target not in base.causes:
-                add(
-                    (*path, "cause"),
-                    "error.rules_undefined",
-                    context,
-                    kind="cause",
                     id=pattern.target,
                 )
                 continue
@@ -390,13 +378,7 @@ def _check_pack(base: RuleBase, pack: RulePack, locator: YamlLocator) -> list[Pr
                 bound[condition.bind] = condition
         conclusion = rule.conclude
         cpath = ("rules", index, "conclude")
-        target_ok = {
-            "symptom": conclusion.target in base.symptoms,
-            "finding": conclusion.target in base.findings,
-            "cause": conclusion.target in base.causes,
-            "recommendation": conclusion.target in base.recommendations,
-        }[conclusion.kind]
-        if not target_ok:
+        if not _defined(base, conclusion.kind, conclusion.target):
             add(
                 (*cpath, conclusion.kind),
                 "error.rules_undefined",
@@ -431,6 +413,17 @@ def _check_pack(base: RuleBase, pack: RulePack, locator: YamlLocator) -> list[Pr
         if missing:
             add(cpath, "error.rules_missing_values", context, names=", ".join(missing))
     return problems
+
+
+def _defined(base: RuleBase, kind: str, ident: str) -> bool:
+    """Whether a symptom, finding, cause or recommendation of that id is defined."""
+    tables: dict[str, dict[str, Any]] = {
+        "symptom": base.symptoms,
+        "finding": base.findings,
+        "cause": base.causes,
+        "recommendation": base.recommendations,
+    }
+    return ident in tables[kind]
 
 
 def _safe_placeholders(template: str) -> list[tuple[str, str | None]]:
