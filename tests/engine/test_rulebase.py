@@ -153,3 +153,16 @@ def test_deprecated_rules_are_listed_but_not_evaluated() -> None:
     base = parse_rule_texts([("t.yaml", content)])
     assert [r.id for r in base.rules] == ["r1", "r2"]
     assert [c.rule.id for c in compile_rule_base(base).rules] == ["r2"]
+
+
+def test_conditions_and_conclusions_on_undefined_ids_are_reported() -> None:
+    problems = _problems("""  - id: r1
+    title: {en: R, pl: R}
+    when:
+      - {bind: o, fact: clock_offset}
+      - {bind: f, finding: no_such_finding}
+    conclude: {cause: no_such_cause, cf: 0.5, subject: "{o.host}"}
+    explain: {en: x, pl: x}
+""")
+    assert any("finding 'no_such_finding' is not defined" in p for p in problems)
+    assert any("cause 'no_such_cause' is not defined" in p for p in problems)
