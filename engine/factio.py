@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kbdoctor.engine.errors import FactFileError, Problem
-from kbdoctor.engine.facts import FACT_FILE_ADAPTER, Fact, FactFile
+from kbdoctor.engine.facts import FACT_FILE_ADAPTER, FACT_TYPES, Fact, FactFile
 from kbdoctor.engine.yamlio import YamlLocator, load_yaml, load_yaml_data, yaml_error_problem
 from pydantic import ValidationError
 
@@ -168,37 +168,15 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
             if alias is not None:
                 path.append(alias)
                 node = node[alias]
-        # anything else is a union tag or a missing key: stay on the parent node
-        else:
-            if isinstance(part, str) and not isinstance(node, (dict, list)):
-                continue
-            if isinstance(part, str) and isinstance(node, dict) and "[" not in part:
-                # a missing field: report at the parent, name it in the message
-                continue
+        # anything else is a union tag or a missing key: the error stays on the parent node,
+        # and the message names the field
     return tuple(path)
 
 
 _ALIASES = {"provenance": ("source", "origin")}
-_UNION_TAGS = frozenset(
-    {
-        "exchange_server",
-        "domain_controller",
-        "clock_offset",
-        "replication_link",
-        "spn_listing",
-        "spn_duplicate",
-        "port_state",
-        "receive_connector",
-        "queue",
-        "event",
-        "kerberos_error",
-        "time_status",
-        "spn_query",
-        "check_run",
-        "function-after",
-        "function-before",
-    }
-)
+# Names pydantic puts into error locations that are not keys of the data: the discriminator's tag
+# (a fact type) and validator wrappers.
+_UNION_TAGS = frozenset(FACT_TYPES) | {"function-after", "function-before"}
 
 
 def dump_fact_file(fact_file: FactFile, fmt: Literal["yaml", "json"] = "yaml") -> str:
