@@ -21,6 +21,8 @@ class YamlLocator:
         self._root = root
 
     def position(self, path: tuple[Any, ...]) -> tuple[int | None, int | None]:
+        """Where the deepest existing node of ``path`` is: a key's position for mappings, an
+        item's for sequences (so a missing field is reported at the fact that lacks it)."""
         node = self._root
         line: int | None = None
         column: int | None = None
@@ -32,11 +34,8 @@ class YamlLocator:
                     key_line, key_col = node.lc.key(part)
                 except (KeyError, TypeError):
                     break
-                value_pos = node.lc.data.get(part) if hasattr(node.lc, "data") else None
                 line, column = key_line + 1, key_col + 1
                 node = node[part]
-                if isinstance(node, (CommentedMap, CommentedSeq)) and value_pos is not None:
-                    pass
             elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
                 try:
                     item_line, item_col = node.lc.item(part)
