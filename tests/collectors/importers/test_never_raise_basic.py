@@ -9,6 +9,8 @@ from kbdoctor.collectors.importers import klist, setspn, test_netconnection, w32
 from kbdoctor.collectors.importers.base import HostHint, Material, Reader
 from kbdoctor.collectors.segments import CommandMaterial, split_segments
 
+from tests.support.readers import exercise
+
 READERS: tuple[Reader, ...] = (
     *setspn.READERS, *w32tm.READERS, *test_netconnection.READERS, *klist.READERS
 )
@@ -34,10 +36,7 @@ TEXTS = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=40)), ma
 
 
 def _exercise(material: Material) -> None:
-    for reader in READERS:
-        reader.sniff(material)
-        result = reader.read(material)
-        assert all(w.file == material.path for w in result.warnings)
+    exercise(READERS, material)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])

@@ -17,6 +17,8 @@ from kbdoctor.collectors.importers.base import HostHint, Material, Reader
 from kbdoctor.collectors.importers.clixml import ClixmlError, parse_clixml
 from kbdoctor.collectors.importers.format_list import parse_records
 
+from tests.support.readers import exercise
+
 READERS: tuple[Reader, ...] = (
     *repadmin.READERS,
     *exchange_queue.READERS,
@@ -61,11 +63,7 @@ TEXTS = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=40)), ma
 
 
 def _exercise(material: Material) -> None:
-    for reader in READERS:
-        reader.sniff(material)
-        result = reader.read(material)
-        assert all(w.file == material.path for w in result.warnings)
-        assert all(f.provenance is not None for f in result.facts)
+    for reader, result in exercise(READERS, material):
         # The readers' last-resort handler must not be what kept them from raising.
         internal = [w for w in result.warnings if _is_internal_failure(w.key)]
         assert internal == [], reader.name
