@@ -13,18 +13,23 @@ painted (``painted`` below). ``Pilot.pause()`` is not used for this: it waits un
 process is idle, so it would also count the explanation worker that starts after the paint, and it
 polls in steps of 20 ms.
 
+Also printed, without a budget of the issue: the facts tab of organisations of 100 and 1,000
+servers, opened and then filtered key by key.
+
 Run: ``python bench/tui_bench.py`` (headless; Textual's test driver, at 120x40).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -89,9 +94,9 @@ def first_paint() -> float:
     return elapsed
 
 
-async def what_if(
-    servers: int = 100, rounds: int = 20
-) -> tuple[list[float], list[float], list[float], int]:
+@contextlib.asynccontextmanager
+async def organisation(servers: int) -> AsyncIterator[tuple[Any, Any]]:
+    """The application on a generated organisation, its first diagnosis made and explained."""
     sys.path.insert(0, str(ROOT))
     from kbdoctor.tui.launch import create_app
 
@@ -105,24 +110,57 @@ async def what_if(
             while app.report is None:
                 await pilot.pause(0.01)
             await settled(pilot)
-            key = next(e.key for e in app.session.entries() if e.fact.type == "clock_offset")
-            screen, explained, engine = [], [], []
-            for _ in range(rounds):
-                before = app.report
-                start = time.perf_counter()
-                app.session.toggle(key)
-                app._changed(key)
-                while app.report is before:
-                    await asyncio.sleep(0.0005)
-                await painted(pilot)
-                screen.append((time.perf_counter() - start) * 1000.0)
-                engine.append(app.last_evaluation_ms)
-                while not app.report.explained:
-                    await asyncio.sleep(0.0005)
-                await painted(pilot)
-                explained.append((time.perf_counter() - start) * 1000.0)
-                await settled(pilot)
-            return screen, explained, engine, len(app.session)
+            yield app, pilot
+
+
+async def what_if(
+    servers: int = 100, rounds: int = 20
+) -> tuple[list[float], list[float], list[float], int]:
+    async with organisation(servers) as (app, pilot):
+        key = next(e.key for e in app.session.entries() if e.fact.type == "clock_offset")
+        screen, explained, engine = [], [], []
+        for _ in range(rounds):
+            before = app.report
+            start = time.perf_counter()
+            app.session.toggle(key)
+            app._changed(key)
+            while app.report is before:
+                await asyncio.sleep(0.0005)
+            await painted(pilot)
+            screen.append((time.perf_counter() - start) * 1000.0)
+            engine.append(app.last_evaluation_ms)
+            while not app.report.explained:
+                await asyncio.sleep(0.0005)
+            await painted(pilot)
+            explained.append((time.perf_counter() - start) * 1000.0)
+            await settled(pilot)
+        return screen, explained, engine, len(app.session)
+
+
+FILTER_TYPED = "host:ex01 spn"  # typed key by key into the facts filter
+
+
+async def facts_tab(servers: int) -> tuple[float, list[float], int]:
+    """Opening the facts tab, then each keystroke of a filter, until painted. The keystrokes
+    come after the search index is built (a worker started when the tab opens), as a person's
+    would: nobody types within the first fraction of a second."""
+    from textual.widgets import Input
+
+    async with organisation(servers) as (app, pilot):
+        start = time.perf_counter()
+        await app.main.action_tab("facts")
+        await painted(pilot)
+        opened = (time.perf_counter() - start) * 1000.0
+        await settled(pilot)
+        line = app.main.query_one("#fact-filter", Input)
+        keystrokes = []
+        for end in range(1, len(FILTER_TYPED) + 1):
+            start = time.perf_counter()
+            line.value = FILTER_TYPED[:end]
+            await painted(pilot)
+            keystrokes.append((time.perf_counter() - start) * 1000.0)
+            await settled(pilot)
+        return opened, keystrokes, len(app.session)
 
 
 def main() -> int:
@@ -131,10 +169,12 @@ def main() -> int:
         return 0
     paths, demo = demo_arguments()
     source = "demo incident" if demo else f"{Path(paths[0]).name} (demo not bundled yet)"
-    paint = min(first_paint() for _ in range(3))
+    paints = [first_paint() for _ in range(7)]
+    paint = statistics.median(paints)
     print(
-        f"start to first painted diagnosis ({source}): {paint * 1000:.0f} ms "
-        f"(budget {FIRST_PAINT_BUDGET_S * 1000:.0f} ms, best of 3)"
+        f"start to first painted diagnosis ({source}): median {paint * 1000:.0f} ms, best "
+        f"{min(paints) * 1000:.0f} ms, worst {max(paints) * 1000:.0f} ms of 7 "
+        f"(budget {FIRST_PAINT_BUDGET_S * 1000:.0f} ms)"
     )
     screen, explained, engine, facts = asyncio.run(what_if())
     print(
@@ -144,6 +184,13 @@ def main() -> int:
         f"{statistics.median(engine):.1f} ms; WHY-NOT painted after median "
         f"{statistics.median(explained):.1f} ms"
     )
+    for servers in (100, 1000):
+        opened, keystrokes, facts = asyncio.run(facts_tab(servers))
+        print(
+            f"facts tab, {servers} servers ({facts} facts): opened and painted in {opened:.0f} "
+            f"ms; filter keystroke to painted table median {statistics.median(keystrokes):.0f} "
+            f"ms, max {max(keystrokes):.0f} ms ({len(keystrokes)} keystrokes)"
+        )
     ok = paint <= FIRST_PAINT_BUDGET_S and statistics.median(screen) <= WHAT_IF_BUDGET_MS
     return 0 if ok else 1
 

@@ -15,7 +15,7 @@ otherwise silently become a wrong host.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,19 +65,28 @@ def walk(paths: Sequence[str]) -> tuple[list[Path], list[ImportWarning]]:
     return files, missing
 
 
+Progress = Callable[[int, int, Path], None]  # files done, files in all, the file being read
+
+
 def import_paths(
-    paths: Sequence[str], host: str | None = None, lang: Lang = "en"
+    paths: Sequence[str],
+    host: str | None = None,
+    lang: Lang = "en",
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import every file under ``paths``. Never raises for what is in the files; a file that
     cannot be opened becomes a warning.
 
     Warnings hold catalogue keys, not sentences: the caller shows them in its language with
     ``ImportWarning.render(lang)``. ``lang`` is the language the caller reads in; it is kept on
-    the result for callers that render later."""
+    the result for callers that render later. ``progress`` is told before each file is read,
+    so that a long import (a folder of event logs) can show where it is."""
     result = ImportResult(lang=lang)
     files, missing = walk(paths)
     result.warnings.extend(missing)
-    for path in files:
+    for done, path in enumerate(files):
+        if progress is not None:
+            progress(done, len(files), path)
         import_file(path, host, result)
     result.facts = _dedupe(_merge_peers(result.facts))
     result.facts.extend(_dedupe_against(infer_hosts(result.facts), result.facts))

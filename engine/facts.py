@@ -10,6 +10,7 @@ names, account names or SPNs and must be compared the way Windows compares them.
 from __future__ import annotations
 
 import enum
+import functools
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -262,8 +263,10 @@ COMPUTED_FIELDS: dict[str, dict[str, bool]] = {
 }
 
 
+@functools.cache
 def field_kind(fact_type: str, field: str) -> FieldKind | None:
-    """The comparison kind of a field (None for plain values)."""
+    """The comparison kind of a field (None for plain values). Cached: the models never change,
+    and the TUI asks for every field of every fact."""
     model = FACT_TYPES[fact_type]
     info = model.model_fields.get(field)
     if info is None:
@@ -290,6 +293,7 @@ def _kind_of(annotation: Any) -> FieldKind | None:
     return None
 
 
+@functools.cache
 def fact_fields(fact_type: str) -> tuple[str, ...]:
     """The data fields of a fact type (without type, provenance and observed_at)."""
     model = FACT_TYPES[fact_type]

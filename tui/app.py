@@ -35,7 +35,6 @@ from kbdoctor.tui.messages import (
 from kbdoctor.tui.screens.main import MainScreen
 from kbdoctor.tui.state import Session, matches_ref
 from kbdoctor.tui.widgets.diagnosis import DiagnosisPane
-from kbdoctor.tui.widgets.facts import FactBrowser
 from kbdoctor.tui.widgets.reasoning import ReasoningTree
 from rich.text import Text
 from textual import on, work
@@ -48,7 +47,8 @@ if TYPE_CHECKING:
     from kbdoctor.tui.screens.pick_path import PickMode
 
 # The dialogs (fact detail and edit, file picker, save, help) are imported by the actions that
-# open them: none is on the first screen, and importing them all would delay the first paint.
+# open them, and the facts and rules tabs by the screen when first shown: none is on the first
+# screen, and importing them all would delay the first paint.
 
 RULE_POLL_S = 0.5
 FIRST_FRAME_WAIT_S = 0.4  # the longest the screen waits for the first diagnosis before painting
@@ -363,13 +363,7 @@ class KbdoctorApp(App[None]):
         lang = self.lang
 
         def progress(done: int, total: int, name: str) -> None:
-            label = t(
-                "tui.import.progress",
-                lang,
-                done=done,
-                total=total,
-                path=name,
-            )
+            label = t("tui.import.progress", lang, number=done + 1, total=total, path=name)
             self.post_message(WorkProgressed(label, done, total))
 
         try:
@@ -526,7 +520,7 @@ class KbdoctorApp(App[None]):
             self,
             self.main,
             *self.main.query(DiagnosisPane),
-            *self.main.query(FactBrowser),
+            *self.main.query("#fact-browser"),
         ):
             localise_bindings(node, self.lang)
         self.main.relabel(self.lang)
@@ -543,6 +537,7 @@ class KbdoctorApp(App[None]):
     def action_help(self) -> None:
         from kbdoctor.tui.screens.fact_detail import FactDetailScreen
         from kbdoctor.tui.screens.help import HelpScreen
+        from kbdoctor.tui.widgets.facts import FactBrowser
 
         lang = self.lang
         sections = [

@@ -20,7 +20,7 @@ from kbdoctor.engine.i18n import Lang
 DEMO_RESOURCE = ("kbdoctor.examples", "demo-incident.yaml")
 DEMO_NAME = "demo-incident.yaml"
 
-Progress = Callable[[int, int, str], None]  # done, total, current file
+Progress = Callable[[int, int, str], None]  # files done, files in all, the file being read
 
 
 def load_demo() -> FactSet:
@@ -53,17 +53,15 @@ def import_outputs(
     lang: Lang = "en",
     progress: Progress | None = None,
 ) -> ImportOutcome:
-    """Command outputs read by the collectors' importer. The importer merges across files
-    (time peers, host names), so it reads all of them in one call; progress says how many files
-    are being read, then that they were."""
-    from kbdoctor.collectors.importing import import_paths, walk
+    """Command outputs read by the collectors' importer, in one call (it merges across files:
+    time peers, host names); progress is told before each file is read."""
+    from kbdoctor.collectors.importing import import_paths
 
-    files, _missing = walk(paths)
-    if progress is not None:
-        progress(0, len(files), ", ".join(Path(p).name for p in paths))
-    result = import_paths(list(paths), host=host, lang=lang)
-    if progress is not None:
-        progress(len(files), len(files), "")
+    def each_file(done: int, total: int, path: Path) -> None:
+        if progress is not None:
+            progress(done, total, path.name)
+
+    result = import_paths(list(paths), host=host, lang=lang, progress=each_file)
     return ImportOutcome(
         facts=list(result.facts),
         warnings=[w.render(lang) for w in result.warnings],

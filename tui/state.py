@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -58,6 +58,25 @@ class Change:
     after: Fact | _Unset | None
 
 
+@dataclass(frozen=True)
+class SearchText:
+    """What the facts filter looks in for one fact, lower-cased: worked out once per fact, since
+    a filter keystroke looks at every fact of the session."""
+
+    hosts: tuple[str, ...]
+    text: str
+
+
+def search_text(entry: Entry) -> SearchText:
+    fact = entry.fact
+    return SearchText(
+        tuple(h.lower() for h in fact_hosts(fact)),
+        " ".join(
+            (fact.type, fact_summary(fact), entry.origin, source_text(fact.provenance))
+        ).lower(),
+    )
+
+
 @dataclass
 class Session:
     """Loaded facts, what-if overrides, and their undo and redo stacks."""
@@ -70,6 +89,7 @@ class Session:
     files: list[str] = field(default_factory=list)
     environment: dict[str, str] = field(default_factory=dict)
     generation: int = 0  # bumped when loaded material changes (not on what-if changes)
+    _search: dict[int, tuple[Fact, SearchText]] = field(default_factory=dict)
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -111,6 +131,16 @@ class Session:
 
     def entries(self) -> list[Entry]:
         return [self.entry(key) for key in range(len(self._facts))]
+
+    def search_text(self, entry: Entry) -> SearchText:
+        """What the filter looks in for this entry, remembered for as long as its fact stays
+        the same object (an edit makes a new fact, and so a new text)."""
+        cached = self._search.get(entry.key)
+        if cached is not None and cached[0] is entry.fact:
+            return cached[1]
+        found = search_text(entry)
+        self._search[entry.key] = (entry.fact, found)
+        return found
 
     def loaded_facts(self) -> list[Fact]:
         """The facts as loaded: the baseline a what-if diagnosis is compared with."""
@@ -323,23 +353,22 @@ class FactQuery:
                 words.append(term)
         return cls(tuple(types_), tuple(hosts), tuple(words), tuple(states))
 
-    def matches(self, entry: Entry) -> bool:
-        fact = entry.fact
-        if self.types and not any(fact.type.startswith(t) for t in self.types):
+    def matches(
+        self, entry: Entry, text_of: Callable[[Entry], SearchText] = search_text
+    ) -> bool:
+        """Whether the entry passes every term; ``text_of`` gives its search text when a term
+        needs it (``Session.search_text`` remembers them)."""
+        if self.types and not any(entry.fact.type.startswith(t) for t in self.types):
             return False
-        if self.hosts:
-            hosts = [h.lower() for h in fact_hosts(fact)]
-            if not all(any(q in h for h in hosts) for q in self.hosts):
-                return False
         for state in self.states:
             wanted = {"changed": ("edited", "disabled")}.get(state, (state,))
             if entry.status not in wanted:
                 return False
-        if self.words:
-            haystack = " ".join(
-                (fact.type, fact_summary(fact), entry.origin, source_text(fact.provenance))
-            ).lower()
-            if not all(w in haystack for w in self.words):
+        if self.hosts or self.words:
+            found = text_of(entry)
+            if not all(any(q in h for h in found.hosts) for q in self.hosts):
+                return False
+            if not all(w in found.text for w in self.words):
                 return False
         return True
 

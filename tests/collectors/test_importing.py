@@ -99,6 +99,16 @@ def test_folders_are_walked_in_sorted_order_skipping_hidden_files(tmp_path: Path
     assert result.unrecognised == []
 
 
+def test_progress_is_told_before_each_file(tmp_path: Path) -> None:
+    _copy(tmp_path, "w32tm", "w32tm_monitor_en.txt", "b")
+    _copy(tmp_path, "setspn", "setspn_L_computer_en.txt", "a")
+    told: list[tuple[int, int, str]] = []
+    import_paths([str(tmp_path)], progress=lambda done, total, path: told.append(
+        (done, total, path.name)
+    ))
+    assert told == [(0, 2, "setspn_L_computer_en.txt"), (1, 2, "w32tm_monitor_en.txt")]
+
+
 def test_a_missing_path_is_a_warning_not_an_exception(tmp_path: Path) -> None:
     result = import_paths([str(tmp_path / "nope")])
     assert result.facts == []

@@ -16,6 +16,7 @@ from kbdoctor.tui.screens.fact_edit import FactEditScreen
 from kbdoctor.tui.screens.help import HelpScreen
 from kbdoctor.tui.screens.pick_path import PickPathScreen
 from kbdoctor.tui.screens.save import SaveScreen
+from kbdoctor.tui.widgets.line_table import LineTable
 from kbdoctor.tui.widgets.reasoning import ReasoningTree
 from textual.widgets import DataTable, Input, OptionList, TabbedContent
 from textual.widgets.tree import TreeNode
@@ -133,7 +134,7 @@ async def test_facts_can_be_filtered_by_type_host_and_text_and_opened(make_app: 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("2")
-        table = app.main.query_one("#fact-table", DataTable)
+        table = app.main.query_one("#fact-table", LineTable)
         assert table.row_count == 7
         await pilot.press("slash", *"type:clock")
         assert table.row_count == 1
@@ -266,8 +267,8 @@ async def test_an_invalid_fact_file_shows_where_it_is_wrong_and_keeps_what_was_l
         assert cause_of(app, "time_sync") == pytest.approx(0.9)
 
 
-async def test_command_outputs_are_imported_from_a_folder(
-    make_app: MakeApp, tmp_path: Path
+async def test_command_outputs_are_imported_from_a_folder_file_by_file(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "EX01"
     folder.mkdir()
@@ -278,6 +279,10 @@ async def test_command_outputs_are_imported_from_a_folder(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        steps: list[tuple[int, int]] = []
+        labels: list[str] = []
+        monkeypatch.setattr(app.main, "progress", lambda done, total: steps.append((done, total)))
+        monkeypatch.setattr(app.main, "status", lambda text: labels.append(str(text)))
         await pilot.press("i")
         app.screen.query_one("#pick-path", Input).value = str(folder)
         await pilot.press("ctrl+o")
@@ -286,6 +291,9 @@ async def test_command_outputs_are_imported_from_a_folder(
         assert len(app.session) > 7
         messages = " ".join(n.message + (n.title or "") for n in app._notifications)
         assert "notes.txt" in messages
+        assert steps == [(0, 2), (1, 2)]  # before each of the two files
+        assert f"Importing file 1 of 2: {source.name}" in labels
+        assert "Importing file 2 of 2: notes.txt" in labels
 
 
 async def test_rules_are_listed_reloaded_when_changed_and_errors_located(

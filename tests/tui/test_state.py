@@ -146,3 +146,15 @@ def test_a_source_reads_as_file_and_line_or_collector_and_host(
     source: Source | None, text: str
 ) -> None:
     assert source_text(source) == text
+
+
+def test_the_filter_remembers_search_texts_but_sees_an_edit_at_once() -> None:
+    s = session()
+    query = FactQuery.parse("offset_s=312")
+    assert [e.key for e in s.entries() if query.matches(e, s.search_text)] == [0]
+    s.replace(0, edit_fact(SKEW, {"offset_s": "12"}))
+    assert [e.key for e in s.entries() if query.matches(e, s.search_text)] == []
+    edited = FactQuery.parse("offset_s=12")
+    assert [e.key for e in s.entries() if edited.matches(e, s.search_text)] == [0]
+    s.undo()
+    assert [e.key for e in s.entries() if query.matches(e, s.search_text)] == [0]

@@ -9,6 +9,8 @@ a table of a thousand facts nobody looks at yet would only delay it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kbdoctor.engine.errors import Problem
 from kbdoctor.engine.report import Report
 from kbdoctor.engine.rulebase import RuleBase
@@ -16,10 +18,8 @@ from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.keys import localise_bindings
 from kbdoctor.tui.state import Entry, Session
 from kbdoctor.tui.widgets.diagnosis import DiagnosisPane
-from kbdoctor.tui.widgets.facts import FactBrowser
 from kbdoctor.tui.widgets.footer import KeyFooter
 from kbdoctor.tui.widgets.reasoning import FactMark
-from kbdoctor.tui.widgets.rules import RulesView
 from kbdoctor.tui.widgets.status import StatusBar, whatif_cleared_text, whatif_text
 from rich.text import Text
 from textual import on
@@ -28,6 +28,10 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, Static, TabbedContent, TabPane
+
+if TYPE_CHECKING:
+    from kbdoctor.tui.widgets.facts import FactBrowser
+    from kbdoctor.tui.widgets.rules import RulesView
 
 TABS = ("diagnosis", "facts", "rules")
 RulesState = tuple[RuleBase | None, list[str], list[Problem], Lang]
@@ -143,7 +147,10 @@ class MainScreen(Screen[None]):
 
     async def build_tab(self, tab: str) -> None:
         """Build the facts or rules tab if it was never shown, with what it has to show."""
+        # Imported here: neither tab is on the first screen, and their modules would only delay it.
         if tab == "facts" and self._facts_view is None:
+            from kbdoctor.tui.widgets.facts import FactBrowser
+
             browser = self._facts_view = FactBrowser(id="fact-browser")
             localise_bindings(browser, self._lang)
             await self.query_one("#facts", TabPane).mount(browser)
@@ -152,6 +159,8 @@ class MainScreen(Screen[None]):
             else:
                 browser.relabel(self._lang)
         elif tab == "rules" and self._rules_view is None:
+            from kbdoctor.tui.widgets.rules import RulesView
+
             rules = self._rules_view = RulesView(id="rules-view")
             await self.query_one("#rules", TabPane).mount(rules)
             if self._rules is not None:

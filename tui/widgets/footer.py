@@ -17,7 +17,7 @@ Shown = tuple[tuple[tuple[Binding, bool, str], ...], bool, bool]
 
 class KeyFooter(Footer):
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(compact=True)
         self._shown: Shown | None = None
 
     def _would_show(self) -> Shown:
