@@ -69,6 +69,16 @@ class KbdoctorApp(App[None]):
         Binding("l", "switch_language", "tui.key.language"),
         Binding("ctrl+r", "reload_rules", "tui.key.reload", show=False),
         Binding("q", "quit", "tui.key.quit"),
+        # Textual adds this binding itself unless the application has one; ours has its words in
+        # the catalogue (and so survives ``localise_bindings``, which rebuilds from the class).
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "tui.key.palette_short",
+            show=False,
+            priority=True,
+            tooltip="tui.key.palette",
+        ),
     ]
 
     lang: reactive[Lang] = reactive[Lang]("en", init=False)
@@ -541,10 +551,7 @@ class KbdoctorApp(App[None]):
 
         lang = self.lang
         sections = [
-            (
-                t("tui.help.global", lang),
-                [("Ctrl+P", t("tui.key.palette", lang)), *binding_rows(KbdoctorApp, lang)],
-            ),
+            (t("tui.help.global", lang), binding_rows(KbdoctorApp, lang)),
             (t("tui.help.tabs", lang), binding_rows(MainScreen, lang)),
             (t("tui.tab.diagnosis", lang), binding_rows(DiagnosisPane, lang)),
             (t("tui.tab.facts", lang), binding_rows(FactBrowser, lang)),

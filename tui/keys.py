@@ -31,21 +31,31 @@ def localise_bindings(node: DOMNode, lang: Lang) -> None:
 
 
 def _localised(binding: Binding, lang: Lang) -> Binding:
-    if not binding.description.startswith(KEY_PREFIX):
+    """The description (and the tooltip: the longer text the help screen shows) in ``lang``."""
+    description, tooltip = binding.description, binding.tooltip
+    if description.startswith(KEY_PREFIX):
+        description = t(description, lang)
+    if tooltip.startswith(KEY_PREFIX):
+        tooltip = t(tooltip, lang)
+    if (description, tooltip) == (binding.description, binding.tooltip):
         return binding
-    return replace(binding, description=t(binding.description, lang))
+    return replace(binding, description=description, tooltip=tooltip)
 
 
 def binding_rows(node_class: type[DOMNode], lang: Lang) -> list[tuple[str, str]]:
-    """The documented bindings of a class: (key as a person types it, description in ``lang``).
-    Hidden bindings are listed too: the help screen is where every key is found."""
+    """The documented bindings of a class: (key as a person types it, description in ``lang``;
+    the tooltip when there is one, as the longer of the two). Hidden bindings are listed too:
+    the help screen is where every key is found."""
     merged = node_class._merged_bindings
     rows: list[tuple[str, str]] = []
     if merged is None:
         return rows
     for _key, binding in merged:
         if binding.description.startswith(KEY_PREFIX):
-            rows.append((key_display(binding.key), t(binding.description, lang)))
+            text = (
+                binding.tooltip if binding.tooltip.startswith(KEY_PREFIX) else binding.description
+            )
+            rows.append((key_display(binding.key), t(text, lang)))
     return rows
 
 

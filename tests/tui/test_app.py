@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from kbdoctor.engine.factio import load_fact_files
 from kbdoctor.tui.app import KbdoctorApp
+from kbdoctor.tui.messages import WorkFinished, WorkProgressed
 from kbdoctor.tui.screens.fact_detail import FactDetailScreen
 from kbdoctor.tui.screens.fact_edit import FactEditScreen
 from kbdoctor.tui.screens.help import HelpScreen
@@ -18,7 +19,8 @@ from kbdoctor.tui.screens.pick_path import PickPathScreen
 from kbdoctor.tui.screens.save import SaveScreen
 from kbdoctor.tui.widgets.line_table import LineTable
 from kbdoctor.tui.widgets.reasoning import ReasoningTree
-from textual.widgets import DataTable, Input, OptionList, TabbedContent
+from textual.command import CommandPalette
+from textual.widgets import DataTable, Input, OptionList, ProgressBar, TabbedContent
 from textual.widgets.tree import TreeNode
 
 from .conftest import DATA, INCIDENT, ROOT, screen_text, settle
@@ -413,6 +415,8 @@ async def test_help_lists_every_key_and_the_palette_offers_the_actions(make_app:
         text = screen_text(app)
         for words in ("disable/enable", "Fact filter", "is:edited"):
             assert words in text
+        await pilot.press("escape", "ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
         await pilot.press("escape")
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Import command outputs" in titles
@@ -429,3 +433,19 @@ async def test_the_mouse_selects_a_cause(make_app: MakeApp) -> None:
         await pilot.click("#causes", offset=(3, 1 + 2 * index))
         await pilot.pause()
         assert tree_lines(app)[0].startswith("Active Directory replication is failing")
+
+
+async def test_slow_work_shows_a_progress_bar_until_it_ends(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not app.main.query(ProgressBar)  # built the first time work reports progress
+        app.post_message(WorkProgressed("Importing file 2 of 4: w32tm.txt", 1, 4))
+        await pilot.pause()
+        bar = app.main.query_one(ProgressBar)
+        assert bar.display
+        assert (bar.progress, bar.total) == (1, 4)
+        assert "Importing file 2 of 4: w32tm.txt" in screen_text(app)
+        app.post_message(WorkFinished("Imported", []))
+        await pilot.pause()
+        assert not bar.display

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from kbdoctor.engine.report import CauseReport, SubjectAssessment
 from kbdoctor.tui.app import KbdoctorApp
+from kbdoctor.tui.screens.help import HelpScreen
 from kbdoctor.tui.widgets.causes import CauseList
 from kbdoctor.tui.widgets.footer import KeyFooter
 from kbdoctor.tui.widgets.reasoning import MAX_SUBJECTS_IN_LINE, ReasoningTree
-from textual.widgets import Footer
+from textual.command import CommandPalette
 
 from .conftest import screen_text, settle
 
@@ -135,17 +137,42 @@ async def test_a_cause_about_many_servers_names_a_few_and_opens_into_all(
         assert not branch.expand
 
 
-async def test_the_footer_is_not_rebuilt_when_the_keys_stay_the_same(make_app: MakeApp) -> None:
+async def test_the_footer_is_drawn_again_only_when_its_keys_change(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        footer = app.main.query_one(Footer)
-        assert isinstance(footer, KeyFooter)
-        keys = list(footer.children)
+        footer = app.main.query_one(KeyFooter)
+        keys = footer.keys
+        redrawn: list[tuple[object, ...]] = []
+        refresh = footer.refresh
+
+        def counted(*regions: object, **options: bool) -> object:
+            redrawn.append(regions)
+            return refresh()
+
+        monkeypatch.setattr(footer, "refresh", counted)
         app.main.refresh_bindings()  # what every focus change does
         await pilot.pause()
-        assert list(footer.children) == keys
+        assert footer.keys == keys
+        assert redrawn == []
         await pilot.press("2")
         await settle(pilot)
-        assert list(footer.children) != keys  # the facts tab has keys of its own
-        assert "filter" in screen_text(app)
+        assert footer.keys != keys  # the facts tab has keys of its own
+        assert redrawn
+        assert "/ filter" in screen_text(app)
+
+
+async def test_a_click_on_a_footer_key_presses_it(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        line = screen_text(app).splitlines()[-1]
+        await pilot.click(KeyFooter, offset=(line.index("f1 help"), 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.click(KeyFooter, offset=(line.index("^p palette"), 0))
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)

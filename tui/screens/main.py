@@ -21,13 +21,14 @@ from kbdoctor.tui.widgets.diagnosis import DiagnosisPane
 from kbdoctor.tui.widgets.footer import KeyFooter
 from kbdoctor.tui.widgets.reasoning import FactMark
 from kbdoctor.tui.widgets.status import StatusBar, whatif_cleared_text, whatif_text
+from kbdoctor.tui.widgets.title_bar import TitleBar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Header, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 if TYPE_CHECKING:
     from kbdoctor.tui.widgets.facts import FactBrowser
@@ -68,7 +69,7 @@ class MainScreen(Screen[None]):
         self._set_breakpoint(self.app.size.width)
         diagnosis = DiagnosisPane(id="diagnosis-pane", lang=lang)
         localise_bindings(diagnosis, lang)
-        yield Header(show_clock=False, icon="✚")
+        yield TitleBar()
         whatif = Static(id="whatif")
         whatif.display = False
         yield whatif

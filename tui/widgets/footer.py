@@ -1,38 +1,118 @@
-"""The key footer, rebuilt only when the keys it shows change.
+"""The key footer: the keys the focused part of the screen offers, in one line drawn by one widget.
 
-Textual's footer rebuilds all its key widgets whenever the screen says its bindings may have
-changed: at every focus change, and several times while the application starts. Each rebuild
-mounts and styles a widget per key, which is a good part of the first paint and of moving the
-focus between panes whose keys are the same. This footer compares what it would show with what
-it shows and leaves itself alone when nothing changed.
+Textual's footer is a widget per key, rebuilt whenever the screen says its bindings may have
+changed: at every focus change, and several times while the application starts. Mounting and
+styling a dozen widgets was a good part of the first paint and of moving the focus between panes.
+This footer draws the same line (each key, then what it does, in the theme's footer colours, and
+the command palette's key on the right) as text, draws it again only when what it shows changed,
+and a click on a key presses that key, as in Textual's footer.
 """
 
 from __future__ import annotations
 
-from textual.binding import Binding
-from textual.widgets import Footer
+from typing import NamedTuple
 
-Shown = tuple[tuple[tuple[Binding, bool, str], ...], bool, bool]
+from rich.cells import cell_len
+from rich.text import Text
+from textual import events
+from textual.screen import Screen
+from textual.widget import Widget
 
 
-class KeyFooter(Footer):
+class Key(NamedTuple):
+    key: str  # what a click presses
+    display: str  # how the key is written
+    description: str
+    enabled: bool
+
+
+class Shown(NamedTuple):
+    keys: tuple[Key, ...]
+    palette: Key | None
+
+
+class KeyFooter(Widget):
+    COMPONENT_CLASSES = {"key-footer--key", "key-footer--description"}
+
     def __init__(self) -> None:
-        super().__init__(compact=True)
-        self._shown: Shown | None = None
+        super().__init__()
+        self._shown = Shown((), None)
+        self._spans: list[tuple[int, int, Key]] = []  # where each key was drawn
+
+    @property
+    def keys(self) -> tuple[Key, ...]:
+        """The keys shown, left to right (the command palette's key apart)."""
+        return self._shown.keys
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._bindings_changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if screen is not self.screen:
+            return
+        shown = self._would_show()
+        if shown != self._shown:
+            self._shown = shown
+            self.refresh()
 
     def _would_show(self) -> Shown:
-        bindings = tuple(
-            (binding, enabled, tooltip)
-            for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
-            if binding.show
-        )
-        return (bindings, self.show_command_palette, self.combine_groups)
+        """One key per action (the first of the keys bound to it), as Textual's footer does."""
+        app = self.app
+        active = self.screen.active_bindings
+        actions: set[str] = set()
+        keys = []
+        for _node, binding, enabled, _tooltip in active.values():
+            if binding.show and binding.action not in actions:
+                actions.add(binding.action)
+                keys.append(
+                    Key(binding.key, app.get_key_display(binding), binding.description, enabled)
+                )
+        palette = None
+        if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
+            _node, binding, enabled, _tooltip = active[app.COMMAND_PALETTE_BINDING]
+            palette = Key(binding.key, app.get_key_display(binding), binding.description, enabled)
+        return Shown(tuple(keys), palette)
 
-    async def recompose(self) -> None:
-        if not self.is_attached:
-            return
-        shown = self._would_show() if self._bindings_ready else None
-        if shown is not None and shown == self._shown:
-            return
-        self._shown = shown
-        await super().recompose()
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-footer--key")
+        description_style = self.get_component_rich_style("key-footer--description")
+
+        def part(key: Key) -> Text:
+            text = Text.assemble((key.display, key_style))
+            if key.description:
+                text.append(" " + key.description, description_style)
+            if not key.enabled:
+                text.stylize("dim")
+            return text
+
+        line = Text(no_wrap=True, overflow="crop", end="")
+        spans: list[tuple[int, int, Key]] = []
+        for key in self._shown.keys:
+            if spans:
+                line.append(" ")
+            start = line.cell_len
+            line.append_text(part(key))
+            spans.append((start, line.cell_len, key))
+        palette = self._shown.palette
+        if palette is not None:
+            text = part(palette)
+            room = self.size.width - line.cell_len - cell_len(text.plain) - 2
+            if room >= 1:
+                line.append(" " * room + "▏", "dim")
+                spans.append((line.cell_len, line.cell_len + text.cell_len, palette))
+                line.append_text(text)
+        self._spans = spans
+        return line
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, key in self._spans:
+            if start <= event.x < end:
+                if key.enabled:
+                    self.app.simulate_key(key.key)
+                else:
+                    self.app.bell()
+                return

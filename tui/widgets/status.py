@@ -35,18 +35,17 @@ def whatif_cleared_text(lang: Lang) -> Text:
 
 
 class StatusBar(Horizontal):
-    """Busy work shows a progress bar; otherwise the line says what is loaded."""
+    """Busy work shows a progress bar; otherwise the line says what is loaded. The bar (four
+    widgets) is built the first time work reports progress: most sessions never need it, and
+    the first screen is painted sooner without it."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-text")
-        yield ProgressBar(id="status-progress", show_eta=False)
-
-    def on_mount(self) -> None:
-        self.query_one(ProgressBar).display = False
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._said: Text | str | None = None
+        self._bar: ProgressBar | None = None
 
     def say(self, text: Text | str) -> None:
         if text == self._said:
@@ -55,9 +54,12 @@ class StatusBar(Horizontal):
         self.query_one("#status-text", Static).update(text, layout=False)  # one line, always
 
     def progress(self, done: int, total: int) -> None:
-        bar = self.query_one(ProgressBar)
-        bar.display = True
-        bar.update(total=total or None, progress=done)
+        if self._bar is None:
+            self._bar = ProgressBar(id="status-progress", show_eta=False)
+            self.mount(self._bar)
+        self._bar.display = True
+        self._bar.update(total=total or None, progress=done)
 
     def idle(self) -> None:
-        self.query_one(ProgressBar).display = False
+        if self._bar is not None:
+            self._bar.display = False
