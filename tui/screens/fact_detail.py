@@ -6,13 +6,14 @@ from kbdoctor.engine.facts import fact_fields
 from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.messages import FactIntent, FactRequested
 from kbdoctor.tui.state import Entry, format_value
+from kbdoctor.tui.widgets.footer import KeyFooter
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 
 def detail_table(entry: Entry, lang: Lang) -> Table:
@@ -60,7 +61,7 @@ class FactDetailScreen(ModalScreen[None]):
             status = t(f"tui.entry.{self.entry.status}", self.lang)
             dialog.border_title = f"{self.entry.fact.type} · {status}"
             yield Static(detail_table(self.entry, self.lang), id="detail")
-        yield Footer()
+        yield KeyFooter()
 
     def action_request(self, intent: FactIntent) -> None:
         key = self.entry.key

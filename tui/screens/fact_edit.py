@@ -9,6 +9,7 @@ from __future__ import annotations
 from kbdoctor.engine.facts import Fact, fact_fields
 from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.state import Entry, edit_fact, editable_text, is_list_field
+from kbdoctor.tui.widgets.footer import KeyFooter
 from pydantic import ValidationError
 from rich.text import Text
 from textual import on
@@ -16,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static, TextArea
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 
 def validation_text(exc: ValidationError, lang: Lang) -> Text:
@@ -64,7 +65,7 @@ class FactEditScreen(ModalScreen[Fact | None]):
             with Horizontal(classes="buttons"):
                 yield Button(t("tui.edit.apply", self.lang), id="apply", variant="primary")
                 yield Button(t("tui.edit.cancel", self.lang), id="cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def values(self) -> dict[str, str]:
         out = {}

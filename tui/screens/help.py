@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from kbdoctor.tui.i18n import Lang, t
+from kbdoctor.tui.widgets.footer import KeyFooter
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 Section = tuple[str, list[tuple[str, str]]]  # (title, [(key, description)])
 
@@ -41,4 +42,4 @@ class HelpScreen(ModalScreen[None]):
             dialog.border_title = t("tui.help.title", self.lang)
             yield Static(Text(t("tui.help.intro", self.lang)))
             yield Static(help_table(self.sections, self.lang), id="help-keys")
-        yield Footer()
+        yield KeyFooter()

@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Literal
 
 from kbdoctor.tui.i18n import Lang, t
+from kbdoctor.tui.widgets.footer import KeyFooter
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DirectoryTree, Footer, Input, Static
+from textual.widgets import Button, DirectoryTree, Input, Static
 
 PickMode = Literal["facts", "import"]
 
@@ -46,7 +47,7 @@ class PickPathScreen(ModalScreen[str | None]):
             with Horizontal(classes="buttons"):
                 yield Button(t("tui.pick.choose", self.lang), id="choose", variant="primary")
                 yield Button(t("tui.edit.cancel", self.lang), id="cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DirectoryTree).focus()

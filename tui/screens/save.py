@@ -9,13 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from kbdoctor.tui.i18n import Lang, t
+from kbdoctor.tui.widgets.footer import KeyFooter
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 Format = tuple[str, str]  # (format id, file suffix)
 
@@ -47,7 +48,7 @@ class SaveScreen(ModalScreen[tuple[str, str] | None]):
             with Horizontal(classes="buttons"):
                 yield Button(t("tui.save.save", self.lang), id="save", variant="primary")
                 yield Button(t("tui.edit.cancel", self.lang), id="cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#save-path", Input).focus()
