@@ -19,8 +19,9 @@ from kbdoctor.tui.screens.pick_path import PickPathScreen
 from kbdoctor.tui.screens.save import SaveScreen
 from kbdoctor.tui.widgets.line_table import LineTable
 from kbdoctor.tui.widgets.reasoning import ReasoningTree
+from kbdoctor.tui.widgets.tabs import Tabbed
 from textual.command import CommandPalette
-from textual.widgets import DataTable, Input, OptionList, ProgressBar, TabbedContent
+from textual.widgets import DataTable, Input, OptionList, ProgressBar
 from textual.widgets.tree import TreeNode
 
 from .conftest import DATA, INCIDENT, ROOT, screen_text, settle
@@ -121,7 +122,7 @@ async def test_the_fix_tab_shows_commands_and_c_copies_the_highlighted_one(
         await settle(pilot)
         app.main.select_cause("time_sync")
         await pilot.press("f")
-        assert app.main.query_one("#detail", TabbedContent).active == "fix"
+        assert app.main.query_one("#detail", Tabbed).active == "fix"
         text = screen_text(app)
         assert "KB 979174, step 1" in text
         assert "$ w32tm /config /syncfromflags:domhier" in text

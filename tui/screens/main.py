@@ -21,14 +21,15 @@ from kbdoctor.tui.widgets.diagnosis import DiagnosisPane
 from kbdoctor.tui.widgets.footer import KeyFooter
 from kbdoctor.tui.widgets.reasoning import FactMark
 from kbdoctor.tui.widgets.status import StatusBar, whatif_cleared_text, whatif_text
+from kbdoctor.tui.widgets.tabs import Tab, Tabbed
 from kbdoctor.tui.widgets.title_bar import TitleBar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
+from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static
 
 if TYPE_CHECKING:
     from kbdoctor.tui.widgets.facts import FactBrowser
@@ -38,8 +39,11 @@ TABS = ("diagnosis", "facts", "rules")
 RulesState = tuple[RuleBase | None, list[str], list[Problem], Lang]
 
 
-def tab_label(pane: str, lang: Lang) -> Content:
-    return Content.assemble((f"{TABS.index(pane) + 1} ", "bold"), t(f"tui.tab.{pane}", lang))
+def tab_label(pane: str, lang: Lang) -> str:
+    return f"{TABS.index(pane) + 1} {t(f'tui.tab.{pane}', lang)}"
+
+
+PANES = {"diagnosis": "diagnosis-pane", "facts": "facts", "rules": "rules"}  # tab -> its pane
 
 
 class MainScreen(Screen[None]):
@@ -73,11 +77,11 @@ class MainScreen(Screen[None]):
         whatif = Static(id="whatif")
         whatif.display = False
         yield whatif
-        with TabbedContent(id="tabs", initial="diagnosis"):
-            with TabPane(tab_label("diagnosis", lang), id="diagnosis"):
-                yield diagnosis
-            yield TabPane(tab_label("facts", lang), id="facts")
-            yield TabPane(tab_label("rules", lang), id="rules")
+        tabs = [Tab(tab, tab_label(tab, lang), PANES[tab]) for tab in TABS]
+        with Tabbed(tabs, initial="diagnosis", id="tabs"):
+            yield diagnosis
+            yield Vertical(id="facts")
+            yield Vertical(id="rules")
         yield StatusBar(id="status")
         yield KeyFooter()
 
@@ -96,9 +100,9 @@ class MainScreen(Screen[None]):
     def relabel(self, lang: Lang) -> None:
         """Labels in another language (the keys are relabelled by the application)."""
         self._lang = lang
-        tabs = self.query_one("#tabs", TabbedContent)
-        for pane in TABS:
-            tabs.get_tab(pane).label = tab_label(pane, lang)
+        tabs = self.query_one("#tabs", Tabbed)
+        for tab in TABS:
+            tabs.relabel(tab, tab_label(tab, lang))
         self.query_one(DiagnosisPane).relabel(lang)
         if self._facts_view is not None:
             self._facts_view.relabel(lang)
@@ -154,7 +158,7 @@ class MainScreen(Screen[None]):
 
             browser = self._facts_view = FactBrowser(id="fact-browser")
             localise_bindings(browser, self._lang)
-            await self.query_one("#facts", TabPane).mount(browser)
+            await self.query_one("#facts", Vertical).mount(browser)
             if self._session is not None:
                 browser.show(self._session, self._lang)
             else:
@@ -163,14 +167,13 @@ class MainScreen(Screen[None]):
             from kbdoctor.tui.widgets.rules import RulesView
 
             rules = self._rules_view = RulesView(id="rules-view")
-            await self.query_one("#rules", TabPane).mount(rules)
+            await self.query_one("#rules", Vertical).mount(rules)
             if self._rules is not None:
                 rules.show(*self._rules)
 
-    @on(TabbedContent.TabActivated, "#tabs")
-    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id is not None:
-            await self.build_tab(event.pane.id)
+    @on(Tabbed.Activated, "#tabs")
+    async def _tab_activated(self, event: Tabbed.Activated) -> None:
+        await self.build_tab(event.tab)
 
     def status(self, text: Text | str) -> None:
         self.query_one(StatusBar).say(text)
@@ -184,7 +187,7 @@ class MainScreen(Screen[None]):
     # -- actions --------------------------------------------------------------------------------
 
     async def action_tab(self, tab: str) -> None:
-        self.query_one("#tabs", TabbedContent).active = tab
+        self.query_one("#tabs", Tabbed).active = tab
         await self.build_tab(tab)
         if tab == "facts":
             self.query_one("#fact-table").focus()
@@ -202,5 +205,5 @@ class MainScreen(Screen[None]):
             self.maximize(self.focused)
 
     def select_cause(self, cause: str) -> None:
-        self.query_one("#tabs", TabbedContent).active = "diagnosis"
+        self.query_one("#tabs", Tabbed).active = "diagnosis"
         self.query_one(DiagnosisPane).select_cause(cause)

@@ -13,12 +13,13 @@ from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.widgets.causes import CauseList
 from kbdoctor.tui.widgets.reasoning import FactMark, ReasoningTree
 from kbdoctor.tui.widgets.remediation import RemediationView
+from kbdoctor.tui.widgets.tabs import Tab, Tabbed
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static
 
 
 def symptoms_text(report: Report, lang: Lang) -> Text:
@@ -60,17 +61,19 @@ class DiagnosisPane(Horizontal):
             overview.border_title = t("tui.causes.title", lang)
             yield Static(id="symptoms")
             yield CauseList(id="causes")
-        with TabbedContent(id="detail", initial="why"):
-            with TabPane(t("tui.tab.why", lang), id="why"):
-                yield ReasoningTree(id="reasoning")
-            with TabPane(t("tui.tab.fix", lang), id="fix"):
-                yield RemediationView(id="remediation")
+        tabs = [
+            Tab("why", t("tui.tab.why", lang), "reasoning"),
+            Tab("fix", t("tui.tab.fix", lang), "remediation"),
+        ]
+        with Tabbed(tabs, initial="why", id="detail"):
+            yield ReasoningTree(id="reasoning")
+            yield RemediationView(id="remediation")
 
     def relabel(self, lang: Lang) -> None:
         self._lang = lang
-        detail = self.query_one("#detail", TabbedContent)
-        detail.get_tab("why").label = t("tui.tab.why", lang)
-        detail.get_tab("fix").label = t("tui.tab.fix", lang)
+        detail = self.query_one("#detail", Tabbed)
+        detail.relabel("why", t("tui.tab.why", lang))
+        detail.relabel("fix", t("tui.tab.fix", lang))
         self.query_one("#overview").border_title = t("tui.causes.title", lang)
 
     def show(self, report: Report, baseline: Report | None, mark: FactMark, lang: Lang) -> None:
@@ -118,7 +121,7 @@ class DiagnosisPane(Horizontal):
         causes.focus()
 
     def action_detail(self, pane: str) -> None:
-        self.query_one("#detail", TabbedContent).active = pane
+        self.query_one("#detail", Tabbed).active = pane
         target = ReasoningTree if pane == "why" else RemediationView
         widget = self.query_one(target)
         if isinstance(widget, RemediationView):
