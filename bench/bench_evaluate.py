@@ -43,6 +43,7 @@ from kbdoctor.engine.evaluate import Evaluator  # noqa: E402
 from kbdoctor.engine.factio import parse_fact_text  # noqa: E402
 
 from bench.generate import generate_organisation  # noqa: E402
+from bench.machine import say_reference  # noqa: E402
 
 BUDGET_LARGE_E2E_S = 2.0  # 1000 servers, end to end
 BUDGET_LARGE_SERVERS = 1000
@@ -149,7 +150,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if oracle_class is None:
         print(f"oracle column skipped: {oracle_note}")
     evaluator = Evaluator()
-    print(f"python {sys.version.split()[0]}, median of {repeat} runs\n")
+    print(f"python {sys.version.split()[0]}, median of {repeat} runs")
+    say_reference("before")
+    print()
     header = (f"{'servers':>8} {'facts':>7} {'end to end':>11} {'evaluation':>11} "
               f"{'oracle':>10} {'eval/oracle':>12}")
     print(header)
@@ -179,6 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{verdict(small, BUDGET_SMALL_E2E_S)}")
         textual = imports_textual(demo_path)
     print(f"evaluate imports textual: {'yes (it must not)' if textual else 'no'}")
+    say_reference("after")
     return 0
 
 
