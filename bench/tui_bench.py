@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run as a script: the bench package is beside this file
 FIRST_PAINT_BUDGET_S = 1.0
 WHAT_IF_BUDGET_MS = 100.0
 MARK = "PAINTED"
@@ -97,7 +99,6 @@ def first_paint() -> float:
 @contextlib.asynccontextmanager
 async def organisation(servers: int) -> AsyncIterator[tuple[Any, Any]]:
     """The application on a generated organisation, its first diagnosis made and explained."""
-    sys.path.insert(0, str(ROOT))
     from kbdoctor.tui.launch import create_app
 
     from bench.generate import generate_organisation
