@@ -108,6 +108,7 @@ class KbdoctorApp(App[None]):
         self._first_frame = ExitStack()
         self._holding_first_frame = False
         self.last_evaluation_ms = 0.0
+        self._started: list[Callable[[], None]] = []
         self.set_reactive(KbdoctorApp.lang, lang)
         localise_bindings(self, lang)
         self.main = MainScreen(lang)
@@ -137,9 +138,16 @@ class KbdoctorApp(App[None]):
             self._first_frame.close()
             self.screen.refresh()
 
+    def when_started(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the first screen is mounted and laid out."""
+        self._started.append(callback)
+
     def on_ready(self) -> None:
         """The screen is mounted: show what the workers have brought so far (they start at
         mount, so that reading rules overlaps with building the screen)."""
+        for callback in self._started:
+            callback()
+        self._started.clear()
         self._shown = True
         self.sub_title = t("tui.subtitle", self.lang)
         with self.batch_update():

@@ -33,6 +33,13 @@ def create_app(
 
 def run_tui(fact_paths: list[str], *, lang: str | None, rules: list[str] | None, demo: bool) -> int:
     """Run the application on a terminal until the user quits; the exit status for the shell."""
+    from kbdoctor.tui.terminal import assume_size_if_unknown
+
+    assumed = assume_size_if_unknown()  # taken back once the application has started
     app = create_app(fact_paths, lang=lang, rules=rules, demo=demo)
-    app.run()
+    app.when_started(assumed.restore)
+    try:
+        app.run()
+    finally:
+        assumed.restore()
     return app.return_code or 0
