@@ -55,6 +55,7 @@ class FactBrowser(Vertical):
         self._lang: Lang = "en"
         self._shown = 0
         self._indexed: tuple[int, int] | None = None  # (session, generation) already indexed
+        self._columns_for: tuple[int, int, Lang] | None = None  # what the columns were made for
 
     def compose(self) -> ComposeResult:
         yield Input(id="fact-filter")
@@ -89,7 +90,11 @@ class FactBrowser(Vertical):
         self._lang = lang
         table = self.table
         entries = session.entries()
-        table.set_columns(self._columns({entry.fact.type for entry in entries}))
+        if self._columns_for != (id(session), session.generation, lang):
+            # Only loading (the fact types) or the language changes the columns; a filter
+            # keystroke does not.
+            self._columns_for = (id(session), session.generation, lang)
+            table.set_columns(self._columns({entry.fact.type for entry in entries}))
         query = FactQuery.parse(self.query_one("#fact-filter", Input).value)
         keys = [e.key for e in entries if query.matches(e, session.search_text)]
         self._shown = len(keys)
