@@ -204,6 +204,18 @@ READER_TEXTS: dict[str, dict[Lang, str]] = {
         "en": "klist / klist get SPN: Kerberos tickets and the errors getting them",
         "pl": "klist / klist get SPN: bilety Kerberos i błędy przy ich uzyskiwaniu",
     },
+    "reader.portqry.title": {
+        "en": "portqry -n DC -e 88 -p both: whether TCP and UDP ports answer",
+        "pl": "portqry -n DC -e 88 -p both: czy porty TCP i UDP odpowiadają",
+    },
+    "reader.nltest-dsgetdc.title": {
+        "en": "nltest /dsgetdc:DOMAIN: the domain controller found, its site and flags",
+        "pl": "nltest /dsgetdc:DOMENA: znaleziony kontroler domeny, jego lokacja i flagi",
+    },
+    "reader.nltest-dclist.title": {
+        "en": "nltest /dclist:DOMAIN: the domain controllers of a domain and the PDC",
+        "pl": "nltest /dclist:DOMENA: kontrolery domeny i emulator PDC",
+    },
     "reader.repadmin-replsummary.title": {
         "en": "repadmin /replsummary: replication failures per source and destination DC",
         "pl": "repadmin /replsummary: błędy replikacji według źródłowego i docelowego "
