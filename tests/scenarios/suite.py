@@ -8,6 +8,7 @@ One scenario is one YAML file in this folder::
     facts: [...]              # a facts/1 list, as in examples/*.yaml
     build: {...}              # instead of (or besides) facts: a generated organisation, see below
     expect:
+      symptom: true           # optional: whether exchange_auth_454 must be recognised
       top: time_sync          # first of report.diagnoses; null = nothing diagnosed; a list = any of
       causes:                 # every cause, with the accepted status(es) and optionally the scope
         time_sync: {status: diagnosed, scope: failing_path}
@@ -43,6 +44,7 @@ CAUSES = (
     "kerberos_ports_blocked",
     "connector_auth",
 )
+SYMPTOM = "exchange_auth_454"
 STATUSES = frozenset({"diagnosed", "possible", "ruled_out", "no_evidence", "not_assessed"})
 SCOPES = frozenset({"failing_path", "latent", "unknown"})
 # Fields issue 8 adds to facts/1. While the engine's model does not have one yet, a scenario's value
@@ -78,6 +80,7 @@ class Scenario:
     causes: dict[str, CauseExpectation]
     remediation: dict[str, RemediationExpectation] = field(default_factory=dict)
     known_gap: str | None = None
+    symptom: bool | None = None
     dropped_fields: tuple[str, ...] = ()
 
 
@@ -163,6 +166,7 @@ def load_scenario(path: Path) -> Scenario:
         causes=causes,
         remediation=remediation,
         known_gap=data.get("known_gap"),
+        symptom=expect.get("symptom"),
         dropped_fields=tuple(dropped),
     )
 
@@ -227,6 +231,11 @@ def judge(scenario: Scenario, report: dict[str, Any]) -> Outcome:
         wrongly_diagnosed=[],
         wrongly_ruled_out=[],
     )
+    recognised = SYMPTOM in {s.get("id") for s in report.get("symptoms", [])}
+    if scenario.symptom is not None and recognised != scenario.symptom:
+        outcome.problems.append(
+            f"symptom {SYMPTOM}: expected {scenario.symptom}, recognised {recognised}"
+        )
     if top not in scenario.top:
         outcome.problems.append(f"top: expected {_accepted(scenario.top)}, got {top}")
     for cause, expected in scenario.causes.items():
