@@ -447,6 +447,12 @@ WARNINGS: dict[str, dict[Lang, str]] = {
         "en": "event record without a provider or a numeric Id",
         "pl": "rekord zdarzenia bez dostawcy albo liczbowego Id",
     },
+    "eventlog.provider_not_in_text": {
+        "en": "event {event_id} without its provider (Select-Object left ProviderName out) and a "
+        "message that does not make it certain: not read; add ProviderName to Select-Object",
+        "pl": "zdarzenie {event_id} bez dostawcy (Select-Object pominęło ProviderName), a z treści "
+        "komunikatu nie wynika on na pewno: nie odczytano; dodaj ProviderName do Select-Object",
+    },
     "eventlog.text_without_id": {
         "en": "event text without an event id or a source",
         "pl": "tekst zdarzenia bez identyfikatora zdarzenia albo źródła",

@@ -39,10 +39,14 @@ from kbdoctor.collectors.importers.base import (
     source_for,
 )
 from kbdoctor.collectors.importers.eventlog_records import (
+    EXCHANGE_FRONTEND,
+    EXCHANGE_TRANSPORT,
+    KEPT_EVENTS,
     KNOWN_PROVIDERS,
     EventCollector,
     EventRecord,
 )
+from kbdoctor.collectors.importers.format_list import parse_records
 
 # --------------------------------------------------------------------------- Format-List
 
@@ -62,37 +66,15 @@ class _Block:
     fields: dict[str, str]
 
 
-def _list_blocks(lines: list[str]) -> Iterator[_Block]:
-    """Records of ``Format-List`` output: a record ends where a blank line is followed by a
-    property line, or where a property repeats."""
-    fields: dict[str, list[str]] = {}
-    current: str | None = None
-    first = last = -1
-    blank_before = False
-    for index, raw in enumerate(lines):
-        line = raw.rstrip("\r")
-        if not line.strip():
-            blank_before = True
-            continue
-        match = _PROPERTY.match(line)
-        if match and not line[0].isspace():
-            key = match.group("key")
-            if fields and (blank_before or key in fields):
-                yield _Block(first, last, {k: " ".join(v) for k, v in fields.items()})
-                fields = {}
-            if not fields:
-                first = index
-            fields[key] = [match.group("value").strip()]
-            current = key
-            last = index
-        elif line[0].isspace() and current is not None and fields:
-            fields[current].append(line.strip())
-            last = index
-        else:
-            current = None  # a line that belongs to no property (a prompt, a heading)
-        blank_before = False
-    if fields:
-        yield _Block(first, last, {k: " ".join(v) for k, v in fields.items()})
+def _list_blocks(material: Material) -> Iterator[_Block]:
+    """Records of ``Format-List`` output, their values joined the way the console wrapped them
+    (:func:`~kbdoctor.collectors.importers.format_list.parse_records`: a word cut at the console
+    width, as Windows PowerShell does in Russian or Polish, is joined again without a space)."""
+    for record in parse_records(material):
+        fields: dict[str, str] = {}
+        for item in record.fields:
+            fields.setdefault(item.name, item.value)
+        yield _Block(record.first, record.last, fields)
 
 
 def _first(fields: dict[str, str], keys: tuple[str, ...]) -> str | None:
@@ -107,6 +89,38 @@ def _first(fields: dict[str, str], keys: tuple[str, ...]) -> str | None:
 _LIST_SNIFF_PROVIDER = re.compile(r"^(?:ProviderName|Source) *: *\S", re.MULTILINE)
 _LIST_SNIFF_ID = re.compile(r"^(?:Id|EventID|InstanceId) *: *\d+\s*$", re.MULTILINE)
 _LIST_SNIFF_MESSAGE = re.compile(r"^Message *:", re.MULTILINE)
+_LIST_SNIFF_TIME = re.compile(r"^(?:TimeCreated|TimeGenerated) *: *\S", re.MULTILINE)
+
+# Receive connectors Exchange creates on every server: their names are not localised, and the
+# service they belong to is certain (Exchange 2013 and later put the "Frontend" ones in the Front
+# End Transport service; "Default <server>" and "Client Proxy <server>" are the Transport
+# service's, as "Default <server>" was in Exchange 2007 and 2010).
+_DEFAULT_CONNECTOR = re.compile(
+    r"(?<![\w-])(?P<kind>Default Frontend|Client Frontend|Outbound Proxy Frontend|Client Proxy"
+    r"|Default) (?P<server>[A-Za-z0-9][A-Za-z0-9-]{0,14})(?![\w-])"
+)
+_CLIENT_ADDRESS = re.compile(r"\[[0-9A-Fa-f.:%]{2,}\]")
+_MECHANISM = re.compile(r"(?<![\w-])(?:ExchangeAuth|Login|Gssapi|Ntlm|Kerberos|BasicAuth)(?![\w-])")
+_KEPT_IDS = frozenset(e.event_id for e in KEPT_EVENTS)
+
+
+def infer_provider(event_id: int, message: str | None) -> tuple[str, str] | None:
+    """The provider of an event whose text does not name it (``Select-Object TimeCreated, Id,
+    Message``), and how it was told, when the message makes it certain: an Event 1035 whose
+    message names one of the receive connectors every Exchange server has, a client address in
+    brackets and an authentication mechanism - the insertion strings of
+    SmtpReceiveAuthenticationFailed, which read the same in every language of Windows. Id 1035
+    alone is not enough (Windows Installer logs an event 1035 too), nor is a custom connector's
+    name (it does not say which service owns it). None otherwise."""
+    if event_id != 1035 or not message:
+        return None
+    text = " ".join(message.split())
+    kinds = {m.group("kind") for m in _DEFAULT_CONNECTOR.finditer(text)}
+    if len(kinds) != 1 or not _CLIENT_ADDRESS.search(text) or not _MECHANISM.search(text):
+        return None
+    kind = kinds.pop()
+    provider = EXCHANGE_FRONTEND if "Frontend" in kind else EXCHANGE_TRANSPORT
+    return provider, f"provider from the message: receive connector '{kind} <server>' of {provider}"
 
 
 class EventListReader:
@@ -121,15 +135,14 @@ class EventListReader:
         text = material.text
         if not text:
             return False
-        return bool(
-            _LIST_SNIFF_PROVIDER.search(text)
-            and _LIST_SNIFF_ID.search(text)
-            and _LIST_SNIFF_MESSAGE.search(text)
-        )
+        if not (_LIST_SNIFF_ID.search(text) and _LIST_SNIFF_MESSAGE.search(text)):
+            return False
+        # Select-Object TimeCreated, Id, Message drops the provider; the time still marks it
+        return bool(_LIST_SNIFF_PROVIDER.search(text) or _LIST_SNIFF_TIME.search(text))
 
     def read(self, material: Material) -> ReadResult:
         collector = EventCollector(self, material)
-        for block in _list_blocks(material.lines()):
+        for block in _list_blocks(material):
             provider = _first(block.fields, _PROVIDER_KEYS)
             raw_id = _first(block.fields, _ID_KEYS)
             instance = _first(block.fields, ("InstanceId",))
@@ -137,6 +150,15 @@ class EventListReader:
                 # Get-EventLog shows InstanceId: the event id with the severity bits on top.
                 raw_id = str(int(instance) & 0xFFFF)
             line = material.line_no(block.first)
+            message = _first(block.fields, ("Message",))
+            inferred: str | None = None
+            if provider is None and raw_id is not None and raw_id.isdigit():
+                found = infer_provider(int(raw_id), message)
+                if found is None:
+                    if int(raw_id) in _KEPT_IDS:
+                        collector.warn(line, "eventlog.provider_not_in_text", event_id=raw_id)
+                    continue
+                provider, inferred = found
             if provider is None or raw_id is None or not raw_id.isdigit():
                 if provider is not None or raw_id is not None:
                     collector.warn(line, "eventlog.record_without_id")
@@ -146,23 +168,43 @@ class EventListReader:
                 provider=provider,
                 event_id=int(raw_id),
                 host=_first(block.fields, ("MachineName",)),
-                message=_first(block.fields, ("Message",)),
+                message=message,
                 log=_first(block.fields, _LOG_KEYS),
                 level=_first(block.fields, _LEVEL_KEYS),
                 time=parse_datetime(raw_time) if raw_time else None,
             )
-            collector.add(record, source_for(self, material, block.first, block.last), line)
+            source = source_for(self, material, block.first, block.last, inferred=inferred)
+            collector.add(record, source, line)
         return collector.finish()
 
 
 # --------------------------------------------------------------------------- Event Viewer text
 
-# Labels of Event Viewer's text copy in English, Polish, German and French; the first group of
-# each entry starts a record.
+# Labels of Event Viewer's text copy in English, Polish, German, French, Spanish, Russian and
+# Japanese; the first group of each entry starts a record. A copy in a language this table does
+# not know is still read when it carries its ``Event Xml:`` part (see ``_xml_system``).
 _LABELS: dict[str, tuple[str, ...]] = {
-    "log": ("Log Name", "Nazwa dziennika", "Protokollname", "Nom du journal"),
+    "log": (
+        "Log Name",
+        "Nazwa dziennika",
+        "Protokollname",
+        "Nom du journal",
+        "Nombre de registro",
+        "Имя журнала",
+        "ログの名前",
+    ),
     "type": ("Event Type", "Typ zdarzenia", "Ereignistyp", "Type de l'événement"),
-    "source": ("Event Source", "Source", "Źródło zdarzenia", "Źródło", "Ereignisquelle", "Quelle"),
+    "source": (
+        "Event Source",
+        "Source",
+        "Źródło zdarzenia",
+        "Źródło",
+        "Ereignisquelle",
+        "Quelle",
+        "Origen",
+        "Источник",
+        "ソース",
+    ),
     "category": (
         "Event Category",
         "Task Category",
@@ -179,15 +221,26 @@ _LABELS: dict[str, tuple[str, ...]] = {
         "Ereigniskennung",
         "ID de l'événement",
         "Identificateur de l'événement",
+        "Id. del evento",
+        "Код события",
+        "イベント ID",
     ),
-    "date": ("Date", "Data", "Datum"),
+    "date": ("Date", "Data", "Datum", "Fecha", "Дата", "日付"),
     "time": ("Time", "Godzina", "Czas", "Zeit", "Heure"),
-    "level": ("Level", "Poziom", "Ebene", "Niveau"),
+    "level": ("Level", "Poziom", "Ebene", "Niveau", "Nivel", "Уровень", "レベル"),
     "keywords": ("Keywords", "Słowa kluczowe", "Schlüsselwörter", "Mots clés"),
     "user": ("User", "Użytkownik", "Benutzer", "Utilisateur"),
-    "computer": ("Computer", "Komputer", "Ordinateur"),
-    "description": ("Description", "Opis", "Beschreibung"),
-    "xml": ("Event Xml", "Kod XML zdarzenia", "Ereignis-XML", "XML de l'événement"),
+    "computer": ("Computer", "Komputer", "Ordinateur", "Equipo", "Компьютер", "コンピューター"),
+    "description": ("Description", "Opis", "Beschreibung", "Descripción", "Описание", "説明"),
+    "xml": (
+        "Event Xml",
+        "Kod XML zdarzenia",
+        "Ereignis-XML",
+        "XML de l'événement",
+        "XML de evento",
+        "Xml события",
+        "イベント XML",
+    ),
 }
 _LABEL_OF = {label.lower(): kind for kind, labels in _LABELS.items() for label in labels}
 _ALL_LABELS = sorted(_LABEL_OF, key=len, reverse=True)
@@ -217,6 +270,53 @@ _KNOWN_PROVIDER = re.compile(
 )
 
 
+_EVENT_XML = re.compile(
+    r"^[ \t]*<Event xmlns=['\"]http://schemas\.microsoft\.com/win/2004/08/events/event['\"]",
+    re.MULTILINE,
+)
+_EMPTY_LABEL = re.compile(r"^[^\s:<][^:<>]{0,40}:[ \t]*$")
+_VALUE_LABEL = re.compile(r"^[^\s:<][^:<>]{0,40}:[ \t]+\S")
+_XML_FIELDS: dict[str, re.Pattern[str]] = {
+    "source": re.compile(r"<Provider\s+Name=['\"]([^'\"]+)['\"]"),
+    "id": re.compile(r"<EventID(?:\s[^>]*)?>\s*(\d+)\s*</EventID>"),
+    "time": re.compile(r"<TimeCreated\s+SystemTime=['\"]([^'\"]+)['\"]"),
+    "computer": re.compile(r"<Computer>\s*([^<\s]+)\s*</Computer>"),
+    "log": re.compile(r"<Channel>\s*([^<]+?)\s*</Channel>"),
+    "level": re.compile(r"<Level>\s*(\d+)\s*</Level>"),
+}
+_XML_DATA = re.compile(r"<Data(?:\s+Name=['\"]([^'\"]*)['\"])?\s*(?:/>|>([^<]*)</Data>)")
+
+
+def _xml_system(xml: str) -> dict[str, str]:
+    """What the ``Event Xml:`` part of a text copy says, read element by element so that a part
+    cut short still gives everything before the cut (System comes first: provider, id, time,
+    computer, channel). Values are taken only from whole elements."""
+    found: dict[str, str] = {}
+    for kind, pattern in _XML_FIELDS.items():
+        match = pattern.search(xml)
+        if match:
+            found[kind] = match.group(1).strip()
+    return found
+
+
+def _xml_data(xml: str) -> tuple[tuple[str | None, str], ...]:
+    """The whole ``<Data>`` elements of the XML part, in order."""
+    return tuple((m.group(1) or None, (m.group(2) or "").strip()) for m in _XML_DATA.finditer(xml))
+
+
+def _structural_parts(chunk: str, xml_at: int) -> tuple[str, str]:
+    """Header and description of a text copy whose labels this reader does not know, by layout:
+    label lines with values, then a label line without a value (the description's), the
+    message, and a label line without a value right before the ``<Event`` line (the XML's)."""
+    before = chunk[:xml_at].rstrip("\n").split("\n")
+    if before and _EMPTY_LABEL.match(before[-1].strip()):
+        before = before[:-1]  # the "Event Xml:" label
+    for index, line in enumerate(before):
+        if _EMPTY_LABEL.match(line.strip()) and index > 0 and _VALUE_LABEL.match(before[0].strip()):
+            return "\n".join(before[:index]), "\n".join(before[index + 1 :])
+    return "\n".join(before), ""
+
+
 def _detail_fields(header: str) -> dict[str, str]:
     """Label -> value of the part of a record before its description; the first occurrence of
     a label wins."""
@@ -239,7 +339,15 @@ class EventDetailsReader:
         text = material.text
         if not text:
             return False
-        return bool(_DETAILS_SNIFF_ID.search(text) and _DETAILS_SNIFF_DESCRIPTION.search(text))
+        if _DETAILS_SNIFF_ID.search(text) and _DETAILS_SNIFF_DESCRIPTION.search(text):
+            return True
+        # a copy in a language the label table does not know: label lines, then the XML part
+        xml = _EVENT_XML.search(text)
+        if xml is None:
+            return False
+        lines = text[: xml.start()].replace("\r", "").split("\n")
+        labelled = sum(1 for line in lines if _VALUE_LABEL.match(line.strip()))
+        return labelled >= 3 and any(_EMPTY_LABEL.match(line.strip()) for line in lines)
 
     def read(self, material: Material) -> ReadResult:
         collector = EventCollector(self, material)
@@ -262,10 +370,25 @@ class EventDetailsReader:
         description = _DETAILS_SNIFF_DESCRIPTION.search(chunk)
         header = chunk[: description.start()] if description else chunk
         body = chunk[description.end() :] if description else ""
-        xml = _XML_START.search(body)
-        if xml:
-            body = body[: xml.start()]
+        xml_label = _XML_START.search(body)
+        event_xml = _EVENT_XML.search(chunk)
+        xml_part = chunk[event_xml.start() :] if event_xml else ""
+        if xml_label:
+            body = body[: xml_label.start()]
+        elif event_xml and description:
+            body = chunk[description.end() : event_xml.start()]
+            body = (
+                body.rstrip().rsplit("\n", 1)[0]
+                if _EMPTY_LABEL.match(body.rstrip().rsplit("\n", 1)[-1].strip())
+                else body
+            )
+        elif event_xml:
+            header, body = _structural_parts(chunk, event_xml.start())
         fields = _detail_fields(header)
+        system = _xml_system(xml_part)
+        for kind in ("id", "source", "computer", "log"):
+            if not fields.get(kind) and system.get(kind):
+                fields[kind] = system[kind]
         raw_id = fields.get("id", "").split(" ")[0]
         provider = fields.get("source", "")
         known = _KNOWN_PROVIDER.search(provider) or _KNOWN_PROVIDER.search(header)
@@ -276,19 +399,25 @@ class EventDetailsReader:
             collector.warn(line, "eventlog.text_without_id")
             return
         when = " ".join(x for x in (fields.get("date"), fields.get("time")) if x)
+        # the header's local time when it can be read, else the XML's (UTC) time
+        time = (parse_datetime(when) if when else None) or (
+            parse_datetime(system["time"]) if system.get("time") else None
+        )
         # A value that holds another "label:" is a label this table does not know (the
         # machine-translated KB has "Źródło zdarzenia błędu:"): not a level.
         level = next(
-            (v for v in (fields.get("level"), fields.get("type")) if v and ":" not in v), None
+            (v for v in (fields.get("level"), fields.get("type")) if v and ":" not in v),
+            system.get("level"),
         )
         record = EventRecord(
             provider=provider,
             event_id=int(raw_id),
             host=fields.get("computer") or None,
             message=body.strip() or None,
+            data=_xml_data(xml_part),
             log=fields.get("log") or None,
             level=level,
-            time=parse_datetime(when) if when else None,
+            time=time,
         )
         collector.add(record, source_for(self, material, first, last), line)
 
