@@ -13,6 +13,7 @@ One scenario is one YAML file in this folder::
       causes:                 # every cause, with the accepted status(es) and optionally the scope
         time_sync: {status: diagnosed, scope: failing_path}
         spn_missing: {status: [no_evidence, not_assessed]}
+      findings: [external_time_drift]   # optional: finding ids the report must contain
       remediation:            # optional: words the fix of a cause must (not) contain
         time_sync: {mentions: [DC-WAW01], excludes: ["&&"]}
     known_gap: "why the current engine gets this wrong"   # optional; the test is a strict xfail
@@ -81,6 +82,7 @@ class Scenario:
     remediation: dict[str, RemediationExpectation] = field(default_factory=dict)
     known_gap: str | None = None
     symptom: bool | None = None
+    findings: tuple[str, ...] = ()
     dropped_fields: tuple[str, ...] = ()
 
 
@@ -167,6 +169,7 @@ def load_scenario(path: Path) -> Scenario:
         remediation=remediation,
         known_gap=data.get("known_gap"),
         symptom=expect.get("symptom"),
+        findings=tuple(expect.get("findings") or ()),
         dropped_fields=tuple(dropped),
     )
 
@@ -236,6 +239,12 @@ def judge(scenario: Scenario, report: dict[str, Any]) -> Outcome:
         outcome.problems.append(
             f"symptom {SYMPTOM}: expected {scenario.symptom}, recognised {recognised}"
         )
+    found = {f.get("id") for f in report.get("findings", [])}
+    for finding in scenario.findings:
+        if finding not in found:
+            outcome.problems.append(
+                f"finding {finding}: expected, not in {sorted(map(str, found))}"
+            )
     if top not in scenario.top:
         outcome.problems.append(f"top: expected {_accepted(scenario.top)}, got {top}")
     for cause, expected in scenario.causes.items():
@@ -274,6 +283,8 @@ def describe(scenario: Scenario, report: dict[str, Any], outcome: Outcome) -> st
     lines = [f"scenario {scenario.name}: {scenario.title}", f"  why: {scenario.why}"]
     if scenario.dropped_fields:
         lines.append(f"  fields the engine does not know yet, dropped: {scenario.dropped_fields}")
+    symptoms = sorted(str(s.get("id")) for s in report.get("symptoms", []))
+    lines.append(f"  symptoms recognised: {symptoms}; expected symptom: {scenario.symptom}")
     lines.append(f"  top: expected {_accepted(scenario.top)}, actual {outcome.top}")
     lines.append(
         f"  {'cause':<24}{'expected':<34}{'actual':<14}{'conf':>8}  {'scope exp':<14}scope actual"
