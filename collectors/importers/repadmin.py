@@ -62,6 +62,10 @@ _DATE_AFTER_AT = re.compile(
     r"\s@\s*(?P<date>\d[\d\-./: ]*\d(?:\s*[AaPp]\.?\s?[Mm]\.?)?)"
 )
 _AT_LINE = re.compile(r"\s@(?:\s|$)")
+# Japanese (and other languages that put the date first) print no "@": "2026-09-07 13:14:59 の最後
+# の試行は、失敗しました。結果は 8524 (0x214c):", "最後に成功したのは 2026-09-07 12:00:23 です。".
+# repadmin's own ISO date and time is what marks those lines.
+_ISO_DATE_TIME = re.compile(r"(?<!\d)(?P<date>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})(?!\d)")
 _HEADER_DC = re.compile(r"^(?P<site>[^\s\\:=,]+)\\(?P<dc>[^\s\\:=,]+)\s*$")
 _LINK = re.compile(r"^\s+(?P<site>[^\s\\:=,@]+)\\(?P<dc>[^\s\\:=,@]+)(?:\s+\S.*)?$")
 _NAMING_CONTEXT = re.compile(r"^(?:DC|CN|OU|O)=[^=]+(?:,\s*(?:DC|CN|OU|O)=[^=,]+)*\s*$", re.I)
@@ -87,8 +91,14 @@ def parse_result(text: str) -> int | None:
 
 
 def _date_after_at(line: str) -> datetime | None:
-    match = _DATE_AFTER_AT.search(line)
+    match = _DATE_AFTER_AT.search(line) or _ISO_DATE_TIME.search(line)
     return parse_datetime(match.group("date").rstrip(" .")) if match else None
+
+
+def _is_at_line(line: str) -> bool:
+    """A line of a link that reports an attempt or a success: ``@ <date>`` in most languages,
+    a bare ISO date and time where the sentence puts the date first."""
+    return _AT_LINE.search(line) is not None or _ISO_DATE_TIME.search(line) is not None
 
 
 def _typed_dc(material: Material) -> str | None:
@@ -143,7 +153,7 @@ class ShowreplTextReader:
         for index, line in enumerate(lines):
             if _LINK.match(line) and not _HEADER_DC.match(line):
                 window = lines[index + 1 : index + 5]
-                if any(_AT_LINE.search(below) for below in window):
+                if any(_is_at_line(below) for below in window):
                     return True
         return False
 
@@ -198,7 +208,7 @@ class ShowreplTextReader:
         current = state.link
         if current is None:
             return
-        if _AT_LINE.search(line):
+        if _is_at_line(line):
             current.last = index
             if not current.attempted:
                 current.attempted = True
