@@ -15,15 +15,24 @@ otherwise silently become a wrong host.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kbdoctor.collectors.decoding import decode_bytes
+from kbdoctor.collectors.decoding import EVTX_MAGIC, Decoded, decode_bytes
 from kbdoctor.collectors.importers.base import HostHint, ImportWarning, Material
 from kbdoctor.collectors.importers.registry import pick_reader
 from kbdoctor.collectors.inference import infer_hosts
+from kbdoctor.collectors.material_kind import (
+    NotOutput,
+    html_text,
+    is_html_page,
+    kind_by_name_or_bytes,
+    kind_by_text,
+)
 from kbdoctor.collectors.segments import CommandMaterial, split_segments
+from kbdoctor.collectors.shapes import is_name_like
 from kbdoctor.engine.facts import Fact, FieldKind, TimeStatus, field_kind
 from kbdoctor.engine.i18n import Lang
 from kbdoctor.engine.names import same_host
@@ -41,6 +50,8 @@ class ImportResult:
     unrecognised: list[ImportWarning] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     lang: Lang = "en"  # the language the caller reads in: render warnings with it
+    # files set aside unread because they are plainly not command output, with what they are
+    skipped: list[tuple[str, NotOutput]] = field(default_factory=list)
 
 
 def walk(paths: Sequence[str]) -> tuple[list[Path], list[ImportWarning]]:
@@ -88,16 +99,22 @@ def import_paths(
         if progress is not None:
             progress(done, len(files), path)
         import_file(path, host, result)
+    summary = skipped_summary(result.skipped)
+    if summary is not None:
+        result.unrecognised.append(summary)
     result.facts = _dedupe(_merge_peers(result.facts))
     result.facts.extend(_dedupe_against(infer_hosts(result.facts), result.facts))
     return result
 
 
 def host_hint(path: Path, host: str | None) -> HostHint | None:
+    """``--host``, else the name of the file's folder when it is spelled like a machine's name
+    (``EX01``, ``dc-02``, ``ex01.corp.example.com``): a folder called ``eventlog``, ``samples``
+    or ``ticket`` names no machine, and a wrong host is worse than a warning asking for one."""
     if host and host.strip():
         return HostHint(host.strip(), "option")
     folder = path.resolve().parent.name
-    return HostHint(folder, "folder") if folder else None
+    return HostHint(folder, "folder") if folder and is_name_like(folder) else None
 
 
 def import_file(path: Path, host: str | None, result: ImportResult) -> None:
@@ -111,7 +128,20 @@ def import_file(path: Path, host: str | None, result: ImportResult) -> None:
         result.warnings.append(ImportWarning.at(name, None, "cannot_read", detail=detail))
         return
     hint = host_hint(path, host)
+    kind = kind_by_name_or_bytes(name, data)
+    if kind is not None:
+        result.skipped.append((name, kind))
+        return
     decoded = decode_bytes(data)
+    if decoded.text is not None and kind_by_text(decoded.text) is not None:
+        result.skipped.append((name, "source"))
+        return
+    if decoded.text is None and not data.startswith(EVTX_MAGIC):
+        result.skipped.append((name, "binary"))
+        return
+    web_page = decoded.text is not None and is_html_page(decoded.text)
+    if decoded.text is not None and web_page:
+        decoded = Decoded(html_text(decoded.text), decoded.encoding)
     if decoded.text is None:
         material = Material(name, data, None, 1, hint)
         if not _read(material, hint, result):
@@ -137,12 +167,36 @@ def import_file(path: Path, host: str | None, result: ImportResult) -> None:
                 first=segment.first_line, last=last, command=shown,
             )
         )
-    if recognised == 0:
+    if recognised == 0 and web_page:
+        result.skipped.append((name, "web_page"))
+    elif recognised == 0:
         result.unrecognised.append(
             ImportWarning.at(name, None, "unrecognised_file")
         )
     else:
         result.warnings.extend(unread)
+
+
+SKIPPED_SHOWN = 5  # names listed in the summary line of skipped files; the rest are counted
+
+
+def skipped_summary(skipped: Sequence[tuple[str, NotOutput]]) -> ImportWarning | None:
+    """One line for every file set aside as not command output: how many of each kind, and the
+    first names (located at the folder that holds them all)."""
+    if not skipped:
+        return None
+    names = [name for name, _ in skipped]
+    counts = {kind: sum(1 for _, k in skipped if k == kind) for _, kind in skipped}
+    where = os.path.commonpath(names) if len(names) > 1 else names[0]
+    shown = ", ".join(os.path.relpath(n, where) if n != where else os.path.basename(n)
+                      for n in names[:SKIPPED_SHOWN])
+    more = len(names) - SKIPPED_SHOWN
+    return ImportWarning.at(
+        where, None, "skipped_not_output", count=len(names),
+        source=counts.get("source", 0), binary=counts.get("binary", 0),
+        web_page=counts.get("web_page", 0),
+        names=shown + (f" (+{more})" if more > 0 else ""),
+    )
 
 
 def _read(material: Material, hint: HostHint | None, result: ImportResult) -> bool:

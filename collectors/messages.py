@@ -42,6 +42,13 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "pl": "wiersze {first}-{last}{command}: to nie jest format, który kbdoctor czyta "
         "(pominięto)",
     },
+    "skipped_not_output": {
+        "en": "{count} file(s) skipped, not command output ({source} source code or "
+        "configuration, {binary} binary, {web_page} web page(s) holding no output): {names}",
+        "pl": "pominięto plików: {count}, to nie są wyniki poleceń (kod źródłowy lub "
+        "konfiguracja: {source}, binarne: {binary}, strony WWW bez wyników: {web_page}): "
+        "{names}",
+    },
     "binary_file": {
         "en": "binary file that no reader recognises. Known formats:\n{formats}",
         "pl": "plik binarny, którego żaden czytnik nie rozpoznaje. Znane formaty:\n{formats}",

@@ -14,6 +14,34 @@ from __future__ import annotations
 from kbdoctor.engine.i18n import Lang
 
 WARNINGS: dict[str, dict[Lang, str]] = {
+    # Values placed by their shape (collectors/shapes.py), every reader
+    "w32tm.tracking_name_unplaced": {
+        "en": "the name of the tracked machine cannot be told from the words around it; its "
+        "address {address} is used: {text}",
+        "pl": "nie da się odróżnić nazwy śledzonej maszyny od otaczających ją słów; użyto jej "
+        "adresu {address}: {text}",
+    },
+    "w32tm.tracking_unreadable": {
+        "en": "neither the name nor the address of the tracked machine can be read: {text}",
+        "pl": "nie da się odczytać ani nazwy, ani adresu śledzonej maszyny: {text}",
+    },
+    "w32tm.not_a_host": {
+        "en": "skipped (not shaped like a host name or address): {text}",
+        "pl": "pominięto (to nie ma postaci nazwy hosta ani adresu): {text}",
+    },
+    "setspn.no_duplicates_run": {
+        "en": "no setspn -X run here (no progress line or duplicate group before a closing "
+        "'found N group(s) of duplicate SPNs.' line): nothing read as a duplicate search",
+        "pl": "to nie jest przebieg setspn -X (brak wiersza postępu lub grupy duplikatów przed "
+        "wierszem końcowym 'found N group(s) of duplicate SPNs.'): nic nie odczytano jako "
+        "wyszukiwania duplikatów",
+    },
+    "w32tm.reference_unplaced": {
+        "en": "the machine the offset of {host} is measured from cannot be placed, no "
+        "clock_offset fact: NTP: {text}",
+        "pl": "nie da się ustalić, względem której maszyny zmierzono przesunięcie {host}; fakt "
+        "clock_offset nie powstał: NTP: {text}",
+    },
     # setspn -L / -Q / -X
     "setspn.spn_outside_account": {
         "en": "skipped (an SPN outside any account): {text}",

@@ -47,7 +47,10 @@ from kbdoctor.engine.facts import CheckRun, SpnDuplicate, SpnListing, SpnQuery
 _DN_START = re.compile(r"(?:CN|OU)=", re.IGNORECASE)
 _SPN = re.compile(r"^[A-Za-z][\w.-]*/\S+$")
 _COUNT_LINE = re.compile(r"^\D*?(\d+)\D*$")
+_SPN_WORD = re.compile(r"(?<![A-Za-z])SPNs?(?![A-Za-z])", re.IGNORECASE)
 _FOREST_WORDS = ("forest", "lasu", "las ", "gesamtstruktur", "forêt", "foret")
+# "Processing entry 7" of setspn -X in the languages whose text is known (lower case).
+PROGRESS_LABELS = frozenset({"processing entry", "przetwarzanie wpisu"})
 _SETSPN = re.compile(r"^\s*setspn(?:\.exe)?\b", re.IGNORECASE)
 
 
@@ -99,10 +102,60 @@ def _join_wrapped_dn(lines: list[_Line], index: int) -> tuple[str, int]:
 
 
 def _is_count_line(text: str) -> int | None:
-    if "spn" not in text.lower() or "/" in text or "=" in text:
+    """The number of ``found 1 group of duplicate SPNs.`` in any language: a sentence with one
+    number and the word SPN(s), ending with its full stop, naming no SPN and no DN."""
+    body = text.strip()
+    if (
+        not _SPN_WORD.search(body)
+        or not body.endswith((".", "\u3002"))
+        or "/" in body
+        or "=" in body
+        or ":" in body
+    ):
         return None
-    match = _COUNT_LINE.match(text)
+    match = _COUNT_LINE.match(body)
     return int(match.group(1)) if match else None
+
+
+def _is_group_header(lines: list[_Line], pos: int) -> bool:
+    """``SMTPSVC/ex01 is registered on these accounts:`` followed by an indented DN."""
+    line = lines[pos]
+    if line.indented or not line.body.endswith(":"):
+        return False
+    first = line.body.split()[0].rstrip(":")
+    return (
+        _SPN.match(first) is not None
+        and pos + 1 < len(lines)
+        and lines[pos + 1].indented
+        and _DN_START.match(lines[pos + 1].body) is not None
+    )
+
+
+def _is_progress_line(lines: list[_Line], pos: int) -> bool:
+    """``Checking domain DC=corp,DC=com`` / ``Processing entry 0`` (``Przetwarzanie wpisu 0``):
+    a line naming a domain by its DN, or the localised "processing entry" label of
+    :data:`PROGRESS_LABELS` and a number (a phrase ending in a number alone is too common)."""
+    line = lines[pos]
+    if line.indented or not line.body:
+        return False
+    if re.search(r"\bDC=[^,\s]+", line.body, re.IGNORECASE) and not line.body.endswith(":"):
+        return not _SPN.match(line.body.split()[0])
+    match = re.match(r"^(?P<label>[^\d/=:]+?)\s+\d+$", line.body)
+    return match is not None and match.group("label").lower() in PROGRESS_LABELS
+
+
+def _duplicates_evidence(lines: list[_Line]) -> bool:
+    """Whether ``lines`` show a ``setspn -X`` run: its closing count line after a progress line
+    or a duplicate group (a count line alone is too common a sentence to be evidence)."""
+    seen_run = False
+    for pos, line in enumerate(lines):
+        if line.indented or not line.body:
+            continue
+        if _is_count_line(line.body) is not None and seen_run:
+            return True
+        if _is_group_header(lines, pos) or _is_progress_line(lines, pos):
+            seen_run = True
+    return False
 
 
 def _is_command_line(text: str) -> bool:
@@ -269,14 +322,17 @@ class SetspnDuplicatesReader:
         if switch is not None:
             return switch == "X"
         lines = _lines(material)
-        return any(
-            not line.indented and _is_count_line(line.body) is not None for line in lines
-        ) and not any(t.body.lower().endswith("spn found.") for t in lines)
+        return _duplicates_evidence(lines) and not any(
+            t.body.lower().endswith("spn found.") for t in lines
+        )
 
     def read(self, material: Material) -> ReadResult:
         result = ReadResult()
         lines = _lines(material)
         command = command_of(material)
+        if _setspn_switch(material) != "X" and not _duplicates_evidence(lines):
+            result.warnings.append(warning(material, 0, "setspn.no_duplicates_run"))
+            return result
         forest_option = bool(command and re.search(r"\s[-/]f\b", command, re.IGNORECASE))
         forest = forest_option
         run_start, groups = 0, 0

@@ -40,21 +40,62 @@ from kbdoctor.collectors.importers.base import (
     warning,
 )
 from kbdoctor.collectors.segments import command_argument, command_of, prompt_command
+from kbdoctor.collectors.shapes import (
+    is_dns_name,
+    is_host,
+    is_ip_address,
+    is_offset,
+    pick_host,
+    strip_punctuation,
+)
 from kbdoctor.engine.facts import ClockOffset, DomainController, TimeStatus
 
 _W32TM = re.compile(r"^\s*w32tm(?:\.exe)?\b", re.IGNORECASE)
-_TRACKING = re.compile(r"^\s*(?:\S.*?\s)?(?P<host>[^\s\[\]]+)\s*\[(?P<addr>[^\]]*):123\]\.?\s*$")
+# "[10.0.0.10:123]" or, for a machine reached over IPv6, "[[fe80::1%6]:123]"; the address may
+# be masked in a published paste ("[192.168.xx.xx:123]").
+_ADDRESS = r"\[(?P<addr>\[[^\[\]]*\]|[^\[\]]*):(?P<port>\d{1,5})\]"
+_TRACKING = re.compile(rf"^(?P<before>[^\[\]]*?)\s*{_ADDRESS}(?P<after>[^\[\]]*)$")
 _SAMPLE = re.compile(
     r"^\s*(?P<time>\d{1,2}:\d{2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?)\s*,\s*(?P<rest>.*)$"
 )
-_OFFSET = re.compile(r"^[+-]?\d+(?:[.,]\d+)?s$")
 _DC_HEADER = re.compile(
-    r"^(?P<name>[^\s\[\]*]+)\s*(?P<pdc>\*\*\*\s*PDC\s*\*\*\*)?\s*\[(?P<addr>[^\]]*)\]:\s*$"
+    rf"^(?P<name>[^\s\[\]*]+)\s*(?P<pdc>\*\*\*\s*PDC\s*\*\*\*)?\s*{_ADDRESS}:(?P<note>.*)$"
 )
 _NTP_LINE = re.compile(r"^\s+NTP:\s*(?P<rest>.*)$", re.IGNORECASE)
 _LABEL = re.compile(r"^(?P<label>[^:]{1,60}?)\s*:\s?(?P<value>.*)$")
 _DATETIME = re.compile(
     r"(\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}\.?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?)"
+)
+
+
+# The words of the sentences around host names in w32tm's output, in the languages of Windows
+# (lower case): never taken for a host. Words in scripts other than Latin never have a host's
+# shape and need not be listed.
+TRACKING_WORDS = frozenset(
+    {
+        "tracking",  # en: Tracking dc01 [10.0.0.10:123].
+        "wird", "verfolgt",  # de: dc01 wird verfolgt [10.0.0.10:123].
+        "śledzenie",  # pl: Śledzenie dc01 [10.0.0.10:123].
+        "suivi", "de", "du",  # fr: Suivi de dc01 [10.0.0.10:123].
+        "seguimiento", "siguiendo", "rastreando",  # es
+        "rilevamento", "monitoraggio", "tracciamento", "di",  # it
+        "rastreamento", "acompanhando",  # pt
+        "wordt", "gevolgd", "volgen",  # nl
+        "sledování", "sleduje", "se",  # cs
+    }
+)
+NTP_WORDS = frozenset(
+    {
+        "offset", "from",  # en: NTP: -0.0063029s offset from PDC.example.com
+        "versatz", "von", "abweichung", "gegenüber", "zu",  # de
+        "przesunięcie", "przesuniecie", "względem", "wzgledem", "od", "z",  # pl
+        "décalage", "decalage", "par", "rapport", "à", "a", "de",  # fr
+        "desplazamiento", "desfase", "respecto", "con",  # es
+        "scostamento", "sfasamento", "da", "rispetto",  # it
+        "deslocamento", "em", "relação",  # pt
+        "afwijking", "ten", "opzichte", "van",  # nl
+        "posun", "vůči", "oproti",  # cs
+    }
 )
 
 
@@ -95,7 +136,7 @@ class StripchartReader:
         if command is not None:
             return _has_switch(command, "stripchart")
         lines = material.lines()
-        tracking = any(_TRACKING.match(line) for line in lines[:10])
+        tracking = any(_tracking(line) for line in lines[:10])
         samples = sum(1 for line in lines if _SAMPLE.match(line))
         return tracking and samples > 0
 
@@ -112,9 +153,10 @@ class StripchartReader:
             body = line.strip()
             if not body or _is_command(line):
                 continue
-            tracking = _TRACKING.match(line)
+            tracking = _tracking(line)
             if tracking and first_sample is None:
-                target = target or tracking.group("host")
+                if target is None:
+                    target = self._target(material, index, tracking, result)
                 continue
             sample = _SAMPLE.match(line)
             if sample is None:
@@ -160,6 +202,41 @@ class StripchartReader:
         return result
 
 
+    @staticmethod
+    def _target(
+        material: Material, index: int, tracking: re.Match[str], result: ReadResult
+    ) -> str | None:
+        """The machine a ``Tracking NAME [address:123].`` line names, found by shape: the
+        sentence puts the name before the verb in German (``NAME wird verfolgt [...]``) and after
+        it elsewhere, so the name is the one host-shaped word of the sentence that is not one of
+        its words (:data:`TRACKING_WORDS`). When the name cannot be placed with certainty, the
+        address in the brackets, which the output states, stands for the target."""
+        words = f"{tracking.group('before')} {tracking.group('after')}".split()
+        name = pick_host(words, TRACKING_WORDS)
+        if name is not None:
+            return name
+        address = tracking.group("addr").strip("[]")
+        if is_ip_address(address):
+            result.warnings.append(
+                warning(material, index, "w32tm.tracking_name_unplaced", address=address,
+                        text=tracking.group(0).strip()[:80])
+            )
+            return address
+        result.warnings.append(
+            warning(material, index, "w32tm.tracking_unreadable", text=tracking.group(0)[:80])
+        )
+        return None
+
+
+def _tracking(line: str) -> re.Match[str] | None:
+    """A ``Tracking NAME [address:123].`` line in any language: one ``[address:123]`` that is
+    not followed by the colon of a ``/monitor`` header."""
+    match = _TRACKING.match(line.strip())
+    if match is None or match.group("port") != "123" or match.group("after").startswith(":"):
+        return None
+    return match
+
+
 def _sample_offset(rest: str) -> float | None:
     """The offset of one sample: the ``o:`` value of the chart form, or the number of the
     ``/dataonly`` form; None for ``error: 0x800705B4``."""
@@ -167,7 +244,7 @@ def _sample_offset(rest: str) -> float | None:
     if chart:
         return parse_number(chart.group(1))
     first = rest.strip().split()[0] if rest.strip() else ""
-    return parse_number(first) if _OFFSET.match(first) else None
+    return parse_number(first) if is_offset(first) else None
 
 
 class MonitorReader:
@@ -192,15 +269,22 @@ class MonitorReader:
             (m := _DC_HEADER.match(line)) and m.group("pdc") for line in lines
         )
         current: tuple[str, int] | None = None
+        known = [m.group("name") for line in lines if (m := _DC_HEADER.match(line))]
         for index, line in enumerate(lines):
             header = _DC_HEADER.match(line)
             if header:
                 name = header.group("name")
+                if not is_host(name):
+                    current = None
+                    result.warnings.append(
+                        warning(material, index, "w32tm.not_a_host", text=line.strip()[:80])
+                    )
+                    continue
                 current = (name, index)
                 result.facts.append(
                     DomainController(
                         name=name,
-                        fqdn=name if "." in name and not _is_ip(name) else None,
+                        fqdn=name if is_dns_name(name) else None,
                         pdc=True if header.group("pdc") else (False if has_pdc_marker else None),
                         provenance=source_for(self, material, index, command=command),
                     )
@@ -214,7 +298,7 @@ class MonitorReader:
                     warning(material, index, "w32tm.ntp_before_server")
                 )
                 continue
-            self._offset(material, command, current, index, ntp.group("rest"), result)
+            self._offset(material, command, current, index, ntp.group("rest"), known, result)
         if not result.facts and not result.warnings:
             result.warnings.append(
                 warning(material, 0, "w32tm.monitor_without_server")
@@ -228,17 +312,24 @@ class MonitorReader:
         current: tuple[str, int],
         index: int,
         rest: str,
+        known: list[str],
         result: ReadResult,
     ) -> None:
         name, header_index = current
         words = rest.split()
-        offset = parse_number(words[0]) if words and _OFFSET.match(words[0]) else None
+        offset = parse_number(words[0]) if words and is_offset(words[0]) else None
         if offset is None or len(words) < 2:
             result.warnings.append(
                 warning(material, index, "w32tm.no_offset", host=name, text=rest.strip()[:80])
             )
             return
-        reference = words[-1]
+        reference = _reference(words[1:], known)
+        if reference is None:
+            result.warnings.append(
+                warning(material, index, "w32tm.reference_unplaced", host=name,
+                        text=rest.strip()[:80])
+            )
+            return
         if _same(reference, name):
             return  # the reference itself: offset 0 by definition
         result.facts.append(
@@ -251,12 +342,23 @@ class MonitorReader:
         )
 
 
+def _reference(words: list[str], known: list[str]) -> str | None:
+    """The machine an NTP offset is measured from, found by shape whatever words surround it
+    (``offset from PDC``, a language's own order, a note added after the line): a domain
+    controller the output lists when exactly one of them is named, else the one host-shaped word
+    that is not a word of the sentence."""
+    named = {
+        k for word in words for k in known if _same(strip_punctuation(word), k)
+    }
+    if len({n.lower() for n in named}) == 1:
+        return next(iter(named))
+    if named:
+        return None
+    return pick_host(words, NTP_WORDS)
+
+
 def _same(a: str, b: str) -> bool:
     return a.strip().rstrip(".").lower() == b.strip().rstrip(".").lower()
-
-
-def _is_ip(name: str) -> bool:
-    return re.fullmatch(r"[\d.]+|[0-9a-fA-F:]+", name) is not None
 
 
 @dataclass(frozen=True)
@@ -358,7 +460,7 @@ class StatusReader:
         if len(block) > _POS_LAST_SYNC:
             last_sync = parse_datetime(block[_POS_LAST_SYNC].value)
         phase = None
-        if len(block) > _POS_PHASE and _OFFSET.match(block[_POS_PHASE].value.strip()):
+        if len(block) > _POS_PHASE and is_offset(block[_POS_PHASE].value):
             phase = parse_number(block[_POS_PHASE].value)
         return TimeStatus(
             host=host,

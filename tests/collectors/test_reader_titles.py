@@ -56,11 +56,13 @@ def test_an_unrecognised_file_lists_the_formats_in_the_language_it_is_shown_in(
     assert "{formats}" not in polish + english
 
 
-def test_a_binary_file_nobody_reads_lists_the_formats_in_polish_too(tmp_path: Path) -> None:
+def test_a_binary_file_is_set_aside_in_one_summary_line_in_polish_too(tmp_path: Path) -> None:
     (tmp_path / "blob.bin").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "shot.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     [item] = import_paths([str(tmp_path)]).unrecognised
-    assert item.key == "binary_file"
-    assert "kontrolery domeny i przesunięcia ich zegarów" in item.text("pl")
+    assert item.key == "skipped_not_output"
+    assert "binarne: 2" in item.text("pl")
+    assert "blob.bin, shot.png" in item.text("en")
 
 
 def test_help_is_in_the_language_of_lang_even_when_given_after_help(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from kbdoctor.collectors.importers.base import Reader
 from kbdoctor.collectors.importers.setspn import (
     SetspnDuplicatesReader,
@@ -128,3 +129,38 @@ def test_each_format_is_recognised_only_by_its_own_reader() -> None:
     for name, reader in cases.items():
         for material in materials("setspn", name):
             assert [r.name for r in (LIST, QUERY, DUPES) if r.sniff(material)] == [reader.name]
+
+
+# Import fidelity (issue 9): a reader claims text only on the lines that make its format.
+
+
+def test_a_listing_pasted_without_its_header_is_no_duplicate_search() -> None:
+    from kbdoctor.collectors.importers.setspn import READERS
+
+    for material in materials("setspn", "setspn_L_without_header_note_en.txt"):
+        assert not DUPES.sniff(material)
+        assert not any(isinstance(f, CheckRun) for f in DUPES.read(material).facts)
+        for reader in READERS:
+            if reader.sniff(material):
+                assert not any(isinstance(f, CheckRun) for f in reader.read(material).facts)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "found 0 group of duplicate SPNs.\n",
+        "We found 3 SPNs on the old server.\n",
+        "see ticket 4711\nThat leaves 2 SPNs.\n",
+    ],
+)
+def test_a_count_sentence_alone_is_no_duplicate_search(text: str) -> None:
+    material = text_material(text)
+    assert not DUPES.sniff(material)
+    assert DUPES.read(material).facts == []
+
+
+def test_a_run_without_a_command_line_is_still_recognised_by_its_progress_line() -> None:
+    material = text_material("Przetwarzanie wpisu 0\nznaleziono 0 grup zduplikowanych nazw SPN.\n")
+    assert DUPES.sniff(material)
+    [fact] = DUPES.read(material).facts
+    assert fact.model_dump(include={"check", "found"}) == {"check": "spn_duplicates", "found": 0}

@@ -13,7 +13,7 @@ from kbdoctor.collectors.importers.w32tm import (
 )
 from kbdoctor.engine.facts import ClockOffset, DomainController, TimeStatus
 
-from tests.collectors.importers.fixtures import materials, read_with
+from tests.collectors.importers.fixtures import materials, read_with, text_material
 
 STRIP, MONITOR, STATUS, PEERS = StripchartReader(), MonitorReader(), StatusReader(), PeersReader()
 
@@ -141,3 +141,68 @@ def test_each_output_is_recognised_only_by_its_reader(name: str, reader: object)
     for material in materials("w32tm", name):
         found = [r for r in (STRIP, MONITOR, STATUS, PEERS) if r.sniff(material)]
         assert found == [reader]
+
+
+# Import fidelity (issue 9): hosts are found by their shape, never by the position of a word.
+
+
+def test_german_stripchart_takes_the_host_that_comes_first_not_the_verb() -> None:
+    result = read_with(STRIP, "w32tm", "w32tm_stripchart_de.txt", host="EX01")
+    [fact] = result.facts
+    assert isinstance(fact, ClockOffset)
+    assert (fact.host, fact.reference) == ("time.windows.com", "EX01")
+    assert fact.offset_s == pytest.approx(-0.0069436)
+
+
+@pytest.mark.parametrize(
+    ("line", "host"),
+    [
+        ("Tracking dc01 [10.0.0.10:123].", "dc01"),
+        ("time.windows.com wird verfolgt [104.40.149.189:123].", "time.windows.com"),
+        ("Śledzenie DC01 [10.0.0.10:123].", "DC01"),
+        ("Suivi de dc01.corp.example.com [10.0.0.10:123].", "dc01.corp.example.com"),
+        ("Отслеживание dc01 [10.0.0.10:123].", "dc01"),
+        ("正在跟踪 dc01.corp.example.com [10.0.0.10:123]。", "dc01.corp.example.com"),
+        ("dc01 を追跡しています [10.0.0.10:123]。", "dc01"),
+        ("Tracking DC02 [[fe80::1%6]:123].", "DC02"),
+        # a language whose words are not in the table: the address the output states
+        ("Bezig met volgen van server [10.0.0.10:123].", "10.0.0.10"),
+    ],
+)
+def test_the_tracked_host_is_found_by_shape_in_any_language(line: str, host: str) -> None:
+    text = f"{line}\n09:15:02, +00.0100000s\n"
+    result = STRIP.read(text_material(text, host="EX01"))
+    assert [f.host for f in result.facts if isinstance(f, ClockOffset)] == [host]
+
+
+def test_an_unplaceable_name_with_a_masked_address_gives_no_fact() -> None:
+    text = "Bezig met volgen van server [192.168.xx.xx:123].\n09:15:02, +00.0100000s\n"
+    result = STRIP.read(text_material(text, host="EX01"))
+    assert result.facts == []
+    assert result.warnings
+
+
+def test_monitor_keeps_a_dc_listed_by_ipv6_and_ignores_a_note_after_an_ntp_line() -> None:
+    result = read_with(MONITOR, "w32tm", "w32tm_monitor_ipv6_note_en.txt")
+    dcs = [f.name for f in result.facts if isinstance(f, DomainController)]
+    offsets = [(f.host, f.reference, f.offset_s) for f in result.facts
+               if isinstance(f, ClockOffset)]
+    assert dcs == ["DC1.Contoso.com", "DC2.Contoso.com", "DC3.Contoso.com"]
+    assert offsets == [("DC2.Contoso.com", "DC1.Contoso.com", -0.0063029),
+                       ("DC3.Contoso.com", "DC1.Contoso.com", 0.0046926)]
+
+
+def test_monitor_reference_that_cannot_be_placed_is_a_warning_not_a_fact() -> None:
+    text = (
+        "dc1[10.0.0.1:123]:\n    NTP: +0.0000000s offset from dc1\n"
+        "dc2[10.0.0.2:123]:\n    NTP: +1.0000000s offset from ref 0 see note\n"
+    )
+    result = MONITOR.read(text_material(text))
+    assert [f for f in result.facts if isinstance(f, ClockOffset)] == []
+    assert [w.key for w in result.warnings] == ["w32tm.reference_unplaced"]
+
+
+def test_monitor_header_whose_name_is_no_host_gives_no_dc() -> None:
+    text = "<b>dc1</b>[10.0.0.1:123]:\n    NTP: +0.0000000s offset from dc1\n"
+    result = MONITOR.read(text_material(text))
+    assert [f for f in result.facts if isinstance(f, DomainController)] == []
