@@ -19,7 +19,7 @@ from kbdoctor.engine.compiler import TYPE, Compiled, CompiledRule, compile_rule_
 from kbdoctor.engine.durable_backend import Ruleset, bound_ids, ruleset_for
 from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.i18n import Lang
-from kbdoctor.engine.names import HostRegistry, account_name, spn_name
+from kbdoctor.engine.names import HostRegistry
 from kbdoctor.engine.normalize import (
     PreparationCache,
     PreparedFact,
@@ -29,6 +29,7 @@ from kbdoctor.engine.normalize import (
 )
 from kbdoctor.engine.report import Report
 from kbdoctor.engine.rulebase import RuleBase, load_rule_base
+from kbdoctor.engine.subjects import Shape, Subject, name_key, shape_of
 from kbdoctor.engine.templates import render
 
 ConclusionKey = tuple[str, str, str]  # kind, id, subject key
@@ -49,6 +50,8 @@ class Conclusion:
     fact_id: str
     values: dict[str, Any]
     firings: list[FiringRecord] = field(default_factory=list)
+    parts: dict[str, str] = field(default_factory=dict)  # the subject's parts, as displayed
+    locators: tuple[str | None, ...] = ()  # host keys that place the subject on a failing path
 
 
 @dataclass
@@ -64,6 +67,14 @@ class Run:
     confidence: dict[ConclusionKey, float]
     probes: dict[tuple[int, str], list[tuple[str, ...]]] | None = None
     types_present: set[str] = field(default_factory=set)
+    shapes: list[Shape] = field(default_factory=list)  # per compiled rule: its subject's shape
+
+    def subject(self, record: FiringRecord) -> Subject:
+        """What one firing is about, as its rule names it."""
+        rule = self.compiled.rules[record.rule_index].rule
+        return self.shapes[record.rule_index].subject(
+            rule.conclude.subject, self.bindings(record), self.registry
+        )
 
     def bindings(self, record: FiringRecord) -> dict[str, Any]:
         """Display values of what a firing bound, by bind name, for templates."""
@@ -96,12 +107,12 @@ class Evaluator:
         self._probe_ruleset: Ruleset | None = None
         self._lock = threading.Lock()
         self._cache = PreparationCache()
-        # per compiled rule: what it concludes, the kind of its subject, the subject template
+        # per compiled rule: what it concludes, the shape of its subject, the subject template
         self._targets = [
             (
                 r.rule.conclude.kind,
                 r.rule.conclude.target,
-                _subject_kind(self.base, r.rule.conclude.kind, r.rule.conclude.target),
+                _shape(self.base, r.rule.conclude.kind, r.rule.conclude.target),
                 r.rule.conclude.subject,
             )
             for r in self.compiled.rules
@@ -144,6 +155,7 @@ class Evaluator:
                     phases.setdefault(member_phase, []).append(member)
         run = Run(compiled, by_id, registry, [], {}, {}, {})
         run.types_present = {p.type for p in prepared}
+        run.shapes = [shape for _, _, shape, _ in self._targets]
         seen: set[FiringRecord] = set()
         with self._ruleset.session() as session:
             for phase in sorted(phases):
@@ -168,16 +180,23 @@ class Evaluator:
         facts to assert (each conclusion is asserted once)."""
         batch: list[dict[str, Any]] = []
         for record in sorted(records):
-            kind, target, subject_kind, template = self._targets[record.rule_index]
+            kind, target, shape, template = self._targets[record.rule_index]
             bindings = run.bindings(record)
-            subject = render(template, bindings)
-            key = (kind, target, _key(subject_kind, subject, run.registry))
+            subject = shape.subject(template, bindings, run.registry)
+            key = (kind, target, subject.key)
             conclusion = run.conclusions.get(key)
             if conclusion is None:
                 templates = self.compiled.rules[record.rule_index].rule.conclude.values
                 values = {name: render(t, bindings) for name, t in templates.items()}
                 digest = hashlib.sha1("\0".join(key).encode()).hexdigest()[:12]
-                conclusion = Conclusion(key, subject, f"c-{digest}", values)
+                conclusion = Conclusion(
+                    key,
+                    subject.display,
+                    f"c-{digest}",
+                    values,
+                    parts=subject.parts,
+                    locators=subject.locators,
+                )
                 run.conclusions[key] = conclusion
                 run.by_fact_id[conclusion.fact_id] = conclusion
                 asserted = f"{key[0]}:{key[1]}"
@@ -200,7 +219,7 @@ class Evaluator:
                 except ValueError:
                     continue
             else:
-                fact[name] = _key(value_kind, value, registry)
+                fact[name] = name_key(value_kind, value, registry)
         return fact
 
     # --- WHY NOT ---------------------------------------------------------------------------------
@@ -255,21 +274,11 @@ def _new(records: list[Any], seen: set[FiringRecord]) -> list[FiringRecord]:
     return fresh
 
 
-def _subject_kind(base: RuleBase, kind: str, ident: str) -> str:
+def _shape(base: RuleBase, kind: str, ident: str) -> Shape:
     if kind == "cause":
-        return base.causes[ident].subject
+        return shape_of(kind, base.causes[ident].subject)
     definition = base.conclusion_def(kind, ident)
-    return definition.subject if definition else "text"
-
-
-def _key(kind: str, value: str, registry: HostRegistry) -> str:
-    if kind == "host":
-        return registry.key(value)
-    if kind == "account":
-        return account_name(value)
-    if kind == "spn":
-        return spn_name(value)
-    return value.strip().lower() if kind != "number" else value
+    return shape_of(kind, definition.subject if definition else "text")
 
 
 def _confidences(run: Run) -> dict[ConclusionKey, float]:

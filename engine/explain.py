@@ -12,6 +12,7 @@ from kbdoctor.engine.compiler import CompiledRule
 from kbdoctor.engine.evaluate import ConclusionKey, FiringRecord, Run
 from kbdoctor.engine.i18n import Lang, text
 from kbdoctor.engine.normalize import parent_id
+from kbdoctor.engine.paths import failing_paths, organisation, place
 from kbdoctor.engine.report import (
     DIAGNOSIS_THRESHOLD,
     CauseReport,
@@ -20,6 +21,7 @@ from kbdoctor.engine.report import (
     Command,
     ConclusionRef,
     FactRef,
+    FailingPathReport,
     FindingReport,
     Firing,
     Inputs,
@@ -28,11 +30,12 @@ from kbdoctor.engine.report import (
     RecommendationReport,
     Report,
     RulePackInfo,
+    Scope,
     SubjectAssessment,
     SymptomReport,
 )
 from kbdoctor.engine.rules_model import Absent, Step, Where
-from kbdoctor.engine.templates import render
+from kbdoctor.engine.templates import placeholders, render
 
 
 def build_report(
@@ -40,7 +43,7 @@ def build_report(
 ) -> Report:
     builder = _Builder(run, lang)
     causes = [builder.cause(ident, explain) for ident in sorted(run.compiled.base.causes)]
-    causes.sort(key=lambda c: (-c.confidence, c.cause))
+    causes.sort(key=_rank)
     symptoms = builder.symptoms()
     recommendations = builder.recommendations(causes, symptoms)
     base = run.compiled.base
@@ -68,7 +71,26 @@ def build_report(
         causes=causes,
         findings=builder.findings(),
         explained=explain,
+        failing_paths=[
+            FailingPathReport(
+                sender=p.sender_name,
+                receiver=p.receiver_name,
+                domain_controllers=sorted(builder.org.fqdn.get(dc, dc) for dc in p.dcs),
+                rules=list(p.rules),
+            )
+            for p in builder.paths
+        ],
     )
+
+
+_SCOPE_RANK = {"failing_path": 0, "unknown": 1, "latent": 2}
+
+
+def _rank(cause: CauseReport) -> tuple[int, float, str]:
+    """Believed causes on a failing path first, then those the facts cannot place, then latent
+    problems; within each, the most believed first."""
+    scope = _SCOPE_RANK[cause.scope] if cause.confidence > 0 else 3
+    return (scope, -cause.confidence, cause.cause)
 
 
 def _short_path(path: str) -> str:
@@ -82,6 +104,8 @@ class _Builder:
         self.lang = lang
         self.base = run.compiled.base
         self._fact_refs: dict[str, FactRef] = {}
+        self.org = organisation(run)
+        self.paths = failing_paths(run, self.org)
 
     # --- facts and firings -----------------------------------------------------------------------
 
@@ -147,7 +171,7 @@ class _Builder:
             rule_status=rule.status,
             rule_cf=rule.conclude.cf,
             contribution=contribution,
-            subject=render(rule.conclude.subject, bindings),
+            subject=self.run.subject(record).display,
             text=render(rule.explain.get(self.lang), bindings),
             facts=facts,
             premises=premises,
@@ -176,13 +200,19 @@ class _Builder:
     def cause(self, ident: str, explain: bool) -> CauseReport:
         definition = self.base.causes[ident]
         assessed = self.conclusions_of("cause", ident)
+        placed = {
+            key: place(self.run.conclusions[key].locators, self.paths, self.org)
+            for key, _ in assessed
+        }
         subjects = [
-            SubjectAssessment(subject=self.run.conclusions[key].subject, confidence=cf)
+            SubjectAssessment(
+                subject=self.run.conclusions[key].subject,
+                confidence=cf,
+                on_failing_path=placed[key],
+            )
             for key, cf in assessed
         ]
-        positive = [cf for _, cf in assessed if cf > 0]
-        negative = [cf for _, cf in assessed if cf < 0]
-        confidence = max(positive) if positive else (min(negative) if negative else 0.0)
+        confidence, scope = self._weigh(assessed, placed)
         spoken = bool(set(definition.assessed_by) & self.run.types_present) or bool(assessed)
         status: CauseStatus
         if confidence >= DIAGNOSIS_THRESHOLD:
@@ -195,7 +225,9 @@ class _Builder:
             status = "no_evidence"
         else:
             status = "not_assessed"
-        remediation = self.remediation(definition.remediation, assessed) if positive else []
+        positive = [(key, cf) for key, cf in assessed if cf > 0]
+        positive.sort(key=lambda item: (placed[item[0]] is not True, -item[1], item[0]))
+        remediation = self.remediation(definition.remediation, positive) if positive else []
         collect = []
         if status in ("not_assessed", "no_evidence") or (status != "diagnosed" and explain):
             collect = [
@@ -231,14 +263,51 @@ class _Builder:
             remediation=remediation,
             why_not=why_not,
             collect=collect,
+            scope=scope,
         )
+
+    def _weigh(
+        self, assessed: list[tuple[ConclusionKey, float]], placed: dict[ConclusionKey, bool | None]
+    ) -> tuple[float, Scope]:
+        """A cause's confidence is that of its most believed subject. When the symptoms name
+        failing paths, subjects on them come first and latent ones last; and a cause is ruled out
+        only by subjects observed healthy on a path (or by a check that covers every subject, such
+        as ``setspn -X``), never by healthy observations of other machines."""
+        positive = [(key, cf) for key, cf in assessed if cf > 0]
+        negative = [(key, cf) for key, cf in assessed if cf < 0]
+        if not self.paths:
+            if positive:
+                return max(cf for _, cf in positive), "unknown"
+            return (min(cf for _, cf in negative) if negative else 0.0), "unknown"
+        for wanted, scope in ((True, "failing_path"), (None, "unknown"), (False, "latent")):
+            chosen = [cf for key, cf in positive if placed[key] is wanted]
+            if chosen:
+                return max(chosen), scope  # type: ignore[return-value]
+        telling = [
+            cf
+            for key, cf in negative
+            if placed[key] is True
+            or all(host is None for host in self.run.conclusions[key].locators)
+        ]
+        return (min(telling) if telling else 0.0), "failing_path" if telling else "unknown"
 
     def remediation(
         self, steps: list[Step], assessed: list[tuple[ConclusionKey, float]]
     ) -> list[Command]:
+        """The steps of a fix, for the machines of this organisation: each step once per
+        distinct text and command, in the order the cause lists them, the subjects on a failing
+        path first. Steps that name a machine the facts do not know are left out."""
         out: list[Command] = []
         seen: set[tuple[str, str | None]] = set()
+        org_values = {"pdc": self.org.pdc}
+        path_values = self._path_values()
         for step in steps:
+            if step.when == "pdc_known" and not self.org.pdc:
+                continue
+            if step.when == "pdc_unknown" and self.org.pdc:
+                continue
+            if step.when == "path_known" and not path_values:
+                continue
             for key, cf in assessed:
                 if cf <= 0:
                     continue
@@ -248,11 +317,28 @@ class _Builder:
                     if rule.conclude.cf <= 0:
                         continue
                     bindings = self.run.bindings(record)
-                    values = {
+                    values: dict[str, Any] = {
                         "subject": conclusion.subject,
+                        **conclusion.parts,
                         **{n: render(t, bindings) for n, t in rule.conclude.values.items()},
+                        "org": org_values,
                     }
-                    self._add_step(out, seen, step, values, conclusion.subject)
+                    for path in path_values or [{}]:
+                        self._add_step(out, seen, step, {**values, "path": path}, conclusion)
+        return out
+
+    def _path_values(self) -> list[dict[str, str]]:
+        out = []
+        for path in self.paths:
+            if path.sender is None or path.receiver is None:
+                continue
+            out.append(
+                {
+                    "sender": path.sender_name or path.sender,
+                    "receiver": path.receiver_name or path.receiver,
+                    "receiver_fqdn": self.org.fqdn.get(path.receiver, path.receiver),
+                }
+            )
         return out
 
     def _add_step(
@@ -261,14 +347,36 @@ class _Builder:
         seen: set[tuple[str, str | None]],
         step: Step,
         values: dict[str, Any],
-        subject: str,
+        conclusion: Any,
     ) -> None:
+        used = [
+            template
+            for template in (step.run_on, step.command, step.text.en)
+            if template is not None
+        ]
+        if any(_unknown(_lookup(values, name, sub)) for t in used for name, sub in placeholders(t)):
+            return  # a step that would name a machine or value the facts do not give
+        run_on = None
+        if step.run_on is not None:
+            run_on = render(step.run_on, values).strip()
+            if run_on in ("", "?", "*"):
+                return
+            if step.not_on_pdc and self.org.pdc_key == self.run.registry.key(run_on):
+                return
         command = render(step.command, values) if step.command else None
         line = render(step.text.get(self.lang), values)
         if (line, command) in seen:
             return
         seen.add((line, command))
-        out.append(Command(text=line, command=command, subject=subject))
+        out.append(
+            Command(
+                text=line,
+                command=command,
+                subject=conclusion.subject,
+                run_on=run_on,
+                shell=step.shell,
+            )
+        )
 
     # --- WHY NOT -------------------------------------------------------------------------------
 
@@ -409,7 +517,8 @@ class _Builder:
     ) -> list[RecommendationReport]:
         out: list[RecommendationReport] = []
         present = {s.id for s in symptoms if s.confidence >= DIAGNOSIS_THRESHOLD}
-        best = max((c.confidence for c in causes), default=0.0)
+        # a latent problem elsewhere does not explain the symptom: it still needs its cause found
+        best = max((c.confidence for c in causes if c.scope != "latent"), default=0.0)
         for ident, definition in sorted(self.base.recommendations.items()):
             concluded = [
                 (k, cf)
@@ -453,6 +562,17 @@ class _Builder:
                 )
             )
         return out
+
+
+def _lookup(values: dict[str, Any], name: str, sub: str | None) -> Any:
+    value = values.get(name)
+    if sub is not None:
+        return value.get(sub) if isinstance(value, dict) else None
+    return value
+
+
+def _unknown(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() in ("", "?", "*"))
 
 
 def _telling(assessed: list[tuple[ConclusionKey, float]], confidence: float) -> list[ConclusionKey]:

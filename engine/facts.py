@@ -76,6 +76,10 @@ class ExchangeServer(_Fact):
     account: AccountName | None = Field(None, description="computer account; default NAME$")
     site: str | None = None
     version: str | None = None
+    ip_addresses: list[str] | None = Field(
+        None,
+        description="the server's IP addresses, so that an event naming a client IP names a server",
+    )
 
 
 class DomainController(_Fact):
@@ -260,6 +264,12 @@ COMPUTED_FIELDS: dict[str, dict[str, bool]] = {
     "kerberos_error": {"target_host": False},
     "spn_query": {"spn_host": False, "holders": True},
     "spn_duplicate": {"spn_host": False, "remove_from": False},
+    # dc, exchange, member or outside: what the facts make of each clock's machine
+    "clock_offset": {"host_role": False, "reference_role": False},
+    # the client IP in brackets (Event 1035) and the host of SMTPSVC/<host> (Event 2017)
+    "event": {"client_ip": False, "spn_target": False},
+    # the server a queue could not reach: LastError's {FQDN=} (else next_hop) and {IP=}
+    "queue": {"peer_host": False, "peer_ip": False},
 }
 
 

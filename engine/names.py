@@ -9,6 +9,7 @@ host one key, so that rules join on hosts and accounts without caring how they w
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -99,6 +100,10 @@ class HostRegistry:
         self._fqdns_by_short: dict[str, set[str]] = {}
         self._keys: dict[str, str] = {}
         self._fqdns: frozenset[str] | None = None
+        # host key -> "dc" or "exchange": what the facts say a machine is (set by the engine once
+        # every name is known, since a key depends on every FQDN seen)
+        self.roles: dict[str, str] = {}
+        self._suffixes: frozenset[str] = frozenset()
         for name in names:
             self.add(name)
 
@@ -115,6 +120,35 @@ class HostRegistry:
         if self._fqdns is None:
             self._fqdns = frozenset(n for names in self._fqdns_by_short.values() for n in names)
         return self._fqdns
+
+    def role(self, raw: str) -> str:
+        """The part a machine plays in the domain's Kerberos, as far as the facts tell:
+        ``dc`` or ``exchange`` when a fact says so; ``member`` when it is presumably a machine of
+        the domain (a short name, a name under a DNS suffix of the domain's machines, a private
+        IP address); ``outside`` when it plainly is not (a name under no such suffix, a public
+        IP address)."""
+        key = self.key(raw)
+        known = self.roles.get(key)
+        if known is not None:
+            return known
+        if is_ip_address(key):
+            return "member" if _private(key) else "outside"
+        if "." not in key:
+            return "member"
+        suffixes = self.suffixes()
+        if not suffixes:
+            return "member"
+        return "member" if any(key.endswith("." + s) for s in suffixes) else "outside"
+
+    def suffixes(self) -> frozenset[str]:
+        """The DNS suffixes of the machines the facts call DCs or Exchange servers."""
+        return self._suffixes
+
+    def set_roles(self, roles: dict[str, str]) -> None:
+        self.roles = roles
+        self._suffixes = frozenset(
+            k.split(".", 1)[1] for k in roles if "." in k and not is_ip_address(k)
+        )
 
     def key(self, raw: str) -> str:
         """The key of a host name; equal keys mean the same machine."""
@@ -136,6 +170,14 @@ class HostRegistry:
         """The fully qualified name of a host when one is known."""
         key = self.key(raw)
         return key if "." in key and not is_ip_address(key) else None
+
+
+def _private(ip: str) -> bool:
+    try:
+        address = ipaddress.ip_address(ip.split("%", 1)[0])
+    except ValueError:
+        return False
+    return address.is_private or address.is_link_local or address.is_loopback
 
 
 def same_host(a: str, b: str) -> bool:

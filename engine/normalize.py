@@ -11,13 +11,23 @@ use (serialising unused fields to the C core is most of the cost on large organi
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from kbdoctor.engine.compiler import ITEM, REF, TYPE, Compiled, member_type
 from kbdoctor.engine.durable_backend import matchable_number
-from kbdoctor.engine.facts import Fact, FieldKind, field_kind
+from kbdoctor.engine.facts import (
+    Fact,
+    FieldKind,
+    Source,
+    SpnDuplicate,
+    SpnListing,
+    SpnQuery,
+    field_kind,
+)
 from kbdoctor.engine.kerberos_codes import kerberos_code
 from kbdoctor.engine.names import (
     HostRegistry,
@@ -98,7 +108,9 @@ class PreparationCache:
     def __init__(self, limit: int = 200_000) -> None:
         self._limit = limit
         self._ids: dict[int, tuple[Fact, str]] = {}
-        self._views: dict[tuple[int, frozenset[str]], PreparedFact] = {}
+        self._views: dict[
+            tuple[int, frozenset[str], frozenset[tuple[str, str]]], PreparedFact
+        ] = {}
 
     def fact_id(self, fact: Fact) -> str:
         known = self._ids.get(id(fact))
@@ -113,7 +125,7 @@ class PreparationCache:
     def prepared(
         self, ident: str, fact: Fact, registry: HostRegistry, compiled: Compiled
     ) -> PreparedFact:
-        key = (id(fact), registry.fqdns())
+        key = (id(fact), registry.fqdns(), frozenset(registry.roles.items()))
         known = self._views.get(key)
         if known is not None and known.fact is fact:
             return known
@@ -136,12 +148,104 @@ def prepare(
         kept = unique.get(ident)
         if kept is None or _provenance_key(fact) < _provenance_key(kept):
             unique[ident] = fact
+    for derived in derived_duplicates(list(unique.values())):
+        unique.setdefault(identify(derived), derived)
     registry = registry_of(list(unique.values()))
+    _assign_roles(registry, unique.values())
     if cache is None:
         prepared = [_prepare_one(i, f, registry, compiled) for i, f in sorted(unique.items())]
     else:
         prepared = [cache.prepared(i, f, registry, compiled) for i, f in sorted(unique.items())]
     return prepared, registry
+
+
+def derived_duplicates(facts: list[Fact]) -> list[Fact]:
+    """``spn_duplicate`` facts that follow from listings and queries: an SPN that two accounts
+    hold (compared case-insensitively, as the KDC and setspn compare them) is a duplicate whether
+    or not anyone ran ``setspn -X``. Provenance names the facts it was read from."""
+    holders: dict[str, dict[str, tuple[str, str, Fact]]] = {}
+    stated: set[str] = set()
+    for fact in facts:
+        if isinstance(fact, SpnListing):
+            for spn in fact.spns:
+                holders.setdefault(spn_name(spn), {}).setdefault(
+                    account_name(fact.account), (spn, fact.account, fact)
+                )
+        elif isinstance(fact, SpnQuery):
+            for account in fact.accounts:
+                holders.setdefault(spn_name(fact.spn), {}).setdefault(
+                    account_name(account), (fact.spn, account, fact)
+                )
+        elif isinstance(fact, SpnDuplicate):
+            stated.add(spn_name(fact.spn))
+    out: list[Fact] = []
+    for key in sorted(holders):
+        accounts = holders[key]
+        if len(accounts) < 2 or key in stated:
+            continue
+        entries = [accounts[a] for a in sorted(accounts)]
+        origins = "; ".join(f"{e[2].type} {e[1]}{_where(e[2])}" for e in entries)
+        out.append(
+            SpnDuplicate(
+                spn=entries[0][0],
+                accounts=[e[1] for e in entries],
+                provenance=Source(
+                    collector="engine", inferred=f"held by several accounts: {origins}"
+                ),
+            )
+        )
+    return out
+
+
+def _where(fact: Fact) -> str:
+    source = fact.provenance
+    if source is None or not source.file:
+        return ""
+    return f" ({source.file}:{source.line})" if source.line else f" ({source.file})"
+
+
+def _assign_roles(registry: HostRegistry, facts: Iterable[Fact]) -> None:
+    """Which machines the facts call domain controllers and Exchange servers: a clock compared
+    with one of them is a Kerberos party, a clock compared with anything else is not."""
+    roles: dict[str, str] = {}
+    for fact in facts:
+        if fact.type in ("exchange_server", "domain_controller"):
+            role = "dc" if fact.type == "domain_controller" else "exchange"
+            for name in (fact.name, fact.fqdn):
+                if name:
+                    key = registry.key(name)
+                    if roles.get(key) != "dc":
+                        roles[key] = role
+    registry.set_roles(roles)
+
+
+_CLIENT_IP = re.compile(r"\[((?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]+)\]")
+_SMTP_TARGET = re.compile(r"(?i)\bSMTP(?:SVC)?/([A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9])")
+
+
+def event_client_ip(message: str) -> str | None:
+    """The client IP of Event 1035 (``... is [10.0.0.12].``): bracketed in every language."""
+    found = _CLIENT_IP.findall(message[:65536])
+    return found[-1].lower() if found else None
+
+
+def event_spn_target(message: str) -> str | None:
+    """The host of the ``SMTPSVC/<host>`` an Event 2017 names as its target."""
+    match = _SMTP_TARGET.search(message[:65536])
+    return match.group(1) if match else None
+
+
+_LED_FQDN = re.compile(r"\{FQDN=([A-Za-z0-9][A-Za-z0-9.-]*)\}")
+_LED_IP = re.compile(r"\{IP=([0-9A-Fa-f.:]+)\}")
+
+
+def queue_peer(last_error: str, next_hop: str | None) -> tuple[str | None, str | None]:
+    """The server a queue failed to reach: the ``{FQDN=...}`` and ``{IP=...}`` that Exchange
+    writes into LastError, else the next hop (which may also be a site or a DAG)."""
+    fqdn = _LED_FQDN.search(last_error[:65536])
+    ip = _LED_IP.search(last_error[:65536])
+    host = fqdn.group(1) if fqdn else (next_hop.strip() if next_hop else None)
+    return host or None, ip.group(1).lower() if ip else None
 
 
 def _display(ident: str, fact: Fact, registry: HostRegistry) -> dict[str, Any]:
@@ -154,6 +258,14 @@ def _display(ident: str, fact: Fact, registry: HostRegistry) -> dict[str, Any]:
             data["account"] = short_name(fact.name).upper() + "$"
     if fact.type in ("exchange_server", "domain_controller"):
         data["short_name"] = fact.name.strip().split(".", 1)[0]
+    if fact.type == "clock_offset":
+        data["host_role"] = registry.role(fact.host)
+        data["reference_role"] = registry.role(fact.reference)
+    if fact.type == "queue":
+        data["peer_host"], data["peer_ip"] = queue_peer(fact.last_error, fact.next_hop)
+    if fact.type == "event":
+        data["client_ip"] = event_client_ip(fact.message)
+        data["spn_target"] = event_spn_target(fact.message)
     if fact.type == "kerberos_error":
         data["code"] = kerberos_code(fact.code)
         host = spn_host(fact.target) if fact.target else None

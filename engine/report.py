@@ -59,11 +59,19 @@ class Command(_Model):
     text: str
     command: str | None = None
     subject: str | None = None
+    run_on: str | None = None  # the machine to run the command on, when the step names one
+    shell: Literal["cmd", "powershell", "ems"] | None = None  # cmd also runs in PowerShell
+
+
+Scope = Literal["failing_path", "latent", "unknown"]
 
 
 class SubjectAssessment(_Model):
     subject: str
     confidence: float
+    # whether the subject lies on a failing path (its sender, receiver or a DC they use); None
+    # when no failing path is known or the facts cannot tell
+    on_failing_path: bool | None = None
 
 
 MissReason = Literal["missing_fact", "condition_failed", "join_failed", "blocked_by", "weak"]
@@ -90,6 +98,11 @@ class Collect(_Model):
 
 
 class CauseReport(_Model):
+    """``confidence`` is that of the cause's most believed subject, taken among the subjects on a
+    failing path when the symptoms name one; ``scope`` says which: ``failing_path``, ``latent``
+    (a real problem, but not on the path of this queue) or ``unknown`` (no path known, or the
+    facts cannot place the subject)."""
+
     cause: str
     status: CauseStatus
     confidence: float
@@ -103,6 +116,16 @@ class CauseReport(_Model):
     remediation: list[Command] = Field(default_factory=list)
     why_not: list[Miss] = Field(default_factory=list)
     collect: list[Collect] = Field(default_factory=list)
+    scope: Scope = "unknown"
+
+
+class FailingPathReport(_Model):
+    """A sender that cannot authenticate to a receiver, as the symptoms show it."""
+
+    sender: str | None
+    receiver: str | None
+    domain_controllers: list[str]  # the DCs the two may ask for tickets
+    rules: list[str]  # the symptom rules that showed the path
 
 
 class SymptomReport(_Model):
@@ -148,7 +171,8 @@ class Inputs(_Model):
 class Report(_Model):
     """``diagnoses`` are the causes with confidence >= 0.5, highest first, then by cause id;
     ``causes`` is every cause of the rule packs with its status; ``not_assessed`` lists the ids of
-    causes no fact spoke to (missing evidence is never negative evidence)."""
+    causes no fact spoke to (missing evidence is never negative evidence). Causes on a failing
+    path rank above those of unknown scope, and those above latent ones."""
 
     kbdoctor: Literal["report/1"] = "report/1"
     lang: Literal["en", "pl"]
@@ -160,6 +184,7 @@ class Report(_Model):
     causes: list[CauseReport]
     findings: list[FindingReport] = Field(default_factory=list)
     explained: bool = False  # whether WHY-NOT was computed (--explain)
+    failing_paths: list[FailingPathReport] = Field(default_factory=list)
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"

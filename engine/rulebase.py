@@ -32,8 +32,10 @@ from kbdoctor.engine.rules_model import (
     RecommendationDef,
     Rule,
     RulePackModel,
+    SubjectDef,
     Where,
 )
+from kbdoctor.engine.subjects import subject_problems
 from kbdoctor.engine.templates import TemplateError, placeholders
 from kbdoctor.engine.yamlio import YamlLocator, load_yaml, yaml_error_problem
 from pydantic import ValidationError
@@ -144,7 +146,7 @@ def _cache_file(content: str) -> Path | None:
 
 
 # Bump when the rule models change shape, so that old cache entries are never read.
-_CACHE_VERSION = "rules/1:2"
+_CACHE_VERSION = "rules/1:3"
 
 
 def _cached_model(content: str) -> RulePackModel | None:
@@ -386,7 +388,23 @@ def _check_pack(base: RuleBase, pack: RulePack, locator: YamlLocator) -> list[Pr
                 kind=conclusion.kind,
                 id=conclusion.target,
             )
-        templates = {"subject": conclusion.subject, **conclusion.values}
+        subject = conclusion.subject
+        templates = {
+            **(
+                {"subject": subject}
+                if isinstance(subject, str)
+                else {f"subject.{n}": t for n, t in subject.items()}
+            ),
+            **conclusion.values,
+        }
+        if conclusion.kind == "cause" and conclusion.target in base.causes:
+            declared = base.causes[conclusion.target].subject
+            for key, params in subject_problems(
+                rule, declared if isinstance(declared, SubjectDef) else None
+            ):
+                add((*cpath, "subject"), key, context, **params)
+        elif not isinstance(subject, str):
+            add((*cpath, "subject"), "error.rules_subject_not_parts", context)
         for key, template in [
             *templates.items(),
             ("explain.en", rule.explain.en),
@@ -403,13 +421,14 @@ def _check_pack(base: RuleBase, pack: RulePack, locator: YamlLocator) -> list[Pr
         needed: set[str] = set()
         if conclusion.kind == "cause" and conclusion.target in base.causes:
             for step in base.causes[conclusion.target].remediation:
-                for template in (step.text.en, step.text.pl, step.command or ""):
+                for template in (step.text.en, step.text.pl, step.command or "", step.run_on or ""):
                     needed.update(n for n, sub in _safe_placeholders(template) if sub is None)
         if conclusion.kind == "finding" and conclusion.target in base.findings:
             needed.update(base.findings[conclusion.target].values)
         if conclusion.kind == "symptom" and conclusion.target in base.symptoms:
             needed.update(base.symptoms[conclusion.target].values)
-        missing = sorted(needed - set(conclusion.values) - {"subject"})
+        parts = set(subject) if not isinstance(subject, str) else set()
+        missing = sorted(needed - set(conclusion.values) - {"subject"} - parts)
         if missing:
             add(cpath, "error.rules_missing_values", context, names=", ".join(missing))
     return problems

@@ -177,7 +177,10 @@ class Conclusion(_Model):
     cause: str | None = None
     recommendation: str | None = None
     cf: float = Field(ge=-1.0, le=1.0)
-    subject: str = Field(min_length=1, description="template naming what the conclusion is about")
+    subject: str | dict[str, str] = Field(
+        description="template naming what the conclusion is about; for a cause whose subject has "
+        "parts, one template per part (a part written \"*\" is not known)"
+    )
     values: dict[str, str] = Field(
         default_factory=dict, description="templates the cause's remediation and chained rules use"
     )
@@ -220,8 +223,36 @@ class Rule(_Model):
 
 
 class Step(_Model):
+    """One step of a fix. Besides the conclusion's values, its templates may use what the facts
+    say about the organisation (``{org.pdc}``, the PDC emulator) and about the failing path
+    (``{path.sender}``, ``{path.receiver}``, ``{path.receiver_fqdn}``)."""
+
     text: Text
     command: str | None = None
+    run_on: str | None = Field(
+        None,
+        description="template naming the machine the step runs on; the step is left out when it "
+        "names no known machine",
+    )
+    when: Literal["pdc_known", "pdc_unknown", "path_known"] | None = Field(
+        None, description="the step applies only when the facts name the PDC emulator (or not), "
+        "or a failing path"
+    )
+    not_on_pdc: bool = Field(False, description="left out where run_on is the PDC emulator")
+    shell: Literal["cmd", "powershell", "ems"] | None = Field(
+        None,
+        description="where the command runs: cmd (also runs in Windows PowerShell), powershell "
+        "(Windows PowerShell 5.1), ems (Exchange Management Shell)",
+    )
+
+    @field_validator("command")
+    @classmethod
+    def _one_command(cls, value: str | None) -> str | None:
+        # '&&' and '||' chain commands in cmd.exe but are a syntax error in Windows PowerShell 5.1,
+        # the shell an Exchange administrator pastes into: one step, one command.
+        if value is not None and ("&&" in value or "||" in value):
+            raise ValueError("one command per step: '&&' and '||' fail in Windows PowerShell 5.1")
+        return value
 
 
 class Collect(_Model):
@@ -230,19 +261,59 @@ class Collect(_Model):
     command: str | None = None
 
 
+SubjectKind = Literal["host", "account", "spn", "text"]
+PartKind = Literal["host", "account", "spn", "text", "number"]
+UNKNOWN_PART = "*"
+
+
+class SubjectDef(_Model):
+    """What one piece of evidence about a cause is about, in as many parts as the hypothesis has.
+
+    Certainty factors combine per subject, so the subject must be as fine as what the evidence
+    observed: "UDP 88 from EX01 to DC01 is filtered" and "TCP 88 from EX01 to DC02 is open" are
+    about two paths, and the second must not weaken belief in the first. Declaring the parts here
+    lets the rule loader refuse a rule that speaks about a coarser subject than its cause's."""
+
+    parts: dict[str, PartKind] = Field(min_length=1)
+    text: str = Field(min_length=1, description="how the subject is shown: a template over parts")
+    locate: list[str] = Field(
+        default_factory=list,
+        description="host, account or SPN parts that must all be parties of one failing path "
+        "for the subject to lie on it",
+    )
+    unordered: bool = Field(
+        False, description="the parts are a set (a pair of clocks): their order does not count"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SubjectDef:
+        for name in self.locate:
+            if name not in self.parts:
+                raise ValueError(f"locate names {name!r}, which is not a part")
+            if self.parts[name] not in ("host", "account", "spn"):
+                raise ValueError(f"locate part {name!r} must be a host, account or spn")
+        for name in re.findall(r"\{([a-z][a-z0-9_]*)", self.text):
+            if name not in self.parts:
+                raise ValueError(f"text uses {{{name}}}, which is not a part")
+        if self.unordered and len({self.parts[n] for n in self.parts}) != 1:
+            raise ValueError("unordered parts must all be of one kind")
+        return self
+
+
 class CauseDef(_Model):
     title: Text
     description: Text
     kb_steps: list[int] = Field(min_length=1)
     url: str | None = None
     assessed_by: list[str] = Field(min_length=1, description="fact types that speak to the cause")
-    subject: Literal["host", "account", "spn", "text"] = "host"
+    subject: SubjectKind | SubjectDef = "host"
     collect: list[Collect] = Field(default_factory=list)
     remediation: list[Step] = Field(min_length=1)
 
 
 class ConclusionDef(_Model):
-    """A symptom or finding: what it is called, and the kinds of its values (for joins)."""
+    """A symptom or finding: what it is called, and the kinds of its values (for joins). A
+    finding that is a risk of its own (not the cause of the symptom) may say how to fix it."""
 
     title: Text
     description: Text | None = None
@@ -250,6 +321,7 @@ class ConclusionDef(_Model):
     values: dict[str, Literal["host", "account", "spn", "text", "number"]] = Field(
         default_factory=dict
     )
+    remediation: list[Step] = Field(default_factory=list)
 
 
 class RecommendationWhen(_Model):
@@ -287,3 +359,7 @@ class RulePackModel(_Model):
     causes: dict[str, CauseDef] = Field(default_factory=dict)
     recommendations: dict[str, RecommendationDef] = Field(default_factory=dict)
     rules: list[Rule] = Field(default_factory=list)
+    verify: list[Step] = Field(
+        default_factory=list,
+        description="steps that end every fix of the pack's causes: the check that it worked",
+    )

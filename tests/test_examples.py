@@ -147,8 +147,23 @@ def test_demo_incident_names_the_skewed_servers_and_the_server_without_its_spn()
         d["cause"]: {s["subject"] for s in d["subjects"] if s["confidence"] >= 0.5}
         for d in report["diagnoses"]
     }
-    assert subjects == {"time_sync": {"EX-KRK01", "DC-WAW01"}, "spn_missing": {"EX-WAW02"}}
-    assert [f["id"] for f in report["findings"]] == ["unreliable_time_source"]
+    # Kerberos compares pairs of clocks: EX-KRK01 is off from the domain (from DC-KRK01, and its
+    # own Event 1035 says so); DC-WAW01 being off from time.windows.com is a separate risk
+    assert subjects == {
+        "time_sync": {"DC-KRK01 / EX-KRK01", "EX-KRK01 / *"},
+        "spn_missing": {"EX-WAW02"},
+    }
+    assert [(f["id"], f["subject"]) for f in report["findings"]] == [
+        ("external_time_drift", "DC-WAW01"),
+        ("unreliable_time_source", "DC-WAW01"),
+    ]
+    time_fix = next(d for d in report["diagnoses"] if d["cause"] == "time_sync")["remediation"]
+    assert time_fix[0]["run_on"] == "dc-waw01.ad.hurtownia-kowalski.pl"  # the PDC emulator
+    assert "/syncfromflags:manual" in time_fix[0]["command"]
+    assert not any(
+        "domhier" in (step["command"] or "") and step["run_on"].lower().startswith("dc-waw01")
+        for step in time_fix
+    )
     assert report["inputs"]["environment"]["organizacja"] == "Hurtownia Kowalski sp. z o.o."
 
 

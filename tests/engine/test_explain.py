@@ -51,8 +51,8 @@ def test_a_condition_no_fact_passes_is_shown(evaluator: Evaluator) -> None:
 
 
 def test_a_join_that_finds_no_partner_is_told_apart(evaluator: Evaluator) -> None:
-    offset = {"type": "clock_offset", "host": "EX09", "reference": "DC01", "offset_s": 500.0}
-    miss = _miss(_report(evaluator, [EX01, offset]), "time_sync", "time.skew.exchange-host")
+    listing = {"type": "spn_listing", "account": "WEB01$", "spns": ["HTTP/web01"]}
+    miss = _miss(_report(evaluator, [EX01, listing]), "spn_missing", "spn.smtpsvc-fqdn-missing")
     assert (miss.reason, miss.pattern) == ("join_failed", 2)
 
 
@@ -88,9 +88,9 @@ def test_how_lists_each_fact_with_its_source(evaluator: Evaluator) -> None:
         "offset_s": -401.0,
         "source": {"file": "EX01/stripchart.txt", "line": 4, "reader": "w32tm-stripchart"},
     }
-    report = _report(evaluator, [EX01, offset])
+    report = _report(evaluator, [EX01, {"type": "domain_controller", "name": "DC01"}, offset])
     firing = report.diagnoses[0].evidence[0]
-    assert firing.rule == "time.skew.exchange-host"
+    assert firing.rule == "time.skew.between-parties"
     sources = [f.source for f in firing.facts if f.type == "clock_offset"]
     assert sources == [{"file": "EX01/stripchart.txt", "line": 4, "reader": "w32tm-stripchart"}]
 

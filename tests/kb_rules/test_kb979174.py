@@ -97,11 +97,11 @@ FIRES: dict[str, Case] = {
     "symptom.event-2017-outbound": [event("MSExchangeTransport", 2017,
         "Outbound authentication failed with error LogonDenied for Send connector Intra-Org. "
         "The authentication mechanism is ExchangeAuth. The target is SMTPSVC/ex02.")],
-    "time.skew.exchange-host": [EX01, offset("ex01.corp.example.com", "DC01", 421.5)],
-    "time.skew.exchange-reference": [EX01, offset("DC01", "ex01", -301.0)],
-    "time.skew.domain-controller": [DC01, offset("dc01", "time.windows.com", 300.5)],
-    "time.within.exchange-host": [EX01, offset("EX01", "DC01", 300.0)],
-    "time.within.exchange-reference": [EX01, offset("DC01", "ex01.corp.example.com", -300.0)],
+    "time.skew.between-parties": [EX01, DC01, offset("ex01.corp.example.com", "DC01", 421.5)],
+    "time.skew.with-presumed-member": [EX01, offset("EX01", "DC07", -421.5)],
+    "time.within.between-parties": [EX01, DC01, offset("DC01", "ex01", -300.0)],
+    "time.external-drift": [DC01, offset("dc01", "time.windows.com", 300.5)],
+    "time.external-drift-measured-outside": [EX01, offset("time.windows.com", "EX01", -420.0)],
     "time.kerberos-skew": [kerberos("37")],
     "time.event-1035-clock-skew": [event("MSExchangeTransport", 1035, E1035.format(
         error="UnexpectedExchangeAuthBlobCheckForClockSkew", connector="Default EX01",
@@ -161,26 +161,30 @@ SILENT: dict[str, dict[str, Case]] = {
                                   "The authentication mechanism is Login.")],
         "frontend source": [event("MSExchangeFrontEndTransport", 2017, "ExchangeAuth failed")],
     },
-    "time.skew.exchange-host": {
-        "exactly 300 s": [EX01, offset("EX01", "DC01", 300.0)],
-        "exactly -300 s": [EX01, offset("EX01", "DC01", -300.0)],
-        "another host": [EX01, offset("EX02", "DC01", 900.0)],
+    "time.skew.between-parties": {
+        "exactly 300 s": [EX01, DC01, offset("EX01", "DC01", 300.0)],
+        "exactly -300 s": [EX01, DC01, offset("DC01", "EX01", -300.0)],
+        "peer outside the domain": [EX01, DC01, offset("DC01", "time.windows.com", 900.0)],
+        "host is no known machine": [EX01, DC01, offset("EX02", "DC01", 900.0)],
     },
-    "time.skew.exchange-reference": {
-        "exactly -300 s": [EX01, offset("DC01", "EX01", -300.0)],
-        "another reference": [EX01, offset("DC01", "EX02", 900.0)],
+    "time.skew.with-presumed-member": {
+        "both known": [EX01, DC01, offset("EX01", "DC01", 900.0)],
+        "outside the domain's DNS suffix": [EX01, offset("EX01", "ntp.example.net", 900.0)],
+        "a public address": [EX01, offset("EX01", "104.40.149.189", 900.0)],
+        "neither known": [EX01, offset("EX07", "DC07", 900.0)],
     },
-    "time.skew.domain-controller": {
+    "time.within.between-parties": {
+        "300.5 s": [EX01, DC01, offset("EX01", "DC01", 300.5)],
+        "peer outside the domain": [EX01, offset("EX01", "time.windows.com", 1.0)],
+    },
+    "time.external-drift": {
         "299.9 s": [DC01, offset("DC01", "time.windows.com", 299.9)],
-        "host is no known DC": [DC01, offset("DC02", "DC01", 900.0)],
+        "both in the domain": [EX01, DC01, offset("EX01", "DC01", 900.0)],
+        "host is no known machine": [DC01, offset("DC02", "time.windows.com", 900.0)],
     },
-    "time.within.exchange-host": {
-        "300.5 s": [EX01, offset("EX01", "DC01", 300.5)],
-        "another host": [EX01, offset("EX02", "DC01", 1.0)],
-    },
-    "time.within.exchange-reference": {
-        "-300.5 s": [EX01, offset("DC01", "EX01", -300.5)],
-        "another reference": [EX01, offset("EX01", "DC01", 1.0)],
+    "time.external-drift-measured-outside": {
+        "within 5 minutes": [EX01, offset("time.windows.com", "EX01", -1.0)],
+        "both in the domain": [EX01, DC01, offset("DC01", "EX01", 900.0)],
     },
     "time.kerberos-skew": {"other code": [kerberos("KRB_AP_ERR_MODIFIED")]},
     "time.event-1035-clock-skew": {
@@ -338,13 +342,13 @@ def test_a_fact_set_no_rule_fires_on_evaluates_in_a_fresh_process() -> None:
 
 
 @pytest.mark.parametrize(("seconds", "rule"), [
-    (1e-05, "time.within.exchange-host"), (-3e-07, "time.within.exchange-host"),
-    (1e16, "time.skew.exchange-host"),
+    (1e-05, "time.within.between-parties"), (-3e-07, "time.within.between-parties"),
+    (1e16, "time.skew.between-parties"),
 ])
 def test_an_offset_written_with_an_exponent_is_judged_like_any_other(
     seconds: float, rule: str
 ) -> None:
-    result = _child([EX01, offset("EX01", "DC01", seconds)])
+    result = _child([EX01, DC01, offset("EX01", "DC01", seconds)])
     assert result.returncode == 0
     assert rule in json.loads(result.stdout)
 

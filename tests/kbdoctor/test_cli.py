@@ -104,7 +104,7 @@ def test_output_file_is_written(skewed: Path, tmp_path: Path) -> None:
 
 def test_explain_shows_how_and_why_not(skewed: Path) -> None:
     text = kbdoctor("evaluate", str(skewed), "--explain").stdout
-    assert "time.skew.exchange-host" in text
+    assert "time.skew.with-presumed-member" in text
     assert "no replication_link fact was given" in text
 
 

@@ -35,7 +35,7 @@ from kbdoctor.engine.facts import FACT_TYPES, Fact, FieldKind, field_kind
 from kbdoctor.engine.names import HostRegistry, account_name, host_name, short_name, spn_name
 from kbdoctor.engine.normalize import prepare
 from kbdoctor.engine.rulebase import RuleBase
-from kbdoctor.engine.rules_model import Absent, FieldTest, Pattern, Rule, Where
+from kbdoctor.engine.rules_model import Absent, FieldTest, Pattern, Rule, SubjectDef, Where
 from kbdoctor.engine.templates import render
 
 ConclusionKey = tuple[str, str, str]  # kind, id, subject key
@@ -127,10 +127,8 @@ class Oracle:
                 result.firings.add((rule.id, ids))
                 bindings = self._template_values(rule, bound)
                 conclusion = rule.conclude
-                subject = render(conclusion.subject, bindings)
-                key = (conclusion.kind, conclusion.target,
-                       _key(self._subject_kind(conclusion.kind, conclusion.target), subject,
-                            registry))
+                subject, subject_key = self._subject(rule, bindings, registry)
+                key = (conclusion.kind, conclusion.target, subject_key)
                 if key not in firings_of:
                     firings_of[key] = []
                     display_subject[key] = subject
@@ -146,9 +144,40 @@ class Oracle:
         positives = [c for c in rule.when if isinstance(c, Pattern)]
         return {p.bind: f.display for p, f in zip(positives, bound, strict=True) if p.bind}
 
+    def _subject(
+        self, rule: Rule, bindings: dict[str, Any], registry: HostRegistry
+    ) -> tuple[str, str]:
+        """The subject as shown and as keyed. A cause with parts keys each part by its kind,
+        ``*`` (or a missing value) for a part not known, sorted for a pair without order."""
+        conclusion = rule.conclude
+        declared = (
+            self.base.causes[conclusion.target].subject if conclusion.kind == "cause" else None
+        )
+        if not isinstance(declared, SubjectDef):
+            assert isinstance(conclusion.subject, str)
+            subject = render(conclusion.subject, bindings)
+            kind = self._subject_kind(conclusion.kind, conclusion.target)
+            return subject, _key(kind, subject, registry)
+        assert isinstance(conclusion.subject, dict)
+        shown: dict[str, str] = {}
+        keyed: dict[str, str] = {}
+        for name, kind in declared.parts.items():
+            value = render(conclusion.subject[name], bindings).strip()
+            unknown = value in ("", "*", "?")
+            shown[name] = "*" if unknown else value
+            keyed[name] = "*" if unknown else _key(kind, value, registry)
+        if declared.unordered:
+            names = list(declared.parts)
+            ordered = sorted(names, key=lambda n: (keyed[n] == "*", keyed[n]))
+            shown = {n: shown[o] for n, o in zip(names, ordered, strict=True)}
+            keyed = {n: keyed[o] for n, o in zip(names, ordered, strict=True)}
+        key = "\x1f".join(f"{n}={keyed[n]}" for n in declared.parts)
+        return render(declared.text, shown), key
+
     def _subject_kind(self, kind: str, ident: str) -> str:
         if kind == "cause":
-            return self.base.causes[ident].subject
+            subject = self.base.causes[ident].subject
+            return subject if isinstance(subject, str) else "text"
         definition = self.base.conclusion_def(kind, ident)
         return definition.subject if definition is not None else "text"
 
