@@ -43,7 +43,9 @@ _NAME = r"[A-Za-z0-9_][A-Za-z0-9_-]{0,62}(?:\.[A-Za-z0-9_-]{1,63})*"
 _GUID = re.compile(r"^\{?[0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}\}?$")
 _LABELLED = re.compile(r"^\s{0,24}(?P<label>[^\s:][^:]{0,40}?)\s?:\s*(?P<value>.*?)\s*$")
 _UNC_NAME = re.compile(rf"^\\\\(?P<name>{_NAME})\.?$")
-_UNC_ADDRESS = re.compile(r"^\\\\(?P<address>[0-9A-Fa-f.:%]+)$")
+_UNC_ADDRESS = re.compile(
+    r"^\\\\(?P<address>\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.%]+)$"
+)
 _KNOWN_FLAGS = frozenset(
     [
         "PDC",
@@ -71,7 +73,8 @@ _KNOWN_FLAGS = frozenset(
         "ADS_WEB_SERVICE",
     ]
 )
-_FLAG_WORD = re.compile(r"^[A-Z][A-Z0-9_]*$")
+# flag names, and the hex of the bits nltest has no name for (``WS 0xC000``)
+_FLAG_WORD = re.compile(r"^(?:[A-Z][A-Z0-9_]*|0x[0-9A-Fa-f]+)$")
 _SITE_LABELS = ("dc site name",)
 _ERROR = re.compile(r"\bStatus\s*=\s*\d+\s+0x[0-9a-f]+\b|\bERROR_[A-Z_]+\b", re.IGNORECASE)
 
@@ -285,6 +288,13 @@ class DcListReader:
                 )
                 continue
             flags = frozenset(m.group("flag") for m in _DCLIST_FLAGS.finditer(match.group("flags")))
+            if "DS" not in flags and not match.group("site"):
+                # "AzureADKerberos [RODC]": Azure AD's Kerberos object, listed as an RODC
+                # without [DS] or a site; no domain controller Exchange authenticates against
+                result.warnings.append(
+                    warning(material, index, "nltest.not_a_dc", name=match.group("name"))
+                )
+                continue
             found.append((index, match, flags))
         any_pdc = any("PDC" in flags for _, _, flags in found)
         for index, match, flags in found:
