@@ -20,9 +20,11 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
-from kbdoctor.engine.durable_backend import matchable_number
+from kbdoctor.engine.durable_backend import matchable_number, rule_limits
 from kbdoctor.engine.errors import Problem, RuleFileError
 from kbdoctor.engine.facts import FieldKind, field_kind
 from kbdoctor.engine.names import account_name, host_name, spn_name
@@ -98,11 +100,11 @@ class CompiledRule:
     patterns: list[CompiledPattern]
     index: int = 0
 
-    @property
+    @cached_property
     def positives(self) -> list[CompiledPattern]:
         return [p for p in self.patterns if not p.negated]
 
-    @property
+    @cached_property
     def negatives(self) -> list[CompiledPattern]:
         return [p for p in self.patterns if p.negated]
 
@@ -113,6 +115,42 @@ class CompiledRule:
                 for p in self.patterns
             ]
         }
+
+    def probes(self, make_action: Callable[[str, CompiledRule, list[str]], Any]) -> dict[str, Any]:
+        """This rule's WHY NOT probes (see ``Compiled.probes``)."""
+        out: dict[str, Any] = {}
+        index, positives = self.index, self.positives
+        for k in range(1, len(positives) + 1):
+            aliases = [p.alias for p in positives[:k] if p.alias]
+            out[f"r{index:04d}_prefix{k}"] = {
+                "all": [{p.alias: p.expression} for p in positives[:k]],
+                "run": make_action(f"prefix{k}", self, aliases),
+            }
+            solo = positives[k - 1]
+            out[f"r{index:04d}_solo{k}"] = {
+                "all": [{"p_solo": solo.solo_expression}],
+                "run": make_action(f"solo{k}", self, ["p_solo"]),
+            }
+        for negative in self.negatives:
+            aliases = [p.alias for p in positives if p.alias] + ["p_block"]
+            out[f"r{index:04d}_block{negative.position}"] = {
+                "all": [{p.alias: p.expression} for p in positives]
+                + [{"p_block": negative.expression}],
+                "run": make_action(f"block{negative.position}", self, aliases),
+            }
+        return out
+
+    def engine_limits(self) -> list[str]:
+        """What durable-rules could not hold of this rule or, failing that, of its WHY NOT
+        probes (which bind one fact more when the rule has an absence test)."""
+        problems = rule_limits(self.definition())
+        if problems:
+            return problems
+        for probe in self.probes(lambda *_: None).values():
+            problems = rule_limits(probe)
+            if problems:
+                return [f"{problems[0]} (when explaining why it did not fire)"]
+        return []
 
 
 @dataclass
@@ -141,26 +179,8 @@ class Compiled:
         """Rules that tell WHY NOT: for each rule, each prefix of its positive patterns, each
         positive pattern alone without joins, and each absent pattern turned positive."""
         out: dict[str, Any] = {}
-        for index, compiled in enumerate(self.rules):
-            positives = compiled.positives
-            for k in range(1, len(positives) + 1):
-                aliases = [p.alias for p in positives[:k] if p.alias]
-                out[f"r{index:04d}_prefix{k}"] = {
-                    "all": [{p.alias: p.expression} for p in positives[:k]],
-                    "run": make_action(f"prefix{k}", compiled, aliases),
-                }
-                solo = positives[k - 1]
-                out[f"r{index:04d}_solo{k}"] = {
-                    "all": [{"p_solo": solo.solo_expression}],
-                    "run": make_action(f"solo{k}", compiled, ["p_solo"]),
-                }
-            for negative in compiled.negatives:
-                aliases = [p.alias for p in positives if p.alias] + ["p_block"]
-                out[f"r{index:04d}_block{negative.position}"] = {
-                    "all": [{p.alias: p.expression} for p in positives]
-                    + [{"p_block": negative.expression}],
-                    "run": make_action(f"block{negative.position}", compiled, aliases),
-                }
+        for compiled in self.rules:
+            out.update(compiled.probes(make_action))
         return out
 
 
@@ -172,6 +192,9 @@ def compile_rule_base(base: RuleBase) -> Compiled:
         compiled_rule = _compile_rule(compiled, rule)
         compiled_rule.index = index
         compiled.rules.append(compiled_rule)
+        limits = compiled_rule.engine_limits()
+        if limits:
+            problems.append(_limit_problem(base, rule, "; ".join(limits)))
     for fact_type in base.derive:
         compiled.used_fields.setdefault(fact_type, set()).update(base.derive[fact_type])
     try:
@@ -194,6 +217,24 @@ def compile_rule_base(base: RuleBase) -> Compiled:
         json.dumps([r.definition() for r in compiled.rules], sort_keys=True).encode()
     ).hexdigest()
     return compiled
+
+
+def _limit_problem(base: RuleBase, rule: Rule, detail: str) -> Problem:
+    """A rule the engine cannot hold, located at its conditions (the rule file is read again:
+    this only happens for a rule being refused)."""
+    pack = base.rule_pack[rule.id]
+    line = column = None
+    try:
+        from kbdoctor.engine.yamlio import load_yaml
+
+        index = next(i for i, r in enumerate(pack.rules) if r.id == rule.id)
+        content = Path(pack.file).read_text(encoding="utf-8-sig")
+        line, column = load_yaml(content)[1].position(("rules", index, "when"))
+    except Exception:  # a position is a courtesy; the file and the rule id are always given
+        pass
+    return Problem(
+        pack.file, line, column, "error.rules_engine_limit", {"detail": detail}, f"rule {rule.id}"
+    )
 
 
 def _compile_rule(compiled: Compiled, rule: Rule) -> CompiledRule:

@@ -122,8 +122,22 @@ def safe_ids(count: int) -> list[str]:
         return _SAFE_IDS[:count]
 
 
+class _Part:
+    """One durable-rules ruleset on its own Host: some of a Ruleset's rules."""
+
+    def __init__(self, name: str, rules: dict[str, Any], types: set[str] | None) -> None:
+        self.name = name
+        self.types = types  # the fact types its rules test (None: every fact)
+        self.host = _QuietHost()
+        try:
+            self.host.set_rulesets({name: {**rules, **_fixed_rules()}})
+        except Exception as exc:  # the C core reports a bad definition as a bare error code
+            raise DurableError(f"durable-rules rejected ruleset {name}: {exc}") from exc
+
+
 class Ruleset:
-    """One compiled ruleset on its own Host, evaluated one session at a time."""
+    """Compiled rules, spread over as many durable-rules rulesets (parts) as their size needs,
+    evaluated one session at a time."""
 
     _sids = itertools.count(1)
 
@@ -136,19 +150,10 @@ class Ruleset:
         for key, rule in rules.items():
             rule["run"] = self._guard(rule["run"], key)
             rule["cap"] = MATCHES_PER_ACTION
-        rules[OPENED_RULE] = {
-            "all": [{"p_opened": {"kbd_type": _OPENED}}],
-            "run": lambda closure: None,
-        }
-        rules[SINK_RULE] = {
-            "all": [{"p_sink": {"$ex": {"kbd_type": 1}}}, {"p_never": {"kbd_type": _NEVER}}],
-            "run": lambda closure: None,
-        }
-        self._host = _QuietHost()
-        try:
-            self._host.set_rulesets({name: rules})
-        except Exception as exc:  # the C core reports a bad definition as a bare error code
-            raise DurableError(f"durable-rules rejected ruleset {name}: {exc}") from exc
+        self.parts = [
+            _Part(f"{name}_{index}" if index else name, chosen, types)
+            for index, (chosen, types) in enumerate(_pack(rules))
+        ]
 
     def _guard(self, action: Action, key: str) -> Action:
         def run(closure: Any) -> None:
@@ -174,14 +179,65 @@ class Ruleset:
                 session.close()
 
 
+def _fixed_rules() -> dict[str, Any]:
+    """The rules every part has: the marker every session opens with, and the sink."""
+    return {
+        OPENED_RULE: {
+            "all": [{"p_opened": {"kbd_type": _OPENED}}],
+            "run": lambda closure: None,
+        },
+        SINK_RULE: {
+            "all": [{"p_sink": {"$ex": {"kbd_type": 1}}}, {"p_never": {"kbd_type": _NEVER}}],
+            "run": lambda closure: None,
+        },
+    }
+
+
+# How many of the most recent parts a rule may join (first fit among them).
+_OPEN_PARTS = 4
+
+
+def _pack(rules: dict[str, Any]) -> list[tuple[dict[str, Any], set[str] | None]]:
+    """Rules grouped into parts that durable-rules can each hold, in definition order."""
+    parts: list[tuple[_AlphaModel, dict[str, Any]]] = []
+    for key, rule in rules.items():
+        for model, chosen in parts[-_OPEN_PARTS:]:
+            if len(chosen) < RULES_PER_PART and not model.add_rule(rule):
+                chosen[key] = rule
+                break
+        else:
+            model = _AlphaModel()
+            for fixed in _fixed_rules().values():
+                model.add_rule(fixed)
+            problems = model.add_rule(rule)
+            if problems:
+                raise DurableError(f"rule {key} exceeds durable-rules: {'; '.join(problems)}")
+            parts.append((model, {key: rule}))
+    if not parts:
+        return [({}, set())]
+    return [
+        (chosen, None if model.all_types else model.types - {_OPENED, _NEVER})
+        for model, chosen in parts
+    ]
+
+
+class _PartSession:
+    __slots__ = ("asserted", "broken", "opened", "part")
+
+    def __init__(self, part: _Part) -> None:
+        self.part = part
+        self.opened = False
+        self.broken = False
+        self.asserted = 0
+
+
 class Session:
-    """Facts asserted in batches into one durable-rules session (one ``sid``)."""
+    """Facts asserted in batches into one durable-rules session (one ``sid``) of every part."""
 
     def __init__(self, ruleset: Ruleset, sid: str) -> None:
         self._ruleset = ruleset
         self.sid = sid
-        self._opened = False
-        self._asserted = 0
+        self._parts = [_PartSession(part) for part in ruleset.parts]
         self._known: set[str] = set()
 
     def assert_batch(self, facts: list[dict[str, Any]]) -> None:
@@ -189,25 +245,42 @@ class Session:
         returning."""
         if not facts:
             return
-        if not self._opened:
-            facts = [{"id": _OPENED, "kbd_type": _OPENED}, *facts]
-        ids = safe_ids(self._asserted + len(facts))[self._asserted :]
-        self._asserted += len(facts)
-        batch = []
-        for fact, durable_id in zip(facts, ids, strict=True):
+        for fact in facts:
             original = str(fact["id"])
             if original in self._known:
                 raise DurableError(f"a fact was asserted twice: {original}")
             self._known.add(original)
-            batch.append({**fact, "id": durable_id, ORIGINAL_ID: original, "sid": self.sid})
-        self._opened = True
+        for state in self._parts:
+            types = state.part.types
+            chosen = facts if types is None else [f for f in facts if f.get("kbd_type") in types]
+            if chosen:
+                self._assert_part(state, chosen)
+        self._raise_action_errors()
+
+    def _assert_part(self, state: _PartSession, facts: list[dict[str, Any]]) -> None:
+        if state.broken:
+            raise DurableError("durable-rules failed earlier in this session")
+        if not state.opened:
+            facts = [{"id": _OPENED, "kbd_type": _OPENED}, *facts]
+        ids = safe_ids(state.asserted + len(facts))[state.asserted :]
+        state.asserted += len(facts)
+        batch = [
+            {**fact, "id": durable_id, ORIGINAL_ID: str(fact["id"]), "sid": self.sid}
+            for fact, durable_id in zip(facts, ids, strict=True)
+        ]
+        state.opened = True
+        part = state.part
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # utcfromtimestamp on 3.12
             try:
-                self._ruleset._host.assert_facts(self._ruleset.name, batch)
+                part.host.assert_facts(part.name, batch)
             except durable_engine.MessageObservedException as exc:
                 raise DurableError("a fact was asserted twice (duplicate id)") from exc
-        self._raise_action_errors()
+            except Exception as exc:
+                # the C core stopped half-way (a fixed table full): matches may be pending, and
+                # deleting this session would crash the process; it is left to durable-rules
+                state.broken = True
+                raise DurableError(f"durable-rules failed: {exc}") from exc
 
     def drain(self) -> list[Any]:
         """The records of the firings since the last drain, in firing order."""
@@ -224,11 +297,17 @@ class Session:
 
     def close(self) -> None:
         self._ruleset._records.clear()
-        if self._opened:
-            state = self._ruleset._host.get_state(self._ruleset.name, self.sid)
-            self._ruleset._host.delete_state(self._ruleset.name, self.sid)
-            if isinstance(state, dict) and state.get("exception"):
-                raise DurableError(f"durable-rules kept an exception: {state['exception']}")
+        kept = None
+        for state in self._parts:
+            if not state.opened or state.broken:
+                continue
+            part = state.part
+            session_state = part.host.get_state(part.name, self.sid)
+            part.host.delete_state(part.name, self.sid)
+            if isinstance(session_state, dict) and session_state.get("exception"):
+                kept = session_state["exception"]
+        if kept is not None:
+            raise DurableError(f"durable-rules kept an exception: {kept}")
         self._raise_action_errors()
 
 
@@ -253,3 +332,269 @@ def definition_json(definitions: dict[str, Any]) -> str:
         {k: {kk: vv for kk, vv in v.items() if kk != "run"} for k, v in definitions.items()},
         sort_keys=True,
     )
+
+
+# --- what one durable-rules ruleset can hold ------------------------------------------------------
+#
+# Measured on durable-rules 2.0.28 and read in its C source (src/rules/events.c, rete.c, state.h).
+# A fact is matched by a depth-first walk of the alpha network (events.c ``handleAlpha``) whose
+# stack is a fixed array of MAX_STACK_SIZE = 64 nodes: every child of a node that the fact passes
+# is pushed at once, so a fact type tested by more than about 62 distinct alpha nodes (62 simple
+# rules on one fact type) overflows it. The walk then stops with error 303 (ERR_MAX_STACK_SIZE)
+# after some matches were already queued, and deleting that session (which the caller must do,
+# sessions being limited) frees memory that was never allocated: the abort
+# (``munmap_chunk(): invalid pointer``, ``double free``) or segmentation fault seen with 65 to 300
+# simple rules on one fact type. Other fixed tables fail the same way: a partial match holds at
+# most 16 facts (state.h MAX_MESSAGE_FRAMES; the 17th condition of a rule crashes at assertion),
+# an alpha node feeds at most 256 beta nodes (BETA_LIST_LENGTH, error 108), has at most 128
+# absence or disjunction successors (NEXT_LIST_LENGTH) and 512 other successors
+# (NEXT_BUCKET_LENGTH) - each list is read one past its end when full - a condition holds at most
+# 31 join/``$and``/``$or`` expressions (MAX_SEQUENCE_EXPRESSIONS, error 113) and a ruleset at most
+# 4,096 actions (MAX_ACTIONS).
+#
+# The backend therefore never gives durable-rules more than it can hold: ``_AlphaModel`` mirrors
+# how rete.c builds the alpha network from the definitions and bounds, for every fact type, how
+# many nodes the walk can have pending at once; rules are packed into as many durable rulesets
+# (*parts*) as needed, each within every limit with a margin, and every fact is asserted into the
+# parts whose rules test its type. ``rule_limits`` tells the compiler which single rule can never
+# fit, so that such a rule is refused when the rule file is loaded.
+
+ALPHA_STACK = 64  # events.c MAX_STACK_SIZE (the walk may hold 64 pending nodes)
+FRAME_FACTS = 16  # state.h MAX_MESSAGE_FRAMES: facts in one partial match
+SEQUENCE_EXPRESSIONS = 31  # rete.h MAX_SEQUENCE_EXPRESSIONS (32) minus the entry that fails
+BETA_SUCCESSORS = 240  # rete.c BETA_LIST_LENGTH (256), with a margin
+LIST_SUCCESSORS = 120  # rete.c NEXT_LIST_LENGTH (128), with a margin
+HASH_SUCCESSORS = 448  # rete.c NEXT_BUCKET_LENGTH (512), with a margin
+RULES_PER_PART = 512  # far below rete.c MAX_ACTIONS (4,096); keeps each assertion short
+
+_TYPE_FIELD = "kbd_type"
+_COMPARISONS = ("$neq", "$lt", "$lte", "$gt", "$gte", "$mt", "$imt", "$ex", "$nex")
+
+
+class _Node:
+    """One alpha node of the model: successors shared as rete.c's ``findAlpha`` shares them
+    (same field, operator and constant), the others listed apart."""
+
+    __slots__ = ("betas", "listed", "others", "shared")
+
+    def __init__(self) -> None:
+        self.shared: dict[tuple[str, str, str, str], _Node] = {}
+        self.others: list[_Node] = []  # joins, ``$iany``/``$iall``: never shared
+        self.listed: list[_Node] = []  # ``$nex`` and disjunction (forward) successors
+        self.betas = 0
+
+
+class _AlphaModel:
+    """The alpha network durable-rules would build for a set of rule definitions, with an undo
+    log so that a rule can be tried and taken back."""
+
+    def __init__(self) -> None:
+        self.root = _Node()
+        self._undo: list[Callable[[], object]] = []
+        self._heights: dict[int, int] = {}  # id(root successor) -> pending nodes below it
+        self._memo: dict[int, int] = {}  # id(node) -> pending nodes below it, kept between rules
+        self._visited: list[_Node] = []  # the nodes the rule being added went through
+        self.types: set[str] = set()
+        self.all_types = False  # a condition that does not name its fact type sees every fact
+
+    # building ----------------------------------------------------------------------------------
+
+    def add_rule(self, rule: dict[str, Any]) -> list[str]:
+        """Add a rule's conditions; return what exceeds a limit (nothing added then)."""
+        mark = len(self._undo)
+        types_before, all_before = set(self.types), self.all_types
+        problems: list[str] = []
+        conditions = _conditions(rule)
+        positives = sum(1 for name, _ in conditions if not name.endswith("$not"))
+        if positives > FRAME_FACTS:
+            problems.append(
+                f"it binds {positives} facts at once; durable-rules holds at most {FRAME_FACTS}"
+            )
+        touched: set[int] = set()
+        self._visited.clear()
+        for _, expression in conditions:
+            counter = [0]
+            end = self._insert(self.root, expression, counter, touched)
+            if counter[0] > SEQUENCE_EXPRESSIONS:
+                problems.append(
+                    f"a condition needs {counter[0]} joins and all/any groups; durable-rules holds "
+                    f"at most {SEQUENCE_EXPRESSIONS}"
+                )
+            self._set(end, "betas", end.betas + 1)
+        for node in self._visited:  # their height may change; nothing else's can
+            self._memo.pop(id(node), None)
+        heights = self._check(touched, problems)
+        if problems:
+            for node in self._visited:
+                self._memo.pop(id(node), None)
+            self._rollback(mark)
+            self.types, self.all_types = types_before, all_before
+        else:
+            self._undo.clear()
+            self._heights = heights
+        return problems
+
+    def _set(self, node: _Node, attribute: str, value: int) -> None:
+        old = getattr(node, attribute)
+        setattr(node, attribute, value)
+        self._undo.append(lambda: setattr(node, attribute, old))
+
+    def _child(self, parent: _Node, key: tuple[str, str, str, str] | None, listed: bool) -> _Node:
+        self._visited.append(parent)
+        if key is not None and key in parent.shared:
+            self._visited.append(parent.shared[key])
+            return parent.shared[key]
+        child = _Node()
+        self._visited.append(child)
+        if key is not None:
+            parent.shared[key] = child
+            self._undo.append(lambda: parent.shared.pop(key))
+        elif listed:
+            parent.listed.append(child)
+            self._undo.append(parent.listed.pop)
+        else:
+            parent.others.append(child)
+            self._undo.append(parent.others.pop)
+        return child
+
+    def _link(self, parent: _Node, child: _Node) -> None:
+        self._visited.extend((parent, child))
+        parent.listed.append(child)
+        self._undo.append(parent.listed.pop)
+
+    def _rollback(self, mark: int) -> None:
+        while len(self._undo) > mark:
+            self._undo.pop()()
+
+    def _insert(
+        self, parent: _Node, expression: Any, counter: list[int], touched: set[int]
+    ) -> _Node:
+        """As rete.c's ``createAlpha``: ``$and`` is a chain, ``$or`` branches that meet in a new
+        forward node; returns the node the condition ends on."""
+        if not isinstance(expression, dict) or not expression:
+            return self._child(parent, None, False)
+        if len(expression) > 1:  # several tests in one mapping: a chain, at worst
+            expression = {"$and": [{k: v} for k, v in expression.items()]}
+        ((name, value),) = expression.items()
+        if parent is self.root:
+            if name == _TYPE_FIELD and isinstance(value, str):
+                self.types.add(value)
+            elif name != "$and" and not (name == "$ex" and value == {_TYPE_FIELD: 1}):
+                self.all_types = True
+        if name == "$and":
+            counter[0] += 2
+            node = parent
+            for item in value:
+                node = self._insert(node, item, counter, touched)
+            return node
+        if name == "$or":
+            counter[0] += 2
+            forward = _Node()
+            for item in value:
+                end = self._insert(parent, item, counter, touched)
+                self._link(end, forward)
+            if parent is self.root:
+                self.all_types = True
+            return forward
+        node = self._leaf(parent, name, value, counter)
+        if parent is self.root:
+            touched.add(id(node))
+        return node
+
+    def _leaf(self, parent: _Node, name: str, value: Any, counter: list[int]) -> _Node:
+        if name in ("$iany", "$iall"):
+            return self._child(parent, None, False)
+        if name == "$nex":
+            return self._child(parent, None, True)
+        tested = value
+        if name in _COMPARISONS and isinstance(value, dict) and len(value) == 1:
+            tested = next(iter(value.values()))
+        if isinstance(tested, dict):  # a join: compared with an earlier fact, never shared
+            counter[0] += 1
+            return self._child(parent, None, False)
+        return self._child(parent, _key(name, value), False)
+
+    # checking ----------------------------------------------------------------------------------
+
+    def _check(self, touched: set[int], problems: list[str]) -> dict[int, int]:
+        """Heights below every successor of the root (recomputed where the rule went) and the
+        problems found."""
+        heights: dict[int, int] = {}
+        for child in self._root_children():
+            known = self._heights.get(id(child))
+            if id(child) in touched or known is None:
+                known = _height(child, self._memo, problems)
+            heights[id(child)] = known
+        pushable = _pushable(self.root)
+        height = max(pushable, pushable - 1 + max(heights.values(), default=0))
+        if height > ALPHA_STACK:
+            problems.append(
+                f"its tests on one fact type leave {height} alpha nodes pending at once; "
+                f"durable-rules holds at most {ALPHA_STACK}"
+            )
+        return heights
+
+    def _root_children(self) -> list[_Node]:
+        return [*self.root.shared.values(), *self.root.others, *self.root.listed]
+
+
+def _key(name: str, value: Any) -> tuple[str, str, str, str]:
+    """Field, operator, constant and the constant's kind (rete.c shares a node on the first
+    three)."""
+    if name.startswith("$"):
+        ((field, constant),) = value.items() if isinstance(value, dict) else (("", value),)
+    else:
+        field, name, constant = name, "$eq", value
+    return (field, name, json.dumps(constant, sort_keys=True), type(constant).__name__)
+
+
+def _pushable(node: _Node) -> int:
+    """How many successors one fact can pass at once: equality tests on one field with
+    different constants exclude each other (a string and a number can both equal ``88``)."""
+    count = len(node.others) + len(node.listed)
+    kinds: set[tuple[str, str]] = set()
+    for field, operator, _, kind in node.shared:
+        if operator == "$eq":
+            kinds.add((field, kind))
+        else:
+            count += 1
+    return count + len(kinds)
+
+
+def _height(node: _Node, memo: dict[int, int], problems: list[str]) -> int:
+    """Most nodes pending in the walk below ``node``, once it was popped."""
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    if node.betas > BETA_SUCCESSORS:
+        problems.append(f"{node.betas} conditions end on the same test; at most {BETA_SUCCESSORS}")
+    if len(node.listed) > LIST_SUCCESSORS:
+        problems.append(f"{len(node.listed)} absence or any-of tests after one test")
+    if len(node.shared) + len(node.others) > HASH_SUCCESSORS:
+        problems.append(f"{len(node.shared) + len(node.others)} different tests after one test")
+    children = [*node.shared.values(), *node.others, *node.listed]
+    memo[id(node)] = 0
+    pushable = _pushable(node)
+    deepest = max((_height(c, memo, problems) for c in children), default=0)
+    memo[id(node)] = max(pushable, pushable - 1 + deepest) if children else 0
+    return memo[id(node)]
+
+
+def _conditions(rule: dict[str, Any]) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for gate in ("all", "any"):
+        for item in rule.get(gate, []):
+            for name, expression in item.items():
+                if name.endswith(("$all", "$any")):
+                    out.extend(_conditions({"all": expression}))
+                else:
+                    out.append((name, expression))
+    return out
+
+
+def rule_limits(definition: dict[str, Any]) -> list[str]:
+    """Why durable-rules cannot hold this rule even in a ruleset of its own (empty: it can)."""
+    model = _AlphaModel()
+    for fixed in _fixed_rules().values():
+        model.add_rule(fixed)
+    return model.add_rule(definition)
