@@ -54,7 +54,7 @@ _PROPERTY = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9]*) *: ?(?P<value>.*)$")
 
 _PROVIDER_KEYS = ("ProviderName", "Source")
 _ID_KEYS = ("Id", "EventID")
-_TIME_KEYS = ("TimeCreated", "TimeGenerated", "TimeWritten")
+_TIME_KEYS = ("TimeCreated", "TimeGenerated", "TimeWritten", "Time")
 _LEVEL_KEYS = ("LevelDisplayName", "EntryType", "Level")
 _LOG_KEYS = ("LogName", "Log", "ContainerLog")
 
@@ -70,11 +70,20 @@ def _list_blocks(material: Material) -> Iterator[_Block]:
     """Records of ``Format-List`` output, their values joined the way the console wrapped them
     (:func:`~kbdoctor.collectors.importers.format_list.parse_records`: a word cut at the console
     width, as Windows PowerShell does in Russian or Polish, is joined again without a space)."""
+    block: _Block | None = None
     for record in parse_records(material):
-        fields: dict[str, str] = {}
+        if block is not None and record.first != block.last + 1:
+            yield block
+            block = None
+        # parse_records starts a record where the colon moves; lines that follow each other
+        # without a blank line are one record all the same ("Time:     ...", "ID:       ...")
+        if block is None:
+            block = _Block(record.first, record.last, {})
         for item in record.fields:
-            fields.setdefault(item.name, item.value)
-        yield _Block(record.first, record.last, fields)
+            block.fields.setdefault(item.name, item.value)
+        block.last = record.last
+    if block is not None:
+        yield block
 
 
 def _first(fields: dict[str, str], keys: tuple[str, ...]) -> str | None:
@@ -87,7 +96,7 @@ def _first(fields: dict[str, str], keys: tuple[str, ...]) -> str | None:
 
 
 _LIST_SNIFF_PROVIDER = re.compile(r"^(?:ProviderName|Source) *: *\S", re.MULTILINE)
-_LIST_SNIFF_ID = re.compile(r"^(?:Id|EventID|InstanceId) *: *\d+\s*$", re.MULTILINE)
+_LIST_SNIFF_ID = re.compile(r"^(?:Id|EventID|InstanceId) *: *\d+\s*$", re.MULTILINE | re.I)
 _LIST_SNIFF_MESSAGE = re.compile(r"^Message *:", re.MULTILINE)
 _LIST_SNIFF_TIME = re.compile(r"^(?:TimeCreated|TimeGenerated) *: *\S", re.MULTILINE)
 
@@ -167,7 +176,7 @@ class EventListReader:
             record = EventRecord(
                 provider=provider,
                 event_id=int(raw_id),
-                host=_first(block.fields, ("MachineName",)),
+                host=_first(block.fields, ("MachineName", "Machine")),
                 message=message,
                 log=_first(block.fields, _LOG_KEYS),
                 level=_first(block.fields, _LEVEL_KEYS),
