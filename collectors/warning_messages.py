@@ -36,6 +36,11 @@ WARNINGS: dict[str, dict[Lang, str]] = {
         "wierszem końcowym 'found N group(s) of duplicate SPNs.'): nic nie odczytano jako "
         "wyszukiwania duplikatów",
     },
+    "base.not_claimed": {
+        "en": "not read by {reader}: the lines that make its format are not there",
+        "pl": "czytnik {reader} tego nie odczytał: brak wierszy charakterystycznych dla jego "
+        "formatu",
+    },
     "w32tm.reference_unplaced": {
         "en": "the machine the offset of {host} is measured from cannot be placed, no "
         "clock_offset fact: NTP: {text}",

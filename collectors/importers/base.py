@@ -8,10 +8,12 @@ feed them arbitrary text and bytes.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 
 from kbdoctor.collectors.messages import message
 from kbdoctor.engine.facts import Fact, Source
@@ -101,6 +103,32 @@ class Reader(Protocol):
     def sniff(self, material: Material) -> bool: ...
 
     def read(self, material: Material) -> ReadResult: ...
+
+
+_R = TypeVar("_R", bound=type)
+
+
+def claims_before_reading(cls: _R) -> _R:
+    """Class decorator of a reader: its ``read`` reads nothing from material its ``sniff`` does
+    not claim, and says so in a warning. The importer only ever gives a reader material it
+    claimed, but tests, tools and other readers call ``read`` directly; positive evidence before
+    any fact must hold for them too (issue 9)."""
+    read: Callable[[Any, Material], ReadResult] = getattr(cls, "read")  # noqa: B009
+
+    @functools.wraps(read)
+    def guarded(self: Any, material: Material) -> ReadResult:
+        try:
+            claimed = bool(self.sniff(material))
+        except Exception:  # defensive: the contract says sniff never raises
+            claimed = False
+        if not claimed:
+            return ReadResult(
+                warnings=[warning(material, 0, "base.not_claimed", reader=self.name)]
+            )
+        return read(self, material)
+
+    setattr(cls, "read", guarded)  # noqa: B010 - mypy refuses assigning to a method
+    return cls
 
 
 def source_for(

@@ -17,7 +17,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 from Evtx.Evtx import ChunkHeader, FileHeader, Record
-from kbdoctor.collectors.importers.base import Material, ReadResult, source_for
+from kbdoctor.collectors.importers.base import (
+    Material,
+    ReadResult,
+    claims_before_reading,
+    source_for,
+)
 from kbdoctor.collectors.importers.eventlog_records import EventCollector
 from kbdoctor.collectors.importers.eventlog_xml import event_record, parse_events
 
@@ -32,6 +37,7 @@ _CHUNK_HEADER_SIZE = 0x200
 _DAMAGE = Exception
 
 
+@claims_before_reading
 class EvtxReader:
     name = "eventlog-evtx"
     title = "Event log file (.evtx)"

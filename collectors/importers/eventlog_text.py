@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from kbdoctor.collectors.importers.base import (
     Material,
     ReadResult,
+    claims_before_reading,
     parse_datetime,
     source_for,
 )
@@ -132,6 +133,7 @@ def infer_provider(event_id: int, message: str | None) -> tuple[str, str] | None
     return provider, f"provider from the message: receive connector '{kind} <server>' of {provider}"
 
 
+@claims_before_reading
 class EventListReader:
     name = "eventlog-list"
     title = "Event log records (Get-WinEvent | Format-List)"
@@ -339,6 +341,7 @@ def _detail_fields(header: str) -> dict[str, str]:
     return fields
 
 
+@claims_before_reading
 class EventDetailsReader:
     name = "eventlog-details"
     title = "Event log records (Event Viewer: Copy details as text)"

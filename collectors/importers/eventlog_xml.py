@@ -26,7 +26,12 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
-from kbdoctor.collectors.importers.base import Material, ReadResult, source_for
+from kbdoctor.collectors.importers.base import (
+    Material,
+    ReadResult,
+    claims_before_reading,
+    source_for,
+)
 from kbdoctor.collectors.importers.eventlog_records import EventCollector, EventRecord
 
 _EVENT_OPEN = re.compile(r"<Event[\s>]")
@@ -129,6 +134,7 @@ def parse_events(xml_text: str) -> list[ET.Element]:
     return [e for e in root.iter() if _local(e.tag) == "Event"]
 
 
+@claims_before_reading
 class EventXmlReader:
     name = "eventlog-xml"
     title = "Event log records (wevtutil qe /f:xml, Get-WinEvent ToXml)"

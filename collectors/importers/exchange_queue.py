@@ -26,6 +26,7 @@ import re
 from kbdoctor.collectors.importers.base import (
     Material,
     ReadResult,
+    claims_before_reading,
     parse_number,
     source_for,
     warning,
@@ -60,6 +61,7 @@ def _server_of(identity: str | None, material: Material) -> str | None:
     return material.host_hint.name.strip() if material.host_hint is not None else None
 
 
+@claims_before_reading
 class QueueListReader:
     name = "exchange-queue"
     title = "Get-Queue | Format-List: transport queues and their last error"
@@ -155,6 +157,7 @@ class QueueListReader:
         )
 
 
+@claims_before_reading
 class QueueTableReader:
     """Recognises the table form only to say what to run instead: a table truncates LastError,
     which is exactly the field the diagnosis needs."""

@@ -30,6 +30,7 @@ from typing import Any
 from kbdoctor.collectors.importers.base import (
     Material,
     ReadResult,
+    claims_before_reading,
     source_for,
     warning,
 )
@@ -162,6 +163,7 @@ def _to_fact(
     )
 
 
+@claims_before_reading
 class _Base:
     name = ""
     title = ""

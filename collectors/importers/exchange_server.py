@@ -16,7 +16,13 @@ The default table cuts Site short, so a table is recognised only to ask for ``Fo
 
 from __future__ import annotations
 
-from kbdoctor.collectors.importers.base import Material, ReadResult, source_for, warning
+from kbdoctor.collectors.importers.base import (
+    Material,
+    ReadResult,
+    claims_before_reading,
+    source_for,
+    warning,
+)
 from kbdoctor.collectors.importers.format_list import (
     find_table_header,
     looks_like_listing,
@@ -35,6 +41,7 @@ def site_name(canonical: str | None) -> str | None:
     return canonical.strip().rstrip("/").rsplit("/", 1)[-1].strip() or None
 
 
+@claims_before_reading
 class ExchangeServerReader:
     name = "exchange-server"
     title = "Get-ExchangeServer | Format-List: Exchange servers, sites and versions"
@@ -81,6 +88,7 @@ class ExchangeServerReader:
             )
 
 
+@claims_before_reading
 class ExchangeServerTableReader:
     """The default table of ``Get-ExchangeServer`` truncates Site and version; ask for a list."""
 

@@ -22,7 +22,13 @@ from __future__ import annotations
 
 import re
 
-from kbdoctor.collectors.importers.base import Material, ReadResult, source_for, warning
+from kbdoctor.collectors.importers.base import (
+    Material,
+    ReadResult,
+    claims_before_reading,
+    source_for,
+    warning,
+)
 from kbdoctor.collectors.segments import command_of, prompt_command
 from kbdoctor.engine.facts import KerberosError
 from kbdoctor.engine.kerberos_codes import KNOWN_NAMES, kerberos_code
@@ -47,6 +53,7 @@ def _target(command: str | None) -> str | None:
     return None
 
 
+@claims_before_reading
 class KlistReader:
     name = "klist"
     title = "klist / klist get SPN: Kerberos tickets and the errors getting them"

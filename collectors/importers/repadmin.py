@@ -50,6 +50,7 @@ from kbdoctor.collectors.importers.base import (
     ImportWarning,
     Material,
     ReadResult,
+    claims_before_reading,
     parse_datetime,
     source_for,
     warning,
@@ -143,6 +144,7 @@ class _ShowreplState:
     truncated: bool = False
 
 
+@claims_before_reading
 class ShowreplTextReader:
     name = "repadmin-showrepl"
     title = "repadmin /showrepl: inbound replication of a domain controller"
@@ -352,6 +354,7 @@ def _csv_time(text: str) -> datetime | None:
     return parse_datetime(text)
 
 
+@claims_before_reading
 class ShowreplCsvReader:
     name = "repadmin-showrepl-csv"
     title = "repadmin /showrepl * /csv: inbound replication of every DC"
@@ -502,6 +505,7 @@ def _is_summary_header(line: str) -> bool:
     return "/" in line and ("%" in line or bool(_SUMMARY_HEADER_WORDS.match(line)))
 
 
+@claims_before_reading
 class ReplsummaryReader:
     name = "repadmin-replsummary"
     title = "repadmin /replsummary: replication failures per source and destination DC"

@@ -38,6 +38,7 @@ from kbdoctor.collectors.importers.base import (
     ImportWarning,
     Material,
     ReadResult,
+    claims_before_reading,
     source_for,
     warning,
 )
@@ -162,6 +163,7 @@ def _is_command_line(text: str) -> bool:
     return prompt_command(text) is not None
 
 
+@claims_before_reading
 class SetspnListReader:
     name = "setspn-L"
     title = "setspn -L: SPNs registered on an account"
@@ -172,17 +174,22 @@ class SetspnListReader:
         if switch is not None:
             return switch == "L"
         lines = _lines(material)
-        for pos, line in enumerate(lines[:-1]):
-            if line.indented or _is_command_line(line.text):
+        for pos, line in enumerate(lines):
+            if line.indented or _is_command_line(line.text) or not line.body:
                 continue
             header, last = _join_wrapped_dn(lines, pos)
+            following = next((n for n in lines[last + 1 :] if n.body), None)
             if (
                 header.endswith(":")
                 and _dn_in(header)
-                and last + 1 < len(lines)
-                and lines[last + 1].indented
-                and _SPN.match(lines[last + 1].body)
                 and not re.match(r"^(?:CN|OU)=", header, re.IGNORECASE)
+                and not _SPN.match(header.split()[0])
+                and (
+                    # the SPNs of the account, or none: an account without SPNs prints its
+                    # header alone
+                    (following is not None and following.indented and _SPN.match(following.body))
+                    or following is None
+                )
             ):
                 return True
         return False
@@ -227,6 +234,7 @@ class SetspnListReader:
         return result
 
 
+@claims_before_reading
 class SetspnQueryReader:
     name = "setspn-Q"
     title = "setspn -Q: which accounts hold an SPN"
@@ -312,6 +320,7 @@ def _queried_spn(command: str | None) -> str | None:
     return None
 
 
+@claims_before_reading
 class SetspnDuplicatesReader:
     name = "setspn-X"
     title = "setspn -X [-F]: SPNs registered on more than one account"

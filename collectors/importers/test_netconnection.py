@@ -26,6 +26,7 @@ from kbdoctor.collectors.importers.base import (
     ImportWarning,
     Material,
     ReadResult,
+    claims_before_reading,
     source_for,
     warning,
 )
@@ -79,6 +80,7 @@ def _blocks(lines: list[str]) -> tuple[list[_Block], list[tuple[int, str]]]:
     return blocks, other
 
 
+@claims_before_reading
 class TestNetConnectionReader:
     __test__ = False  # a reader, not a pytest test class
 

@@ -34,6 +34,7 @@ from kbdoctor.collectors.importers.base import (
     ImportWarning,
     Material,
     ReadResult,
+    claims_before_reading,
     parse_datetime,
     parse_number,
     source_for,
@@ -126,6 +127,7 @@ def _is_command(line: str) -> bool:
     return prompt_command(line) is not None
 
 
+@claims_before_reading
 class StripchartReader:
     name = "w32tm-stripchart"
     title = "w32tm /stripchart: clock offset of a target from this machine"
@@ -247,6 +249,7 @@ def _sample_offset(rest: str) -> float | None:
     return parse_number(first) if is_offset(first) else None
 
 
+@claims_before_reading
 class MonitorReader:
     name = "w32tm-monitor"
     title = "w32tm /monitor: domain controllers and their clock offsets"
@@ -404,6 +407,7 @@ def _status_starts(entries: list[_Entry]) -> list[int]:
     ]
 
 
+@claims_before_reading
 class StatusReader:
     name = "w32tm-status"
     title = "w32tm /query /status /verbose: a machine's time source and state"
@@ -474,6 +478,7 @@ class StatusReader:
         )
 
 
+@claims_before_reading
 class PeersReader:
     name = "w32tm-peers"
     title = "w32tm /query /peers: the time sources a machine polls"

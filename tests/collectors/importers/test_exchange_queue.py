@@ -78,7 +78,10 @@ def test_messages_give_one_queue_fact_per_queue() -> None:
 
 
 def test_identity_without_server_takes_the_host_hint_or_warns() -> None:
-    text = "Identity      : 3\nNextHopDomain : site-b\nStatus        : Retry\nLastError     : x\n"
+    text = (
+        "Identity      : 3\nDeliveryType  : SmtpRelayToRemoteAdSite\nNextHopDomain : site-b\n"
+        "Status        : Retry\nLastError     : x\n"
+    )
     m = Material(path="q.txt", data=text.encode(), text=text)
     result = LIST.read(m)
     assert queues(result.facts) == []
