@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,6 +29,7 @@ from kbdoctor.engine.facts import FieldKind, field_kind
 from kbdoctor.engine.names import account_name, host_name, spn_name
 from kbdoctor.engine.rulebase import RuleBase
 from kbdoctor.engine.rules_model import Absent, FieldTest, Pattern, Rule, Where
+from kbdoctor.engine.safe_regex import RegexError, compile_regex, search
 
 TYPE = "kbd_type"
 ITEM = "kbd_item"
@@ -63,22 +63,11 @@ class Feature:
         if value is None:
             return None
         if self.kind == "regex":
-            regex = _regex(self.argument)
             items = value if isinstance(value, list) else [value]
-            return 1 if any(regex.search(str(v)) for v in items) else 0
+            return 1 if any(search(self.argument, str(v)) for v in items) else 0
         if self.kind == "has":
             return 1 if self.argument in value else 0
         return str(value).split(".", 1)[0]
-
-
-_REGEX_CACHE: dict[str, re.Pattern[str]] = {}
-
-
-def _regex(pattern: str) -> re.Pattern[str]:
-    compiled = _REGEX_CACHE.get(pattern)
-    if compiled is None:
-        compiled = _REGEX_CACHE[pattern] = re.compile(pattern)
-    return compiled
 
 
 @dataclass(frozen=True)
@@ -195,6 +184,13 @@ def compile_rule_base(base: RuleBase) -> Compiled:
         limits = compiled_rule.engine_limits()
         if limits:
             problems.append(_limit_problem(base, rule, "; ".join(limits)))
+        for pattern in _regexes(rule):  # checked again: a rule file read from the cache was not
+            try:
+                compile_regex(pattern)
+            except RegexError as exc:
+                problems.append(
+                    _limit_problem(base, rule, str(exc), "pydantic.value_error", "matches")
+                )
     for fact_type in base.derive:
         compiled.used_fields.setdefault(fact_type, set()).update(base.derive[fact_type])
     try:
@@ -219,7 +215,25 @@ def compile_rule_base(base: RuleBase) -> Compiled:
     return compiled
 
 
-def _limit_problem(base: RuleBase, rule: Rule, detail: str) -> Problem:
+def _regexes(rule: Rule) -> list[str]:
+    """The regular expressions a rule's conditions use."""
+    found: list[str] = []
+
+    def visit(where: Where) -> None:
+        for test in where.tests.values():
+            if test.operator in ("matches", "not_matches"):
+                found.append(str(test.value))
+        for sub in [*(where.all or []), *(where.any or []), *([where.not_] if where.not_ else [])]:
+            visit(sub)
+
+    for condition in rule.when:
+        visit((condition.absent if isinstance(condition, Absent) else condition).where)
+    return found
+
+
+def _limit_problem(
+    base: RuleBase, rule: Rule, detail: str, key: str = "error.rules_engine_limit", field: str = ""
+) -> Problem:
     """A rule the engine cannot hold, located at its conditions (the rule file is read again:
     this only happens for a rule being refused)."""
     pack = base.rule_pack[rule.id]
@@ -232,9 +246,8 @@ def _limit_problem(base: RuleBase, rule: Rule, detail: str) -> Problem:
         line, column = load_yaml(content)[1].position(("rules", index, "when"))
     except Exception:  # a position is a courtesy; the file and the rule id are always given
         pass
-    return Problem(
-        pack.file, line, column, "error.rules_engine_limit", {"detail": detail}, f"rule {rule.id}"
-    )
+    params = {"detail": detail, "field": field}
+    return Problem(pack.file, line, column, key, params, f"rule {rule.id}")
 
 
 def _compile_rule(compiled: Compiled, rule: Rule) -> CompiledRule:

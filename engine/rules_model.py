@@ -83,11 +83,14 @@ class FieldTest(_Model):
     @field_validator("matches", "not_matches")
     @classmethod
     def _regex(cls, value: str | None) -> str | None:
+        """Rule regexes run on RE2 (engine/safe_regex.py): linear time, no lookaround."""
         if value is not None:
+            from kbdoctor.engine.safe_regex import RegexError, compile_regex
+
             try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression: {exc}") from None
+                compile_regex(value)
+            except RegexError as exc:
+                raise ValueError(str(exc)) from None
         return value
 
     @field_validator("contains_ref", "same_as", "differs_from")

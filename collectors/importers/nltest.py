@@ -35,7 +35,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kbdoctor.collectors.importers.base import Material, ReadResult, source_for, warning
+from kbdoctor.collectors.importers.base import (
+    Material,
+    ReadResult,
+    claims_before_reading,
+    source_for,
+    warning,
+)
 from kbdoctor.collectors.segments import command_of
 from kbdoctor.engine.facts import DomainController
 
@@ -123,6 +129,7 @@ class _Field:
     value: str
 
 
+@claims_before_reading
 class DsGetDcReader:
     """``nltest /dsgetdc:DOMAIN``: the DC found, its site and whether it is the PDC emulator.
 
@@ -240,6 +247,7 @@ class DsGetDcReader:
         )
 
 
+@claims_before_reading
 class DcListReader:
     """``nltest /dclist:DOMAIN``: every DC of the domain, the PDC flagged ``[PDC]``.
 

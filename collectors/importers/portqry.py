@@ -49,7 +49,13 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from kbdoctor.collectors.importers.base import Material, ReadResult, source_for, warning
+from kbdoctor.collectors.importers.base import (
+    Material,
+    ReadResult,
+    claims_before_reading,
+    source_for,
+    warning,
+)
 from kbdoctor.collectors.segments import command_argument, command_of, prompt_command
 from kbdoctor.engine.facts import PortState
 
@@ -119,6 +125,7 @@ class _Result:
     last: int
 
 
+@claims_before_reading
 class PortQryReader:
     """PortQry's port results as ``port_state`` facts.
 
