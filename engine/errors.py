@@ -66,3 +66,25 @@ class FactFileError(KbdoctorError):
 
 class RuleFileError(KbdoctorError):
     """A rule file that cannot be read, does not follow rules/1, or contradicts itself."""
+
+
+class UsageError(KbdoctorError):
+    """A setting that cannot be used (an environment variable, an option)."""
+
+
+class InputRefused(Exception):
+    """Input a reader refuses before or while parsing it: a limit exceeded, a YAML alias, a key
+    given twice, a number that is not one. Raised where the file name is not known; the caller
+    turns it into a located Problem with ``problem(name)``. Line and column are 1-based."""
+
+    def __init__(
+        self, message_key: str, line: int | None, column: int | None, /, **params: Any
+    ) -> None:
+        self.key = message_key
+        self.line = line
+        self.column = column
+        self.params = params
+        super().__init__(text(message_key, "en", **params))
+
+    def problem(self, name: str, context: str | None = None) -> Problem:
+        return Problem(name, self.line, self.column, self.key, self.params, context)

@@ -8,17 +8,27 @@ that valid files never pay for positions.
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
+import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Literal
 
-from kbdoctor.engine.errors import FactFileError, Problem
+from kbdoctor.engine.errors import FactFileError, InputRefused, Problem
 from kbdoctor.engine.facts import FACT_FILE_ADAPTER, FACT_TYPES, Fact, FactFile
-from kbdoctor.engine.yamlio import YamlLocator, load_yaml, load_yaml_data, yaml_error_problem
+from kbdoctor.engine.limits import ENV_VARS, Limits
+from kbdoctor.engine.yamlio import (
+    YamlLocator,
+    item_position,
+    load_yaml,
+    load_yaml_data,
+    yaml_error_problem,
+)
 from pydantic import ValidationError
 
 STDIN = "-"
@@ -45,73 +55,276 @@ class FactSet:
             self.collected_at = other.collected_at
 
 
-def parse_fact_text(content: str, name: str) -> FactFile:
-    """One fact file's text, validated; raises FactFileError naming every problem."""
+def parse_fact_text(
+    content: str, name: str, limits: Limits | None = None, facts_before: int = 0
+) -> FactFile:
+    """One fact file's text, validated; raises FactFileError naming every problem. ``limits``
+    (default: from the environment) bound depth, text length and the number of facts, counting
+    ``facts_before`` facts already read in the same run."""
+    limits = limits or Limits.from_env()
     stripped = content.lstrip("\ufeff \t\r\n")
     if stripped.startswith(("{", "[")):
         text = content.lstrip("\ufeff")
         try:
-            # pydantic parses and validates JSON in one pass, in Rust: large fact files load fast
-            return FACT_FILE_ADAPTER.validate_json(text)
-        except ValidationError:
-            pass  # parsed again below, only to say where the problem is
-        try:
-            data = json.loads(text)
+            data = load_json_data(text, limits)
+        except InputRefused as exc:
+            raise FactFileError([exc.problem(name)]) from None
         except json.JSONDecodeError as exc:
             raise FactFileError(
                 [Problem(name, exc.lineno, exc.colno, "error.json_syntax", {"detail": exc.msg})]
             ) from None
+        _check_fact_count(data, content, name, limits, facts_before)
+        try:
+            # pydantic parses and validates JSON in one pass, in Rust: large fact files load fast
+            # (the text is known by now to have no key twice, no NaN and no excess)
+            return FACT_FILE_ADAPTER.validate_json(text)
+        except ValidationError:
+            pass  # validated again below, only to say where the problem is
         try:
             return FACT_FILE_ADAPTER.validate_python(data)
         except ValidationError as exc:
             locator = _json_locator(content)
             raise FactFileError(validation_problems(exc, name, data, locator)) from None
     try:
-        data = load_yaml_data(content)
+        data = load_yaml_data(content, limits)
     except Exception as exc:  # ruamel raises many unrelated classes; each carries a mark
         raise FactFileError([yaml_error_problem(exc, name)]) from None
     if data is None:
         raise FactFileError([Problem(name, 1, 1, "error.fact_file_empty")])
+    _check_fact_count(data, content, name, limits, facts_before)
     try:
         return FACT_FILE_ADAPTER.validate_python(data)
     except ValidationError as exc:
         # Only now are positions worth a second, slower parse.
-        located, locator = load_yaml(content)
+        located, locator = load_yaml(content, limits)
         raise FactFileError(validation_problems(exc, name, located, locator)) from None
+
+
+def _check_fact_count(
+    data: Any, content: str, name: str, limits: Limits, facts_before: int
+) -> None:
+    """The run's facts may not exceed ``limits.facts``; the error points at the first fact over."""
+    facts = data.get("facts") if isinstance(data, dict) else None
+    if not isinstance(facts, list) or facts_before + len(facts) <= limits.facts:
+        return
+    index = max(limits.facts - facts_before, 0)
+    try:
+        line, column = item_position(content, "facts", index)
+    except Exception:  # the data was read; a position is only a courtesy
+        line, column = None, None
+    raise FactFileError(
+        [
+            Problem(
+                name,
+                line,
+                column,
+                "error.limit_facts",
+                {"limit": limits.facts, "variable": ENV_VARS["facts"]},
+            )
+        ]
+    )
+
+
+def load_json_data(text: str, limits: Limits) -> Any:
+    """JSON as plain data, refusing what the standard library would accept silently or crash on:
+    nesting deeper than ``limits.depth`` (checked before parsing), a key given twice (the last
+    would win), NaN and Infinity (not JSON), texts longer than ``limits.string_chars``. Raises
+    InputRefused with the position, or json.JSONDecodeError."""
+    _check_json_depth(text, limits)
+    _check_json_strings(text, limits)
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+    except _DuplicateKey as exc:
+        raise _locate_duplicate(text, exc.key) from None
+    except _NotANumber as exc:
+        line, column = _json_position(text, _constant_offset(text, exc.constant))
+        raise InputRefused("error.json_constant", line, column, constant=exc.constant) from None
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+class _NotANumber(Exception):
+    def __init__(self, constant: str) -> None:
+        self.constant = constant
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return data
+
+
+def _no_constant(constant: str) -> Any:
+    raise _NotANumber(constant)
+
+
+def _locate_duplicate(text: str, key: str) -> InputRefused:
+    try:
+        load_yaml_data(text, Limits(string_chars=len(text) + 1))  # JSON is YAML: it has marks
+    except InputRefused as exc:
+        if exc.key == "error.duplicate_key":
+            return exc
+    except Exception:  # a JSON file ruamel cannot read: no position, same error
+        pass
+    return InputRefused("error.duplicate_key", None, None, key=key)
+
+
+# A JSON string literal, or a bracket outside one.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_JSON_BRACKETS = re.compile(r"[^\[\]{}]+")
+_JSON_INNERMOST = re.compile(r"\[\]|\{\}")
+
+
+def _check_json_depth(text: str, limits: Limits) -> None:
+    """Refuse JSON nested deeper than the limit before ``json.loads`` recurses into it. Fast
+    filter: keep the brackets only and remove innermost pairs, ``depth`` times at most (brackets
+    inside strings count too, so this can only over-estimate); only if brackets remain is the
+    text scanned exactly, strings skipped, for the position where the limit is passed."""
+    skeleton = _JSON_BRACKETS.sub("", text)
+    for _ in range(limits.depth):
+        reduced = _JSON_INNERMOST.sub("", skeleton)
+        if not reduced or reduced == skeleton:
+            skeleton = reduced
+            break
+        skeleton = reduced
+    if not skeleton:
+        return
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limits.depth:
+                line, column = _json_position(text, match.start())
+                raise InputRefused(
+                    "error.limit_depth",
+                    line,
+                    column,
+                    limit=limits.depth,
+                    variable=ENV_VARS["depth"],
+                )
+        elif token in "]}":
+            depth -= 1
+
+
+def _check_json_strings(text: str, limits: Limits) -> None:
+    """Refuse a JSON string longer than the limit. Fast filter: with escaped backslashes and
+    quotes removed, the text between two quotes is at least as long as any string it holds."""
+    if len(text) <= limits.string_chars:
+        return
+    pieces = text.replace("\\\\", "").replace('\\"', "").split('"')
+    if max(map(len, pieces)) <= limits.string_chars:
+        return
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if len(token) - 2 > limits.string_chars and len(json.loads(token)) > limits.string_chars:
+            line, column = _json_position(text, match.start())
+            raise InputRefused(
+                "error.limit_string",
+                line,
+                column,
+                limit=limits.string_chars,
+                variable=ENV_VARS["string_chars"],
+            )
+
+
+def _constant_offset(text: str, constant: str) -> int | None:
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|' + re.escape(constant), text):
+        if not match.group().startswith('"'):
+            return match.start()
+    return None
+
+
+def _json_position(text: str, offset: int | None) -> tuple[int | None, int | None]:
+    if offset is None:
+        return None, None
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _json_locator(content: str) -> YamlLocator | None:
     try:
-        return load_yaml(content)[1]
+        return load_yaml(content, Limits(string_chars=len(content) + 1))[1]
     except Exception:  # a JSON file ruamel cannot read still gets its errors, without positions
         return None
 
 
-def load_fact_files(paths: Sequence[str], stdin: io.TextIOBase | Any = None) -> FactSet:
+def read_text_limited(path: str, limits: Limits, stdin: Any = None) -> str:
+    """A file's text (UTF-8, BOM dropped), refusing more than ``limits.file_bytes`` bytes: only
+    that many (plus one) are ever read, so ``/dev/zero`` or a huge file cost nothing. ``-`` reads
+    standard input. Raises OSError, UnicodeDecodeError or InputRefused."""
+    if path == STDIN:
+        source = stdin if stdin is not None else sys.stdin
+        buffer = getattr(source, "buffer", None)
+        if buffer is None:  # a text stream (tests, the TUI): already decoded
+            text = str(source.read(limits.file_bytes + 1))
+            if len(text.encode("utf-8", "surrogatepass")) > limits.file_bytes:
+                raise _too_big(limits)
+            return text.removeprefix("\ufeff")
+        data = buffer.read(limits.file_bytes + 1)
+    else:
+        if os.path.isdir(path):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+        with open(path, "rb") as handle:
+            data = handle.read(limits.file_bytes + 1)
+    if len(data) > limits.file_bytes:
+        raise _too_big(limits)
+    return bytes(data).decode("utf-8-sig")
+
+
+def _too_big(limits: Limits) -> InputRefused:
+    return InputRefused(
+        "error.limit_file_bytes",
+        None,
+        None,
+        limit=limits.file_bytes,
+        variable=ENV_VARS["file_bytes"],
+    )
+
+
+def load_fact_files(
+    paths: Sequence[str], stdin: io.TextIOBase | Any = None, limits: Limits | None = None
+) -> FactSet:
     """Load and merge fact files; ``-`` reads standard input. Every file is read before any error
     is raised, so one run reports the problems of all of them."""
+    limits = limits or Limits.from_env()
     merged = FactSet()
     problems: list[Problem] = []
     for path in paths:
-        name = "<stdin>" if path == STDIN else path
+        name = "<stdin>" if path == STDIN else display_path(path)
         try:
-            if path == STDIN:
-                import sys
-
-                content = (stdin or sys.stdin).read()
-            else:
-                content = Path(path).read_text(encoding="utf-8-sig")
+            content = read_text_limited(path, limits, stdin)
+        except InputRefused as exc:
+            problems.append(exc.problem(name))
+            continue
         except (OSError, UnicodeDecodeError) as exc:
             detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             problems.append(Problem(name, None, None, "error.cannot_read", {"detail": detail}))
             continue
         try:
-            merged.extend(parse_fact_text(content, name), name)
+            merged.extend(parse_fact_text(content, name, limits, len(merged.facts)), name)
         except FactFileError as exc:
             problems.extend(exc.problems)
     if problems:
         raise FactFileError(problems)
     return merged
+
+
+def display_path(path: str) -> str:
+    """A path as it can be shown and written into a fact file: bytes that are not UTF-8 (a folder
+    name from another system) appear as ``\\xNN`` escapes instead of breaking the output."""
+    if not any("\udc80" <= char <= "\udcff" for char in path):
+        return path
+    raw = os.fsencode(path)
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def validation_problems(

@@ -14,7 +14,16 @@ import functools
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import (
+    AliasChoices,
+    AllowInfNan,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+)
+from pydantic_core import PydanticCustomError
 
 
 class FieldKind(enum.Enum):
@@ -24,6 +33,18 @@ class FieldKind(enum.Enum):
     ACCOUNT = "account"  # case-insensitive; DOMAIN\\ prefix, @realm, DN and trailing $ ignored
     SPN = "spn"  # case-insensitive
 
+
+def _not_bool(value: Any) -> Any:
+    """YAML's and JSON's true and false are not numbers (pydantic would read them as 1 and 0)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("number_not_bool", "expected a number, not true or false")
+    return value
+
+
+# Numbers in fact files: finite (NaN would compare false with everything and so rule a cause out
+# silently), never a boolean. The JSON Schema stays "number" / "integer".
+Number = Annotated[float, AllowInfNan(False), BeforeValidator(_not_bool)]
+WholeNumber = Annotated[int, BeforeValidator(_not_bool)]
 
 HostName = Annotated[str, Field(min_length=1), FieldKind.HOST]
 AccountName = Annotated[str, Field(min_length=1), FieldKind.ACCOUNT]
@@ -39,8 +60,8 @@ class Source(BaseModel):
     reader: str | None = Field(None, description="the reader or probe, for example setspn-L")
     command: str | None = Field(None, description="the command whose output was read")
     file: str | None = None
-    line: int | None = Field(None, ge=1)
-    line_end: int | None = Field(None, ge=1)
+    line: WholeNumber | None = Field(None, ge=1)
+    line_end: WholeNumber | None = Field(None, ge=1)
     host: str | None = Field(None, description="the machine the material was collected on")
     inferred: str | None = Field(None, description="how a fact that was inferred was inferred")
 
@@ -94,7 +115,7 @@ class ClockOffset(_Fact):
     type: Literal["clock_offset"] = "clock_offset"
     host: HostName
     reference: HostName
-    offset_s: float = Field(description="host clock minus reference clock, in seconds, signed")
+    offset_s: Number = Field(description="host clock minus reference clock, in seconds, signed")
 
 
 class ReplicationLink(_Fact):
@@ -103,8 +124,8 @@ class ReplicationLink(_Fact):
     source: HostName = Field(description="the DSA replicated from")
     destination: HostName
     naming_context: str | None = None
-    last_result: int = Field(description="0 = success; otherwise the Win32 error code")
-    consecutive_failures: int | None = Field(None, ge=0)
+    last_result: WholeNumber = Field(description="0 = success; otherwise the Win32 error code")
+    consecutive_failures: WholeNumber | None = Field(None, ge=0)
     last_success: datetime | None = None
 
 
@@ -125,7 +146,7 @@ class PortState(_Fact):
     provenance: Source | None = _ORIGIN
     source: HostName = Field(description="the host that probed the port")
     target: HostName
-    port: int = Field(ge=1, le=65535)
+    port: WholeNumber = Field(ge=1, le=65535)
     protocol: Literal["tcp", "udp"]
     state: Literal["open", "closed", "filtered", "unknown"]
 
@@ -146,7 +167,7 @@ class Queue(_Fact):
     identity: str | None = None
     next_hop: str | None = None
     status: str | None = None
-    message_count: int | None = Field(None, ge=0)
+    message_count: WholeNumber | None = Field(None, ge=0)
 
 
 class Event(_Fact):
@@ -154,7 +175,7 @@ class Event(_Fact):
     host: HostName
     provenance: Source | None = _ORIGIN
     source: str = Field(description="the event source (provider), as Windows names it")
-    event_id: int
+    event_id: WholeNumber
     message: str
     log: str | None = None
     level: str | None = None
@@ -176,10 +197,10 @@ class TimeStatus(_Fact):
     type: Literal["time_status"] = "time_status"
     host: HostName
     time_source: str = Field(min_length=1, description="as w32tm prints it: a peer or a clock")
-    stratum: int | None = Field(None, ge=0)
-    leap_indicator: int | None = Field(None, ge=0, le=3)
+    stratum: WholeNumber | None = Field(None, ge=0)
+    leap_indicator: WholeNumber | None = Field(None, ge=0, le=3)
     last_sync: datetime | None = None
-    phase_offset_s: float | None = None
+    phase_offset_s: Number | None = None
     peers: list[HostName] | None = None
 
 
@@ -199,7 +220,7 @@ class CheckRun(_Fact):
     type: Literal["check_run"] = "check_run"
     check: Literal["spn_duplicates", "replication", "kerberos_ports", "connectors", "clocks"]
     scope: str | None = Field(None, description="domain or forest the check covered")
-    found: int = Field(ge=0, description="how many problems the check reported")
+    found: WholeNumber = Field(ge=0, description="how many problems the check reported")
 
 
 FACT_MODELS: tuple[type[_Fact], ...] = (

@@ -291,10 +291,18 @@ def field_info(base: RuleBase, kind: str, target: str, name: str) -> FieldInfo |
 
 
 def _args(annotation: Any) -> tuple[Any, ...]:
+    """The types a field may hold, without None and without Annotated's metadata (the strict
+    ``Number`` of a fact field is a float)."""
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
-        return tuple(a for a in typing.get_args(annotation) if a is not type(None))
-    return (annotation,)
+        return tuple(_bare(a) for a in typing.get_args(annotation) if a is not type(None))
+    return (_bare(annotation),)
+
+
+def _bare(annotation: Any) -> Any:
+    if typing.get_origin(annotation) is typing.Annotated:
+        return typing.get_args(annotation)[0]
+    return annotation
 
 
 def _is_list(annotation: Any) -> bool:

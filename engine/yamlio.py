@@ -9,9 +9,22 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from kbdoctor.engine.errors import Problem
+from kbdoctor.engine.errors import InputRefused, Problem
+from kbdoctor.engine.limits import ENV_VARS, Limits
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import implicit_resolvers
 
 
 class YamlLocator:
@@ -61,16 +74,194 @@ def _plain(node: Any) -> Any:
     return node
 
 
-def load_yaml_data(content: str) -> Any:
-    """Parse one YAML document into plain data, fast: ruamel's C parser when it is installed.
-    Positions are not kept; callers that report an error parse again with ``load_yaml``."""
+def load_yaml_data(content: str, limits: Limits | None = None) -> Any:
+    """Parse one YAML document into plain data, fast and bounded: ruamel's C parser gives the
+    events, and this module builds the data from them without recursion, refusing (with the line
+    and column) aliases, nesting deeper than ``limits.depth``, texts longer than
+    ``limits.string_chars``, keys given twice, keys that are not scalars and tags it does not know.
+    Refused input raises InputRefused; a syntax error raises ruamel's error, which has a mark.
+    Positions are not kept; callers that report a validation error parse again with
+    ``load_yaml``."""
+    return _EventBuilder(limits or Limits.from_env()).build(content)
+
+
+_CORE = "tag:yaml.org,2002:"
+# YAML 1.2 core schema, as ruamel resolves it, by first character; ruamel's own resolver checks
+# the document's version at every scalar, which made it most of the time of a large fact file.
+_IMPLICIT: dict[str, list[tuple[str, Any]]] = {}  # regexps: ruamel compiles them lazily
+_RESOLVED = ("bool", "float", "int", "null", "timestamp")
+for _versions, _tag, _regexp, _first in implicit_resolvers:
+    if (1, 2) in _versions and _tag.rsplit(":", 1)[1] in _RESOLVED:
+        for _char in _first:
+            _IMPLICIT.setdefault(_char, []).append((_tag, _regexp))
+_SCALAR_TAGS = frozenset(
+    _CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp", "binary")
+)
+
+
+class _EventBuilder:
+    """Plain data from parser events: an explicit stack instead of recursion, so that no depth of
+    nesting reaches C's or Python's stack before the limit refuses it."""
+
+    def __init__(self, limits: Limits) -> None:
+        self._limits = limits
+        yaml = YAML(typ="safe")
+        self._yaml = yaml
+        self._constructor = yaml.constructor
+
+    def build(self, content: str) -> Any:
+        limits = self._limits
+        stack: list[Any] = []  # open collections: list, or [dict, pending key, key mark, marks]
+        root: Any = None
+        documents = 0
+        for event in self._yaml.parse(content):
+            kind = type(event)
+            if kind is ScalarEvent:
+                value = self._scalar(event)
+                self._add(stack, value, event)
+                if not stack:
+                    root = value
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if len(stack) >= limits.depth:
+                    raise _refused(
+                        event, "error.limit_depth", limit=limits.depth, variable=ENV_VARS["depth"]
+                    )
+                if event.tag is not None and event.tag not in (_CORE + "map", _CORE + "seq"):
+                    raise _refused(event, "error.yaml_tag", tag=str(event.tag))
+                if kind is MappingStartEvent:
+                    stack.append(_Mapping())
+                else:
+                    stack.append([])
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                done = stack.pop()
+                value = done.data if isinstance(done, _Mapping) else done
+                self._add(stack, value, event)
+                if not stack:
+                    root = value
+            elif kind is AliasEvent:
+                raise _refused(event, "error.yaml_alias", alias=str(event.anchor))
+            elif kind is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _refused(event, "error.yaml_documents")
+        return root
+
+    def _add(self, stack: list[Any], value: Any, event: Any) -> None:
+        if not stack:
+            return
+        top = stack[-1]
+        if type(top) is list:
+            top.append(value)
+            return
+        if top.has_key:
+            top.data[top.key] = value
+            top.has_key = False
+            return
+        if isinstance(value, (dict, list)):
+            raise _refused(event, "error.yaml_complex_key")
+        if not isinstance(value, str) and not isinstance(value, (int, float, bool)):
+            value = str(value)  # a date or null as a key: its text, like _plain
+        if value in top.data:
+            raise _refused(event, "error.duplicate_key", key=str(value))
+        top.key = value
+        top.has_key = True
+
+    def _scalar(self, event: ScalarEvent) -> Any:
+        value: str = event.value
+        if len(value) > self._limits.string_chars:
+            raise _refused(
+                event,
+                "error.limit_string",
+                limit=self._limits.string_chars,
+                variable=ENV_VARS["string_chars"],
+            )
+        tag = event.tag
+        if tag is None:
+            if event.style is not None and event.style != "":
+                return value  # quoted or block scalar: text
+            for candidate, regexp in _IMPLICIT.get(value[:1], ()):
+                if regexp.match(value):
+                    tag = candidate
+                    break
+            else:
+                return value
+        elif tag == "!":
+            return value
+        tag = str(tag)
+        if tag == _CORE + "str":
+            return value
+        if tag not in _SCALAR_TAGS:
+            raise _refused(event, "error.yaml_tag", tag=tag)
+        node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+        try:
+            return self._constructor.yaml_constructors[tag](self._constructor, node)
+        except (ValueError, TypeError, YAMLError) as exc:
+            raise _refused(event, "error.yaml_value", tag=tag, detail=str(exc)) from None
+
+
+class _Mapping:
+    __slots__ = ("data", "has_key", "key")
+
+    def __init__(self) -> None:
+        self.data: dict[Any, Any] = {}
+        self.key: Any = None
+        self.has_key = False
+
+
+def _refused(event: Any, message: str, **params: Any) -> InputRefused:
+    mark = event.start_mark
+    return InputRefused(message, mark.line + 1, mark.column + 1, **params)
+
+
+def item_position(content: str, key: str, index: int) -> tuple[int | None, int | None]:
+    """Where item ``index`` of the list under the top-level ``key`` starts (1-based), read from
+    parser events only (nothing is built, so a very large file costs little)."""
+    depth = 0
+    in_list = False
+    expect_key = False
+    pending: str | None = None
+    count = 0
     yaml = YAML(typ="safe")
-    yaml.allow_duplicate_keys = False
-    return _plain(yaml.load(content))
+    for event in yaml.parse(content):
+        kind = type(event)
+        if kind is MappingStartEvent or kind is SequenceStartEvent:
+            if in_list and depth == 2:
+                if count == index:
+                    return event.start_mark.line + 1, event.start_mark.column + 1
+                count += 1
+            if depth == 1 and pending == key and kind is SequenceStartEvent:
+                in_list = True
+            depth += 1
+            expect_key = kind is MappingStartEvent and depth == 1
+            pending = None
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            depth -= 1
+            if depth == 1:
+                if in_list:
+                    return None, None
+                expect_key = True
+        elif kind is ScalarEvent:
+            if in_list and depth == 2:
+                if count == index:
+                    return event.start_mark.line + 1, event.start_mark.column + 1
+                count += 1
+            elif depth == 1:
+                pending = event.value if expect_key else None
+                expect_key = not expect_key
+    return None, None
 
 
-def load_yaml(content: str) -> tuple[Any, YamlLocator]:
-    """Parse one YAML (or JSON) document. Raises ruamel's errors, which carry a problem mark."""
+def check_yaml(content: str, limits: Limits | None = None) -> None:
+    """Refuse what ``load_yaml_data`` refuses (aliases, depth, long texts, duplicate keys)
+    before a slower, recursive loader (``load_yaml``, which keeps positions) sees the text."""
+    load_yaml_data(content, limits)
+
+
+def load_yaml(content: str, limits: Limits | None = None) -> tuple[Any, YamlLocator]:
+    """Parse one YAML (or JSON) document, keeping every node's position. Raises ruamel's errors,
+    which carry a problem mark, or InputRefused: the text is first checked by the bounded
+    ``load_yaml_data``, because this loader recurses and expands aliases."""
+    load_yaml_data(content, limits)
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
     root = yaml.load(content)
@@ -78,7 +269,11 @@ def load_yaml(content: str) -> tuple[Any, YamlLocator]:
 
 
 def yaml_error_problem(exc: Exception, name: str) -> Problem:
-    """A ruamel error as a located problem (``problem_mark`` is 0-based)."""
+    """A ruamel error (``problem_mark`` is 0-based) or a refusal as a located problem."""
+    if isinstance(exc, InputRefused):
+        return exc.problem(name)
+    if isinstance(exc, RecursionError):  # only reachable past a raised depth limit
+        return Problem(name, None, None, "error.limit_depth_parser")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     detail = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     if mark is not None:

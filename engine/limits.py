@@ -1,0 +1,59 @@
+"""How much input kbdoctor accepts: bytes per file, nesting depth, facts per run, characters per
+text field. Input beyond a limit is refused with the file, the line and the limit's name (never
+truncated, never expanded), so that a hostile or broken file costs a message, not the machine.
+
+Every limit is raised the same way, by an environment variable (documented in the README), so that
+``evaluate``, ``collect``, ``rules`` and the TUI all obey one setting::
+
+    KBDOCTOR_MAX_FILE_BYTES=200000000 kbdoctor collect --import big-logs/ -o facts.yaml
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kbdoctor.engine.errors import Problem, UsageError
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits of one run; ``Limits.from_env()`` reads the environment."""
+
+    file_bytes: int = 64 * 1024 * 1024  # bytes per file read (fact, rule and imported files)
+    depth: int = 64  # nested mappings and lists in a YAML or JSON document
+    facts: int = 100_000  # facts per run, all fact files together
+    string_chars: int = 65_536  # characters in one text (a YAML scalar or a JSON string)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
+        """The defaults, each replaced by its environment variable when it is set. A value that
+        is not a positive whole number raises UsageError naming the variable."""
+        env = os.environ if environ is None else environ
+        values: dict[str, int] = {}
+        problems: list[Problem] = []
+        for attribute, variable in ENV_VARS.items():
+            raw = env.get(variable)
+            if raw is None or not raw.strip():
+                continue
+            try:
+                value = int(raw.strip().replace("_", ""))
+            except ValueError:
+                value = 0
+            if value < 1:
+                problems.append(Problem(variable, None, None, "error.limit_env", {"value": raw}))
+                continue
+            values[attribute] = value
+        if problems:
+            raise UsageError(problems)
+        return cls(**values)
+
+
+# The environment variable of each limit, which is also the name error messages give it.
+ENV_VARS: dict[str, str] = {
+    "file_bytes": "KBDOCTOR_MAX_FILE_BYTES",
+    "depth": "KBDOCTOR_MAX_DEPTH",
+    "facts": "KBDOCTOR_MAX_FACTS",
+    "string_chars": "KBDOCTOR_MAX_STRING",
+}

@@ -1,0 +1,66 @@
+"""Run the command line in a child process under resource limits, so that a regression into
+unbounded memory or time fails one test quickly instead of hanging or swapping the CI machine."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+# Address space and CPU seconds of one run: what an ordinary evaluation of a small incident needs,
+# with room to spare on a slow machine, and far below what the hostile inputs used to take.
+MEMORY_BYTES = 1536 * 1024 * 1024
+CPU_SECONDS = 60
+WALL_SECONDS = 120
+
+
+def _limit(memory: int, cpu: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def kbdoctor(
+    *args: str,
+    stdin: bytes | str | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    memory: int = MEMORY_BYTES,
+    cpu: int = CPU_SECONDS,
+) -> subprocess.CompletedProcess[str]:
+    """``python -m kbdoctor ARGS`` under RLIMIT_AS and RLIMIT_CPU; stdout and stderr as text."""
+    environment = {**os.environ, "LANG": "C.UTF-8", "KBDOCTOR_NO_CACHE": "1", **(env or {})}
+    data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+    result = subprocess.run(
+        [sys.executable, "-m", "kbdoctor", *args],
+        input=data,
+        capture_output=True,
+        timeout=WALL_SECONDS,
+        check=False,
+        env=environment,
+        cwd=cwd or ROOT,
+        preexec_fn=lambda: _limit(memory, cpu),
+    )
+    return subprocess.CompletedProcess(
+        result.args,
+        result.returncode,
+        result.stdout.decode("utf-8", "replace"),
+        result.stderr.decode("utf-8", "replace"),
+    )
+
+
+def assert_refused(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    """Exit 2, a message naming each needle, and no traceback."""
+    assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    for needle in needles:
+        assert needle in result.stderr, (needle, result.stderr[-2000:])
+
+
+def args_of(paths: Sequence[Path]) -> list[str]:
+    return [str(p) for p in paths]
