@@ -449,58 +449,6 @@ WARNINGS: dict[str, dict[Lang, str]] = {
         "en": "skipped (not an nltest /dclist: line): {text}",
         "pl": "pominięto (to nie jest wiersz wyniku nltest /dclist:): {text}",
     },
-    "nltest.failed": {
-        "en": "nltest reports an error: {text}",
-        "pl": "nltest zgłasza błąd: {text}",
-    },
-    "nltest.kdc_not_kept": {
-        "en": "{dc} is not flagged KDC (flags: {flags}); facts/1 has no field for the KDC flag, "
-        "so this is not kept",
-        "pl": "{dc} nie ma flagi KDC (flagi: {flags}); facts/1 nie ma pola na flagę KDC, więc "
-        "tej informacji nie zachowano",
-    },
-    # portqry
-    "portqry.no_host": {
-        "en": "portqry does not name the machine it ran on and no host is known: give --host "
-        "NAME or put the file in a folder named after the machine",
-        "pl": "portqry nie podaje maszyny, na której go uruchomiono, a host nie jest znany: "
-        "podaj --host NAZWA albo umieść plik w folderze nazwanym jak ta maszyna",
-    },
-    "portqry.no_target": {
-        "en": "port result without its target (no 'Querying target system called:' line and no "
-        "-n in the command line): not read",
-        "pl": "wynik portu bez celu (brak wiersza 'Querying target system called:' i opcji -n "
-        "w wierszu polecenia): nie odczytano",
-    },
-    "portqry.bad_host": {
-        "en": "not shaped like a host name or address, not used: {text}",
-        "pl": "to nie ma postaci nazwy hosta ani adresu, nie użyto: {text}",
-    },
-    "portqry.bad_port": {
-        "en": "port {port} is not a port number (1-65535): not read",
-        "pl": "{port} nie jest numerem portu (1-65535): nie odczytano",
-    },
-    "portqry.not_result_line": {
-        "en": "skipped (looks like a port result but is not one portqry prints): {text}",
-        "pl": "pominięto (wygląda na wynik portu, ale portqry takiego nie wypisuje): {text}",
-    },
-    "portqry.failed": {
-        "en": "portqry reports an error: {text}",
-        "pl": "portqry zgłasza błąd: {text}",
-    },
-    # nltest /dsgetdc: and /dclist:
-    "nltest.no_dc": {
-        "en": "nltest output without a domain controller line: nothing read",
-        "pl": "wynik nltest bez wiersza z kontrolerem domeny: nic nie odczytano",
-    },
-    "nltest.bad_dc": {
-        "en": "not shaped like a domain controller's name, not used: {text}",
-        "pl": "to nie ma postaci nazwy kontrolera domeny, nie użyto: {text}",
-    },
-    "nltest.not_dclist_line": {
-        "en": "skipped (not an nltest /dclist: line): {text}",
-        "pl": "pominięto (to nie jest wiersz wyniku nltest /dclist:): {text}",
-    },
     "nltest.not_a_dc": {
         "en": "{name} is listed without [DS] and without a site (Azure AD Kerberos is listed so): "
         "not kept as a domain controller",
