@@ -41,6 +41,11 @@ WARNINGS: dict[str, dict[Lang, str]] = {
         "pl": "czytnik {reader} tego nie odczytał: brak wierszy charakterystycznych dla jego "
         "formatu",
     },
+    "base.not_a_host": {
+        "en": "{type} not kept: its {field} '{value}' is not shaped like a host name or address",
+        "pl": "nie zachowano faktu {type}: jego pole {field} '{value}' nie ma postaci nazwy "
+        "hosta ani adresu",
+    },
     "w32tm.reference_unplaced": {
         "en": "the machine the offset of {host} is measured from cannot be placed, no "
         "clock_offset fact: NTP: {text}",

@@ -16,7 +16,8 @@ from datetime import datetime
 from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 
 from kbdoctor.collectors.messages import message
-from kbdoctor.engine.facts import Fact, Source
+from kbdoctor.collectors.shapes import is_host
+from kbdoctor.engine.facts import Fact, FieldKind, Source, field_kind
 from kbdoctor.engine.i18n import Lang
 
 
@@ -125,10 +126,45 @@ def claims_before_reading(cls: _R) -> _R:
             return ReadResult(
                 warnings=[warning(material, 0, "base.not_claimed", reader=self.name)]
             )
-        return read(self, material)
+        return keep_shaped(read(self, material), material)
 
     setattr(cls, "read", guarded)  # noqa: B010 - mypy refuses assigning to a method
     return cls
+
+
+def keep_shaped(result: ReadResult, material: Material) -> ReadResult:
+    """``result`` without the facts a host field of which does not hold a host (a DNS or NetBIOS
+    name or an IP address, :func:`kbdoctor.collectors.shapes.is_host`): each becomes a warning
+    at the fact's line. One check, in one place, for every reader."""
+    kept: list[Fact] = []
+    for fact in result.facts:
+        bad = _unshaped_host(fact)
+        if bad is None:
+            kept.append(fact)
+            continue
+        line = fact.provenance.line if fact.provenance else None
+        result.warnings.append(
+            ImportWarning.at(material.path, line, "base.not_a_host", type=fact.type,
+                             field=bad[0], value=bad[1][:80])
+        )
+    result.facts = kept
+    return result
+
+
+def _unshaped_host(fact: Fact) -> tuple[str, str] | None:
+    """The first host field of ``fact`` whose value is not shaped like a host, and the value."""
+    for name in type(fact).model_fields:
+        if name in ("type", "provenance", "observed_at") or field_kind(fact.type, name) is not (
+            FieldKind.HOST
+        ):
+            continue
+        value = getattr(fact, name)
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            # a peer of w32tm /query /peers keeps its mode flags: "dc01.corp.example.com,0x8"
+            if isinstance(item, str) and not is_host(item.split(",0x", 1)[0]):
+                return name, item
+    return None
 
 
 def source_for(

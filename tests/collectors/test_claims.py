@@ -180,3 +180,27 @@ def test_lines_of_real_material_in_any_order_give_no_fact_to_a_reader_that_does_
             "mix.txt", b"", segment.text, segment.first_line, HINT, command=segment.command
         )
         assert _facts_without_claim(material) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            "ComputerName     : dc01.corp.example.com\nRemotePort       : 88\n"
+            "SourceAddress    : 10.0.0.21\nTcpTestSucceeded : True\n",
+            True,
+        ),
+        (
+            "ComputerName     : <dc01>\nRemotePort       : 88\n"
+            "SourceAddress    : 10.0.0.21\nTcpTestSucceeded : True\n",
+            False,
+        ),
+    ],
+)
+def test_a_fact_whose_host_is_not_shaped_like_one_is_a_warning(text: str, kept: bool) -> None:
+    from kbdoctor.collectors.importers.test_netconnection import TestNetConnectionReader
+
+    result = TestNetConnectionReader().read(Material("t.txt", b"", text, 1, None))
+    assert bool(result.facts) is kept
+    if not kept:
+        assert [(w.key, w.line) for w in result.warnings] == [("base.not_a_host", 1)]
