@@ -21,6 +21,7 @@ from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.i18n import Lang
 from kbdoctor.engine.names import HostRegistry
 from kbdoctor.engine.normalize import (
+    History,
     PreparationCache,
     PreparedFact,
     member_facts,
@@ -51,7 +52,8 @@ class Conclusion:
     values: dict[str, Any]
     firings: list[FiringRecord] = field(default_factory=list)
     parts: dict[str, str] = field(default_factory=dict)  # the subject's parts, as displayed
-    locators: tuple[str | None, ...] = ()  # host keys that place the subject on a failing path
+    # host keys (None: not known) and the roles that place the subject on a failing path
+    locators: tuple[tuple[str | None, str], ...] = ()
 
 
 @dataclass
@@ -68,6 +70,7 @@ class Run:
     probes: dict[tuple[int, str], list[tuple[str, ...]]] | None = None
     types_present: set[str] = field(default_factory=set)
     shapes: list[Shape] = field(default_factory=list)  # per compiled rule: its subject's shape
+    history: History = field(default_factory=dict)  # fact id -> older observations it replaced
 
     def subject(self, record: FiringRecord) -> Subject:
         """What one firing is about, as its rule names it."""
@@ -142,7 +145,7 @@ class Evaluator:
 
     def _run(self, facts: list[Fact], explain: bool) -> Run:
         compiled = self.compiled
-        prepared, registry = prepare(facts, compiled, self._cache)
+        prepared, registry, history = prepare(facts, compiled, self._cache)
         by_id = {p.id: p for p in prepared}
         phases: dict[int, list[dict[str, Any]]] = {}
         for item in prepared:
@@ -155,6 +158,7 @@ class Evaluator:
                     phases.setdefault(member_phase, []).append(member)
         run = Run(compiled, by_id, registry, [], {}, {}, {})
         run.types_present = {p.type for p in prepared}
+        run.history = history
         run.shapes = [shape for _, _, shape, _ in self._targets]
         seen: set[FiringRecord] = set()
         with self._ruleset.session() as session:

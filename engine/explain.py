@@ -113,26 +113,35 @@ class _Builder:
         ref = self._fact_refs.get(ident)
         if ref is None:
             prepared = self.run.facts[ident]
-            fact = prepared.fact
-            fields = {
-                k: v for k, v in fact.__dict__.items()
-                if v is not None and k not in ("provenance", "observed_at")
-            }
-            source = (
-                {k: v for k, v in fact.provenance.__dict__.items() if v is not None}
-                if fact.provenance
-                else None
-            )
-            # Built without re-validation: every value comes from validated facts.
-            ref = FactRef.model_construct(
-                id=ident,
-                type=fact.type,
-                summary=fact_summary(prepared.display, fact.type, self.lang),
-                fields=fields,
-                source=source,
-            )
+            ref = self._ref(ident, prepared.fact, prepared.display)
             self._fact_refs[ident] = ref
         return ref
+
+    def _ref(self, ident: str, fact: Any, display: dict[str, Any]) -> FactRef:
+        """A fact as evidence, with the older observations it replaced as its history."""
+        fields = {
+            k: v
+            for k, v in fact.__dict__.items()
+            if v is not None and k not in ("provenance", "observed_at")
+        }
+        source = (
+            {k: v for k, v in fact.provenance.__dict__.items() if v is not None}
+            if fact.provenance
+            else None
+        )
+        history = [
+            self._ref(old_id, old, {**old.__dict__, "id": old_id})
+            for old_id, old in self.run.history.get(ident, [])
+        ]
+        # Built without re-validation: every value comes from validated facts.
+        return FactRef.model_construct(
+            id=ident,
+            type=fact.type,
+            summary=fact_summary(display, fact.type, self.lang),
+            fields=fields,
+            source=source,
+            history=history,
+        )
 
     def firing(self, record: FiringRecord) -> Firing:
         compiled = self.run.compiled.rules[record.rule_index]
@@ -227,7 +236,10 @@ class _Builder:
             status = "not_assessed"
         positive = [(key, cf) for key, cf in assessed if cf > 0]
         positive.sort(key=lambda item: (placed[item[0]] is not True, -item[1], item[0]))
-        remediation = self.remediation(definition.remediation, positive) if positive else []
+        verify = [step for pack in self.base.packs for step in pack.model.verify]
+        remediation = (
+            self.remediation([*definition.remediation, *verify], positive) if positive else []
+        )
         collect = []
         if status in ("not_assessed", "no_evidence") or (status != "diagnosed" and explain):
             collect = [
@@ -287,7 +299,7 @@ class _Builder:
             cf
             for key, cf in negative
             if placed[key] is True
-            or all(host is None for host in self.run.conclusions[key].locators)
+            or all(host is None for host, _ in self.run.conclusions[key].locators)
         ]
         return (min(telling) if telling else 0.0), "failing_path" if telling else "unknown"
 
@@ -300,18 +312,19 @@ class _Builder:
         out: list[Command] = []
         seen: set[tuple[str, str | None]] = set()
         org_values = {"pdc": self.org.pdc}
-        path_values = self._path_values()
         for step in steps:
             if step.when == "pdc_known" and not self.org.pdc:
                 continue
             if step.when == "pdc_unknown" and self.org.pdc:
                 continue
-            if step.when == "path_known" and not path_values:
-                continue
             for key, cf in assessed:
                 if cf <= 0:
                     continue
                 conclusion = self.run.conclusions[key]
+                # the failing paths this subject lies on: a fix is proven on those
+                path_values = self._path_values(conclusion.locators)
+                if step.when == "path_known" and not path_values:
+                    continue
                 for record in conclusion.firings:
                     rule = self.run.compiled.rules[record.rule_index].rule
                     if rule.conclude.cf <= 0:
@@ -327,10 +340,12 @@ class _Builder:
                         self._add_step(out, seen, step, {**values, "path": path}, conclusion)
         return out
 
-    def _path_values(self) -> list[dict[str, str]]:
+    def _path_values(self, locators: tuple[tuple[str | None, str], ...]) -> list[dict[str, str]]:
         out = []
         for path in self.paths:
             if path.sender is None or path.receiver is None:
+                continue
+            if place(locators, [path], self.org) is not True:
                 continue
             out.append(
                 {
@@ -501,13 +516,17 @@ class _Builder:
             if key[0] != "finding":
                 continue
             definition = self.base.findings[key[1]]
+            confidence = self.run.confidence[key]
             out.append(
                 FindingReport(
                     id=key[1],
                     title=definition.title.get(self.lang),
                     subject=self.run.conclusions[key].subject,
-                    confidence=round(self.run.confidence[key], 4),
+                    confidence=round(confidence, 4),
                     evidence=self.evidence([key]),
+                    remediation=self.remediation(definition.remediation, [(key, confidence)])
+                    if confidence >= DIAGNOSIS_THRESHOLD
+                    else [],
                 )
             )
         return sorted(out, key=lambda f: (-f.confidence, f.id, f.subject))

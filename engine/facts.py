@@ -287,8 +287,8 @@ COMPUTED_FIELDS: dict[str, dict[str, bool]] = {
     "spn_duplicate": {"spn_host": False, "remove_from": False},
     # dc, exchange, member or outside: what the facts make of each clock's machine
     "clock_offset": {"host_role": False, "reference_role": False},
-    # the client IP in brackets (Event 1035) and the host of SMTPSVC/<host> (Event 2017)
-    "event": {"client_ip": False, "spn_target": False},
+    # the client IP in brackets (Event 1035); the SMTPSVC/<host> SPN an event names and its host
+    "event": {"client_ip": False, "smtp_spn": False, "spn_target": False},
     # the server a queue could not reach: LastError's {FQDN=} (else next_hop) and {IP=}
     "queue": {"peer_host": False, "peer_ip": False},
 }

@@ -14,18 +14,24 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from kbdoctor.engine.compiler import ITEM, REF, TYPE, Compiled, member_type
 from kbdoctor.engine.durable_backend import matchable_number
 from kbdoctor.engine.facts import (
+    CheckRun,
+    ClockOffset,
     Fact,
     FieldKind,
+    PortState,
+    ReceiveConnector,
+    ReplicationLink,
     Source,
     SpnDuplicate,
     SpnListing,
     SpnQuery,
+    TimeStatus,
     field_kind,
 )
 from kbdoctor.engine.kerberos_codes import kerberos_code
@@ -136,11 +142,15 @@ class PreparationCache:
         return view
 
 
+History = dict[str, list[tuple[str, Fact]]]  # fact id -> the older observations it replaced
+
+
 def prepare(
     facts: list[Fact], compiled: Compiled, cache: PreparationCache | None = None
-) -> tuple[list[PreparedFact], HostRegistry]:
-    """Merge identical facts (keeping the first provenance in a stable order), compute both views,
-    and return the facts sorted by id."""
+) -> tuple[list[PreparedFact], HostRegistry, History]:
+    """Merge identical facts (keeping the first provenance in a stable order), keep the latest of
+    several observations of one thing (the others become history), derive what follows from the
+    facts together (duplicate SPNs), compute both views, and return the facts sorted by id."""
     unique: dict[str, Fact] = {}
     identify = cache.fact_id if cache is not None else fact_id
     for fact in facts:
@@ -148,15 +158,132 @@ def prepare(
         kept = unique.get(ident)
         if kept is None or _provenance_key(fact) < _provenance_key(kept):
             unique[ident] = fact
-    for derived in derived_duplicates(list(unique.values())):
-        unique.setdefault(identify(derived), derived)
     registry = registry_of(list(unique.values()))
+    history = superseded(unique, registry)
+    for older in history.values():
+        for ident, _ in older:
+            del unique[ident]
     _assign_roles(registry, unique.values())
+    remaining = list(unique.values())
+    for derived in [*derived_duplicates(remaining), *derived_clock_pairs(remaining, registry)]:
+        unique.setdefault(identify(derived), derived)
     if cache is None:
         prepared = [_prepare_one(i, f, registry, compiled) for i, f in sorted(unique.items())]
     else:
         prepared = [cache.prepared(i, f, registry, compiled) for i, f in sorted(unique.items())]
-    return prepared, registry
+    return prepared, registry, history
+
+
+def measurement_key(fact: Fact, registry: HostRegistry) -> tuple[Any, ...] | None:
+    """What a fact measures, when it is a state that a later measurement replaces (a clock pair,
+    a port path, a replication link, a connector, an account's SPNs, ...); None for occurrences
+    (events, Kerberos errors) and for the machines themselves."""
+    key = registry.key
+    if isinstance(fact, ClockOffset):
+        return ("clock", frozenset((key(fact.host), key(fact.reference))))
+    if isinstance(fact, PortState):
+        return ("port", key(fact.source), key(fact.target), fact.port, fact.protocol)
+    if isinstance(fact, ReplicationLink):
+        context = (fact.naming_context or "").strip().lower()
+        return ("link", key(fact.source), key(fact.destination), context)
+    if isinstance(fact, ReceiveConnector):
+        return ("connector", key(fact.server), fact.name.strip().lower())
+    if isinstance(fact, SpnListing):
+        return ("listing", account_name(fact.account))
+    if isinstance(fact, SpnQuery):
+        return ("query", spn_name(fact.spn))
+    if isinstance(fact, TimeStatus):
+        return ("time_status", key(fact.host))
+    if isinstance(fact, CheckRun):
+        return ("check", fact.check, (fact.scope or "").strip().lower())
+    return None
+
+
+def superseded(unique: dict[str, Fact], registry: HostRegistry) -> History:
+    """The latest observation wins: of several facts measuring the same thing, each with the time
+    it was observed, the newest is kept and the older ones become its history (newest first).
+    Facts without a time are never replaced: which of them is newer cannot be told."""
+    groups: dict[tuple[Any, ...], list[tuple[datetime, str, Fact]]] = {}
+    for ident, fact in unique.items():
+        if fact.observed_at is None:
+            continue
+        measured = measurement_key(fact, registry)
+        if measured is not None:
+            groups.setdefault(measured, []).append((_aware(fact.observed_at), ident, fact))
+    history: History = {}
+    for entries in groups.values():
+        if len(entries) < 2:
+            continue
+        entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
+        newest = entries[0]
+        older = [(ident, fact) for when, ident, fact in entries[1:] if when < newest[0]]
+        if older:
+            history[newest[1]] = older
+    return history
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+# Pairs of clocks derived beyond this many are not derived: a figure no real organisation reaches
+# (it takes hundreds of Exchange servers split into two clock camps), kept so that a hostile
+# fact file cannot make the engine quadratic.
+MAX_DERIVED_CLOCK_PAIRS = 5000
+
+
+def derived_clock_pairs(facts: list[Fact], registry: HostRegistry) -> list[Fact]:
+    """Skew between two Exchange servers that follows from their offsets to one common clock.
+
+    The receiving server checks the authenticator the sender stamped with its own clock, so the
+    pair that matters is sender and receiver: EX01 +200 s and EX02 -150 s from DC01 are 350 s
+    apart although each is within 5 minutes of the DC. Only pairs more than 300 s apart are
+    derived (each measurement is evidence of its own pair already), and never where the pair was
+    measured directly."""
+    key = registry.key
+    direct: set[frozenset[str]] = set()
+    by_clock: dict[str, list[tuple[float, str, ClockOffset]]] = {}
+    for fact in facts:
+        if not isinstance(fact, ClockOffset):
+            continue
+        host, reference = key(fact.host), key(fact.reference)
+        direct.add(frozenset((host, reference)))
+        if registry.roles.get(host) == "exchange":
+            by_clock.setdefault(reference, []).append((fact.offset_s, fact.host, fact))
+        if registry.roles.get(reference) == "exchange":
+            by_clock.setdefault(host, []).append((-fact.offset_s, fact.reference, fact))
+    out: list[Fact] = []
+    for common in sorted(by_clock):
+        readings = sorted(by_clock[common], key=lambda r: (r[0], key(r[1])))
+        low = 0
+        for high in range(len(readings)):
+            while readings[high][0] - readings[low][0] > 300:
+                low += 1
+            for first in readings[:low]:
+                a, b = readings[high], first
+                if key(a[1]) == key(b[1]) or frozenset((key(a[1]), key(b[1]))) in direct:
+                    continue
+                out.append(
+                    ClockOffset(
+                        host=a[1],
+                        reference=b[1],
+                        offset_s=a[0] - b[0],
+                        provenance=Source(
+                            collector="engine",
+                            inferred=f"{a[1]} {a[0]:+.1f} s and {b[1]} {b[0]:+.1f} s from "
+                            f"{common}: {_origin(a[2])}; {_origin(b[2])}",
+                        ),
+                    )
+                )
+                if len(out) >= MAX_DERIVED_CLOCK_PAIRS:
+                    return out
+    return out
+
+
+def _origin(fact: Fact) -> str:
+    source = fact.provenance
+    where = _where(fact).strip(" ()")
+    return where or (source.collector if source is not None and source.collector else fact.type)
 
 
 def derived_duplicates(facts: list[Fact]) -> list[Fact]:
@@ -220,7 +347,7 @@ def _assign_roles(registry: HostRegistry, facts: Iterable[Fact]) -> None:
 
 
 _CLIENT_IP = re.compile(r"\[((?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]+)\]")
-_SMTP_TARGET = re.compile(r"(?i)\bSMTP(?:SVC)?/([A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9])")
+_SMTP_TARGET = re.compile(r"(?i)\b(SMTP(?:SVC)?/([A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9]))")
 
 
 def event_client_ip(message: str) -> str | None:
@@ -229,10 +356,11 @@ def event_client_ip(message: str) -> str | None:
     return found[-1].lower() if found else None
 
 
-def event_spn_target(message: str) -> str | None:
-    """The host of the ``SMTPSVC/<host>`` an Event 2017 names as its target."""
+def event_smtp_spn(message: str) -> tuple[str | None, str | None]:
+    """The ``SMTPSVC/<host>`` (or ``SMTP/<host>``) SPN an event names, and its host: the target
+    of Event 2017, the duplicate name of KDC Event 11. SPNs read the same in every language."""
     match = _SMTP_TARGET.search(message[:65536])
-    return match.group(1) if match else None
+    return (match.group(1), match.group(2)) if match else (None, None)
 
 
 _LED_FQDN = re.compile(r"\{FQDN=([A-Za-z0-9][A-Za-z0-9.-]*)\}")
@@ -265,7 +393,7 @@ def _display(ident: str, fact: Fact, registry: HostRegistry) -> dict[str, Any]:
         data["peer_host"], data["peer_ip"] = queue_peer(fact.last_error, fact.next_hop)
     if fact.type == "event":
         data["client_ip"] = event_client_ip(fact.message)
-        data["spn_target"] = event_spn_target(fact.message)
+        data["smtp_spn"], data["spn_target"] = event_smtp_spn(fact.message)
     if fact.type == "kerberos_error":
         data["code"] = kerberos_code(fact.code)
         host = spn_host(fact.target) if fact.target else None

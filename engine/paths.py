@@ -131,12 +131,16 @@ def failing_paths(run: Run, org: Organisation) -> list[FailingPath]:
     return sorted(paths, key=lambda p: (p.sender or "", p.receiver or "", p.rules))
 
 
+Locator = tuple[str | None, str]  # a host key (None: not known) and the role it must play
+
+
 def place(
-    locators: tuple[str | None, ...], paths: Iterable[FailingPath], org: Organisation
+    locators: tuple[Locator, ...], paths: Iterable[FailingPath], org: Organisation
 ) -> bool | None:
-    """Whether a subject lies on a failing path: True when every machine it names is a party of
-    one path (its sender, its receiver or a DC they use), False when it lies on none, None when the
-    facts cannot tell (no path known, or a machine of unknown role)."""
+    """Whether a subject lies on a failing path: True when every machine it names plays its part
+    in one path (a party: the sender, the receiver or a DC they use; or the given end), False
+    when it lies on none, None when the facts cannot tell (no path known, an end of the path not
+    known, or a machine of unknown role)."""
     verdicts = [_on(locators, path, org) for path in paths]
     if not verdicts:
         return None
@@ -147,12 +151,19 @@ def place(
     return None
 
 
-def _on(locators: tuple[str | None, ...], path: FailingPath, org: Organisation) -> bool | None:
-    known = [host for host in locators if host is not None]
+def _on(locators: tuple[Locator, ...], path: FailingPath, org: Organisation) -> bool | None:
+    known = [(host, role) for host, role in locators if host is not None]
     if not known:
         return None
     result: bool | None = True
-    for host in known:
+    for host, role in known:
+        if role in ("sender", "receiver"):
+            end = path.sender if role == "sender" else path.receiver
+            if end is None:
+                result = None  # the symptoms do not name that end
+            elif host != end:
+                return False
+            continue
         if host in (path.sender, path.receiver):
             continue
         if host in org.dcs:

@@ -29,6 +29,8 @@ class FactRef(_Model):
     summary: str  # one line, for people
     fields: dict[str, Any]  # the fact's data as given
     source: dict[str, Any] | None = None  # provenance (collector, file, line, reader, ...)
+    # older observations of the same thing that this one replaced (newest first): not evidence
+    history: list[FactRef] = Field(default_factory=list)
 
 
 class ConclusionRef(_Model):
@@ -142,6 +144,7 @@ class FindingReport(_Model):
     subject: str
     confidence: float
     evidence: list[Firing]
+    remediation: list[Command] = Field(default_factory=list)  # a risk's own fix, if it has one
 
 
 class RecommendationReport(_Model):

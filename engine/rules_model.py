@@ -279,14 +279,22 @@ class SubjectDef(_Model):
 
     parts: dict[str, PartKind] = Field(min_length=1)
     text: str = Field(min_length=1, description="how the subject is shown: a template over parts")
-    locate: list[str] = Field(
+    locate: list[str] | dict[str, Literal["party", "sender", "receiver"]] = Field(
         default_factory=list,
-        description="host, account or SPN parts that must all be parties of one failing path "
-        "for the subject to lie on it",
+        description="host, account or SPN parts that place the subject on a failing path: each "
+        "must be a party of one path (its sender, its receiver or a DC they use), or, where a "
+        "role is given, that end of the path (an SPN matters on the receiver of a ticket)",
     )
     unordered: bool = Field(
         False, description="the parts are a set (a pair of clocks): their order does not count"
     )
+
+    @property
+    def roles(self) -> dict[str, str]:
+        """Each locating part with the role it must play on a failing path."""
+        if isinstance(self.locate, dict):
+            return dict(self.locate)
+        return dict.fromkeys(self.locate, "party")
 
     @model_validator(mode="after")
     def _consistent(self) -> SubjectDef:

@@ -41,7 +41,8 @@ class Subject:
     display: str
     key: str
     parts: dict[str, str]  # part -> value as shown ("*" when not known)
-    locators: tuple[str | None, ...]  # host keys that place the subject; None = not known
+    # (host key or None when not known, the role it must play on a failing path)
+    locators: tuple[tuple[str | None, str], ...]
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Shape:
             assert isinstance(template, str), "checked when the rules were loaded"
             display = render(template, bindings)
             key = name_key(self.kind, display, registry)
-            locator = _locator(self.kind, key, registry)
+            locator = (_locator(self.kind, key, registry), "party")
             return Subject(display, key, {"subject": display}, (locator,))
         assert not isinstance(template, str), "checked when the rules were loaded"
         shown: dict[str, str] = {}
@@ -80,10 +81,13 @@ class Shape:
                 keys[name], shown[name] = k, v
         key = SEPARATOR.join(f"{n}={keys[n]}" for n in definition.parts)
         locators = tuple(
-            None
-            if keys[n] == UNKNOWN_PART
-            else _locator(definition.parts[n], keys[n], registry)
-            for n in definition.locate
+            (
+                None
+                if keys[n] == UNKNOWN_PART
+                else _locator(definition.parts[n], keys[n], registry),
+                role,
+            )
+            for n, role in definition.roles.items()
         )
         return Subject(render(definition.text, shown), key, shown, locators)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kbdoctor.engine.i18n import text
-from kbdoctor.engine.report import FactRef, Report
+from kbdoctor.engine.i18n import Lang, text
+from kbdoctor.engine.report import FactRef, FailingPathReport, Report
 
 
 def bar(confidence: float, width: int = 20) -> str:
@@ -37,3 +37,16 @@ def inputs_line(report: Report) -> str:
     packs = ", ".join(f"{p.pack} {p.version or ''}".strip() for p in report.inputs.rule_packs)
     files = ", ".join(report.inputs.files) or "-"
     return text("report.inputs", lang, facts=report.inputs.facts, files=files, packs=packs)
+
+
+def path_line(path: FailingPathReport, lang: Lang) -> str:
+    """``EX02 -> EX01 (DCs: dc01, dc02)``: a sender that cannot authenticate to a receiver."""
+    unknown = text("report.path_unknown_end", lang)
+    dcs = ", ".join(path.domain_controllers) or unknown
+    return text(
+        "report.path",
+        lang,
+        sender=path.sender or unknown,
+        receiver=path.receiver or unknown,
+        dcs=dcs,
+    )

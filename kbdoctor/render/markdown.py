@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kbdoctor.engine.i18n import text
 from kbdoctor.engine.report import Report
-from kbdoctor.render.common import inputs_line, percent, source_text
+from kbdoctor.render.common import inputs_line, path_line, percent, source_text
 
 
 def _cell(value: str) -> str:
@@ -21,11 +21,23 @@ def render_markdown(report: Report) -> str:
             out.append(f"- **{symptom.title}** ({percent(symptom.confidence)}): {subjects}")
     else:
         out.append(text("report.no_symptoms", lang))
+    if report.failing_paths:
+        out += ["", f"## {text('report.failing_paths', lang)}", ""]
+        out += [f"- {_cell(path_line(path, lang))}" for path in report.failing_paths]
+    if report.findings:
+        out += ["", f"## {text('report.findings', lang)}", ""]
+        for finding in report.findings:
+            out.append(f"- **{finding.title}** ({percent(finding.confidence)}): {finding.subject}")
+            for number, step in enumerate(finding.remediation, start=1):
+                out.append(f"  {number}. {step.text}")
+                if step.command:
+                    out += ["", "     ```", f"     {step.command}", "     ```"]
     out += ["", f"## {text('report.diagnoses', lang)}", ""]
     if not report.diagnoses:
         out.append(text("report.no_diagnosis", lang))
     for cause in report.diagnoses:
-        out += [f"### {cause.title} — {percent(cause.confidence)}", ""]
+        latent = f" ({text('report.latent', lang)})" if cause.scope == "latent" else ""
+        out += [f"### {cause.title} — {percent(cause.confidence)}{latent}", ""]
         out.append(
             f"`{cause.cause}` · {cause.kb or ''}" + (f" · <{cause.url}>" if cause.url else "")
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kbdoctor.engine.i18n import Lang, text
 from kbdoctor.engine.report import CauseReport, Firing, Report
-from kbdoctor.render.common import bar, inputs_line, percent, source_text
+from kbdoctor.render.common import bar, inputs_line, path_line, percent, source_text
 
 
 def render_text(report: Report, *, explain: bool = False) -> str:
@@ -18,6 +18,19 @@ def render_text(report: Report, *, explain: bool = False) -> str:
             out.append(f"  {percent(symptom.confidence)}  {symptom.title} [{subjects}]")
     else:
         out.append("  " + text("report.no_symptoms", lang))
+    if report.failing_paths:
+        out.append("")
+        out.append(text("report.failing_paths", lang))
+        out.extend(f"  {path_line(path, lang)}" for path in report.failing_paths)
+    if report.findings:
+        out.append("")
+        out.append(text("report.findings", lang))
+        for finding in report.findings:
+            out.append(f"  {percent(finding.confidence)}  {finding.title} [{finding.subject}]")
+            for number, step in enumerate(finding.remediation, start=1):
+                out.append(f"        {number}. {step.text}")
+                if step.command:
+                    out.append(f"           {step.command}")
     out.append("")
     out.append(text("report.diagnoses", lang))
     if not report.diagnoses:
@@ -66,8 +79,9 @@ def _cause(cause: CauseReport, lang: Lang, explain: bool) -> list[str]:
     subjects = ", ".join(
         f"{s.subject} {percent(s.confidence)}" for s in cause.subjects if s.confidence > 0
     )
+    latent = f" ({text('report.latent', lang)})" if cause.scope == "latent" else ""
     lines = [
-        f"  {bar(cause.confidence)} {percent(cause.confidence)}  {cause.title}",
+        f"  {bar(cause.confidence)} {percent(cause.confidence)}  {cause.title}{latent}",
         f"      {cause.cause} | {cause.kb or ''} | {subjects}",
     ]
     if cause.remediation:

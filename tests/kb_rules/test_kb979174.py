@@ -32,6 +32,10 @@ E1035 = ("Inbound authentication failed with error {error} for Receive connector
          "The authentication mechanism is {mechanism}. The source IP address of the client who "
          "tried to authenticate to Microsoft Exchange is [10.0.0.11].")
 
+KDC11 = ("The KDC encountered duplicate names while processing a Kerberos authentication request. "
+         "The duplicate name is {spn} (of type DS_SERVICE_PRINCIPAL_NAME). This may result in "
+         "authentication failures or downgrades to NTLM.")
+
 EX01 = {"type": "exchange_server", "name": "EX01", "fqdn": "ex01.corp.example.com"}
 EX01_SHORT = {"type": "exchange_server", "name": "EX01"}
 DC01 = {"type": "domain_controller", "name": "DC01", "fqdn": "dc01.corp.example.com", "pdc": True}
@@ -125,6 +129,9 @@ FIRES: dict[str, Case] = {
                                                 "SMTPSVC/ex01.corp.example.com")],
     "spn.duplicate-smtp": [{"type": "spn_duplicate", "spn": "smtpsvc/ex01.corp.example.com",
                             "accounts": ["EX01$", "WEB01$"]}],
+    "spn.kdc-duplicate-name": [event(
+        "Microsoft-Windows-Kerberos-Key-Distribution-Center", 11, KDC11.format(
+            spn="SMTPSVC/ex01.corp.example.com"), host="DC01")],
     "spn.kerberos-modified": [kerberos("0x80090322", "SMTPSVC/ex01.corp.example.com")],
     "spn.duplicates-none-found": [{"type": "check_run", "check": "spn_duplicates", "found": 0}],
     "ports.kerberos-blocked": [port(88, "filtered", "udp")],
@@ -241,6 +248,14 @@ SILENT: dict[str, dict[str, Case]] = {
     "spn.duplicate-smtp": {
         "HTTP SPN": [{"type": "spn_duplicate", "spn": "http/ex01.corp.example.com",
                       "accounts": ["EX01$", "WEB01$"]}],
+    },
+    "spn.kdc-duplicate-name": {
+        "HTTP SPN": [event("KDC", 11, KDC11.format(spn="HTTP/web01.corp.example.com"),
+                           host="DC01")],
+        "other event": [event("KDC", 7, KDC11.format(spn="SMTPSVC/ex01.corp.example.com"),
+                              host="DC01")],
+        "transport source": [event("MSExchangeTransport", 11, KDC11.format(
+            spn="SMTPSVC/ex01.corp.example.com"))],
     },
     "spn.kerberos-modified": {"skew": [kerberos("KRB_AP_ERR_SKEW")]},
     "spn.duplicates-none-found": {

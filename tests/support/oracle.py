@@ -82,7 +82,7 @@ class Oracle:
     # --- fact views -------------------------------------------------------------------------------
 
     def _facts(self, facts: Sequence[Fact]) -> tuple[list[OracleFact], HostRegistry]:
-        prepared, registry = prepare(list(facts), self._views)
+        prepared, registry, _ = prepare(list(facts), self._views)
         out = []
         for item in prepared:
             kinds: dict[str, FieldKind | None] = {}

@@ -36,12 +36,22 @@ def bar(confidence: float, cells: int = BAR_CELLS) -> str:
     return text.ljust(cells, "·")
 
 
+_SCOPE_ORDER = {"failing_path": 0, "unknown": 1, "latent": 2}
+
+
 def ranked(report: Report) -> list[CauseReport]:
-    """Assessed causes by confidence (then status, then id, so ties read the same every time),
-    then the causes that were not assessed."""
+    """Assessed causes: the believed ones on a failing path first and latent problems after them
+    (as the report ranks them), then by confidence (then status, then id, so ties read the same
+    every time); then the causes that were not assessed."""
     return sorted(
         report.causes,
-        key=lambda c: (c.status == "not_assessed", -c.confidence, _STATUS_ORDER[c.status], c.cause),
+        key=lambda c: (
+            c.status == "not_assessed",
+            _SCOPE_ORDER[c.scope] if c.confidence > 0 else 3,
+            -c.confidence,
+            _STATUS_ORDER[c.status],
+            c.cause,
+        ),
     )
 
 
@@ -70,6 +80,8 @@ def cause_prompt(cause: CauseReport, was: float | None, lang: Lang) -> Text:
     label = kb_label(cause, lang)
     if label:
         line.append(f" · {label}", style="bright_black")
+    if cause.confidence > 0 and cause.scope == "latent":
+        line.append(" · " + t("tui.causes.latent", lang), style="italic")
     if was is not None and abs(was - cause.confidence) >= 0.005:
         line.append(" " + t("tui.causes.was", lang, value=f"{was:.2f}"), style="bold magenta")
     line.append("\n")
