@@ -135,6 +135,24 @@ def infer_provider(event_id: int, message: str | None) -> tuple[str, str] | None
 
 @claims_before_reading
 class EventListReader:
+    """``Get-WinEvent | Format-List`` records as ``event`` facts (and ``kerberos_error`` facts for
+    Kerberos events), also ``Select-Object TimeCreated, Id, Message`` lists without ProviderName.
+
+    Sample input (``... | Select-Object TimeCreated, Id, Message | Format-List``)::
+
+        TimeCreated : 3/14/2024 9:12:44 AM
+        Id          : 1035
+        Message     : Inbound authentication failed with error IllegalMessage for Receive
+                      connector Default EX02. The authentication mechanism is ExchangeAuth. The
+                      source IP address of the client who tried to authenticate to Microsoft
+                      Exchange is [10.20.1.11].
+
+    gives an ``event`` of MSExchangeTransport, id 1035, on the host of ``--host``: the provider
+    is not in the list, and is taken from the message only because ``Default EX02`` is a
+    connector of the Transport service (:func:`infer_provider`); otherwise a warning asks for
+    ProviderName.
+    """
+
     name = "eventlog-list"
     title = "Event log records (Get-WinEvent | Format-List)"
     command = (
@@ -343,6 +361,29 @@ def _detail_fields(header: str) -> dict[str, str]:
 
 @claims_before_reading
 class EventDetailsReader:
+    """Event Viewer's "Copy details as text" as ``event`` facts, with or without its ``Event
+    Xml:`` part, whole or cut short; labels in a language without a table are read by layout,
+    and provider, id, computer, channel and time then come from the XML's System part.
+
+    Sample input::
+
+        Log Name:      Application
+        Source:        MSExchangeTransport
+        Date:          3/14/2024 9:12:44 AM
+        Event ID:      1035
+        Level:         Error
+        Computer:      EX02.corp.example.com
+        Description:
+        Inbound authentication failed with error IllegalMessage for Receive connector Default EX02.
+        Event Xml:
+        <Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">
+          <System>
+            <Provider Name="MSExchangeTransport" />
+
+    gives an ``event`` on EX02.corp.example.com of MSExchangeTransport, id 1035, at 9:12:44 on
+    14 March 2024, with the description as its message.
+    """
+
     name = "eventlog-details"
     title = "Event log records (Event Viewer: Copy details as text)"
     command = "Event Viewer: select the event, Copy > Copy details as text"

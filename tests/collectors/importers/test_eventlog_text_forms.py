@@ -15,6 +15,7 @@ from kbdoctor.collectors.importers.registry import pick_reader
 from kbdoctor.engine.facts import Event
 
 from tests.collectors.importers.fixtures import text_material
+from tests.collectors.importers.test_portqry import docstring_sample
 
 LIST = EventListReader()
 DETAILS = EventDetailsReader()
@@ -200,3 +201,15 @@ def test_provider_inference_needs_every_insertion_string() -> None:
     assert infer_provider(1035, _MESSAGE.replace("[10.20.1.11]", "")) is None
     assert infer_provider(1035, _MESSAGE.replace("Default EX02", "Internal Relay")) is None
     assert infer_provider(2017, _MESSAGE) is None
+
+
+def test_the_docstring_samples_read_as_documented() -> None:
+    [listed] = _events(docstring_sample(LIST), host="EX02")
+    assert (listed.host, listed.source, listed.event_id) == ("EX02", "MSExchangeTransport", 1035)
+    [copied] = _events(docstring_sample(DETAILS))
+    assert (copied.host, copied.source, copied.event_id, copied.time) == (
+        "EX02.corp.example.com",
+        "MSExchangeTransport",
+        1035,
+        datetime(2024, 3, 14, 9, 12, 44),
+    )
