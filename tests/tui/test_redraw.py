@@ -36,7 +36,7 @@ async def test_the_facts_and_rules_tabs_are_built_when_first_shown(make_app: Mak
         await pilot.press("2")
         assert "⊘" in screen_text(app)
         await pilot.press("3")
-        assert "time.skew.exchange-host" in screen_text(app)
+        assert "time.skew.between-parties" in screen_text(app)
 
 
 async def test_the_what_if_line_stays_once_every_change_is_undone(make_app: MakeApp) -> None:
