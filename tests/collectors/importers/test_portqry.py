@@ -141,3 +141,14 @@ def test_other_outputs_are_not_claimed() -> None:
         "TCP    0.0.0.0:88    0.0.0.0:0    LISTENING\n",
     ):
         assert not READER.sniff(text_material(text))
+
+
+def test_a_hostname_command_in_the_same_paste_names_the_probing_host() -> None:
+    text = (
+        "C:\\Users\\admin>hostname\n"
+        "EX03\n"
+        "C:\\Users\\admin>portqry -n dc01 -e 88\n"
+        "TCP port 88 (kerberos service): LISTENING\n"
+    )
+    assert _states(text, host=None) == [("EX03", "dc01", 88, "tcp", "open")]
+    assert _states(text.replace("EX03", "not a host name"), host=None) == []
