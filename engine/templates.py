@@ -9,7 +9,14 @@ from collections.abc import Mapping
 from typing import Any
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(?:\.([a-z][a-z0-9_]*))?(?::([^{}]*))?\}")
-_SPEC = re.compile(r"^[<>^=]?[+\- ]?#?0?\d*[,_]?(?:\.\d+)?[bdeEfFgGnoxX%s]?$")
+_SPEC = re.compile(
+    r"^[<>^=]?[+\- ]?#?0?(?P<width>\d*)[,_]?(?:\.(?P<precision>\d+))?[bdeEfFgGnoxX%s]?$"
+)
+
+# A format spec may pad a value to at most MAX_WIDTH characters and show at most MAX_PRECISION
+# digits after the point: ``{q.message_count:>999999999}`` would write a gigabyte per placeholder.
+MAX_WIDTH = 100
+MAX_PRECISION = 20
 
 
 class TemplateError(ValueError):
@@ -26,10 +33,26 @@ def placeholders(template: str) -> list[tuple[str, str | None]]:
         raise TemplateError(f"unbalanced or invalid placeholder in {template!r}")
     for match in _PLACEHOLDER.finditer(protected):
         spec = match.group(3)
-        if spec and not _SPEC.match(spec):
-            raise TemplateError(f"invalid format spec {spec!r} in {template!r}")
+        if spec:
+            _check_spec(spec, template)
         found.append((match.group(1), match.group(2)))
     return found
+
+
+def _check_spec(spec: str, template: str) -> None:
+    parsed = _SPEC.match(spec)
+    if not parsed:
+        raise TemplateError(f"invalid format spec {spec!r} in {template!r}")
+    width, precision = parsed.group("width"), parsed.group("precision")
+    if width and int(width) > MAX_WIDTH:
+        raise TemplateError(
+            f"format spec {spec!r} in {template!r}: width {int(width)} is more than {MAX_WIDTH}"
+        )
+    if precision and int(precision) > MAX_PRECISION:
+        raise TemplateError(
+            f"format spec {spec!r} in {template!r}: precision {int(precision)} is more than "
+            f"{MAX_PRECISION}"
+        )
 
 
 _Part = str | tuple[str, str | None, str | None]
@@ -63,6 +86,7 @@ def _text(value: Any, spec: str | None) -> str:
         return ", ".join(str(v) for v in value)
     if spec:
         try:
+            _check_spec(spec, spec)  # checked at load; a template that was not is not padded
             return format(value, spec)
         except (ValueError, TypeError):
             return str(value)
