@@ -47,6 +47,7 @@ from kbdoctor.collectors.importers.eventlog_records import (
     EventCollector,
     EventRecord,
 )
+from kbdoctor.collectors.importers.eventlog_xml import system_time
 from kbdoctor.collectors.importers.format_list import parse_records
 
 # --------------------------------------------------------------------------- Format-List
@@ -452,10 +453,9 @@ class EventDetailsReader:
             collector.warn(line, "eventlog.text_without_id")
             return
         when = " ".join(x for x in (fields.get("date"), fields.get("time")) if x)
-        # the header's local time when it can be read, else the XML's (UTC) time
-        time = (parse_datetime(when) if when else None) or (
-            parse_datetime(system["time"]) if system.get("time") else None
-        )
+        # the header's local time when it can be read, else the XML's SystemTime as the XML
+        # reader reads it: an aware UTC time, never a UTC clock reading passed off as local
+        time = (parse_datetime(when) if when else None) or system_time(system.get("time"))
         # A value that holds another "label:" is a label this table does not know (the
         # machine-translated KB has "Źródło zdarzenia błędu:"): not a level.
         level = next(

@@ -61,7 +61,7 @@ def _text(element: ET.Element | None) -> str | None:
     return text or None
 
 
-def _system_time(raw: str | None) -> datetime | None:
+def system_time(raw: str | None) -> datetime | None:
     """``SystemTime`` as written by Windows (seven decimals, ``Z``) as an aware UTC time."""
     if not raw:
         return None
@@ -122,7 +122,7 @@ def event_record(event: ET.Element) -> EventRecord | None:
         data=tuple(data),
         log=_text(_child(system, "Channel")),
         level=level if level is not None and level.isdigit() else rendered_level or level,
-        time=_system_time(time_element.get("SystemTime") if time_element is not None else None),
+        time=system_time(time_element.get("SystemTime") if time_element is not None else None),
     )
 
 

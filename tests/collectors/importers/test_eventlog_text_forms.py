@@ -4,7 +4,7 @@ with its ``Event Xml:`` part (whole, cut short, in a language the label table do
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from kbdoctor.collectors.importers.eventlog_text import (
     EventDetailsReader,
@@ -87,7 +87,8 @@ def test_a_copy_in_a_language_without_a_label_table_is_read_by_its_layout_and_xm
         "Application",
     )
     assert event.message.startswith("Příchozí ověření selhalo")
-    assert event.time == datetime(2024, 3, 14, 8, 12, 44)  # the XML's UTC time
+    # the XML's SystemTime, as an aware UTC time like the XML reader gives
+    assert event.time == datetime(2024, 3, 14, 8, 12, 44, 812345, tzinfo=UTC)
 
 
 def test_a_russian_copy_reads_its_labels() -> None:
