@@ -154,7 +154,8 @@ def import_file(path: Path, host: str | None, result: ImportResult) -> None:
     recognised = 0
     for segment in segments:
         material = CommandMaterial(
-            name, data, segment.text, segment.first_line, hint, command=segment.command
+            name, data, segment.text, segment.first_line, hint, segment.line_map,
+            command=segment.command,
         )
         if _read(material, hint, result):
             recognised += 1

@@ -20,11 +20,13 @@ such lines again for readers whose lines must be whole.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kbdoctor.collectors.importers.base import Material
+from kbdoctor.collectors.paste import clean_text, strip_decoration
 
 _PS_PROMPT = re.compile(r"^\s*(?:\[PS\]\s+)?PS\s+[^\s>][^>]{0,250}>\s?(?P<cmd>.*)$")
 _EMS_PROMPT = re.compile(r"^\s*\[PS\]\s+[A-Za-z]:\\[^>]{0,250}>\s?(?P<cmd>.*)$")
@@ -42,11 +44,14 @@ _BARE_COMMAND = re.compile(
 @dataclass(frozen=True)
 class Segment:
     """The output of one command: ``text`` starts after the prompt line (when there is one) and
-    ``first_line`` is the 1-based line number of its first line in the file."""
+    ``first_line`` is the 1-based line number of its first line in the file; ``line_map`` gives
+    the file's line of every line when they do not follow each other (see
+    :mod:`kbdoctor.collectors.paste`)."""
 
     text: str
     first_line: int
     command: str | None
+    line_map: tuple[int, ...] | None = None
 
 
 def prompt_command(line: str) -> str | None:
@@ -66,25 +71,37 @@ def split_segments(text: str) -> list[Segment]:
     """The segments of ``text`` in order. Text before the first prompt is a segment without
     command; a file without prompts is one segment. Empty segments (two prompts in a row) are
     dropped."""
-    lines = text.split("\n")
+    cleaned, kept = clean_text(text)
+    lines = cleaned.split("\n")
+    file_lines = [index + 1 for index in kept]
     segments: list[Segment] = []
     start, command = 0, None
     for index, line in enumerate(lines):
         typed = prompt_command(line)
         if typed is None:
             continue
-        _append(segments, lines, start, index, command)
+        _append(segments, lines, file_lines, start, index, command)
         start, command = index + 1, typed or None
-    _append(segments, lines, start, len(lines), command)
+    _append(segments, lines, file_lines, start, len(lines), command)
     return segments
 
 
 def _append(
-    segments: list[Segment], lines: list[str], start: int, end: int, command: str | None
+    segments: list[Segment],
+    lines: list[str],
+    file_lines: list[int],
+    start: int,
+    end: int,
+    command: str | None,
 ) -> None:
-    body = lines[start:end]
+    body = strip_decoration(lines[start:end])
     if any(line.strip() for line in body) or command is not None:
-        segments.append(Segment("\n".join(body), start + 1, command))
+        numbers = tuple(file_lines[start:end])
+        first = numbers[0] if numbers else (file_lines[start - 1] + 1 if start else 1)
+        contiguous = all(b == a + 1 for a, b in itertools.pairwise(numbers))
+        segments.append(
+            Segment("\n".join(body), first, command, None if contiguous else numbers)
+        )
 
 
 @dataclass(frozen=True)

@@ -40,12 +40,17 @@ class Material:
     text: str | None
     first_line: int = 1  # line number in ``path`` of the first line of ``text``
     host_hint: HostHint | None = None
+    # the file's line number of every line of ``text``, when they do not follow each other (a
+    # paste with a blank line after every line, given back without them)
+    line_map: tuple[int, ...] | None = None
 
     def lines(self) -> list[str]:
         return [] if self.text is None else self.text.split("\n")
 
     def line_no(self, index: int) -> int:
         """The 1-based line number in the file of ``lines()[index]``."""
+        if self.line_map is not None and 0 <= index < len(self.line_map):
+            return self.line_map[index]
         return self.first_line + index
 
 

@@ -23,7 +23,7 @@ def materials(family: str, name: str, host: str | None = "EX01") -> list[Materia
     assert text is not None
     hint = HostHint(host, "option") if host else None
     return [
-        CommandMaterial(str(path), data, s.text, s.first_line, hint, command=s.command)
+        CommandMaterial(str(path), data, s.text, s.first_line, hint, s.line_map, command=s.command)
         for s in split_segments(text)
     ]
 
