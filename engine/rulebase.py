@@ -9,9 +9,10 @@ cannot negate reliably).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import os
-import pickle
 import types
 import typing
 from collections.abc import Sequence
@@ -20,9 +21,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kbdoctor.engine.errors import Problem, RuleFileError
-from kbdoctor.engine.factio import validation_problems
+from kbdoctor.engine import rules_model
+from kbdoctor.engine.atomic import write_atomic
+from kbdoctor.engine.errors import InputRefused, Problem, RuleFileError
+from kbdoctor.engine.factio import (
+    display_path,
+    load_json_data,
+    read_text_limited,
+    validation_problems,
+)
 from kbdoctor.engine.facts import COMPUTED_FIELDS, FACT_TYPES, fact_fields
+from kbdoctor.engine.limits import Limits
 from kbdoctor.engine.rules_model import (
     REF,
     Absent,
@@ -37,8 +46,8 @@ from kbdoctor.engine.rules_model import (
 )
 from kbdoctor.engine.subjects import subject_problems
 from kbdoctor.engine.templates import TemplateError, placeholders
-from kbdoctor.engine.yamlio import YamlLocator, load_yaml, yaml_error_problem
-from pydantic import ValidationError
+from kbdoctor.engine.yamlio import YamlLocator, load_yaml, load_yaml_data, yaml_error_problem
+from pydantic import BaseModel, ValidationError
 
 CONCLUSION_KINDS = ("symptom", "finding", "cause", "recommendation")
 CONCLUSION_FIELDS = ("subject",)
@@ -106,18 +115,23 @@ def expand_rule_paths(paths: Sequence[str]) -> list[str]:
 _CACHE: dict[tuple[str, ...], tuple[tuple[str, ...], RuleBase]] = {}
 
 
-def load_rule_base(paths: Sequence[str] | None = None) -> RuleBase:
+def load_rule_base(paths: Sequence[str] | None = None, limits: Limits | None = None) -> RuleBase:
     """Load rule files (None: the bundled knowledge base). Raises RuleFileError listing every
-    problem found in every file."""
+    problem found in every file. Each file is bounded like a fact file (``limits``, default from
+    the environment): bytes, nesting depth, text length; YAML aliases are refused."""
+    limits = limits or Limits.from_env()
     files = bundled_rule_files() if paths is None else expand_rule_paths(paths)
     problems: list[Problem] = []
     texts: list[tuple[str, str]] = []
     for name in files:
+        shown = display_path(name)
         try:
-            texts.append((name, Path(name).read_text(encoding="utf-8-sig")))
+            texts.append((shown, read_text_limited(name, limits)))
+        except InputRefused as exc:
+            problems.append(exc.problem(shown))
         except (OSError, UnicodeDecodeError) as exc:
             detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            problems.append(Problem(name, None, None, "error.cannot_read", {"detail": detail}))
+            problems.append(Problem(shown, None, None, "error.cannot_read", {"detail": detail}))
     if problems:
         raise RuleFileError(problems)
     digests = tuple(hashlib.sha256(t.encode()).hexdigest() for _, t in texts)
@@ -125,9 +139,18 @@ def load_rule_base(paths: Sequence[str] | None = None) -> RuleBase:
     cached = _CACHE.get(key)
     if cached and cached[0] == digests:
         return cached[1]
-    base = parse_rule_texts(texts)
+    base = parse_rule_texts(texts, limits)
     _CACHE[key] = (digests, base)
     return base
+
+
+# The user's cache holds, per rule file, its validated model written out as JSON data, never code:
+# every mapping names its model class, which must be one of the rule models (nothing else can be
+# built), and the entry must name the SHA-256 of the rule file's text and the shape of the models
+# it was written for. Anything else found there (an old pickle, a damaged or planted file, an
+# entry of older models) is ignored and replaced. Read back without validation: that, and not
+# the YAML parse, is what the cache saves (building the validators is most of it).
+_CACHE_FORMAT = "kbdoctor-rule-cache/3"
 
 
 def _cache_dir() -> Path | None:
@@ -137,77 +160,147 @@ def _cache_dir() -> Path | None:
     return Path(root) / "kbdoctor" / "rules"
 
 
-def _cache_file(content: str) -> Path | None:
+def _cache_file(digest: str) -> Path | None:
     folder = _cache_dir()
     if folder is None:
         return None
-    digest = hashlib.sha256(f"{_CACHE_VERSION}\0{content}".encode()).hexdigest()
-    return folder / f"{digest}.pickle"
+    return folder / f"{digest}.json"
 
 
-# Bump when the rule models change shape, so that old cache entries are never read.
-_CACHE_VERSION = "rules/1:3"
+@functools.cache
+def _models() -> dict[str, type[BaseModel]]:
+    """The rule models by class name: the only things a cache entry can build."""
+    return {
+        name: value
+        for name, value in vars(rules_model).items()
+        if isinstance(value, type)
+        and issubclass(value, BaseModel)
+        and value.__module__ == rules_model.__name__
+    }
 
 
-def _cached_model(content: str) -> RulePackModel | None:
-    """A rule file validated earlier. Parsing YAML in pure Python and building the validators of
-    the rule models are most of start-up, so a valid file's model is kept in the user's cache
-    (keyed by the file's content and the model version, like Python's own __pycache__) and read
-    back without either."""
-    path = _cache_file(content)
+@functools.cache
+def _models_shape() -> str:
+    """A fingerprint of the rule models' fields: an entry written for other models is not read."""
+    shape = {
+        name: {field: str(info.annotation) for field, info in model.model_fields.items()}
+        for name, model in sorted(_models().items())
+    }
+    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()
+
+
+class _NotAModel(Exception):
+    """A cache entry that does not describe rule models."""
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        # only the fields that were given: which ones were is part of a model (a field test's
+        # operator is the one field set), and model_construct restores it from the keys
+        out: dict[str, Any] = {"__model": type(value).__name__}
+        for name in sorted(value.model_fields_set):
+            out[name] = _encode(getattr(value, name))
+        return out
+    if isinstance(value, dict):
+        return {"__dict": {str(k): _encode(v) for k, v in value.items()}}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise _NotAModel(type(value).__name__)
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if set(value) == {"__dict"} and isinstance(value["__dict"], dict):
+        return {k: _decode(v) for k, v in value["__dict"].items()}
+    name = value.get("__model")
+    model = _models().get(name) if isinstance(name, str) else None
+    if model is None:
+        raise _NotAModel(str(value.get("__model")))
+    fields = {k: v for k, v in value.items() if k != "__model"}
+    if not set(fields) <= set(model.model_fields):
+        raise _NotAModel(model.__name__)
+    return model.model_construct(**{k: _decode(v) for k, v in fields.items()})
+
+
+def _cached_model(digest: str, limits: Limits) -> RulePackModel | None:
+    """The model of a rule file whose text has this SHA-256, from the cache, or None."""
+    path = _cache_file(digest)
     if path is None:
         return None
     try:
-        model = pickle.loads(path.read_bytes())
-    except Exception:  # a damaged or foreign cache entry only costs speed
+        entry = load_json_data(read_text_limited(str(path), limits), limits)
+        if (
+            not isinstance(entry, dict)
+            or entry.get("format") != _CACHE_FORMAT
+            or entry.get("sha256") != digest
+            or entry.get("models") != _models_shape()
+        ):
+            return None
+        model = _decode(entry.get("model"))
+    except Exception:  # missing, damaged or foreign: only costs a parse
         return None
     return model if isinstance(model, RulePackModel) else None
 
 
-def _store_model(content: str, model: RulePackModel) -> None:
-    path = _cache_file(content)
+def _store_model(digest: str, model: RulePackModel) -> None:
+    path = _cache_file(digest)
     if path is None:
         return
     try:
+        entry = {
+            "format": _CACHE_FORMAT,
+            "sha256": digest,
+            "models": _models_shape(),
+            "model": _encode(model),
+        }
+        text = json.dumps(entry, ensure_ascii=False, allow_nan=False)
+    except (_NotAModel, ValueError):
+        return  # a value JSON cannot hold: this file is simply not cached
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        write_atomic(path, text)
     except OSError:
         return  # a read-only home only costs speed
 
 
-def parse_rule_texts(texts: Sequence[tuple[str, str]]) -> RuleBase:
+def parse_rule_texts(texts: Sequence[tuple[str, str]], limits: Limits | None = None) -> RuleBase:
+    limits = limits or Limits.from_env()
     base = RuleBase()
     problems: list[Problem] = []
     located: list[tuple[RulePack, YamlLocator]] = []
     for name, content in texts:
-        cached = _cached_model(content)
-        if cached is not None:
-            pack = RulePack(name, hashlib.sha256(content.encode()).hexdigest(), cached)
-            problems.extend(_register(base, pack, _LazyLocator(content)))
-            located.append((pack, _LazyLocator(content)))
-            continue
-        try:
-            data, locator = load_yaml(content)
-        except Exception as exc:  # ruamel's errors have no common base beyond Exception
-            problems.append(yaml_error_problem(exc, name))
-            continue
-        if not isinstance(data, dict):
-            problems.append(Problem(name, 1, 1, "error.rules_not_mapping"))
-            continue
-        try:
-            model = RulePackModel.model_validate(data)
-        except ValidationError as exc:
-            problems.extend(validation_problems(exc, name, data, locator))
-            continue
-        pack = RulePack(name, hashlib.sha256(content.encode()).hexdigest(), model)
+        digest = hashlib.sha256(content.encode()).hexdigest()
+        # positions are found only if a problem needs one: the loader that keeps them is slow
+        locator: YamlLocator = _LazyLocator(content, limits)
+        model = _cached_model(digest, limits)
+        if model is None:
+            try:
+                data = load_yaml_data(content, limits)
+            except Exception as exc:  # ruamel's errors have no common base beyond Exception
+                problems.append(yaml_error_problem(exc, name))
+                continue
+            if not isinstance(data, dict):
+                problems.append(Problem(name, 1, 1, "error.rules_not_mapping"))
+                continue
+            try:
+                model = RulePackModel.model_validate(data)
+            except ValidationError as exc:
+                problems.extend(validation_problems(exc, name, data, locator))
+                continue
+            fresh = True
+        else:
+            fresh = False
+        pack = RulePack(name, digest, model)
         located.append((pack, locator))
         pack_problems = _register(base, pack, locator)
         problems.extend(pack_problems)
-        if not pack_problems:
-            _store_model(content, model)
+        if fresh and not pack_problems:
+            _store_model(digest, model)
     for pack, locator in located:
         problems.extend(_check_pack(base, pack, locator))
     if problems:
@@ -216,18 +309,19 @@ def parse_rule_texts(texts: Sequence[tuple[str, str]]) -> RuleBase:
 
 
 class _LazyLocator(YamlLocator):
-    """Positions for a cached rule file, parsed only if a problem needs one."""
+    """Positions in a rule file, parsed only if a problem needs one."""
 
-    def __init__(self, content: str) -> None:
+    def __init__(self, content: str, limits: Limits) -> None:
         super().__init__(None)
         self._content = content
+        self._limits = limits
         self._loaded = False
 
     def position(self, path: tuple[Any, ...]) -> tuple[int | None, int | None]:
         if not self._loaded:
             self._loaded = True
             try:
-                self._root = load_yaml(self._content)[1]._root
+                self._root = load_yaml(self._content, self._limits)[1]._root
             except Exception:  # the file was valid when cached; a position is only a courtesy
                 self._root = None
         return super().position(path)
