@@ -46,6 +46,12 @@ WARNINGS: dict[str, dict[Lang, str]] = {
         "pl": "nie zachowano faktu {type}: jego pole {field} '{value}' nie ma postaci nazwy "
         "hosta ani adresu",
     },
+    "klist.local_failure": {
+        "en": "klist could not {call} (the local ticket cache, not a Kerberos exchange with a "
+        "KDC): no kerberos_error fact",
+        "pl": "klist nie wykonał {call} (lokalna pamięć biletów, nie wymiana Kerberos z KDC): "
+        "fakt kerberos_error nie powstał",
+    },
     "w32tm.reference_unplaced": {
         "en": "the machine the offset of {host} is measured from cannot be placed, no "
         "clock_offset fact: NTP: {text}",

@@ -34,7 +34,17 @@ from kbdoctor.engine.facts import KerberosError
 from kbdoctor.engine.kerberos_codes import KNOWN_NAMES, kerberos_code
 
 _LOGON_ID = re.compile(r"\b0:0x[0-9a-fA-F]+\s*$")
-_SUBSTATUS = re.compile(r"LsaCallAuthenticationPackage.*:\s*(?P<code>0x[0-9a-fA-F]+)\s*$")
+_SUBSTATUS = re.compile(
+    r"LsaCallAuthenticationPackage(?:\s*\((?P<paren>[^)]*)\))?.*:\s*(?P<code>0x[0-9a-fA-F]+|\d+)\s*$"
+)
+# the call named in the parentheses, in any language: "(GetTicket substatus)",
+# "(stan podrzędny GetTicket)"
+_CALL = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]*)+\b")
+# the two error lines of a failure that arrived on one physical line
+_JOINED = re.compile(
+    r"^(?P<first>.*LsaCallAuthenticationPackage.*?:\s*(?:0x[0-9a-fA-F]+|\d+))\s+(?P<second>klist\b.*)$",
+    re.IGNORECASE,
+)
 _FAILED = re.compile(
     r"^klist\b.*?\b(?P<code>0x[0-9a-fA-F]{1,8})(?:/-?\d+)?\s*:?\s*(?P<message>.*)$",
     re.IGNORECASE,
@@ -75,10 +85,11 @@ class KlistReader:
         result = ReadResult()
         command = command_of(material)
         target = _target(command)
-        lines = material.lines()
+        lines, indices = _physical_lines(material.lines())
         substatus: tuple[int, str] | None = None
         failures: list[tuple[int, int, str, str]] = []  # first, last, code, message
-        for index, line in enumerate(lines):
+        for position, line in enumerate(lines):
+            index = indices[position]
             body = line.strip()
             if not body or prompt_command(line) is not None:
                 continue
@@ -86,18 +97,28 @@ class KlistReader:
             if sub:
                 if substatus is not None:
                     failures.append((substatus[0], substatus[0], substatus[1], ""))
-                substatus = (index, sub.group("code"))
+                substatus = (index, _hex(sub.group("code")))
+                named = _CALL.search(sub.group("paren") or "")
+                call = named.group(0) if named else None
+                if call and call.lower() != "getticket":
+                    # ShowTickets, PurgeTickets...: the local ticket cache failed, no Kerberos
+                    # exchange with a KDC did
+                    result.warnings.append(
+                        warning(material, index, "klist.local_failure", call=call)
+                    )
+                    return result
                 continue
             failed = _FAILED.match(body)
             if failed:
-                message, last = failed.group("message").strip(), index
-                while last + 1 < len(lines) and lines[last + 1].strip() and not (
-                    _FAILED.match(lines[last + 1].strip())
-                    or _SUBSTATUS.search(lines[last + 1])
-                    or prompt_command(lines[last + 1]) is not None
+                message, after = failed.group("message").strip(), position
+                while after + 1 < len(lines) and lines[after + 1].strip() and not (
+                    _FAILED.match(lines[after + 1].strip())
+                    or _SUBSTATUS.search(lines[after + 1])
+                    or prompt_command(lines[after + 1]) is not None
                 ):
-                    last += 1  # the message wrapped by the console
-                    message = f"{message} {lines[last].strip()}"
+                    after += 1  # the message wrapped by the console
+                    message = f"{message} {lines[after].strip()}"
+                last = indices[after]
                 first = substatus[0] if substatus is not None else index
                 code = _best_code(failed.group("code"), substatus[1] if substatus else None)
                 failures.append((first, last, code, message))
@@ -121,6 +142,24 @@ class KlistReader:
                 )
             )
         return result
+
+
+def _physical_lines(lines: list[str]) -> tuple[list[str], list[int]]:
+    """The lines, with the substatus line and the ``klist failed`` line that a paste put on one
+    physical line apart again; the material index of each."""
+    split: list[str] = []
+    indices: list[int] = []
+    for index, line in enumerate(lines):
+        joined = _JOINED.match(line.strip())
+        parts = [joined.group("first"), joined.group("second")] if joined else [line]
+        split.extend(parts)
+        indices.extend([index] * len(parts))
+    return split, indices
+
+
+def _hex(code: str) -> str:
+    """A status as ``0x...``: klist prints some substatuses in decimal (``1312``)."""
+    return code if code.lower().startswith("0x") else hex(int(code))
 
 
 def _best_code(final: str, substatus: str | None) -> str:
