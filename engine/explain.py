@@ -35,6 +35,7 @@ from kbdoctor.engine.report import (
     SymptomReport,
 )
 from kbdoctor.engine.rules_model import Absent, Step, Where
+from kbdoctor.engine.rules_model import Collect as RuleCollect
 from kbdoctor.engine.templates import placeholders, render
 
 
@@ -242,10 +243,7 @@ class _Builder:
         )
         collect = []
         if status in ("not_assessed", "no_evidence") or (status != "diagnosed" and explain):
-            collect = [
-                Collect(facts=c.facts, text=c.text.get(self.lang), command=c.command)
-                for c in definition.collect
-            ]
+            collect = [item for c in definition.collect for item in self.collect_steps(c)]
         why_not: list[Miss] = []
         if explain and status != "diagnosed":
             why_not = self.why_not("cause", ident)
@@ -277,6 +275,63 @@ class _Builder:
             collect=collect,
             scope=scope,
         )
+
+    def collect_steps(self, step: RuleCollect) -> list[Collect]:
+        """A collection step written out for the machines of this organisation."""
+        if step.for_each is None:
+            return [
+                Collect(
+                    facts=step.facts,
+                    text=step.text.get(self.lang),
+                    command=step.command,
+                    shell=step.shell,
+                )
+            ]
+        rows = self._machines(step.for_each)
+        if not rows:
+            if step.fallback is None:
+                return []
+            return [
+                Collect(
+                    facts=step.facts,
+                    text=step.fallback.text.get(self.lang),
+                    command=step.fallback.command,
+                    shell=step.fallback.shell,
+                )
+            ]
+        return [
+            Collect(
+                facts=step.facts,
+                text=render(step.text.get(self.lang), values),
+                command=render(step.command, values) if step.command else None,
+                run_on=values.get("server") or values.get("dc"),
+                shell=step.shell,
+            )
+            for values in rows
+        ]
+
+    def _machines(self, kind: str) -> list[dict[str, str]]:
+        """The Exchange servers and DCs to collect from: the parties of the failing paths when
+        the symptoms name them, else every one the facts know; at most ``COLLECT_LIMIT`` rows."""
+        org = self.org
+        on_path = {h for p in self.paths for h in (p.sender, p.receiver) if h}
+        path_dcs = {dc for p in self.paths for dc in p.dcs}
+        servers = sorted(on_path & set(org.exchange)) or sorted(org.exchange)
+        dcs = sorted(path_dcs) or sorted(org.dcs)
+        server_rows = [
+            {"server": org.names.get(s, s), "server_fqdn": org.fqdn.get(s, s)} for s in servers
+        ]
+        dc_rows = [
+            {"dc": org.fqdn.get(d, org.names.get(d, d)), "dc_name": org.names.get(d, d)}
+            for d in dcs
+        ]
+        if kind == "server":
+            rows = server_rows
+        elif kind == "dc":
+            rows = dc_rows
+        else:
+            rows = [{**s, **d} for s in server_rows for d in dc_rows]
+        return rows[:COLLECT_LIMIT]
 
     def _weigh(
         self, assessed: list[tuple[ConclusionKey, float]], placed: dict[ConclusionKey, bool | None]
@@ -581,6 +636,11 @@ class _Builder:
                 )
             )
         return out
+
+
+# More rows than this in one collection step would bury the ticket: a 500-server organisation
+# without a failing path gets the first ones (in name order).
+COLLECT_LIMIT = 24
 
 
 def _lookup(values: dict[str, Any], name: str, sub: str | None) -> Any:

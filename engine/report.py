@@ -97,6 +97,8 @@ class Collect(_Model):
     facts: list[str]
     text: str
     command: str | None = None
+    run_on: str | None = None  # the machine to run the command on, when the step names one
+    shell: Literal["cmd", "powershell", "ems"] | None = None
 
 
 class CauseReport(_Model):

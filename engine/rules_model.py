@@ -259,9 +259,17 @@ class Step(_Model):
 
 
 class Collect(_Model):
+    """How to collect facts that would assess a cause. With ``for_each``, the step is written
+    out for the machines the facts know (those of the failing paths first), with ``{server}``,
+    ``{server_fqdn}``, ``{dc}`` (FQDN when known) and ``{dc_name}``; ``fallback`` is used when
+    the facts name no such machine, so that every command runs as written."""
+
     facts: list[str] = Field(min_length=1)
     text: Text
     command: str | None = None
+    for_each: Literal["server", "dc", "server_dc"] | None = None
+    fallback: Step | None = None
+    shell: Literal["cmd", "powershell", "ems"] | None = None
 
 
 SubjectKind = Literal["host", "account", "spn", "text"]

@@ -104,7 +104,10 @@ EVENT_MESSAGES = [
     "SMTP Send Connector. The authentication mechanism is ExchangeAuth. The target is "
     "SMTPSVC/ex02.corp.example.com.",
     "The service was started.",
+    "The KDC encountered duplicate names while processing a Kerberos authentication request. The "
+    "duplicate name is SMTPSVC/ex01.corp.example.com (of type DS_SERVICE_PRINCIPAL_NAME).",
 ]
+KDC_EVENT = len(EVENT_MESSAGES) - 1
 
 KERBEROS_CODES = ["KRB_AP_ERR_SKEW", "37", "0x25", "KDC_ERR_S_PRINCIPAL_UNKNOWN", "7",
                   "KRB_AP_ERR_MODIFIED", "0x80090322", "KDC_UNREACHABLE", "0xC000005E",
@@ -144,9 +147,13 @@ def organisation(draw: st.DrawFn) -> list[dict[str, Any]]:
         return draw(host_spelling(draw(st.sampled_from(names))))
 
     for _ in range(draw(st.integers(0, 5))):
-        # "ntp01" is no machine of the domain: a clock compared with it is no Kerberos pair
-        facts.append({"type": "clock_offset", "host": pick([*hosts, "ntp01"]),
-                      "reference": pick([*hosts, "ntp01"]),
+        # "ntp01" is presumably a machine of the domain that no fact describes; time.windows.com
+        # and a public address are plainly outside it: no Kerberos pair
+        outside = st.sampled_from(["time.windows.com", "104.40.149.189"])
+        facts.append({"type": "clock_offset",
+                      "host": pick([*hosts, "ntp01"]) if draw(st.integers(0, 4)) else draw(outside),
+                      "reference": pick([*hosts, "ntp01"]) if draw(st.integers(0, 4))
+                      else draw(outside),
                       "offset_s": draw(OFFSETS)})
     for _ in range(draw(st.integers(0, 4))):
         owner = draw(st.sampled_from([*servers, "web01"]))
@@ -184,9 +191,12 @@ def organisation(draw: st.DrawFn) -> list[dict[str, Any]]:
     for _ in range(draw(st.integers(0, 4))):
         index = draw(st.integers(0, len(EVENT_MESSAGES) - 1))
         # mostly the id and source that go with the message, sometimes a look-alike of either
-        event_id = draw(st.sampled_from([2017 if index == 4 else 1035, 1035, 2017, 1030]))
-        source = draw(st.sampled_from(["MSExchangeTransport", "msexchangetransport",
-                                       "MSExchangeFrontEndTransport"]))
+        usual = 2017 if index == 4 else 11 if index == KDC_EVENT else 1035
+        event_id = draw(st.sampled_from([usual, usual, 1035, 2017, 1030]))
+        kdc = ["Microsoft-Windows-Kerberos-Key-Distribution-Center", "KDC"] * 4
+        source = draw(st.sampled_from(
+            ["MSExchangeTransport", "msexchangetransport", "MSExchangeFrontEndTransport"]
+            + (kdc if index == KDC_EVENT else [])))
         facts.append({"type": "event", "host": pick(hosts), "source": source,
                       "event_id": event_id, "message": EVENT_MESSAGES[index]})
     for _ in range(draw(st.integers(0, 3))):
