@@ -31,6 +31,7 @@ from kbdoctor.collectors.importers.base import (
     warning,
 )
 from kbdoctor.collectors.segments import command_of, prompt_command
+from kbdoctor.collectors.shapes import is_host
 from kbdoctor.engine.facts import PortState
 
 _PROPERTY = re.compile(
@@ -78,6 +79,44 @@ def _blocks(lines: list[str]) -> tuple[list[_Block], list[tuple[int, str]]]:
         else:
             other.append((index, line.strip()))
     return blocks, other
+
+
+_CMDLET = re.compile(r"^\s*(?:Test-NetConnection|tnc)\b", re.IGNORECASE)
+_SWITCHES_WITH_VALUE = frozenset(
+    {"-computername", "-cn", "-remoteaddress", "-port", "-rp", "-remoteport", "-commontcpport",
+     "-informationlevel", "-constrainsourceaddress", "-constraininterface", "-hops"}
+)
+
+
+def _typed(command: str | None) -> tuple[str | None, str | None]:
+    """The target and the port a typed ``Test-NetConnection`` names: ``-ComputerName X`` or the
+    first positional word, ``-Port N``. Only values of the right shape count."""
+    if not command or not _CMDLET.match(command):
+        return None, None
+    words = command.split()[1:]
+    target: str | None = None
+    port: str | None = None
+    index = 0
+    while index < len(words):
+        word = words[index].strip("\"'")
+        lowered = word.lower()
+        value = words[index + 1].strip("\"'") if index + 1 < len(words) else None
+        if lowered in ("-computername", "-cn", "-remoteaddress") and value:
+            target, index = value, index + 2
+        elif lowered in ("-port", "-rp", "-remoteport") and value:
+            port, index = value, index + 2
+        elif lowered in _SWITCHES_WITH_VALUE:
+            index += 2
+        elif lowered.startswith("-") or word in ("|", ">", ">>"):
+            if word in ("|", ">", ">>"):
+                break
+            index += 1
+        else:
+            target = target or word
+            index += 1
+    target = target if target and is_host(target) else None
+    port = port if port and port.isdigit() else None
+    return target, port
 
 
 @claims_before_reading
@@ -141,9 +180,14 @@ class TestNetConnectionReader:
         self, material: Material, command: str | None, block: _Block, result: ReadResult
     ) -> PortState | None:
         values = block.values
+        typed_target, typed_port = _typed(command)
         target = values.get("ComputerName") or values.get("RemoteAddress")
         port_text = values.get("RemotePort", "")
         succeeded = values.get("TcpTestSucceeded", "").lower()
+        if succeeded in ("true", "false"):
+            # a result pasted without its other lines: the command line names target and port
+            target = target or typed_target
+            port_text = port_text or typed_port or ""
         if not port_text:
             return None  # a ping-only test: nothing about ports to read
         if not target or not port_text.isdigit() or succeeded not in ("true", "false"):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from kbdoctor.collectors.importers.base import HostHint
 from kbdoctor.collectors.importers.test_netconnection import TestNetConnectionReader
+from kbdoctor.collectors.segments import CommandMaterial
 from kbdoctor.engine.facts import PortState
 
 from tests.collectors.importers.fixtures import read_with, text_material
@@ -63,3 +65,21 @@ def test_a_ping_only_test_is_read_without_facts_or_warnings() -> None:
     assert READER.sniff(material)
     result = READER.read(material)
     assert (result.facts, result.warnings) == ([], [])
+
+
+def test_results_pasted_without_their_other_lines_take_target_and_port_from_the_command() -> None:
+    """A failed run, the fix, then a successful run: both kept, in order (issue 9)."""
+    text = "Result:\n\nTcpTestSucceeded : False\n\nRetested:\n\nTcpTestSucceeded : True\n"
+    material = CommandMaterial(
+        "t.txt", b"", text, 2, HostHint("AGENT01", "option"),
+        command="Test-NetConnection 192.168.203.133 -Port 1514",
+    )
+    facts = TestNetConnectionReader().read(material).facts
+    assert [
+        (f.source, f.target, f.port, f.state, f.provenance.line if f.provenance else None)
+        for f in facts
+        if isinstance(f, PortState)
+    ] == [
+        ("AGENT01", "192.168.203.133", 1514, "closed", 4),
+        ("AGENT01", "192.168.203.133", 1514, "open", 8),
+    ]
