@@ -30,6 +30,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -47,6 +48,11 @@ _OPENED = "kbd:opened"
 
 class DurableError(RuntimeError):
     """durable-rules failed (a ruleset did not compile, or an action raised)."""
+
+
+class OutOfTime(Exception):
+    """The session's deadline passed; raised between two assertions, never inside one, so the
+    session can still be closed safely. ``Session.unfinished_rules`` names what was left."""
 
 
 class _QuietHost(durable_engine.Host):  # type: ignore[misc]
@@ -128,6 +134,7 @@ class _Part:
     def __init__(self, name: str, rules: dict[str, Any], types: set[str] | None) -> None:
         self.name = name
         self.types = types  # the fact types its rules test (None: every fact)
+        self.keys = list(rules)
         self.host = _QuietHost()
         try:
             self.host.set_rulesets({name: {**rules, **_fixed_rules()}})
@@ -169,10 +176,12 @@ class Ruleset:
         return run
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, deadline: float | None = None) -> Iterator[Session]:
+        """A session; with a ``deadline`` (``time.monotonic()`` seconds), ``assert_batch`` raises
+        OutOfTime once it has passed."""
         with self._lock:
             sid = str(next(self._sids))
-            session = Session(self, sid)
+            session = Session(self, sid, deadline)
             try:
                 yield session
             finally:
@@ -231,14 +240,20 @@ class _PartSession:
         self.asserted = 0
 
 
+# Facts per call into the C core: the deadline is checked between calls.
+ASSERT_CHUNK = 1_000
+
+
 class Session:
     """Facts asserted in batches into one durable-rules session (one ``sid``) of every part."""
 
-    def __init__(self, ruleset: Ruleset, sid: str) -> None:
+    def __init__(self, ruleset: Ruleset, sid: str, deadline: float | None = None) -> None:
         self._ruleset = ruleset
         self.sid = sid
+        self.deadline = deadline
         self._parts = [_PartSession(part) for part in ruleset.parts]
         self._known: set[str] = set()
+        self._unfinished: set[int] = set()  # parts that missed facts for lack of time
 
     def assert_batch(self, facts: list[dict[str, Any]]) -> None:
         """Assert facts (each with a unique ``id``) and run every action they trigger before
@@ -250,12 +265,23 @@ class Session:
             if original in self._known:
                 raise DurableError(f"a fact was asserted twice: {original}")
             self._known.add(original)
-        for state in self._parts:
+        out_of_time = False
+        for index, state in enumerate(self._parts):
             types = state.part.types
             chosen = facts if types is None else [f for f in facts if f.get("kbd_type") in types]
-            if chosen:
-                self._assert_part(state, chosen)
+            for start in range(0, len(chosen), ASSERT_CHUNK):
+                if out_of_time or (self.deadline is not None and time.monotonic() > self.deadline):
+                    out_of_time = True
+                    self._unfinished.add(index)
+                    break
+                self._assert_part(state, chosen[start : start + ASSERT_CHUNK])
         self._raise_action_errors()
+        if out_of_time:
+            raise OutOfTime(f"{len(self._unfinished)} of {len(self._parts)} rulesets unfinished")
+
+    def unfinished_rules(self) -> list[str]:
+        """The keys of the rules that did not see every fact, because time ran out."""
+        return sorted(key for i in self._unfinished for key in self._parts[i].part.keys)
 
     def _assert_part(self, state: _PartSession, facts: list[dict[str, Any]]) -> None:
         if state.broken:

@@ -173,6 +173,14 @@ class Inputs(_Model):
     rule_packs: list[RulePackInfo]
 
 
+class BudgetReport(_Model):
+    """The evaluation ran out of its time budget: these rules did not see every fact (or could
+    not chain further), so what they would have concluded is missing from the report."""
+
+    seconds: float
+    unfinished_rules: list[str]
+
+
 class Report(_Model):
     """``diagnoses`` are the causes with confidence >= 0.5, highest first, then by cause id;
     ``causes`` is every cause of the rule packs with its status; ``not_assessed`` lists the ids of
@@ -190,6 +198,7 @@ class Report(_Model):
     findings: list[FindingReport] = Field(default_factory=list)
     explained: bool = False  # whether WHY-NOT was computed (--explain)
     failing_paths: list[FailingPathReport] = Field(default_factory=list)
+    budget: BudgetReport | None = None  # set when the time budget ran out (--budget)
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"

@@ -13,6 +13,7 @@ from kbdoctor.engine.i18n import LANGS, Lang, language_from_env, text
 EXIT_OK = 0
 EXIT_DIAGNOSED = 1
 EXIT_INVALID = 2
+EXIT_OUT_OF_TIME = 3  # evaluate: the time budget (--budget) ran out; the report is partial
 
 
 def build_parser(command: str | None = None, lang: Lang = "en") -> argparse.ArgumentParser:
@@ -43,6 +44,7 @@ def build_parser(command: str | None = None, lang: Lang = "en") -> argparse.Argu
     _lang_option(evaluate, lang)
     evaluate.add_argument("--explain", action="store_true", help=text("cli.explain.help", lang))
     evaluate.add_argument("-o", "--output", metavar="FILE", help=text("cli.output.help", lang))
+    _budget_option(evaluate, lang)
 
     tui = sub.add_parser("tui", help=text("cli.tui.help", lang))
     tui.add_argument("facts", nargs="*", metavar="FACTS")
@@ -69,6 +71,32 @@ def build_parser(command: str | None = None, lang: Lang = "en") -> argparse.Argu
 def _rules_option(parser: argparse.ArgumentParser, lang: Lang) -> None:
     parser.add_argument(
         "--rules", action="append", metavar="PATH", help=text("cli.rules_option.help", lang)
+    )
+
+
+def _budget(given: float | None) -> float | None:
+    from kbdoctor.engine.evaluate import DEFAULT_BUDGET_S
+
+    if given is None:
+        return DEFAULT_BUDGET_S
+    return given or None
+
+
+def _budget_option(parser: argparse.ArgumentParser, lang: Lang) -> None:
+    """``--budget SECONDS``: None when not given (the engine's DEFAULT_BUDGET_S applies); 0 is
+    no limit."""
+
+    def seconds(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            number = -1.0
+        if not 0 <= number < float("inf"):
+            raise argparse.ArgumentTypeError(text("cli.budget.invalid", lang, value=value))
+        return number
+
+    parser.add_argument(
+        "--budget", type=seconds, metavar="SECONDS", help=text("cli.budget.help", lang)
     )
 
 
@@ -139,6 +167,7 @@ def _evaluate(args: Any) -> int:
         explain=args.explain,
         files=facts.files,
         environment=facts.environment,
+        budget=_budget(args.budget),
     )
     output = _render(report, args.format, args.explain)
     if args.output and args.output != "-":
@@ -147,6 +176,19 @@ def _evaluate(args: Any) -> int:
         write_atomic(args.output, output)
     else:
         sys.stdout.write(output)
+    if report.budget is not None:
+        unfinished = report.budget.unfinished_rules
+        print(
+            text(
+                "cli.budget_spent",
+                lang,
+                seconds=f"{report.budget.seconds:g}",
+                count=len(unfinished),
+                rules=", ".join(unfinished[:20]) + (", ..." if len(unfinished) > 20 else ""),
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_OUT_OF_TIME
     return EXIT_DIAGNOSED if report.diagnoses else EXIT_OK
 
 
