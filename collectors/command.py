@@ -13,18 +13,35 @@ shown), 2 for bad usage or input.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
+import io
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from kbdoctor.collectors.importers.registry import describe_formats, known_formats
 from kbdoctor.collectors.importing import fact_key, import_paths
 from kbdoctor.collectors.messages import message
-from kbdoctor.engine.atomic import write_atomic
-from kbdoctor.engine.errors import FactFileError
-from kbdoctor.engine.factio import dump_fact_file, parse_fact_text
+from kbdoctor.engine.atomic import resolve_target, why_unwritable, write_atomic
+from kbdoctor.engine.errors import FactFileError, InputRefused, UsageError
+from kbdoctor.engine.factio import dump_fact_file, fact_data, parse_fact_text, read_text_limited
 from kbdoctor.engine.facts import Fact, FactFile
 from kbdoctor.engine.i18n import Lang, language_from_env
+from kbdoctor.engine.limits import Limits
+from kbdoctor.engine.yamlio import dump_yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedSeq
+from ruamel.yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -97,7 +114,12 @@ def _configure(parser: argparse.ArgumentParser, lang: Lang) -> None:
         "-h", "--help", dest="show_help", action="store_true", help=message("help_help", lang)
     )
     parser.add_argument(
-        "--import", dest="imports", action="extend", nargs="+", default=[], metavar="PATH",
+        "--import",
+        dest="imports",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="PATH",
         help=message("help_import", lang),
     )
     parser.add_argument(
@@ -106,7 +128,10 @@ def _configure(parser: argparse.ArgumentParser, lang: Lang) -> None:
     parser.add_argument("--append", action="store_true", help=message("help_append", lang))
     parser.add_argument("--host", default=None, metavar="NAME", help=message("help_host", lang))
     parser.add_argument(
-        "--format", dest="fact_format", choices=("yaml", "json"), default=None,
+        "--format",
+        dest="fact_format",
+        choices=("yaml", "json"),
+        default=None,
         help=message("help_format", lang),
     )
     parser.add_argument(
@@ -117,8 +142,10 @@ def _configure(parser: argparse.ArgumentParser, lang: Lang) -> None:
 def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     """Run ``collect`` with parsed arguments; messages go to ``stderr``."""
     err = stderr or sys.stderr
-    lang: Lang = "pl" if getattr(args, "lang", None) == "pl" else (
-        "en" if getattr(args, "lang", None) == "en" else language_from_env()
+    lang: Lang = (
+        "pl"
+        if getattr(args, "lang", None) == "pl"
+        else ("en" if getattr(args, "lang", None) == "en" else language_from_env())
     )
     if getattr(args, "show_help", False):
         sys.stdout.write(help_text(lang))
@@ -137,51 +164,184 @@ def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     if append and output == STDOUT:
         print(message("append_needs_file", lang), file=err)
         return EXIT_USAGE
-    existing: FactFile | None = None
-    if append and Path(output).exists():
-        try:
-            existing = parse_fact_text(Path(output).read_text(encoding="utf-8-sig"), output)
-        except FactFileError as error:
-            print(message("append_invalid", lang, file=output), file=err)
-            for problem in error.problems:
-                print(problem.render(lang), file=err)
+    try:
+        limits = Limits.from_env()
+    except UsageError as error:
+        print(error.render(lang), file=err)
+        return EXIT_USAGE
+    if output != STDOUT:
+        unwritable = why_unwritable(output)
+        if unwritable is not None:
+            detail = unwritable.strerror or str(unwritable)
+            print(message("write_failed", lang, file=output, detail=detail), file=err)
             return EXIT_USAGE
-        except (OSError, UnicodeDecodeError) as error:
-            print(message("write_failed", lang, file=output, detail=str(error)), file=err)
-            return EXIT_USAGE
+    if append and _read_existing(output, limits, lang, err) is False:
+        return EXIT_USAGE  # checked before a long import; read again under the lock
 
     result = import_paths(imports, host=getattr(args, "host", None), lang=lang)
     for warning in (*result.warnings, *result.unrecognised):
         print(warning.render(lang), file=err)
     print(
-        message("summary", lang, facts=len(result.facts), files=len(result.files),
-                warnings=len(result.warnings), unrecognised=len(result.unrecognised)),
+        message(
+            "summary",
+            lang,
+            facts=len(result.facts),
+            files=len(result.files),
+            warnings=len(result.warnings),
+            unrecognised=len(result.unrecognised),
+        ),
         file=err,
     )
+    unreadable = {w.file for w in result.warnings if w.key in ("cannot_read", "too_large")}
+    if not result.facts and result.files and set(result.files) <= unreadable:
+        print(message("nothing_readable", lang), file=err)
+        return EXIT_USAGE
     if not result.facts and (result.unrecognised or not result.files):
         print(message("nothing_imported", lang), file=err)
         return EXIT_USAGE
 
-    facts: list[Fact] = list(existing.facts) if existing else []
-    seen = {fact_key(f) for f in facts}
-    facts.extend(f for f in result.facts if fact_key(f) not in seen)
-    fact_file = FactFile(
-        kbdoctor="facts/1",
-        collected_at=existing.collected_at if existing else None,
-        environment=existing.environment if existing else None,
-        facts=facts,
-    )
-    text = dump_fact_file(fact_file, _format(getattr(args, "fact_format", None), output))
+    fmt = _format(getattr(args, "fact_format", None), output)
+    imported = dump_fact_file(FactFile(kbdoctor="facts/1", facts=result.facts), fmt)
     if output == STDOUT:
-        sys.stdout.write(text)
+        sys.stdout.write(imported)
         return EXIT_OK
     try:
-        write_atomic(output, text)
+        if not append:
+            write_atomic(output, imported)
+            return EXIT_OK
+        # Read, merge and replace under an exclusive lock on a file beside the target, so that
+        # two runs appending at once both keep their facts (the second waits for the first).
+        with _locked(output):
+            existing = _read_existing(output, limits, lang, err)
+            if existing is False:
+                return EXIT_USAGE
+            write_atomic(output, _appended(existing, result.facts, fmt))
     except OSError as error:
-        print(message("write_failed", lang, file=output, detail=error.strerror or str(error)),
-              file=err)
+        detail = error.strerror or str(error)
+        print(message("write_failed", lang, file=output, detail=detail), file=err)
         return EXIT_USAGE
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _locked(output: str) -> Iterator[None]:
+    """An exclusive ``flock`` on ``.NAME.lock`` beside the (symlink-resolved) target. The lock
+    file stays: removing it would let a third run lock a new file while the second holds the
+    old one."""
+    target = resolve_target(output)
+    lock = target.with_name(f".{target.name}.lock")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _read_existing(
+    output: str, limits: Limits, lang: Lang, err: TextIO
+) -> tuple[str, FactFile] | Literal[False] | None:
+    """The text and facts of the file ``--append`` extends; None when there is none yet; False
+    (after printing why) when it cannot be read or is not a valid fact file."""
+    if not os.path.exists(output):
+        return None
+    try:
+        text = read_text_limited(output, limits)
+        return text, parse_fact_text(text, output, limits)
+    except FactFileError as error:
+        print(message("append_invalid", lang, file=output), file=err)
+        for problem in error.problems:
+            print(problem.render(lang), file=err)
+    except InputRefused as error:
+        print(message("append_invalid", lang, file=output), file=err)
+        print(error.problem(output).render(lang), file=err)
+    except (OSError, UnicodeDecodeError) as error:
+        detail = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        print(message("write_failed", lang, file=output, detail=detail), file=err)
+    return False
+
+
+def _appended(
+    existing: tuple[str, FactFile] | None, new: list[Fact], fmt: Literal["yaml", "json"]
+) -> str:
+    """The fact file with the ``new`` facts it does not hold yet appended. A YAML file keeps its
+    comments and layout: when ``facts`` is its last key and a block list (as ``collect`` writes
+    it), the new facts are added as text after the last one; otherwise the file goes through
+    ruamel's round trip. Either result is read back and checked before it is used; if it does
+    not hold exactly the facts it should, the file is written anew (comments lost, facts not)."""
+    if existing is None:
+        return dump_fact_file(FactFile(kbdoctor="facts/1", facts=new), fmt)
+    text, fact_file = existing
+    seen = {fact_key(f) for f in fact_file.facts}
+    added = [f for f in new if fact_key(f) not in seen]
+    merged = FactFile(
+        kbdoctor="facts/1",
+        collected_at=fact_file.collected_at,
+        environment=fact_file.environment,
+        facts=[*fact_file.facts, *added],
+    )
+    if fmt == "yaml" and not text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
+        for extend in (_append_as_text, _append_round_trip):
+            try:
+                candidate = extend(text, added)
+                if candidate is not None and _holds(candidate, merged):
+                    return candidate
+            except Exception:  # a layout this cannot extend: the next way, or a new file
+                continue
+    return dump_fact_file(merged, fmt)
+
+
+def _holds(text: str, expected: FactFile) -> bool:
+    read = parse_fact_text(text, "<appended>", Limits(facts=len(expected.facts) + 1))
+    return [fact_key(f) for f in read.facts] == [fact_key(f) for f in expected.facts]
+
+
+def _append_as_text(text: str, added: list[Fact]) -> str | None:
+    """``text`` with the facts written after its last one, at the same indentation, when
+    ``facts`` is the last key of the file and a block list; None otherwise."""
+    if not added:
+        return text
+    depth = 0
+    want_value = False  # at the top level: the next scalar is a value, not a key
+    key: Any = None
+    column: int | None = None  # of the facts list's dashes, while it is the last key
+    for event in YAML(typ="safe").parse(text):
+        kind = type(event)
+        if kind is MappingStartEvent or kind is SequenceStartEvent:
+            if depth == 1:
+                block = kind is SequenceStartEvent and not event.flow_style
+                column = event.start_mark.column if key == "facts" and block else None
+                want_value = False
+            depth += 1
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            depth -= 1
+        elif kind is ScalarEvent and depth == 1:
+            if want_value:
+                want_value = False
+            else:
+                key, column, want_value = event.value, None, True
+        elif kind is AliasEvent:
+            return None
+    if column is None:
+        return None
+    items = dump_yaml([fact_data(f) for f in added])
+    indent = " " * column
+    shifted = "".join(indent + line if line.strip() else line for line in items.splitlines(True))
+    return (text if text.endswith("\n") else text + "\n") + shifted
+
+
+def _append_round_trip(text: str, added: list[Fact]) -> str:
+    yaml = YAML(typ="rt", pure=True)
+    yaml.width = 4096
+    yaml.allow_unicode = True
+    document = yaml.load(text)
+    facts = document["facts"]
+    if not facts and isinstance(facts, CommentedSeq):
+        facts.fa.set_block_style()
+    facts.extend(fact_data(f) for f in added)
+    out = io.StringIO()
+    yaml.dump(document, out)
+    return out.getvalue()
 
 
 def _format(explicit: str | None, output: str) -> Literal["yaml", "json"]:

@@ -33,8 +33,11 @@ from kbdoctor.collectors.material_kind import (
 )
 from kbdoctor.collectors.segments import CommandMaterial, split_segments
 from kbdoctor.collectors.shapes import is_name_like
+from kbdoctor.engine.errors import UsageError
+from kbdoctor.engine.factio import display_path
 from kbdoctor.engine.facts import Fact, FieldKind, TimeStatus, field_kind
 from kbdoctor.engine.i18n import Lang
+from kbdoctor.engine.limits import ENV_VARS, Limits
 from kbdoctor.engine.names import same_host
 
 PEERS_READER = "w32tm-peers"
@@ -56,23 +59,33 @@ class ImportResult:
 
 def walk(paths: Sequence[str]) -> tuple[list[Path], list[ImportWarning]]:
     """The files under ``paths`` in a stable order: each path in the order given, a folder's
-    files sorted by relative path; hidden files and folders are left out."""
+    files sorted by relative path; hidden files and folders are left out. A path that does not
+    exist and a folder that cannot be listed are warnings naming them (never silently skipped)."""
     files: list[Path] = []
     missing: list[ImportWarning] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = [
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            ]
+
+            def unreadable(error: OSError, raw: str = raw) -> None:
+                where = display_path(str(error.filename)) if error.filename else raw
+                detail = error.strerror or str(error)
+                missing.append(ImportWarning.at(where, None, "cannot_read", detail=detail))
+
+            found: list[Path] = []
+            for folder, folders, names in os.walk(path, onerror=unreadable):
+                folders[:] = sorted(f for f in folders if not f.startswith("."))
+                here = Path(folder)
+                found.extend(
+                    here / name
+                    for name in names
+                    if not name.startswith(".") and (here / name).is_file()
+                )
             files.extend(sorted(found, key=lambda p: p.relative_to(path).parts))
         elif path.is_file():
             files.append(path)
         else:
-            missing.append(ImportWarning.at(raw, None, "no_such_path"))
+            missing.append(ImportWarning.at(display_path(raw), None, "no_such_path"))
     return files, missing
 
 
@@ -113,19 +126,35 @@ def host_hint(path: Path, host: str | None) -> HostHint | None:
     or ``ticket`` names no machine, and a wrong host is worse than a warning asking for one."""
     if host and host.strip():
         return HostHint(host.strip(), "option")
-    folder = path.resolve().parent.name
+    folder = display_path(path.resolve().parent.name)  # not UTF-8: escaped (\\xNN), not lost
     return HostHint(folder, "folder") if folder and is_name_like(folder) else None
 
 
-def import_file(path: Path, host: str | None, result: ImportResult) -> None:
-    """Read one file into ``result``."""
-    name = str(path)
-    result.files.append(name)
+def _file_bytes_limit() -> int:
     try:
-        data = path.read_bytes()
+        return Limits.from_env().file_bytes
+    except UsageError:  # a bad setting is reported by the command line; here the default holds
+        return Limits().file_bytes
+
+
+def import_file(path: Path, host: str | None, result: ImportResult) -> None:
+    """Read one file into ``result``. A file that cannot be read, or is larger than the limit
+    on bytes per file (KBDOCTOR_MAX_FILE_BYTES), is a warning naming it; a name that is not
+    UTF-8 is shown and recorded escaped (``\\xNN``)."""
+    name = display_path(str(path))
+    result.files.append(name)
+    limit = _file_bytes_limit()
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
     except OSError as error:
         detail = error.strerror or str(error)
         result.warnings.append(ImportWarning.at(name, None, "cannot_read", detail=detail))
+        return
+    if len(data) > limit:
+        result.warnings.append(
+            ImportWarning.at(name, None, "too_large", limit=limit, variable=ENV_VARS["file_bytes"])
+        )
         return
     hint = host_hint(path, host)
     kind = kind_by_name_or_bytes(name, data)

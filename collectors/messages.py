@@ -57,6 +57,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "cannot be read: {detail}",
         "pl": "nie można odczytać: {detail}",
     },
+    "too_large": {
+        "en": "skipped: larger than {limit} bytes (limit {variable})",
+        "pl": "pominięto: większy niż {limit} bajtów (limit {variable})",
+    },
+    "nothing_readable": {
+        "en": "nothing could be read: no file given can be read",
+        "pl": "nic nie dało się odczytać: żadnego z podanych plików nie można odczytać",
+    },
     "no_such_path": {
         "en": "no such file or folder",
         "pl": "nie ma takiego pliku ani folderu",

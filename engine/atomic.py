@@ -2,17 +2,53 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
 
+# Temporary files being written, so that an interrupted run (Ctrl-C ends the process at once, see
+# kbdoctor/cli.py) can remove them instead of leaving ``.name.*.tmp`` beside the target.
+_PENDING: set[str] = set()
+
+
+def resolve_target(path: str | Path) -> Path:
+    """Where writing ``path`` must go: a symbolic link is followed (to the end of a chain, even a
+    dangling one), so that the link stays a link and its target gets the new content."""
+    target = Path(path)
+    if target.is_symlink():
+        return Path(os.path.realpath(target))
+    return target
+
+
+def why_unwritable(path: str | Path) -> OSError | None:
+    """Why ``path`` cannot be written, known before any work is done: it is a folder, its
+    folder does not exist or cannot be written to. None when nothing is known against it (the
+    write itself still reports anything else)."""
+    target = resolve_target(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    code = None
+    if target.is_dir():
+        code = errno.EISDIR
+    elif not folder.is_dir():
+        code = errno.ENOENT if not folder.exists() else errno.ENOTDIR
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        code = errno.EACCES
+    return None if code is None else OSError(code, os.strerror(code), str(path))
+
 
 def write_atomic(path: str | Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder and an
-    ``os.replace``, so that an interrupted write leaves the old file (or none), never a part."""
-    target = Path(path)
+    ``os.replace``, so that an interrupted write leaves the old file (or none), never a part.
+    A symbolic link is followed. Raises OSError (IsADirectoryError for a folder, before
+    anything is written)."""
+    target = resolve_target(path)
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    _PENDING.add(tmp)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -28,3 +64,13 @@ def write_atomic(path: str | Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        _PENDING.discard(tmp)
+
+
+def remove_pending() -> None:
+    """Remove the temporary files of writes still under way (called when the run is ended by a
+    signal, from the signal handler: nothing here may raise)."""
+    for tmp in list(_PENDING):
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)

@@ -405,6 +405,11 @@ def dump_fact_file(fact_file: FactFile, fmt: Literal["yaml", "json"] = "yaml") -
     return dump_yaml(data)
 
 
+def fact_data(fact: Fact) -> dict[str, Any]:
+    """One fact as a fact file holds it (aliases, no empty fields, ``type`` first)."""
+    return _fact_first(fact.model_dump(mode="json", by_alias=True, exclude_none=True))
+
+
 def _fact_first(fact: dict[str, Any]) -> dict[str, Any]:
     """``type`` first and provenance last, which is how people read a fact."""
     ordered = {"type": fact["type"]}

@@ -4,6 +4,8 @@ load the TUI (textual), which only ``kbdoctor tui`` imports."""
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -113,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_OK
     args = parser.parse_args(args_list)
+    if args.command != "tui":  # the TUI handles its own keys, ctrl+c included
+        _end_on_signals(_requested_lang(args_list))
     if args.command == "evaluate":
         return _evaluate(args)
     if args.command == "tui":
@@ -127,6 +131,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(run_collect(args))
     parser.print_help()
     return EXIT_INVALID
+
+
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+def _end_on_signals(lang: Lang) -> None:
+    """Ctrl-C (SIGINT) and SIGTERM end the run at once with one line and exit 130 (143), the way
+    shells report a signal: no traceback, and no Python clean-up. That is deliberate: unwinding
+    through durable-rules while a session still has pending actions crashes the process
+    (SIGSEGV), so the process ends without unwinding; the only clean-up is removing the
+    temporary file of an atomic write under way. A closed pipe (``evaluate | head``) ends the
+    run silently, as it does for other Unix tools."""
+    from kbdoctor.engine.atomic import remove_pending
+
+    lines: dict[int, bytes] = {
+        signal.SIGINT: f"kbdoctor: {text('cli.interrupted', lang)}\n".encode(),
+        signal.SIGTERM: f"kbdoctor: {text('cli.terminated', lang)}\n".encode(),
+    }
+
+    def end(signum: int, frame: object) -> None:
+        remove_pending()
+        try:
+            os.write(2, lines.get(signum, b"kbdoctor: stopped\n"))
+        finally:
+            os._exit(128 + signum)
+
+    signal.signal(signal.SIGINT, end)
+    signal.signal(signal.SIGTERM, end)
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
 def _requested_lang(args: list[str]) -> Lang:
@@ -155,6 +190,11 @@ def _evaluate(args: Any) -> int:
     if args.facts.count("-") > 1:
         print(text("cli.stdin_once", lang), file=sys.stderr)
         return EXIT_INVALID
+    output = args.output if args.output and args.output != "-" else None
+    problem = _output_problem(output) if output else None
+    if problem is not None:  # before the work, not after it
+        print(problem.render(lang), file=sys.stderr)
+        return EXIT_INVALID
     try:
         facts = load_fact_files(args.facts)
         evaluator = Evaluator(load_rule_base(args.rules))
@@ -169,20 +209,24 @@ def _evaluate(args: Any) -> int:
         environment=facts.environment,
         budget=_budget(args.budget),
     )
-    output = _render(report, args.format, args.explain)
-    if args.output and args.output != "-":
+    rendered = _render(report, args.format, args.explain)
+    if output:
         from kbdoctor.engine.atomic import write_atomic
 
-        write_atomic(args.output, output)
+        try:
+            write_atomic(output, rendered)
+        except OSError as exc:
+            print(_write_problem(output, exc).render(lang), file=sys.stderr)
+            return EXIT_INVALID
     else:
-        sys.stdout.write(output)
+        sys.stdout.write(rendered)
     if report.budget is not None:
         unfinished = report.budget.unfinished_rules
         print(
             text(
-                "cli.budget_spent",
+                "cli.budget_spent" if report.budget.reason == "time" else "cli.chaining_stopped",
                 lang,
-                seconds=f"{report.budget.seconds:g}",
+                seconds=f"{report.budget.seconds or 0:g}",
                 count=len(unfinished),
                 rules=", ".join(unfinished[:20]) + (", ..." if len(unfinished) > 20 else ""),
             ),
@@ -190,6 +234,22 @@ def _evaluate(args: Any) -> int:
         )
         return EXIT_OUT_OF_TIME
     return EXIT_DIAGNOSED if report.diagnoses else EXIT_OK
+
+
+def _output_problem(path: str) -> Any:
+    """Why ``-o PATH`` cannot be written (a folder, a folder that does not exist or cannot be
+    written to), as a problem, or None."""
+    from kbdoctor.engine.atomic import why_unwritable
+
+    reason = why_unwritable(path)
+    return None if reason is None else _write_problem(path, reason)
+
+
+def _write_problem(path: str, exc: OSError) -> Any:
+    from kbdoctor.engine.errors import Problem
+
+    detail = exc.strerror or str(exc)
+    return Problem(path, None, None, "error.cannot_write", {"detail": detail})
 
 
 def _render(report: Any, fmt: str, explain: bool) -> str:
