@@ -50,6 +50,8 @@ def is_dns_name(text: str) -> bool:
     labels = value.split(".")
     if not all(_LABEL.match(label) for label in labels):
         return False
+    if labels[0].isdigit() and labels[1].isdigit():
+        return False  # an address with parts masked ("192.168.xx.xx"), not a name
     return not labels[-1].isdigit() and any(c.isalpha() for c in value)
 
 

@@ -250,14 +250,17 @@ _DATE_FORMATS: tuple[str, ...] = (
 
 def parse_datetime(raw: str, *, day_first: bool | None = None) -> datetime | None:
     """A date and time as Windows prints it in common locales (ISO, US with AM/PM, European with
-    dots, 24-hour clocks; fractions of seconds dropped). Ambiguous ``dd/mm`` versus ``mm/dd``
-    dates are read month-first unless ``day_first`` is true or the day is over 12. Returns None
-    when nothing fits."""
+    dots, 24-hour clocks; fractions of seconds dropped). A ``dd/mm`` versus ``mm/dd`` date is read
+    month-first when it has AM/PM (the US layout), day-first when ``day_first`` is true or the
+    first part is over 12; when nothing settles it, it is not read (None), never guessed.
+    Returns None when nothing fits."""
     text = re.sub(r"\s+", " ", raw.strip())
     text = re.sub(r"(\d{2}:\d{2}:\d{2})[.,]\d+", r"\1", text)
     text = re.sub(r"\s*\((?:local|lokalny|lokal|locale)\)\s*$", "", text, flags=re.IGNORECASE)
     text = text.replace("a.m.", "AM").replace("p.m.", "PM")
     text = re.sub(r"Z$|[+-]\d{2}:\d{2}$", "", text).strip()
+    if day_first is None and _ambiguous_day_month(text):
+        return None
     formats = _DATE_FORMATS
     if day_first:
         formats = tuple(f.replace("%m/%d/", "%d/%m/") for f in _DATE_FORMATS)
@@ -269,3 +272,19 @@ def parse_datetime(raw: str, *, day_first: bool | None = None) -> datetime | Non
     if day_first is None and "/" in text:
         return parse_datetime(raw, day_first=True)
     return None
+
+
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/\d{4}\b")
+
+
+def _ambiguous_day_month(text: str) -> bool:
+    """``12/05/2023 16:02:02``: 12 May (en-GB) or 5 December (en-US)? Both parts at most 12 and
+    different, and no AM/PM, which only the month-first (US) layout prints with slashes: the
+    material does not say, so no time is read rather than a wrong one."""
+    match = _SLASHED.match(text)
+    if match is None:
+        return False
+    first, second = int(match.group(1)), int(match.group(2))
+    if first > 12 or second > 12 or first == second:
+        return False
+    return re.search(r"\b[AaPp]\.?[Mm]\.?\b|\b[AaPp]M$", text) is None
