@@ -135,6 +135,7 @@ class _Part:
         self.name = name
         self.types = types  # the fact types its rules test (None: every fact)
         self.keys = list(rules)
+        self.rule_types = {key: _rule_types(rule) for key, rule in rules.items()}
         self.host = _QuietHost()
         try:
             self.host.set_rulesets({name: {**rules, **_fixed_rules()}})
@@ -253,7 +254,7 @@ class Session:
         self.deadline = deadline
         self._parts = [_PartSession(part) for part in ruleset.parts]
         self._known: set[str] = set()
-        self._unfinished: set[int] = set()  # parts that missed facts for lack of time
+        self._missed: dict[int, set[str]] = {}  # part -> fact types it missed for lack of time
 
     def assert_batch(self, facts: list[dict[str, Any]]) -> None:
         """Assert facts (each with a unique ``id``) and run every action they trigger before
@@ -272,16 +273,24 @@ class Session:
             for start in range(0, len(chosen), ASSERT_CHUNK):
                 if out_of_time or (self.deadline is not None and time.monotonic() > self.deadline):
                     out_of_time = True
-                    self._unfinished.add(index)
+                    missed = self._missed.setdefault(index, set())
+                    missed.update(str(f.get("kbd_type")) for f in chosen[start:])
                     break
                 self._assert_part(state, chosen[start : start + ASSERT_CHUNK])
         self._raise_action_errors()
         if out_of_time:
-            raise OutOfTime(f"{len(self._unfinished)} of {len(self._parts)} rulesets unfinished")
+            raise OutOfTime(f"{len(self._missed)} of {len(self._parts)} rulesets unfinished")
 
     def unfinished_rules(self) -> list[str]:
-        """The keys of the rules that did not see every fact, because time ran out."""
-        return sorted(key for i in self._unfinished for key in self._parts[i].part.keys)
+        """The keys of the rules that test a fact type some of whose facts they did not see,
+        because time ran out."""
+        out: set[str] = set()
+        for index, missed in self._missed.items():
+            part = self._parts[index].part
+            for key, types in part.rule_types.items():
+                if types is None or types & missed:
+                    out.add(key)
+        return sorted(out)
 
     def _assert_part(self, state: _PartSession, facts: list[dict[str, Any]]) -> None:
         if state.broken:
@@ -616,6 +625,20 @@ def _conditions(rule: dict[str, Any]) -> list[tuple[str, Any]]:
                 else:
                     out.append((name, expression))
     return out
+
+
+def _rule_types(rule: dict[str, Any]) -> set[str] | None:
+    """The fact types (``kbd_type``) a rule's conditions test; None when one does not say."""
+    types: set[str] = set()
+    for _, expression in _conditions(rule):
+        first = expression
+        while isinstance(first, dict) and list(first) == ["$and"] and first["$and"]:
+            first = first["$and"][0]
+        value = first.get(_TYPE_FIELD) if isinstance(first, dict) and len(first) == 1 else None
+        if not isinstance(value, str):
+            return None
+        types.add(value)
+    return types
 
 
 def rule_limits(definition: dict[str, Any]) -> list[str]:

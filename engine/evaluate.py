@@ -70,6 +70,7 @@ class Run:
     confidence: dict[ConclusionKey, float]
     probes: dict[tuple[int, str], list[tuple[str, ...]]] | None = None
     unfinished: list[str] | None = None  # ids of rules the time budget cut short (--budget)
+    cut_short: str | None = None  # why: "time" (the budget) or "chaining" (runaway chaining)
     types_present: set[str] = field(default_factory=set)
     shapes: list[Shape] = field(default_factory=list)  # per compiled rule: its subject's shape
     history: History = field(default_factory=dict)  # fact id -> older observations it replaced
@@ -175,13 +176,16 @@ class Evaluator:
                 for phase in sorted(phases):
                     session.assert_batch(phases[phase])
                 pending = _new(session.drain(), seen)
+                rounds = 0
                 while pending:
                     run.firings.extend(pending)
                     batch = self._conclude(run, pending)
+                    rounds += 1
+                    _check_chaining(run, rounds)
                     session.assert_batch(batch)
                     pending = _new(session.drain(), seen)
-            except OutOfTime:
-                _out_of_time(self, run, session, seen)
+            except OutOfTime as exc:
+                _out_of_time(self, run, session, seen, exc)
         run.firings.sort()
         for conclusion in run.conclusions.values():
             if len(conclusion.firings) > 1:
@@ -333,9 +337,28 @@ def _confidences(run: Run) -> dict[ConclusionKey, float]:
 DEFAULT_BUDGET_S = 5.0
 
 
-def _out_of_time(evaluator: Evaluator, run: Run, session: Session, seen: set[FiringRecord]) -> None:
-    """The budget ran out between two assertions: keep what fired, and name the rules that did
-    not see every fact, with every rule that binds a conclusion (chaining stopped)."""
+# Chaining stops after this many rounds or conclusions (rules that keep concluding new subjects
+# from each other's conclusions, such as a subject that grows by a letter a round, would otherwise
+# run until memory is gone). The knowledge base chains two or three rounds.
+MAX_CHAIN_ROUNDS = 100
+MAX_CONCLUSIONS = 200_000
+
+
+class ChainingStopped(OutOfTime):
+    """Chaining went past MAX_CHAIN_ROUNDS rounds or MAX_CONCLUSIONS conclusions."""
+
+
+def _check_chaining(run: Run, rounds: int) -> None:
+    if rounds > MAX_CHAIN_ROUNDS or len(run.conclusions) > MAX_CONCLUSIONS:
+        raise ChainingStopped(f"{rounds} rounds, {len(run.conclusions)} conclusions")
+
+
+def _out_of_time(
+    evaluator: Evaluator, run: Run, session: Session, seen: set[FiringRecord], exc: OutOfTime
+) -> None:
+    """The budget ran out (or chaining was stopped) between two assertions: keep what fired,
+    and name the rules that did not see every fact, with every rule that binds a conclusion."""
+    run.cut_short = "chaining" if isinstance(exc, ChainingStopped) else "time"
     pending = _new(session.drain(), seen)
     run.firings.extend(pending)
     evaluator._conclude(run, pending)
@@ -351,11 +374,13 @@ def _add_unfinished(run: Run, keys: list[str], indexes: Sequence[int] = ()) -> N
     found.update(indexes)
     ids = {run.compiled.rules[i].rule.id for i in found if i < len(run.compiled.rules)}
     run.unfinished = sorted(ids | set(run.unfinished or ()))
+    run.cut_short = run.cut_short or "time"
 
 
 def _with_budget(report: Report, run: Run, budget: float | None) -> Report:
-    """The report, with the budget's outcome when it ran out."""
-    if run.unfinished is None or budget is None:
+    """The report, with the budget's outcome when the evaluation was cut short."""
+    if run.unfinished is None:
         return report
-    outcome = BudgetReport(seconds=budget, unfinished_rules=run.unfinished)
+    reason = "chaining" if run.cut_short == "chaining" else "time"
+    outcome = BudgetReport(seconds=budget, unfinished_rules=run.unfinished, reason=reason)
     return report.model_copy(update={"budget": outcome})

@@ -174,11 +174,13 @@ class Inputs(_Model):
 
 
 class BudgetReport(_Model):
-    """The evaluation ran out of its time budget: these rules did not see every fact (or could
-    not chain further), so what they would have concluded is missing from the report."""
+    """The evaluation was cut short: its time budget ran out (``reason: time``), or chaining was
+    stopped because rules kept concluding new subjects (``reason: chaining``). These rules did not
+    see every fact (or could not chain further), so what they would have concluded is missing."""
 
-    seconds: float
+    seconds: float | None  # the budget, None when there was none
     unfinished_rules: list[str]
+    reason: Literal["time", "chaining"] = "time"
 
 
 class Report(_Model):
