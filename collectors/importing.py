@@ -217,7 +217,7 @@ def skipped_summary(skipped: Sequence[tuple[str, NotOutput]]) -> ImportWarning |
         return None
     names = [name for name, _ in skipped]
     counts = {kind: sum(1 for _, k in skipped if k == kind) for _, kind in skipped}
-    where = os.path.commonpath(names) if len(names) > 1 else names[0]
+    where = (os.path.commonpath(names) if len(names) > 1 else names[0]) or "."
     shown = ", ".join(os.path.relpath(n, where) if n != where else os.path.basename(n)
                       for n in names[:SKIPPED_SHOWN])
     more = len(names) - SKIPPED_SHOWN

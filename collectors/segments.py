@@ -54,6 +54,11 @@ class Segment:
     line_map: tuple[int, ...] | None = None
 
 
+# "Output from `repadmin /showrepl DC2`:" - a line of prose that names the command whose output
+# follows, in backticks, and ends with a colon
+_PROSE_COMMAND = re.compile(r"^[^`]{0,80}`(?P<cmd>[^`]+)`[^`]{0,40}:\s*$")
+
+
 def prompt_command(line: str) -> str | None:
     """The command typed on a prompt line or bare command line, "" for an empty prompt, None when
     ``line`` is output."""
@@ -64,6 +69,11 @@ def prompt_command(line: str) -> str | None:
     match = _BARE_COMMAND.match(line.strip())
     if match and line[:1].strip():
         return match.group("cmd").strip()
+    prose = _PROSE_COMMAND.match(line.strip())
+    if prose:
+        named = _BARE_COMMAND.match(prose.group("cmd").strip())
+        if named:
+            return named.group("cmd").strip()
     return None
 
 

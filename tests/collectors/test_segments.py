@@ -98,3 +98,18 @@ def test_console_wraps_at_a_detected_width_are_joined() -> None:
 def test_short_lines_are_not_taken_for_wraps() -> None:
     assert detect_wrap_width(["abc", "abc", "d"]) is None
     assert [j.text for j in unwrap_console(["abc", "abc"])] == ["abc", "abc"]
+
+
+def test_a_line_of_prose_naming_the_command_in_backticks_starts_its_output() -> None:
+    text = (
+        "Output from `repadmin /showrepl DC2`:\n```\nDC=corp,DC=com\n    Site\\DC1 via RPC\n"
+        "```\n"
+    )
+    segments = split_segments(text)
+    assert [s.command for s in segments] == ["repadmin /showrepl DC2"]
+    assert segments[0].first_line == 2
+
+
+def test_prose_with_backticks_that_name_no_command_is_output() -> None:
+    assert prompt_command("Run `notepad` first:") is None
+    assert prompt_command("The result of `setspn -X` was clean.") is None
