@@ -176,7 +176,15 @@ def _limit_problems(rules: str, tmp_path: Path) -> list[str]:
 
 
 def _distinct_conditions(count: int) -> list[str]:
-    return [_condition(f"o{c}", "clock_offset", f"{{host: H{c}}}") for c in range(count)]
+    """``count`` conditions on clock_offset, each joined to the first (one fact matches each)."""
+    return [
+        _condition(
+            f"o{c}",
+            "clock_offset",
+            f"{{host: H{c}{', reference: {same_as: o0.reference}' if c else ''}}}",
+        )
+        for c in range(count)
+    ]
 
 
 def test_sixteen_conditions_are_accepted_and_fire() -> None:
@@ -229,3 +237,20 @@ def test_a_thousand_rules_are_packed_quickly() -> None:
     ruleset = Ruleset(f"pack{next(_counter)}", _all_matching(1000))
     assert time.perf_counter() - start < 10
     assert sum(1 for _ in ruleset.parts) > 1
+
+
+def test_a_cross_product_of_bindings_is_refused_at_load(tmp_path: Path) -> None:
+    """Six bindings joined to nothing reached 14.7 GB: at most two may be unjoined."""
+    six = [_condition(f"s{k}", "exchange_server", "{fqdn: {exists: true}}") for k in range(6)]
+    problems = _limit_problems(_rule("cross", six), tmp_path)
+    assert "6 of its conditions are not joined to an earlier one" in problems[0]
+    assert "at most 2 may be: join the others with same_as or contains_ref" in problems[0]
+    joined = [
+        six[0],
+        six[1],
+        *(
+            _condition(f"s{k}", "exchange_server", "{name: {same_as: s0.name}}")
+            for k in range(2, 6)
+        ),
+    ]
+    _compile(_rule("joined", joined))
