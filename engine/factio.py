@@ -86,7 +86,7 @@ def parse_fact_text(
             locator = _json_locator(content)
             raise FactFileError(validation_problems(exc, name, data, locator)) from None
     try:
-        data = load_yaml_data(content, limits)
+        data = load_yaml_data(content, limits, max(limits.facts - facts_before, 0))
     except Exception as exc:  # ruamel raises many unrelated classes; each carries a mark
         raise FactFileError([yaml_error_problem(exc, name)]) from None
     if data is None:

@@ -74,15 +74,17 @@ def _plain(node: Any) -> Any:
     return node
 
 
-def load_yaml_data(content: str, limits: Limits | None = None) -> Any:
+def load_yaml_data(content: str, limits: Limits | None = None, max_facts: int | None = None) -> Any:
     """Parse one YAML document into plain data, fast and bounded: ruamel's C parser gives the
     events, and this module builds the data from them without recursion, refusing (with the line
     and column) aliases, nesting deeper than ``limits.depth``, texts longer than
     ``limits.string_chars``, keys given twice, keys that are not scalars and tags it does not know.
     Refused input raises InputRefused; a syntax error raises ruamel's error, which has a mark.
     Positions are not kept; callers that report a validation error parse again with
-    ``load_yaml``."""
-    return _EventBuilder(limits or Limits.from_env()).build(content)
+    ``load_yaml``. ``max_facts``: the list under the top-level key ``facts`` may hold that many
+    items; the next one is refused where it starts (``limits.facts`` names the limit), so that
+    an oversized fact file stops being read at once."""
+    return _EventBuilder(limits or Limits.from_env(), max_facts).build(content)
 
 
 _CORE = "tag:yaml.org,2002:"
@@ -103,8 +105,9 @@ class _EventBuilder:
     """Plain data from parser events: an explicit stack instead of recursion, so that no depth of
     nesting reaches C's or Python's stack before the limit refuses it."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, max_facts: int | None = None) -> None:
         self._limits = limits
+        self._max_facts = max_facts
         yaml = YAML(typ="safe")
         self._yaml = yaml
         self._constructor = yaml.constructor
@@ -114,8 +117,11 @@ class _EventBuilder:
         stack: list[Any] = []  # open collections: list, or [dict, pending key, key mark, marks]
         root: Any = None
         documents = 0
+        facts: list[Any] | None = None  # the top-level facts list, when it is being counted
         for event in self._yaml.parse(content):
             kind = type(event)
+            if facts is not None and stack and stack[-1] is facts and kind is not SequenceEndEvent:
+                self._count_fact(facts, event)
             if kind is ScalarEvent:
                 value = self._scalar(event)
                 self._add(stack, value, event)
@@ -131,7 +137,12 @@ class _EventBuilder:
                 if kind is MappingStartEvent:
                     stack.append(_Mapping())
                 else:
-                    stack.append([])
+                    opened: list[Any] = []
+                    if self._max_facts is not None and len(stack) == 1:
+                        top = stack[0]
+                        if isinstance(top, _Mapping) and top.has_key and top.key == "facts":
+                            facts = opened
+                    stack.append(opened)
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 done = stack.pop()
                 value = done.data if isinstance(done, _Mapping) else done
@@ -145,6 +156,16 @@ class _EventBuilder:
                 if documents > 1:
                     raise _refused(event, "error.yaml_documents")
         return root
+
+    def _count_fact(self, facts: list[Any], event: Any) -> None:
+        """``event`` starts one more item of the facts list: refuse it past ``max_facts``."""
+        if self._max_facts is not None and len(facts) >= self._max_facts:
+            raise _refused(
+                event,
+                "error.limit_facts",
+                limit=self._limits.facts,
+                variable=ENV_VARS["facts"],
+            )
 
     def _add(self, stack: list[Any], value: Any, event: Any) -> None:
         if not stack:
