@@ -104,6 +104,7 @@ class HostRegistry:
         # every name is known, since a key depends on every FQDN seen)
         self.roles: dict[str, str] = {}
         self._suffixes: frozenset[str] = frozenset()
+        self._roles_key: frozenset[tuple[str, str]] = frozenset()
         for name in names:
             self.add(name)
 
@@ -149,6 +150,11 @@ class HostRegistry:
         self._suffixes = frozenset(
             k.split(".", 1)[1] for k in roles if "." in k and not is_ip_address(k)
         )
+        self._roles_key = frozenset(roles.items())
+
+    def roles_key(self) -> frozenset[tuple[str, str]]:
+        """The roles as one hashable value, made once: views of facts are cached by it."""
+        return self._roles_key
 
     def key(self, raw: str) -> str:
         """The key of a host name; equal keys mean the same machine."""

@@ -131,7 +131,7 @@ class PreparationCache:
     def prepared(
         self, ident: str, fact: Fact, registry: HostRegistry, compiled: Compiled
     ) -> PreparedFact:
-        key = (id(fact), registry.fqdns(), frozenset(registry.roles.items()))
+        key = (id(fact), registry.fqdns(), registry.roles_key())
         known = self._views.get(key)
         if known is not None and known.fact is fact:
             return known
