@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from kbdoctor.engine.compiler import CompiledRule
-from kbdoctor.engine.evaluate import ConclusionKey, FiringRecord, Run
+from kbdoctor.engine.evaluate import Conclusion, ConclusionKey, FiringRecord, Run
 from kbdoctor.engine.i18n import Lang, text
 from kbdoctor.engine.normalize import parent_id
 from kbdoctor.engine.paths import failing_paths, organisation, place
@@ -346,10 +346,15 @@ class _Builder:
             if positive:
                 return max(cf for _, cf in positive), "unknown"
             return (min(cf for _, cf in negative) if negative else 0.0), "unknown"
-        for wanted, scope in ((True, "failing_path"), (None, "unknown"), (False, "latent")):
+        order: tuple[tuple[bool | None, Scope], ...] = (
+            (True, "failing_path"),
+            (None, "unknown"),
+            (False, "latent"),
+        )
+        for wanted, scope in order:
             chosen = [cf for key, cf in positive if placed[key] is wanted]
             if chosen:
-                return max(chosen), scope  # type: ignore[return-value]
+                return max(chosen), scope
         telling = [
             cf
             for key, cf in negative
@@ -417,7 +422,7 @@ class _Builder:
         seen: set[tuple[str, str | None]],
         step: Step,
         values: dict[str, Any],
-        conclusion: Any,
+        conclusion: Conclusion,
     ) -> None:
         used = [
             template
