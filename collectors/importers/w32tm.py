@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass
+from datetime import datetime
 
 from kbdoctor.collectors.importers.base import (
     ImportWarning,
@@ -407,6 +408,22 @@ def _status_starts(entries: list[_Entry]) -> list[int]:
     ]
 
 
+def _last_sync(value: str) -> datetime | None:
+    """The last successful sync time of ``/query /status``: any layout :func:`parse_datetime`
+    knows, or the year-first one of Chinese and Japanese Windows (``2025/9/14 23:55:21``), which
+    cannot be mistaken for another."""
+    parsed = parse_datetime(value)
+    if parsed is not None:
+        return parsed
+    text = re.sub(r"\s+", " ", value.strip())
+    for layout in ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M"):
+        try:
+            return datetime.strptime(text, layout)
+        except ValueError:
+            continue
+    return None
+
+
 @claims_before_reading
 class StatusReader:
     name = "w32tm-status"
@@ -462,7 +479,7 @@ class StatusReader:
         stratum = _STRATUM.match(block[1].value)
         last_sync = None
         if len(block) > _POS_LAST_SYNC:
-            last_sync = parse_datetime(block[_POS_LAST_SYNC].value)
+            last_sync = _last_sync(block[_POS_LAST_SYNC].value)
         phase = None
         if len(block) > _POS_PHASE and is_offset(block[_POS_PHASE].value):
             phase = parse_number(block[_POS_PHASE].value)

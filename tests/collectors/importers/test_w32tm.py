@@ -206,3 +206,14 @@ def test_monitor_header_whose_name_is_no_host_gives_no_dc() -> None:
     text = "<b>dc1</b>[10.0.0.1:123]:\n    NTP: +0.0000000s offset from dc1\n"
     result = MONITOR.read(text_material(text))
     assert [f for f in result.facts if isinstance(f, DomainController)] == []
+
+
+def test_status_last_sync_in_the_year_first_layout_of_chinese_windows() -> None:
+    text = (
+        "闰指示符: 0(无警告)\n层次: 2 (次引用 - 与(S)NTP 同步)\n精度: -23 (每刻度 119.209ns)\n"
+        "根延迟: 0.0312500s\n根分散: 7.8145435s\n参考 ID: 0x9D F0 A4 B0\n"
+        "上次成功同步时间: 2025/9/14 23:55:21\n源: time.facebook.com\n轮询间隔: 10 (1024s)\n"
+    )
+    [fact] = STATUS.read(text_material(text, host="SRV01")).facts
+    assert isinstance(fact, TimeStatus)
+    assert fact.last_sync == datetime(2025, 9, 14, 23, 55, 21)
