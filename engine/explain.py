@@ -15,6 +15,7 @@ from kbdoctor.engine.normalize import parent_id
 from kbdoctor.engine.paths import failing_paths, organisation, place
 from kbdoctor.engine.report import (
     DIAGNOSIS_THRESHOLD,
+    SCOPE_RANK,
     CauseReport,
     CauseStatus,
     Collect,
@@ -84,13 +85,10 @@ def build_report(
     )
 
 
-_SCOPE_RANK = {"failing_path": 0, "unknown": 1, "latent": 2}
-
-
 def _rank(cause: CauseReport) -> tuple[int, float, str]:
     """Believed causes on a failing path first, then those the facts cannot place, then latent
     problems; within each, the most believed first."""
-    scope = _SCOPE_RANK[cause.scope] if cause.confidence > 0 else 3
+    scope = SCOPE_RANK[cause.scope] if cause.confidence > 0 else len(SCOPE_RANK)
     return (scope, -cause.confidence, cause.cause)
 
 

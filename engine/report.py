@@ -66,6 +66,8 @@ class Command(_Model):
 
 
 Scope = Literal["failing_path", "latent", "unknown"]
+# How believed causes rank by scope: on a failing path, then not placed, then latent.
+SCOPE_RANK: dict[str, int] = {"failing_path": 0, "unknown": 1, "latent": 2}
 
 
 class SubjectAssessment(_Model):

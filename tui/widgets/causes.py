@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kbdoctor.engine.report import CauseReport, Report
+from kbdoctor.engine.report import SCOPE_RANK, CauseReport, Report
 from kbdoctor.tui.i18n import Lang, t
 from rich.text import Text
 from textual.message import Message
@@ -36,9 +36,6 @@ def bar(confidence: float, cells: int = BAR_CELLS) -> str:
     return text.ljust(cells, "·")
 
 
-_SCOPE_ORDER = {"failing_path": 0, "unknown": 1, "latent": 2}
-
-
 def ranked(report: Report) -> list[CauseReport]:
     """Assessed causes: the believed ones on a failing path first and latent problems after them
     (as the report ranks them), then by confidence (then status, then id, so ties read the same
@@ -47,7 +44,7 @@ def ranked(report: Report) -> list[CauseReport]:
         report.causes,
         key=lambda c: (
             c.status == "not_assessed",
-            _SCOPE_ORDER[c.scope] if c.confidence > 0 else 3,
+            SCOPE_RANK[c.scope] if c.confidence > 0 else len(SCOPE_RANK),
             -c.confidence,
             _STATUS_ORDER[c.status],
             c.cause,
