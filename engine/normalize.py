@@ -200,16 +200,25 @@ def measurement_key(fact: Fact, registry: HostRegistry) -> tuple[Any, ...] | Non
 
 
 def superseded(unique: dict[str, Fact], registry: HostRegistry) -> History:
-    """The latest observation wins: of several facts measuring the same thing, each with the time
-    it was observed, the newest is kept and the older ones become its history (newest first).
-    Facts without a time are never replaced: which of them is newer cannot be told."""
-    groups: dict[tuple[Any, ...], list[tuple[datetime, str, Fact]]] = {}
+    """The latest observation wins: of several facts measuring the same thing, the newest is kept
+    and the older ones become its history (newest first). Newer means observed later, when every
+    one has its time; or, for facts without a time read from one file (a paste holding a failed
+    run and then a successful one), further down that file. Otherwise which is newer cannot be
+    told, and every observation stays evidence."""
+    groups: dict[tuple[Any, ...], list[tuple[Any, str, Fact]]] = {}
     for ident, fact in unique.items():
-        if fact.observed_at is None:
-            continue
         measured = measurement_key(fact, registry)
-        if measured is not None:
-            groups.setdefault(measured, []).append((_aware(fact.observed_at), ident, fact))
+        if measured is None:
+            continue
+        source = fact.provenance
+        if fact.observed_at is not None:
+            groups.setdefault(("at", measured), []).append(
+                (_aware(fact.observed_at), ident, fact)
+            )
+        elif source is not None and source.file and source.line:
+            groups.setdefault(("in", source.file, measured), []).append(
+                (source.line, ident, fact)
+            )
     history: History = {}
     for entries in groups.values():
         if len(entries) < 2:

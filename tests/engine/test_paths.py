@@ -227,3 +227,18 @@ def test_without_a_known_pdc_the_first_step_finds_it(evaluator: Evaluator) -> No
     steps = _cause(_report(evaluator, facts), "time_sync").remediation
     assert steps[0].command == "netdom query fsmo"
     assert not any("{" in s.text or "?" in (s.command or "") for s in steps)
+
+
+def test_a_later_run_in_the_same_paste_replaces_an_earlier_one(evaluator: Evaluator) -> None:
+    def port(state: str, line: int) -> dict[str, Any]:
+        return {"type": "port_state", "source": "EX02", "target": "DC01", "port": 88,
+                "protocol": "tcp", "state": state,
+                "origin": {"file": "EX02/tnc.txt", "line": line}}
+
+    facts = [server("EX01"), server("EX02"), dc("DC01"), queue("EX02", f"ex01.{DOMAIN}"),
+             port("filtered", 3), port("open", 20)]
+    ports = _cause(_report(evaluator, facts), "kerberos_ports_blocked")
+    assert ports.status == "ruled_out"
+    assert [old.fields["state"] for old in ports.evidence[0].facts[0].history] == ["filtered"]
+    other_file = [*facts[:-1], {**port("open", 20), "origin": {"file": "EX02/tnc-2.txt"}}]
+    assert _cause(_report(evaluator, other_file), "kerberos_ports_blocked").status == "diagnosed"
