@@ -144,6 +144,36 @@ class _ShowreplState:
     truncated: bool = False
 
 
+_FLAT_LINK = re.compile(r"^(?P<site>[^\s\\:=,@]+)\\(?P<dc>[^\s\\:=,@]+)\s+\S.*$")
+
+
+def _reindented(lines: list[str]) -> list[str]:
+    """``/showrepl`` lines with the indentation a web page or chat took away given back, when
+    every line lost it: after the ``====`` line, a naming context (a DN) starts at the margin,
+    ``Site\\DC via RPC`` is a link (indented once) and what follows a link belongs to it
+    (indented twice). Text that kept any indentation is returned as it is."""
+    if any(line[:1] in (" ", "\t") and line.strip() for line in lines):
+        return lines
+    section = next((i for i, line in enumerate(lines) if _SECTION.match(line)), None)
+    if section is None:
+        return lines
+    result = list(lines[: section + 1])
+    in_link = False
+    for line in lines[section + 1 :]:
+        body = line.strip()
+        if not body or _SECTION.match(body) or _NAMING_CONTEXT.match(body):
+            in_link = False if body else in_link
+            result.append(line)
+        elif _FLAT_LINK.match(body) and not _HEADER_DC.match(body):
+            in_link = True
+            result.append("    " + body)
+        elif in_link:
+            result.append("        " + body)
+        else:
+            result.append(line)
+    return result
+
+
 @claims_before_reading
 class ShowreplTextReader:
     name = "repadmin-showrepl"
@@ -151,7 +181,7 @@ class ShowreplTextReader:
     command = "repadmin /showrepl"
 
     def sniff(self, material: Material) -> bool:
-        lines = material.lines()[:3000]
+        lines = _reindented(material.lines())[:3000]
         for index, line in enumerate(lines):
             if _LINK.match(line) and not _HEADER_DC.match(line):
                 window = lines[index + 1 : index + 5]
@@ -162,7 +192,7 @@ class ShowreplTextReader:
     def read(self, material: Material) -> ReadResult:
         state = _ShowreplState()
         try:
-            for index, line in enumerate(material.lines()):
+            for index, line in enumerate(_reindented(material.lines())):
                 self._line(material, state, index, line.rstrip("\r"))
             self._close(material, state)
         except Exception as error:  # defensive: a reader never raises

@@ -242,3 +242,22 @@ class TestReplsummary:
     def test_showrepl_is_not_taken_for_a_summary(self) -> None:
         assert not SUMMARY.sniff(material("showrepl_full_0x80090322_en.txt"))
         assert not CSV.sniff(material("replsummary_8524_en.txt"))
+
+
+def test_showrepl_that_lost_every_indentation_is_read_by_its_structure() -> None:
+    text = (
+        "Default-First-Site-Name\\DC2\nDSA Options: IS_GC\n"
+        "==== INBOUND NEIGHBORS ======================================\n"
+        "DC=corp,DC=com\nDefault-First-Site-Name\\DC1 via RPC\n"
+        "DSA object GUID: a802b3eb-2653-4e40-97d8-9273f5ec794e\n"
+        "Last attempt @ 2025-07-01 11:56:55 failed, result 1722 (0x6ba):\n"
+        "The RPC server is unavailable.\n3 consecutive failure(s).\n"
+        "Last success @ 2025-06-30 06:52:53.\n"
+    )
+    material = Material("flat.txt", b"", text, 1, HostHint("EX01", "option"))
+    reader = ShowreplTextReader()
+    assert reader.sniff(material)
+    links = [f for f in reader.read(material).facts if isinstance(f, ReplicationLink)]
+    assert [(f.source, f.destination, f.last_result, f.consecutive_failures) for f in links] == [
+        ("DC1", "DC2", 1722, 3)
+    ]
