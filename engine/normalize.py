@@ -22,6 +22,8 @@ from kbdoctor.engine.durable_backend import matchable_number
 from kbdoctor.engine.facts import (
     CheckRun,
     ClockOffset,
+    DomainController,
+    ExchangeServer,
     Fact,
     FieldKind,
     PortState,
@@ -159,6 +161,10 @@ def prepare(
         if kept is None or _provenance_key(fact) < _provenance_key(kept):
             unique[ident] = fact
     registry = registry_of(list(unique.values()))
+    for merged, parts in merged_machines(unique, registry):
+        for ident in parts:
+            del unique[ident]
+        unique[identify(merged)] = merged
     history = superseded(unique, registry)
     for older in history.values():
         for ident, _ in older:
@@ -197,6 +203,34 @@ def measurement_key(fact: Fact, registry: HostRegistry) -> tuple[Any, ...] | Non
     if isinstance(fact, CheckRun):
         return ("check", fact.check, (fact.scope or "").strip().lower())
     return None
+
+
+def merged_machines(
+    unique: dict[str, Fact], registry: HostRegistry
+) -> list[tuple[Fact, list[str]]]:
+    """One fact per machine: two collections of one organisation describe EX01 twice (a name
+    inferred from a folder, the full record from Get-ExchangeServer), and a rule joining on the
+    server must see it once, or its evidence counts twice. The fact with the most fields leads;
+    fields it lacks are taken from the others, lists are joined."""
+    groups: dict[tuple[str, str], list[tuple[str, Fact]]] = {}
+    for ident, fact in unique.items():
+        if isinstance(fact, (ExchangeServer, DomainController)):
+            groups.setdefault((fact.type, registry.key(fact.name)), []).append((ident, fact))
+    out: list[tuple[Fact, list[str]]] = []
+    for entries in groups.values():
+        if len(entries) < 2:
+            continue
+        entries.sort(key=lambda e: (-len(e[1].model_fields_set), e[0]))
+        lead = entries[0][1]
+        data = lead.model_dump(exclude_none=True, by_alias=False)
+        for _, other in entries[1:]:
+            for name, value in other.model_dump(exclude_none=True, by_alias=False).items():
+                if name not in data:
+                    data[name] = value
+                elif isinstance(value, list) and isinstance(data[name], list):
+                    data[name] = [*data[name], *(v for v in value if v not in data[name])]
+        out.append((type(lead).model_validate(data), [ident for ident, _ in entries]))
+    return out
 
 
 def superseded(unique: dict[str, Fact], registry: HostRegistry) -> History:

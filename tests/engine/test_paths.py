@@ -242,3 +242,16 @@ def test_a_later_run_in_the_same_paste_replaces_an_earlier_one(evaluator: Evalua
     assert [old.fields["state"] for old in ports.evidence[0].facts[0].history] == ["filtered"]
     other_file = [*facts[:-1], {**port("open", 20), "origin": {"file": "EX02/tnc-2.txt"}}]
     assert _cause(_report(evaluator, other_file), "kerberos_ports_blocked").status == "diagnosed"
+
+
+def test_one_machine_described_twice_is_one_machine(evaluator: Evaluator) -> None:
+    """Two collections of one organisation: a name inferred from a folder and the full record.
+    A rule joining on the server must count its evidence once."""
+    name_only = {"type": "exchange_server", "name": "EX01",
+                 "source": {"collector": "import", "inferred": "folder name"}}
+    facts = [name_only, server("EX01", "10.0.0.11"), listing("EX01", "SMTP/EX01")]
+    report = _report(evaluator, facts)
+    spn_missing = _cause(report, "spn_missing")
+    assert report.inputs.facts == 2
+    assert sorted(f.rule for f in spn_missing.evidence) == [
+        "spn.smtp-fqdn-missing", "spn.smtpsvc-fqdn-missing", "spn.smtpsvc-name-missing"]
