@@ -131,9 +131,12 @@ def safe_ids(count: int) -> list[str]:
 class _Part:
     """One durable-rules ruleset on its own Host: some of a Ruleset's rules."""
 
-    def __init__(self, name: str, rules: dict[str, Any], types: set[str] | None) -> None:
+    def __init__(
+        self, name: str, rules: dict[str, Any], types: set[str] | None, fields: set[str]
+    ) -> None:
         self.name = name
         self.types = types  # the fact types its rules test (None: every fact)
+        self.fields = fields | _OWN_FIELDS  # the fields its rules test: all a fact needs here
         self.keys = list(rules)
         self.rule_types = {key: _rule_types(rule) for key, rule in rules.items()}
         self.host = _QuietHost()
@@ -159,8 +162,8 @@ class Ruleset:
             rule["run"] = self._guard(rule["run"], key)
             rule["cap"] = MATCHES_PER_ACTION
         self.parts = [
-            _Part(f"{name}_{index}" if index else name, chosen, types)
-            for index, (chosen, types) in enumerate(_pack(rules))
+            _Part(f"{name}_{index}" if index else name, chosen, types, fields)
+            for index, (chosen, types, fields) in enumerate(_pack(rules))
         ]
 
     def _guard(self, action: Action, key: str) -> Action:
@@ -207,7 +210,7 @@ def _fixed_rules() -> dict[str, Any]:
 _OPEN_PARTS = 4
 
 
-def _pack(rules: dict[str, Any]) -> list[tuple[dict[str, Any], set[str] | None]]:
+def _pack(rules: dict[str, Any]) -> list[tuple[dict[str, Any], set[str] | None, set[str]]]:
     """Rules grouped into parts that durable-rules can each hold, in definition order."""
     parts: list[tuple[_AlphaModel, dict[str, Any]]] = []
     for key, rule in rules.items():
@@ -224,9 +227,9 @@ def _pack(rules: dict[str, Any]) -> list[tuple[dict[str, Any], set[str] | None]]
                 raise DurableError(f"rule {key} exceeds durable-rules: {'; '.join(problems)}")
             parts.append((model, {key: rule}))
     if not parts:
-        return [({}, set())]
+        return [({}, set(), set())]
     return [
-        (chosen, None if model.all_types else model.types - {_OPENED, _NEVER})
+        (chosen, None if model.all_types else model.types - {_OPENED, _NEVER}, model.fields)
         for model, chosen in parts
     ]
 
@@ -299,8 +302,14 @@ class Session:
             facts = [{"id": _OPENED, "kbd_type": _OPENED}, *facts]
         ids = safe_ids(state.asserted + len(facts))[state.asserted :]
         state.asserted += len(facts)
+        fields = state.part.fields  # a fact carries only what this part tests (at most 255)
         batch = [
-            {**fact, "id": durable_id, ORIGINAL_ID: str(fact["id"]), "sid": self.sid}
+            {
+                **{k: v for k, v in fact.items() if k in fields},
+                "id": durable_id,
+                ORIGINAL_ID: str(fact["id"]),
+                "sid": self.sid,
+            }
             for fact, durable_id in zip(facts, ids, strict=True)
         ]
         state.opened = True
@@ -384,15 +393,17 @@ def definition_json(definitions: dict[str, Any]) -> str:
 # an alpha node feeds at most 256 beta nodes (BETA_LIST_LENGTH, error 108), has at most 128
 # absence or disjunction successors (NEXT_LIST_LENGTH) and 512 other successors
 # (NEXT_BUCKET_LENGTH) - each list is read one past its end when full - a condition holds at most
-# 31 join/``$and``/``$or`` expressions (MAX_SEQUENCE_EXPRESSIONS, error 113) and a ruleset at most
-# 4,096 actions (MAX_ACTIONS).
+# 31 join/``$and``/``$or`` expressions (MAX_SEQUENCE_EXPRESSIONS, error 113), a ruleset at most
+# 4,096 actions (MAX_ACTIONS), and a fact at most 255 fields (MAX_OBJECT_PROPERTIES: 3,000 rules
+# with a regular expression each, computed as one field per expression, crashed in do_actions).
 #
 # The backend therefore never gives durable-rules more than it can hold: ``_AlphaModel`` mirrors
 # how rete.c builds the alpha network from the definitions and bounds, for every fact type, how
 # many nodes the walk can have pending at once; rules are packed into as many durable rulesets
 # (*parts*) as needed, each within every limit with a margin, and every fact is asserted into the
-# parts whose rules test its type. ``rule_limits`` tells the compiler which single rule can never
-# fit, so that such a rule is refused when the rule file is loaded.
+# parts whose rules test its type, carrying only the fields they test. ``rule_limits`` tells the
+# compiler which single rule can never fit, so that such a rule is refused when the rule file is
+# loaded.
 
 ALPHA_STACK = 64  # events.c MAX_STACK_SIZE (the walk may hold 64 pending nodes)
 FRAME_FACTS = 16  # state.h MAX_MESSAGE_FRAMES: facts in one partial match
@@ -401,6 +412,7 @@ BETA_SUCCESSORS = 240  # rete.c BETA_LIST_LENGTH (256), with a margin
 LIST_SUCCESSORS = 120  # rete.c NEXT_LIST_LENGTH (128), with a margin
 HASH_SUCCESSORS = 448  # rete.c NEXT_BUCKET_LENGTH (512), with a margin
 RULES_PER_PART = 512  # far below rete.c MAX_ACTIONS (4,096); keeps each assertion short
+FACT_FIELDS = 240  # state.h MAX_OBJECT_PROPERTIES (255) less our own fields, with a margin
 
 _TYPE_FIELD = "kbd_type"
 _COMPARISONS = ("$neq", "$lt", "$lte", "$gt", "$gte", "$mt", "$imt", "$ex", "$nex")
@@ -431,6 +443,7 @@ class _AlphaModel:
         self._visited: list[_Node] = []  # the nodes the rule being added went through
         self.types: set[str] = set()
         self.all_types = False  # a condition that does not name its fact type sees every fact
+        self.fields: set[str] = set()  # every field the conditions test or join on
 
     # building ----------------------------------------------------------------------------------
 
@@ -440,6 +453,12 @@ class _AlphaModel:
         types_before, all_before = set(self.types), self.all_types
         problems: list[str] = []
         conditions = _conditions(rule)
+        fields = self.fields.union(*(_fields(e) for _, e in conditions))
+        if len(fields) > FACT_FIELDS:
+            problems.append(
+                f"its facts would carry {len(fields) + len(_OWN_FIELDS)} fields; durable-rules "
+                f"holds at most {FACT_FIELDS + len(_OWN_FIELDS)} per fact"
+            )
         positives = sum(1 for name, _ in conditions if not name.endswith("$not"))
         if positives > FRAME_FACTS:
             problems.append(
@@ -467,6 +486,7 @@ class _AlphaModel:
         else:
             self._undo.clear()
             self._heights = heights
+            self.fields = fields
         return problems
 
     def _set(self, node: _Node, attribute: str, value: int) -> None:
@@ -625,6 +645,38 @@ def _conditions(rule: dict[str, Any]) -> list[tuple[str, Any]]:
                 else:
                     out.append((name, expression))
     return out
+
+
+_OWN_FIELDS = frozenset({"id", "sid", ORIGINAL_ID, _TYPE_FIELD})
+
+
+def _fields(expression: Any) -> set[str]:
+    """The fields an expression tests, and those of other facts it joins with."""
+    out: set[str] = set()
+    if not isinstance(expression, dict):
+        return out
+    for name, value in expression.items():
+        if name in ("$and", "$or"):
+            for item in value:
+                out |= _fields(item)
+        elif name.startswith("$") and isinstance(value, dict):
+            for field, operand in value.items():
+                out.add(field)
+                if name not in ("$iany", "$iall"):
+                    out |= _joined(operand)
+        elif not name.startswith("$"):
+            out.add(name)
+            out |= _joined(value)
+    return out
+
+
+def _joined(operand: Any) -> set[str]:
+    """``{alias: field}``, a join with another fact: that fact's field."""
+    if isinstance(operand, dict) and len(operand) == 1:
+        (value,) = operand.values()
+        if isinstance(value, str):
+            return {value}
+    return set()
 
 
 def _rule_types(rule: dict[str, Any]) -> set[str] | None:

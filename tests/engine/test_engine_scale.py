@@ -254,3 +254,27 @@ def test_a_cross_product_of_bindings_is_refused_at_load(tmp_path: Path) -> None:
         ),
     ]
     _compile(_rule("joined", joined))
+
+
+def test_many_regex_rules_on_one_fact_type_evaluate(tmp_path: Path) -> None:
+    """Each regex is a field computed on the fact; 300 of them made facts of more than the 255
+    fields durable-rules holds (a segmentation fault). A part's facts carry only its fields."""
+    rules = HEADER + "".join(
+        _rule(f"r{i}", [_condition("q", "queue", f"{{last_error: {{matches: '^x{i} '}}}}")])
+        for i in range(300)
+    )
+    (tmp_path / "pack.yaml").write_text(rules, encoding="utf-8")
+    (tmp_path / "facts.yaml").write_text(
+        "kbdoctor: facts/1\nfacts:\n"
+        "  - {type: queue, server: EX01, last_error: 'x299 454 4.7.0'}\n"
+        "  - {type: queue, server: EX02, last_error: 'x7 454 4.7.0'}\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "kbdoctor", "evaluate", str(tmp_path / "facts.yaml"), "--rules",
+         str(tmp_path / "pack.yaml"), "--format", "json"],
+        capture_output=True, text=True, timeout=300, cwd=REPO, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr[-2000:]
+    cause = next(c for c in json.loads(done.stdout)["causes"] if c["cause"] == "c1")
+    assert cause["status"] == "diagnosed"
