@@ -410,13 +410,18 @@ _LED_FQDN = re.compile(r"\{FQDN=([A-Za-z0-9][A-Za-z0-9.-]*)\}")
 _LED_IP = re.compile(r"\{IP=([0-9A-Fa-f.:]+)\}")
 
 
-def queue_peer(last_error: str, next_hop: str | None) -> tuple[str | None, str | None]:
+def queue_peer(
+    last_error: str, next_hop: str | None, registry: HostRegistry
+) -> tuple[str | None, str | None]:
     """The server a queue failed to reach: the ``{FQDN=...}`` and ``{IP=...}`` that Exchange
-    writes into LastError, else the next hop (which may also be a site or a DAG)."""
+    writes into LastError; else the next hop, but only when the facts call it an Exchange server
+    (a next hop is as often an AD site, a DAG or a smart host, which name no receiving machine)."""
     fqdn = _LED_FQDN.search(last_error[:65536])
     ip = _LED_IP.search(last_error[:65536])
-    host = fqdn.group(1) if fqdn else (next_hop.strip() if next_hop else None)
-    return host or None, ip.group(1).lower() if ip else None
+    host = fqdn.group(1) if fqdn else None
+    if host is None and next_hop and registry.role(next_hop.strip()) == "exchange":
+        host = next_hop.strip()
+    return host, ip.group(1).lower() if ip else None
 
 
 def _display(ident: str, fact: Fact, registry: HostRegistry) -> dict[str, Any]:
@@ -433,7 +438,7 @@ def _display(ident: str, fact: Fact, registry: HostRegistry) -> dict[str, Any]:
         data["host_role"] = registry.role(fact.host)
         data["reference_role"] = registry.role(fact.reference)
     if fact.type == "queue":
-        data["peer_host"], data["peer_ip"] = queue_peer(fact.last_error, fact.next_hop)
+        data["peer_host"], data["peer_ip"] = queue_peer(fact.last_error, fact.next_hop, registry)
     if fact.type == "event":
         data["client_ip"] = event_client_ip(fact.message)
         data["smtp_spn"], data["spn_target"] = event_smtp_spn(fact.message)

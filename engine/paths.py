@@ -102,10 +102,6 @@ def failing_paths(run: Run, org: Organisation) -> list[FailingPath]:
                 receiver = by_ip.get(host_name(values["receiver_ip"]), receiver)
             sender_key = registry.key(sender) if sender else None
             receiver_key = registry.key(receiver) if receiver else None
-            if receiver_key is not None and receiver_key not in org.exchange:
-                # a next hop that is no Exchange server of the facts (a site, a DAG, a smart
-                # host) says nothing about which machine receives
-                receiver_key = receiver = None
             if sender_key is None and receiver_key is None:
                 continue
             entry = found.setdefault((sender_key, receiver_key), (sender, receiver, set()))
