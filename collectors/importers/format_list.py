@@ -161,6 +161,12 @@ def _console_width(lines: list[str]) -> _Widths:
     longest = max(continued)
     if len(set(continued)) == 1 and (len(continued) >= 2 or longest in _USUAL_WIDTHS):
         return _Widths(longest, 0)
+    at_longest = continued.count(longest)
+    if at_longest >= 2 and at_longest * 3 >= len(continued) * 2:
+        # cut hard, then trailing spaces trimmed (a web form, a chat): the lines cut right after
+        # a space lost it and are shorter, the others still share the width; a word-wrapping
+        # console rarely ends two thirds of its lines in the very same column
+        return _Widths(longest, 0)
     shared = continued.count(longest) >= 2
     return _Widths(0, longest if longest in _USUAL_WIDTHS or shared else 0)
 
