@@ -257,6 +257,21 @@ class Step(_Model):
             raise ValueError("one command per step: '&&' and '||' fail in Windows PowerShell 5.1")
         return value
 
+    @model_validator(mode="after")
+    def _runs_in_both_shells(self) -> Step:
+        # A command marked cmd is pasted into cmd.exe and into Windows PowerShell 5.1 alike.
+        # Outside double quotes, PowerShell turns '88,464' into two arguments, ends the command
+        # at ';' (cmd does not), and reads '&' as its call operator.
+        if self.shell == "cmd" and self.command is not None:
+            bare = "".join(self.command.split('"')[::2])
+            found = sorted({c for c in ",;&" if c in bare})
+            if found:
+                raise ValueError(
+                    f"a cmd command must run as written in Windows PowerShell 5.1 too: quote "
+                    f"the argument holding {' '.join(repr(c) for c in found)}"
+                )
+        return self
+
 
 class Collect(_Model):
     """How to collect facts that would assess a cause. With ``for_each``, the step is written

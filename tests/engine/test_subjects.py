@@ -142,3 +142,22 @@ def test_a_pair_of_clocks_is_one_subject_whichever_way_it_was_measured() -> None
     assert len(time_sync.subjects) == 1
     assert len(time_sync.evidence) == 2
     assert time_sync.confidence == pytest.approx(0.9 + 0.9 * 0.1)
+
+
+@pytest.mark.parametrize("command", ["portqry -n DC01 -o 88,464", "w32tm /resync; w32tm /query",
+                                     "setspn -L EX01 & setspn -L EX02"])
+def test_a_cmd_command_must_also_run_in_windows_powershell(command: str) -> None:
+    text = PACK.replace('pl: "otwórz {port} z {client} do {dc}"}',
+                        'pl: "otwórz {port} z {client} do {dc}"}\n'
+                        f"        command: '{command}'\n        shell: cmd")
+    with pytest.raises(RuleFileError) as caught:
+        parse_rule_texts([("t.yaml", text + BLOCKED % FULL)])
+    assert any("PowerShell 5.1" in p.render("en") for p in caught.value.problems)
+
+
+def test_a_quoted_comma_runs_in_both_shells() -> None:
+    text = PACK.replace('pl: "otwórz {port} z {client} do {dc}"}',
+                        'pl: "otwórz {port} z {client} do {dc}"}\n'
+                        "        command: 'w32tm /config /manualpeerlist:\"a,0x8\" /update'\n"
+                        "        shell: cmd")
+    parse_rule_texts([("t.yaml", text + BLOCKED % FULL)])
