@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -22,10 +23,23 @@ def resolve_target(path: str | Path) -> Path:
     return target
 
 
+def _special(path: str | Path) -> bool:
+    """Whether ``path`` (followed if a link) exists and is neither a regular file nor a folder."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def why_unwritable(path: str | Path) -> OSError | None:
     """Why ``path`` cannot be written, known before any work is done: it is a folder, its
     folder does not exist or cannot be written to. None when nothing is known against it (the
     write itself still reports anything else)."""
+    if _special(path):
+        return (
+            None if os.access(path, os.W_OK) else OSError(errno.EACCES, os.strerror(errno.EACCES))
+        )
     target = resolve_target(path)
     folder = target.parent if str(target.parent) else Path(".")
     code = None
@@ -43,6 +57,12 @@ def write_atomic(path: str | Path, text: str) -> None:
     ``os.replace``, so that an interrupted write leaves the old file (or none), never a part.
     A symbolic link is followed. Raises OSError (IsADirectoryError for a folder, before
     anything is written)."""
+    if _special(path):
+        # a device, a pipe or a terminal (-o /dev/stdout, /dev/null, a FIFO): written in place;
+        # replacing it would put a regular file where /dev/null was
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        return
     target = resolve_target(path)
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))

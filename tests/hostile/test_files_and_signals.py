@@ -10,6 +10,7 @@ import io
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -283,3 +284,31 @@ def test_names_that_are_not_utf8_are_escaped_and_their_facts_kept(tmp_path: Path
     assert "EX\\xff01/setspn-\\xfe.txt" in text
     evaluated = kbdoctor("evaluate", str(out))
     assert evaluated.returncode in (0, 1), evaluated.stderr
+
+
+@pytest.mark.parametrize("command", ["evaluate", "collect"])
+def test_output_to_a_device_or_a_pipe_is_written_in_place(tmp_path: Path, command: str) -> None:
+    """Never the real /dev/null: a regression would replace it with a regular file."""
+    material = tmp_path / "EX01"
+    material.mkdir()
+    (material / "setspn.txt").write_text(setspn("EX01"), encoding="utf-8")
+    source = (
+        ["evaluate", str(DEMO)] if command == "evaluate" else ["collect", "--import", str(material)]
+    )
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with ThreadPoolExecutor(1) as pool:
+        received = pool.submit(lambda: fifo.read_text(encoding="utf-8"))
+        result = kbdoctor(*source, "-o", str(fifo))
+        assert result.returncode in (0, 1), result.stderr
+        assert received.result(timeout=60).startswith("kbdoctor")
+    assert fifo.is_fifo()
+    if AS_ROOT:  # a private device node like /dev/null
+        null = tmp_path / "null"
+        os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        result = kbdoctor(*source, "-o", str(null))
+        assert result.returncode in (0, 1), result.stderr
+        assert null.is_char_device()
+    piped = kbdoctor(*source, "-o", "/dev/stdout")  # standard output is a pipe here
+    assert piped.returncode in (0, 1), piped.stderr
+    assert piped.stdout.startswith("kbdoctor")
