@@ -283,7 +283,7 @@ COMPUTED_FIELDS: dict[str, dict[str, bool]] = {
     "exchange_server": {"short_name": False},
     "domain_controller": {"short_name": False},
     "kerberos_error": {"target_host": False},
-    "spn_query": {"spn_host": False, "holders": True},
+    "spn_query": {"spn_host": False, "holders": True, "owner_holds": True},
     "spn_duplicate": {"spn_host": False, "remove_from": False},
     # dc, exchange, member or outside: what the facts make of each clock's machine
     "clock_offset": {"host_role": False, "reference_role": False},

@@ -451,6 +451,9 @@ def _display(ident: str, fact: Fact, registry: HostRegistry) -> dict[str, Any]:
         data["spn_host"] = host.split(".", 1)[0].upper() if host else None
     if fact.type == "spn_query":
         data["holders"] = len(fact.accounts)
+        # whether the computer account of the host the SPN names is among its holders
+        owner = host.split(".", 1)[0] if host else None
+        data["owner_holds"] = int(any(account_name(a) == owner for a in fact.accounts))
     if fact.type == "spn_duplicate":
         owner = (data["spn_host"] or "").lower()
         others = sorted({account_name(a).upper() for a in fact.accounts} - {owner.upper()})

@@ -221,7 +221,9 @@ def organisation(draw: st.DrawFn) -> list[dict[str, Any]]:
                       "spn": draw(spn_spelling(draw(st.sampled_from([f"SMTPSVC/{owner}.{DOMAIN}",
                                                                      f"SMTP/{owner}",
                                                                      f"HOST/{owner}"])))),
-                      "accounts": draw(st.sampled_from([[], [f"{owner.upper()}$"]]))})
+                      "accounts": draw(st.sampled_from([[], [f"{owner.upper()}$"],
+                                                        ["CORP\\svc-mail"],
+                                                        [f"{owner.upper()}$", "WEB01$"]]))})
     for _ in range(draw(st.integers(0, 2))):
         a, b = draw(st.lists(st.sampled_from([*servers, "web01", "svc-mail"]), min_size=2,
                              max_size=2, unique=True))
