@@ -72,7 +72,13 @@ def _compile(template: str) -> tuple[_Part, ...]:
     for match in _PLACEHOLDER.finditer(protected):
         if match.start() > position:
             parts.append(literal(protected[position : match.start()]))
-        parts.append((match.group(1), match.group(2), match.group(3)))
+        spec = match.group(3)
+        try:
+            if spec:
+                _check_spec(spec, template)
+        except TemplateError:  # checked at load; a template that was not is not padded
+            spec = None
+        parts.append((match.group(1), match.group(2), spec))
         position = match.end()
     if position < len(protected):
         parts.append(literal(protected[position:]))
@@ -86,7 +92,6 @@ def _text(value: Any, spec: str | None) -> str:
         return ", ".join(str(v) for v in value)
     if spec:
         try:
-            _check_spec(spec, spec)  # checked at load; a template that was not is not padded
             return format(value, spec)
         except (ValueError, TypeError):
             return str(value)
