@@ -100,28 +100,15 @@ def guarded(reader: Reader) -> bool:
     return hasattr(type(reader).read, "__wrapped__")
 
 
-# Reader modules of the new-readers work (issue 9, item 4), written at the same time as this
-# test: their classes do not carry ``@claims_before_reading`` yet.
-NOT_YET_GUARDED = frozenset({"portqry", "nltest"})
-
-
-def _module(reader: Reader) -> str:
-    return type(reader).__module__.rsplit(".", 1)[-1]
-
-
 @pytest.mark.parametrize("reader", all_readers(), ids=lambda r: r.name)
 def test_every_reader_checks_its_claim_before_reading(reader: Reader) -> None:
-    if _module(reader) in NOT_YET_GUARDED and not guarded(reader):
-        pytest.xfail(f"{_module(reader)}.py: add @claims_before_reading to its reader classes")
-    assert guarded(reader)
+    assert guarded(reader), f"{type(reader).__module__}: add @claims_before_reading"
 
 
 def _facts_without_claim(material: Material) -> list[str]:
     """The readers that read facts from ``material`` without claiming it."""
     wrong = []
     for reader in all_readers():
-        if not guarded(reader):
-            continue  # listed by test_every_reader_checks_its_claim_before_reading
         if not reader.sniff(material) and reader.read(material).facts:
             wrong.append(reader.name)
     return wrong
