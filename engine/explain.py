@@ -105,6 +105,7 @@ class _Builder:
         self._fact_refs: dict[str, FactRef] = {}
         self.org = organisation(run)
         self.paths = failing_paths(run, self.org)
+        self._placed: dict[tuple[tuple[str | None, str], ...], bool | None] = {}
 
     # --- facts and firings -----------------------------------------------------------------------
 
@@ -209,7 +210,7 @@ class _Builder:
         definition = self.base.causes[ident]
         assessed = self.conclusions_of("cause", ident)
         placed = {
-            key: place(self.run.conclusions[key].locators, self.paths, self.org)
+            key: self.place(self.run.conclusions[key].locators)
             for key, _ in assessed
         }
         subjects = [
@@ -273,6 +274,12 @@ class _Builder:
             collect=collect,
             scope=scope,
         )
+
+    def place(self, locators: tuple[tuple[str | None, str], ...]) -> bool | None:
+        """Whether a subject lies on a failing path; many subjects name the same machines."""
+        if locators not in self._placed:
+            self._placed[locators] = place(locators, self.paths, self.org)
+        return self._placed[locators]
 
     def collect_steps(self, step: RuleCollect) -> list[Collect]:
         """A collection step written out for the machines of this organisation."""

@@ -116,9 +116,11 @@ class PreparationCache:
     def __init__(self, limit: int = 200_000) -> None:
         self._limit = limit
         self._ids: dict[int, tuple[Fact, str]] = {}
-        self._views: dict[
-            tuple[int, frozenset[str], frozenset[tuple[str, str]]], PreparedFact
-        ] = {}
+        self._views: dict[tuple[int, int], PreparedFact] = {}
+        # each distinct (FQDNs, roles) seen, numbered: a fact's view is keyed by that number, so
+        # that looking a view up never compares two sets of every host (once per fact that was
+        # quadratic between evaluations, where the sets are equal but not the same objects)
+        self._contexts: dict[tuple[frozenset[str], frozenset[tuple[str, str]]], int] = {}
 
     def fact_id(self, fact: Fact) -> str:
         known = self._ids.get(id(fact))
@@ -130,10 +132,21 @@ class PreparationCache:
         self._ids[id(fact)] = (fact, ident)
         return ident
 
+    def context(self, registry: HostRegistry) -> int:
+        """The number of the registry's host context (asked once per evaluation)."""
+        shape = (registry.fqdns(), registry.roles_key())
+        number = self._contexts.get(shape)
+        if number is None:
+            if len(self._contexts) >= 64:
+                self._contexts.clear()
+                self._views.clear()
+            number = self._contexts[shape] = len(self._contexts) + 1
+        return number
+
     def prepared(
-        self, ident: str, fact: Fact, registry: HostRegistry, compiled: Compiled
+        self, ident: str, fact: Fact, registry: HostRegistry, compiled: Compiled, context: int
     ) -> PreparedFact:
-        key = (id(fact), registry.fqdns(), registry.roles_key())
+        key = (id(fact), context)
         known = self._views.get(key)
         if known is not None and known.fact is fact:
             return known
@@ -176,7 +189,10 @@ def prepare(
     if cache is None:
         prepared = [_prepare_one(i, f, registry, compiled) for i, f in sorted(unique.items())]
     else:
-        prepared = [cache.prepared(i, f, registry, compiled) for i, f in sorted(unique.items())]
+        context = cache.context(registry)
+        prepared = [
+            cache.prepared(i, f, registry, compiled, context) for i, f in sorted(unique.items())
+        ]
     return prepared, registry, history
 
 
