@@ -217,11 +217,12 @@ def _check_json_depth(text: str, limits: Limits) -> None:
 
 def _check_json_strings(text: str, limits: Limits) -> None:
     """Refuse a JSON string longer than the limit. Fast filter: with escaped backslashes and
-    quotes removed, the text between two quotes is at least as long as any string it holds."""
+    quotes removed, the text after an opening quote up to the next quote is at least as long as
+    the string it holds; the search tries only at quotes and stops at the next one (linear)."""
     if len(text) <= limits.string_chars:
         return
-    pieces = text.replace("\\\\", "").replace('\\"', "").split('"')
-    if max(map(len, pieces)) <= limits.string_chars:
+    unescaped = text.replace("\\\\", "").replace('\\"', "")
+    if not re.search(f'"[^"]{{{limits.string_chars + 1}}}', unescaped):
         return
     for match in _JSON_TOKEN.finditer(text):
         token = match.group()
