@@ -24,6 +24,13 @@ from typing import Any, Literal, TextIO
 
 from kbdoctor.collectors.importers.registry import describe_formats, known_formats
 from kbdoctor.collectors.importing import fact_key, import_paths
+from kbdoctor.collectors.live.options import (
+    add_live_arguments,
+    run_live,
+    stray_live_option,
+    wants_live,
+)
+from kbdoctor.collectors.live.options import say as live_text
 from kbdoctor.collectors.messages import message
 from kbdoctor.engine.atomic import resolve_target, why_unwritable, write_atomic
 from kbdoctor.engine.errors import FactFileError, InputRefused, UsageError
@@ -137,6 +144,7 @@ def _configure(parser: argparse.ArgumentParser, lang: Lang) -> None:
     parser.add_argument(
         "--lang", choices=("en", "pl"), default=None, help=message("help_lang", lang)
     )
+    add_live_arguments(parser, lang)  # --domain, --dc, ... (kbdoctor.collectors.live)
 
 
 def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
@@ -153,7 +161,11 @@ def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     imports: list[str] = list(getattr(args, "imports", None) or [])
     output: str = getattr(args, "output", None) or STDOUT
     append: bool = bool(getattr(args, "append", False))
-    if not imports:
+    stray = stray_live_option(args)
+    if stray is not None:
+        print(live_text("needs_domain", lang, option=stray), file=err)
+        return EXIT_USAGE
+    if not imports and not wants_live(args):
         print(message("no_import", lang), file=err)
         return EXIT_USAGE
     missing = [p for p in imports if not Path(p).exists()]
@@ -178,30 +190,41 @@ def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     if append and _read_existing(output, limits, lang, err) is False:
         return EXIT_USAGE  # checked before a long import; read again under the lock
 
+    live: tuple[list[Fact], dict[str, str]] | None = None
+    if wants_live(args):
+        live = run_live(args, lang, err)
+        if live is None:
+            return EXIT_USAGE
     result = import_paths(imports, host=getattr(args, "host", None), lang=lang)
     for warning in (*result.warnings, *result.unrecognised):
         print(warning.render(lang), file=err)
-    print(
-        message(
-            "summary",
-            lang,
-            facts=len(result.facts),
-            files=len(result.files),
-            warnings=len(result.warnings),
-            unrecognised=len(result.unrecognised),
-        ),
-        file=err,
-    )
+    if imports:
+        print(
+            message(
+                "summary",
+                lang,
+                facts=len(result.facts),
+                files=len(result.files),
+                warnings=len(result.warnings),
+                unrecognised=len(result.unrecognised),
+            ),
+            file=err,
+        )
     unreadable = {w.file for w in result.warnings if w.key in ("cannot_read", "too_large")}
-    if not result.facts and result.files and set(result.files) <= unreadable:
+    if imports and not result.facts and result.files and set(result.files) <= unreadable:
         print(message("nothing_readable", lang), file=err)
         return EXIT_USAGE
-    if not result.facts and (result.unrecognised or not result.files):
+    if imports and not result.facts and (result.unrecognised or not result.files):
         print(message("nothing_imported", lang), file=err)
         return EXIT_USAGE
+    if live is not None:
+        result.facts.extend(live[0])
 
     fmt = _format(getattr(args, "fact_format", None), output)
-    imported = dump_fact_file(FactFile(kbdoctor="facts/1", facts=result.facts), fmt)
+    environment = live[1] if live is not None else None
+    imported = dump_fact_file(
+        FactFile(kbdoctor="facts/1", environment=environment, facts=result.facts), fmt
+    )
     if output == STDOUT:
         sys.stdout.write(imported)
         return EXIT_OK

@@ -1,0 +1,434 @@
+"""One live collection: every probe of every DC at once, each with its own timeout, then what
+the directory says about the DCs and the Exchange servers, turned into facts/1 facts.
+
+Probes run on a thread pool (each one blocks on its own socket with ``--timeout``), so the whole
+collection takes about as long as the slowest probe, not the sum of them. The directory's
+questions start as soon as one DC has answered its rootDSE. A probe that fails is a
+:class:`ProbeError` (and, for a port, a ``port_state`` of ``unknown``, ``closed`` or
+``filtered``, as observed); nothing a server does ends the collection.
+
+Clocks: the collecting machine measures each DC by SNTP and by the rootDSE's ``currentTime``.
+Those are offsets of *the collecting machine* (named by ``--host``, so an Exchange server when
+kbdoctor runs on one and is told so, else its own host name); the offset between two DCs follows
+from the two measurements and is a fact of its own (``source.inferred`` says how it was made).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as futures
+import dataclasses
+import socket
+import time
+from collections.abc import Callable
+from typing import Any
+
+from kbdoctor.collectors.live import dns_srv, ldap_dir, ports, sntp
+from kbdoctor.collectors.live.dns_srv import Target
+from kbdoctor.collectors.live.model import (
+    COLLECTOR,
+    LiveOptions,
+    ProbeError,
+    ProbeResult,
+    describe,
+    now,
+    provenance,
+)
+from kbdoctor.engine.facts import (
+    ClockOffset,
+    DomainController,
+    ExchangeServer,
+    Fact,
+    PortState,
+    Source,
+    SpnListing,
+    SpnQuery,
+)
+
+Progress = Callable[[str], None]
+
+
+@dataclasses.dataclass
+class LiveResult:
+    facts: list[Fact]
+    errors: list[ProbeError]
+    environment: dict[str, str]
+    seconds: float
+
+
+@dataclasses.dataclass
+class _DcState:
+    target: Target
+    root: ldap_dir.RootDse | None = None
+    sntp_offset: float | None = None  # local minus DC
+
+    @property
+    def name(self) -> str:
+        if self.root is not None and self.root.dns_host_name:
+            return self.root.dns_host_name
+        return self.target.name.lower()
+
+
+def expected_spns(name: str, fqdn: str | None) -> list[str]:
+    """The four SPNs KB 979174 step 3 expects on an Exchange server's computer account."""
+    short = name.split(".")[0]
+    hosts = [short] + ([fqdn] if fqdn else [])
+    return [f"{service}/{host}" for service in ("SMTP", "SMTPSVC") for host in hosts]
+
+
+def collect(opts: LiveOptions, progress: Progress | None = None) -> LiveResult:
+    """Run every probe; never raises for what a server does or does not do."""
+    started = time.monotonic()
+    say = progress or (lambda _line: None)
+    local = opts.local_host or socket.gethostname()
+    result = ProbeResult()
+    names = list(opts.dcs)
+    if not names:
+        try:
+            names = dns_srv.discover_dcs(opts.domain, opts.dns_server, opts.timeout)
+            say(f"DNS SRV: {len(names)} DC(s): {', '.join(names)}")
+        except dns_srv.DiscoveryError as error:
+            result.errors.append(ProbeError("dns-srv", opts.domain, str(error)))
+    workers = max(8, min(256, len(names) * 14 + len(opts.exchange) * 2 + 4))
+    pool = futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kbdoctor-live")
+    try:
+        targets = list(pool.map(lambda n: dns_srv.resolve(n, opts.dns_server, opts.timeout), names))
+        states = [_DcState(t) for t in targets]
+        _probe_dcs(pool, opts, local, states, result, say)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    environment = {"kbdoctor.live.domain": opts.domain, "kbdoctor.live.collected_by": local}
+    if opts.insecure:
+        environment["kbdoctor.live.tls"] = "insecure: certificates were not checked (--insecure)"
+    for index, problem in enumerate(result.errors, 1):
+        environment[f"kbdoctor.live.error.{index}"] = problem.render()
+    return LiveResult(
+        facts=result.facts,
+        errors=result.errors,
+        environment=environment,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _probe_dcs(
+    pool: futures.ThreadPoolExecutor,
+    opts: LiveOptions,
+    local: str,
+    states: list[_DcState],
+    result: ProbeResult,
+    say: Progress,
+) -> None:
+    guard = opts.timeout * 4 + 2  # a probe stuck beyond its own timeouts is abandoned
+    roots: dict[futures.Future[ldap_dir.RootDse], _DcState] = {}
+    clocks: dict[futures.Future[sntp.SntpReading], _DcState] = {}
+    port_jobs: dict[futures.Future[tuple[ports.State, str | None]], tuple[_DcState, int, str]] = {}
+    for state in states:
+        target = state.target
+        if target.address is None:
+            result.errors.append(ProbeError("resolve", target.name, target.error or "no address"))
+            continue
+        roots[pool.submit(_root_dse, target, opts)] = state
+        clocks[pool.submit(sntp.query, target.address, opts.timeout)] = state
+        for port in ports.TCP_PORTS:
+            tcp = pool.submit(ports.probe_tcp, target.address, port, opts.timeout)
+            port_jobs[tcp] = (state, port, "tcp")
+        for port in ports.UDP_PORTS:
+            udp = pool.submit(ports.probe_udp, target.address, port, opts.timeout, opts.domain)
+            port_jobs[udp] = (state, port, "udp")
+
+    directory: list[futures.Future[ProbeResult]] = []
+    deadline = time.monotonic() + guard
+    try:
+        for root_job in futures.as_completed(roots, timeout=guard):
+            state = roots[root_job]
+            try:
+                state.root = root_job.result()
+                say(f"LDAP {state.name}: rootDSE over {state.root.transport}")
+            except Exception as error:
+                result.errors.append(ProbeError("ldap-rootdse", state.target.name, str(error)))
+                continue
+            if not directory and opts.user:
+                directory = _ask_directory(pool, opts, local, state)
+    except futures.TimeoutError:
+        for root_job, state in roots.items():
+            if not root_job.done():
+                result.errors.append(
+                    ProbeError("ldap-rootdse", state.target.name, f"no answer within {guard:g} s")
+                )
+    if not directory and opts.user:
+        result.errors.append(ProbeError("ldap", opts.domain, "no DC answered over LDAP"))
+
+    for clock_job, state in clocks.items():
+        try:
+            reading = clock_job.result(timeout=max(0.0, deadline - time.monotonic()))
+        except futures.TimeoutError:
+            result.errors.append(ProbeError("sntp", state.name, f"no answer within {guard:g} s"))
+            continue
+        except Exception as error:
+            result.errors.append(ProbeError("sntp", state.name, describe(error)))
+            continue
+        state.sntp_offset = sntp.local_minus_server(reading)
+        result.facts.append(
+            ClockOffset(
+                host=local,
+                reference=state.name,
+                offset_s=round(state.sntp_offset, 3),
+                provenance=provenance("sntp", local, f"SNTP {state.target.address}:123"),
+                observed_at=now(),
+            )
+        )
+    for state in states:
+        root = state.root
+        if root is not None and root.offset_s is not None:
+            result.facts.append(
+                ClockOffset(
+                    host=local,
+                    reference=state.name,
+                    offset_s=round(root.offset_s, 1),
+                    provenance=provenance(
+                        "ldap-rootdse-currenttime", local, f"LDAP rootDSE currentTime {state.name}"
+                    ),
+                    observed_at=root.observed_at,
+                )
+            )
+    result.facts.extend(_dc_pairs(states, local))
+
+    for port_job, (state, port, protocol) in port_jobs.items():
+        port_state: ports.State
+        try:
+            port_state, why = port_job.result(timeout=max(0.0, deadline - time.monotonic()))
+        except futures.TimeoutError:
+            port_state, why = "unknown", f"the probe did not finish within {guard:g} s"
+        except Exception as error:
+            port_state, why = "unknown", describe(error)
+        if port_state == "unknown" and why:
+            result.errors.append(ProbeError(f"port-{protocol}-{port}", state.name, why))
+        result.facts.append(
+            PortState(
+                source=local,
+                target=state.name,
+                port=port,
+                protocol="tcp" if protocol == "tcp" else "udp",
+                state=port_state,
+                provenance=provenance(
+                    f"port-{protocol}", local, f"{protocol.upper()} {state.target.address}:{port}"
+                ),
+                observed_at=now(),
+            )
+        )
+
+    listed: dict[str, ldap_dir.DirectoryDc] = {}
+    for dir_job in directory:
+        try:
+            part = dir_job.result(timeout=max(0.0, deadline - time.monotonic()) + guard)
+        except futures.TimeoutError:
+            result.errors.append(ProbeError("ldap", opts.domain, f"no answer within {guard:g} s"))
+            continue
+        except Exception as error:
+            result.errors.append(ProbeError("ldap", opts.domain, describe(error)))
+            continue
+        result.extend(part)
+    for fact in result.facts:
+        if isinstance(fact, DomainController):
+            listed[fact.name.lower()] = ldap_dir.DirectoryDc(
+                name=fact.fqdn or fact.name, site=fact.site, pdc=bool(fact.pdc)
+            )
+    for state in states:
+        short = state.name.split(".")[0].upper()
+        if short.lower() in listed:
+            continue
+        fqdn = state.name if "." in state.name else None
+        result.facts.append(
+            DomainController(
+                name=short,
+                fqdn=fqdn,
+                provenance=provenance(
+                    "ldap-rootdse" if state.root else "option-dc",
+                    local,
+                    f"LDAP rootDSE dnsHostName {state.target.address}" if state.root else None,
+                ),
+                observed_at=now(),
+            )
+        )
+
+
+def _root_dse(target: Target, opts: LiveOptions) -> ldap_dir.RootDse:
+    connection, transport = ldap_dir.connect(target, opts, bind=False)
+    try:
+        return ldap_dir.read_root_dse(connection, transport)
+    finally:
+        connection.unbind()
+
+
+def _dc_pairs(states: list[_DcState], local: str) -> list[Fact]:
+    """Offsets between DCs, from two measurements by the same machine: (L - A) - (L - B) is B
+    minus A."""
+    measured = [s for s in states if s.sntp_offset is not None]
+    pairs: list[Fact] = []
+    for index, first in enumerate(measured):
+        for second in measured[index + 1 :]:
+            assert first.sntp_offset is not None
+            assert second.sntp_offset is not None
+            pairs.append(
+                ClockOffset(
+                    host=second.name,
+                    reference=first.name,
+                    offset_s=round(first.sntp_offset - second.sntp_offset, 3),
+                    provenance=Source(
+                        collector=COLLECTOR,
+                        reader="sntp",
+                        host=local,
+                        inferred=(
+                            f"{local} measured both by SNTP: ({local} - {first.name}) - "
+                            f"({local} - {second.name})"
+                        ),
+                    ),
+                    observed_at=now(),
+                )
+            )
+    return pairs
+
+
+def _ask_directory(
+    pool: futures.ThreadPoolExecutor, opts: LiveOptions, local: str, state: _DcState
+) -> list[futures.Future[ProbeResult]]:
+    assert state.root is not None
+    root = state.root
+    jobs = [pool.submit(_dc_listing, state.target, root, opts, local)]
+    names = list(opts.exchange)
+    if not names:
+        jobs.append(pool.submit(_exchange_from_config, state.target, root, opts, local))
+    for name in names:
+        jobs.append(pool.submit(_exchange_server, state.target, root, opts, local, name))
+    return jobs
+
+
+def _bound(target: Target, opts: LiveOptions, *, gc: bool = False) -> Any:
+    connection, _transport = ldap_dir.connect(target, opts, gc=gc)
+    return connection
+
+
+def _dc_listing(
+    target: Target, root: ldap_dir.RootDse, opts: LiveOptions, local: str
+) -> ProbeResult:
+    result = ProbeResult()
+    try:
+        connection = _bound(target, opts)
+        try:
+            listed = ldap_dir.domain_controllers(connection, root)
+        finally:
+            connection.unbind()
+    except ldap_dir.DirectoryError as error:
+        result.errors.append(ProbeError("ldap-dcs", target.name, str(error)))
+        return result
+    for dc in listed:
+        result.facts.append(
+            DomainController(
+                name=dc.name.split(".")[0].upper(),
+                fqdn=dc.name if "." in dc.name else None,
+                site=dc.site,
+                pdc=dc.pdc,
+                provenance=provenance(
+                    "ldap-ntdsdsa",
+                    local,
+                    f"LDAP {root.dns_host_name or target.name}: nTDSDSA objects, fSMORoleOwner",
+                ),
+                observed_at=now(),
+            )
+        )
+    return result
+
+
+def _exchange_from_config(
+    target: Target, root: ldap_dir.RootDse, opts: LiveOptions, local: str
+) -> ProbeResult:
+    result = ProbeResult()
+    try:
+        connection = _bound(target, opts)
+        try:
+            names = ldap_dir.exchange_servers(connection, root)
+        finally:
+            connection.unbind()
+    except ldap_dir.DirectoryError as error:
+        result.errors.append(ProbeError("ldap-exchange-servers", target.name, str(error)))
+        return result
+    if not names:
+        result.errors.append(
+            ProbeError(
+                "ldap-exchange-servers",
+                target.name,
+                "no msExchExchangeServer object in the configuration partition; name the "
+                "servers with --exchange",
+            )
+        )
+    for name in names:
+        result.extend(_exchange_server(target, root, opts, local, name))
+    return result
+
+
+def _exchange_server(
+    target: Target, root: ldap_dir.RootDse, opts: LiveOptions, local: str, name: str
+) -> ProbeResult:
+    result = ProbeResult()
+    dc = root.dns_host_name or target.name
+    try:
+        connection = _bound(target, opts)
+        try:
+            found = ldap_dir.computer(connection, root, name)
+        finally:
+            connection.unbind()
+    except ldap_dir.DirectoryError as error:
+        result.errors.append(ProbeError("ldap-computer", name, str(error)))
+        return result
+    short = name.split(".")[0].upper()
+    if found is None:
+        result.errors.append(
+            ProbeError("ldap-computer", name, f"no computer account {short}$ in {root.default_nc}")
+        )
+        return result
+    fqdn = found.dns_host_name or (name.lower() if "." in name else None)
+    result.facts.append(
+        ExchangeServer(
+            name=short,
+            fqdn=fqdn,
+            account=found.account,
+            provenance=provenance("ldap-computer", local, f"LDAP {dc}: computer {found.account}"),
+            observed_at=now(),
+        )
+    )
+    result.facts.append(
+        SpnListing(
+            account=found.account,
+            spns=list(found.spns),
+            provenance=provenance(
+                "ldap-computer", local, f"LDAP {dc}: servicePrincipalName of {found.account}"
+            ),
+            observed_at=now(),
+        )
+    )
+    wanted = expected_spns(short, fqdn)
+    for spn in found.spns:
+        if spn.split("/")[0].lower() in ("smtp", "smtpsvc") and spn.lower() not in {
+            w.lower() for w in wanted
+        }:
+            wanted.append(spn)
+    try:
+        gc = _bound(target, opts, gc=True)
+        try:
+            holders = ldap_dir.spn_holders(gc, root, wanted)
+        finally:
+            gc.unbind()
+    except ldap_dir.DirectoryError as error:
+        result.errors.append(ProbeError("ldap-gc-spn", name, str(error)))
+        return result
+    for spn, accounts in holders.items():
+        result.facts.append(
+            SpnQuery(
+                spn=spn,
+                accounts=accounts,
+                provenance=provenance(
+                    "ldap-gc-spn", local, f"LDAP GC {dc}: servicePrincipalName={spn}"
+                ),
+                observed_at=now(),
+            )
+        )
+    return result
