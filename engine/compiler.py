@@ -23,7 +23,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from kbdoctor.engine.durable_backend import matchable_number, rule_limits
+from kbdoctor.engine.durable_backend import FRAME_FACTS, matchable_number, rule_limits
 from kbdoctor.engine.errors import Problem, RuleFileError
 from kbdoctor.engine.facts import FieldKind, field_kind
 from kbdoctor.engine.names import account_name, host_name, spn_name
@@ -135,10 +135,14 @@ class CompiledRule:
         problems = rule_limits(self.definition())
         if problems:
             return problems
-        for probe in self.probes(lambda *_: None).values():
-            problems = rule_limits(probe)
-            if problems:
-                return [f"{problems[0]} (when explaining why it did not fire)"]
+        # a probe tests a subset of the rule's patterns, except that an absence test's becomes a
+        # binding: only the number of facts bound at once can exceed what the rule needs
+        bound = len(self.positives) + 1
+        if self.negatives and bound > FRAME_FACTS:
+            return [
+                f"it binds {bound} facts at once; durable-rules holds at most {FRAME_FACTS} "
+                "(when explaining why it did not fire)"
+            ]
         return []
 
 

@@ -447,8 +447,9 @@ class _AlphaModel:
 
     # building ----------------------------------------------------------------------------------
 
-    def add_rule(self, rule: dict[str, Any]) -> list[str]:
-        """Add a rule's conditions; return what exceeds a limit (nothing added then)."""
+    def add_rule(self, rule: dict[str, Any], *, keep: bool = True) -> list[str]:
+        """Add a rule's conditions; return what exceeds a limit (nothing added then, nor when
+        ``keep`` is false)."""
         mark = len(self._undo)
         types_before, all_before = set(self.types), self.all_types
         problems: list[str] = []
@@ -478,7 +479,7 @@ class _AlphaModel:
         for node in self._visited:  # their height may change; nothing else's can
             self._memo.pop(id(node), None)
         heights = self._check(touched, problems)
-        if problems:
+        if problems or not keep:
             for node in self._visited:
                 self._memo.pop(id(node), None)
             self._rollback(mark)
@@ -693,9 +694,16 @@ def _rule_types(rule: dict[str, Any]) -> set[str] | None:
     return types
 
 
+_EMPTY: list[_AlphaModel] = []  # a model of a part with only the fixed rules, reused
+_EMPTY_LOCK = threading.Lock()
+
+
 def rule_limits(definition: dict[str, Any]) -> list[str]:
     """Why durable-rules cannot hold this rule even in a ruleset of its own (empty: it can)."""
-    model = _AlphaModel()
-    for fixed in _fixed_rules().values():
-        model.add_rule(fixed)
-    return model.add_rule(definition)
+    with _EMPTY_LOCK:
+        if not _EMPTY:
+            model = _AlphaModel()
+            for fixed in _fixed_rules().values():
+                model.add_rule(fixed)
+            _EMPTY.append(model)
+        return _EMPTY[0].add_rule(definition, keep=False)
