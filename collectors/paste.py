@@ -9,7 +9,8 @@ Outputs reach kbdoctor through web pages, chats and tickets, which dress them up
 
 :func:`clean_text` undoes what is certain and nothing else: fence and tag lines become blank
 lines, entities their characters, inline HTML tags of a known set go (XML of event logs and
-Clixml is left alone), and a text that has a blank line after every line loses those lines.
+Clixml is left alone), a note after a line (``<-- the firewall``, ``// here``) goes, and a text
+that has a blank line after every line loses those lines.
 :func:`strip_decoration` takes off a prefix that every line of one command's output carries
 (``-> ``, ``> ``, ``* ``, a Markdown bullet, the indentation of a page's box). Line numbers stay
 those of the file: a line map gives the file line of every line that is kept.
@@ -35,6 +36,8 @@ _HTML_TAG = re.compile(
 )
 _ENTITY = re.compile(r"&(?:nbsp|lt|gt|amp|quot|apos|#\d{1,6}|#x[0-9a-fA-F]{1,6});")
 _BACKTICKED = re.compile(r"^(\s*)`([^`]+)`\s*$")
+# a note an engineer added after a line of output: "TcpTestSucceeded : False   <-- the firewall"
+_NOTE = re.compile(r"(?<=\S)\s+(?:<-+|<=+|\u2190|\u27f5)\s.*$|(?<=\S)\s{2,}//\s.*$")
 _DECORATIONS = ("-> ", "=> ", "> ", "* ", "- ", "• ", "+ ")
 
 
@@ -57,6 +60,8 @@ def _clean_line(line: str) -> str:
     if "[" in line:
         line = _INLINE_CODE_TAG.sub("", line)
     line = line.replace("\u00a0", " ")
+    if "<" in line or "/" in line or "\u2190" in line or "\u27f5" in line:
+        line = _NOTE.sub("", line)
     backticked = _BACKTICKED.match(line)
     return backticked.expand(r"\1\2") if backticked else line
 

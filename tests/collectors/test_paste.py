@@ -112,3 +112,35 @@ def test_xml_of_event_logs_is_not_touched() -> None:
 )
 def test_strip_decoration(lines: list[str], expected: list[str]) -> None:
     assert strip_decoration(lines) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("TcpTestSucceeded : False   <-- blocked by the firewall", "TcpTestSucceeded : False"),
+        (
+            "    NTP: +0.0046926s offset from DC1 <- this one",
+            "    NTP: +0.0046926s offset from DC1",
+        ),
+        ("RemotePort       : 88  // Kerberos", "RemotePort       : 88"),
+        ("Last attempt @ 2025-07-01 11:56:55 failed", "Last attempt @ 2025-07-01 11:56:55 failed"),
+        ("SMTPSVC/ex01.corp.example.com", "SMTPSVC/ex01.corp.example.com"),
+    ],
+)
+def test_a_note_after_a_line_goes(line: str, expected: str) -> None:
+    assert clean_text(line)[0] == expected
+
+
+def test_test_netconnection_result_with_a_note_is_read() -> None:
+    from kbdoctor.collectors.importers.test_netconnection import TestNetConnectionReader
+    from kbdoctor.engine.facts import PortState
+
+    text = (
+        "ComputerName     : dc01\nRemoteAddress    : 10.0.0.10\nRemotePort       : 88\n"
+        "TcpTestSucceeded : False   <-- blocked by the firewall\n"
+    )
+    [segment] = split_segments(text)
+    material = CommandMaterial("t.txt", b"", segment.text, 1, HostHint("EX01", "option"))
+    [fact] = TestNetConnectionReader().read(material).facts
+    assert isinstance(fact, PortState)
+    assert fact.state == "closed"
