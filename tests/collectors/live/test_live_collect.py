@@ -1,0 +1,200 @@
+"""``kbdoctor collect --domain`` against a real Samba AD DC, then ``kbdoctor evaluate`` on what
+it gathered: for each broken directory, the cause KB 979174 names (see conftest.py and
+testbed.py for the test bed).
+
+The collection runs inside the test bed's network namespace (``ip netns exec``), as an
+administrator on a machine of the domain would run it; the DC is found through its DNS (SRV
+records) unless ``--dc`` names it. Whoever collects is told, with ``--host EX01``, that the
+collecting machine is the Exchange server EX01, so that its clock offsets are EX01's: only then
+is an offset a pair of Kerberos parties (time_sync).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.collectors.live.testbed import ADMIN, ADMIN_PASSWORD, DC_FQDN, DOMAIN, Testbed
+
+pytestmark = pytest.mark.live
+
+PASSWORD_VAR = "KBDOCTOR_TEST_LIVE_PASSWORD"
+
+
+def collect(bed: Testbed, out: Path, *extra: str, ca: bool = True) -> tuple[int, str, Any]:
+    argv = [
+        "ip", "netns", "exec", bed.ns, sys.executable, "-m", "kbdoctor", "collect",
+        "--domain", DOMAIN, "--dns-server", "127.0.0.11", "--user", ADMIN,
+        "--password-env", PASSWORD_VAR, "--timeout", "2", "-o", str(out), "--lang", "en",
+    ]  # fmt: skip
+    if ca:
+        argv += ["--ca-file", str(bed.ca_file)]
+    env = dict(os.environ, **{PASSWORD_VAR: ADMIN_PASSWORD})
+    done = subprocess.run(
+        [*argv, *extra], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+    data = json.loads(out.read_text()) if out.exists() else None
+    if data is not None:
+        assert ADMIN_PASSWORD not in out.read_text()
+    assert ADMIN_PASSWORD not in done.stderr + done.stdout
+    return done.returncode, done.stderr, data
+
+
+def evaluate(path: Path) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-m", "kbdoctor", "evaluate", str(path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
+
+
+def diagnosed(report: dict[str, Any]) -> set[str]:
+    return {d["cause"] for d in report["diagnoses"]}
+
+
+def facts_of(data: Any, kind: str) -> list[dict[str, Any]]:
+    return [f for f in data["facts"] if f["type"] == kind]
+
+
+def test_healthy_directory_gives_no_cause(testbed: Testbed, tmp_path: Path) -> None:
+    testbed.start_samba()
+    testbed.start_chrony()
+    out = tmp_path / "facts.json"
+    status, stderr, data = collect(testbed, out, "--exchange", "EX01", "--host", "EX01")
+    assert status == 0, stderr
+    assert "0 probe(s) without an answer" in stderr or "without an answer" in stderr
+    dcs = facts_of(data, "domain_controller")
+    assert [(d["name"], d["fqdn"], d["pdc"]) for d in dcs] == [("DC1", DC_FQDN, True)]
+    clocks = facts_of(data, "clock_offset")
+    readers = {c["source"]["reader"] for c in clocks}
+    assert readers == {"sntp", "ldap-rootdse-currenttime"}
+    assert all(c["host"] == "EX01" and c["reference"] == DC_FQDN for c in clocks)
+    assert all(abs(c["offset_s"]) < 2 for c in clocks)
+    ports = {(p["port"], p["protocol"]): p["state"] for p in facts_of(data, "port_state")}
+    assert ports[(88, "tcp")] == ports[(88, "udp")] == ports[(464, "tcp")] == "open"
+    assert ports[(389, "udp")] == ports[(636, "tcp")] == ports[(3268, "tcp")] == "open"
+    (listing,) = facts_of(data, "spn_listing")
+    assert listing["account"] == "EX01$"
+    assert len(listing["spns"]) == 4
+    queries = facts_of(data, "spn_query")
+    assert len(queries) == 4
+    assert all(q["accounts"] == ["EX01$"] for q in queries)
+    for fact in data["facts"]:
+        origin = fact.get("origin") or fact["source"]
+        assert origin["collector"] == "live"
+        assert origin["reader"]
+        assert origin["host"] == "EX01"
+        assert fact["observed_at"]
+    assert data["environment"]["kbdoctor.live.domain"] == DOMAIN
+    report = evaluate(out)
+    assert diagnosed(report) == set()
+    statuses = {c["cause"]: c["status"] for c in report["causes"]}
+    assert statuses["time_sync"] == "ruled_out"
+    assert statuses["kerberos_ports_blocked"] == "ruled_out"
+
+
+def test_dc_named_with_dc_option(testbed: Testbed, tmp_path: Path) -> None:
+    testbed.start_samba()
+    out = tmp_path / "facts.json"
+    status, stderr, data = collect(testbed, out, "--dc", DC_FQDN, "--exchange", "EX01")
+    assert status == 0, stderr
+    clocks = facts_of(data, "clock_offset")
+    local = data["environment"]["kbdoctor.live.collected_by"]
+    assert local != "EX01"
+    assert {c["host"] for c in clocks} == {local}  # the collecting machine's own offsets
+
+
+def test_missing_smtpsvc_spn(testbed: Testbed, tmp_path: Path) -> None:
+    testbed.start_samba()
+    out = tmp_path / "facts.json"
+    status, stderr, data = collect(testbed, out, "--exchange", "EX02", "--host", "EX01")
+    assert status == 0, stderr
+    assert facts_of(data, "spn_listing")[0]["spns"] == []
+    report = evaluate(out)
+    assert diagnosed(report) == {"spn_missing"}
+    (diagnosis,) = report["diagnoses"]
+    assert "EX02" in json.dumps(diagnosis["evidence"])
+
+
+def test_duplicate_spn_found_in_the_global_catalog(testbed: Testbed, tmp_path: Path) -> None:
+    testbed.start_samba()
+    out = tmp_path / "facts.json"
+    status, stderr, data = collect(testbed, out, "--exchange", "EX04", "--host", "EX01")
+    assert status == 0, stderr
+    holders = {q["spn"]: sorted(q["accounts"]) for q in facts_of(data, "spn_query")}
+    assert holders[f"SMTPSVC/ex04.{DOMAIN}"] == ["EX04$", "EX05$"]  # held as smtpsvc/EX04...
+    report = evaluate(out)
+    assert diagnosed(report) == {"spn_duplicate"}
+
+
+def test_certificate_checked_unless_insecure(testbed: Testbed, tmp_path: Path) -> None:
+    testbed.start_samba()
+    out = tmp_path / "checked.json"
+    status, stderr, data = collect(testbed, out, "--exchange", "EX01", ca=False)
+    assert status == 0, stderr
+    assert "certificate" in stderr.lower()
+    assert facts_of(data, "spn_listing") == []  # nothing read over an unchecked connection
+    assert facts_of(data, "port_state")  # what did not need LDAP is still there
+    out = tmp_path / "insecure.json"
+    status, stderr, data = collect(testbed, out, "--exchange", "EX01", "--insecure", ca=False)
+    assert status == 0, stderr
+    assert "--insecure" in data["environment"]["kbdoctor.live.tls"]
+    assert len(facts_of(data, "spn_listing")) == 1
+
+
+def test_dead_dc_costs_one_timeout_not_the_others_facts(testbed: Testbed, tmp_path: Path) -> None:
+    testbed.start_samba()
+    out = tmp_path / "facts.json"
+    started = time.monotonic()
+    status, stderr, data = collect(
+        testbed, out, "--dc", f"{DC_FQDN},10.99.0.2", "--exchange", "EX01", "--host", "EX01"
+    )
+    elapsed = time.monotonic() - started
+    assert status == 0, stderr
+    dead = [p for p in facts_of(data, "port_state") if p["target"] == "10.99.0.2"]
+    assert {p["state"] for p in dead if p["protocol"] == "tcp"} == {"filtered"}
+    assert {p["state"] for p in dead if p["protocol"] == "udp"} == {"unknown"}
+    assert "ldap-rootdse 10.99.0.2" in stderr
+    assert any("10.99.0.2" in v for v in data["environment"].values())
+    alive = [p for p in facts_of(data, "port_state") if p["target"] == DC_FQDN]
+    assert {p["state"] for p in alive} == {"open"}
+    assert len(facts_of(data, "spn_listing")) == 1
+    assert elapsed < 15  # probes run at once: a 2 s timeout, not one per probe (~26 s)
+
+
+def test_dc_clock_ten_minutes_fast(testbed: Testbed, tmp_path: Path) -> None:
+    testbed.start_samba(faketime="+10m")
+    testbed.start_chrony(faketime="+10m")
+    out = tmp_path / "facts.json"
+    status, stderr, data = collect(testbed, out, "--exchange", "EX01", "--host", "EX01")
+    assert status == 0, stderr
+    offsets = {c["source"]["reader"]: c["offset_s"] for c in facts_of(data, "clock_offset")}
+    assert abs(offsets["sntp"] + 600) < 2
+    assert abs(offsets["ldap-rootdse-currenttime"] + 600) < 2
+    report = evaluate(out)
+    assert diagnosed(report) == {"time_sync"}
+
+
+def test_kdc_off_closes_kerberos_ports(testbed: Testbed, tmp_path: Path) -> None:
+    testbed.start_samba(kdc=False)
+    testbed.start_chrony()
+    out = tmp_path / "facts.json"
+    status, stderr, data = collect(testbed, out, "--exchange", "EX01", "--host", "EX01")
+    assert status == 0, stderr
+    ports = {(p["port"], p["protocol"]): p["state"] for p in facts_of(data, "port_state")}
+    assert ports[(88, "tcp")] == ports[(88, "udp")] == ports[(464, "tcp")] == "closed"
+    assert ports[(389, "tcp")] == ports[(3268, "tcp")] == "open"
+    report = evaluate(out)
+    assert diagnosed(report) == {"kerberos_ports_blocked"}

@@ -1,0 +1,159 @@
+"""The live collectors without a directory: the SNTP exchange against a local fake server, the
+port states, the probe packets, the options and the password's discretion. No root needed."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import socket
+import struct
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from kbdoctor.collectors.command import run_collect
+from kbdoctor.collectors.live import ports, sntp
+from kbdoctor.collectors.live.model import LiveOptions, Secret
+from kbdoctor.collectors.live.options import add_live_arguments, live_options
+from kbdoctor.collectors.live.runner import collect, expected_spns
+
+_NTP_EPOCH = 2_208_988_800
+
+
+def _ntp(unix: float) -> int:
+    return (int(unix) + _NTP_EPOCH) << 32 | int((unix % 1) * (1 << 32))
+
+
+@pytest.fixture
+def fake_ntp() -> Iterator[int]:
+    """A UDP server on 127.0.0.1 answering SNTP with a clock 420 s fast."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind(("127.0.0.1", 0))
+    server.settimeout(5)
+
+    def answer() -> None:
+        data, peer = server.recvfrom(512)
+        transmit = struct.unpack("!Q", data[40:48])[0]
+        now = time.time() + 420
+        reply = struct.pack(
+            "!B B b b I I 4s Q Q Q Q", 0x24, 2, 0, 0, 0, 0, b"GPS\0", 0, transmit, _ntp(now),
+            _ntp(now),
+        )  # fmt: skip
+        server.sendto(reply, peer)
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    thread.join(5)
+    server.close()
+
+
+def test_sntp_offset_against_a_fast_server(fake_ntp: int) -> None:
+    reading = sntp.query("127.0.0.1", 2, port=fake_ntp)
+    assert abs(reading.offset_s - 420) < 0.1
+    assert sntp.local_minus_server(reading) == -reading.offset_s
+    assert reading.stratum == 2
+
+
+def test_sntp_request_is_a_48_byte_client_packet() -> None:
+    packet = sntp.build_request_for_tests()
+    assert len(packet) == 48
+    assert packet[0] & 0x7 == 3  # mode 3: client
+
+
+def test_tcp_open_and_closed() -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+    assert ports.probe_tcp("127.0.0.1", port, 1) == ("open", None)
+    listener.close()
+    state, why = ports.probe_tcp("127.0.0.1", port, 1)
+    assert state == "closed"
+    assert why == "connection refused"
+
+
+def test_probe_packets_are_well_formed_der() -> None:
+    request = ports.as_req("corp.example.test")
+    assert request[0] == 0x6A  # [APPLICATION 10] AS-REQ
+    assert b"CORP.EXAMPLE.TEST" in request
+    assert b"krbtgt" in request
+    ping = ports.cldap_ping("CORP.example.test")
+    assert ping[0] == 0x30
+    assert b"corp.example.test" in ping
+    assert b"Netlogon" in ping
+    assert len(ports.dns_query()) == 17
+
+
+def test_expected_spns() -> None:
+    assert expected_spns("EX01", "ex01.corp.example.test") == [
+        "SMTP/EX01",
+        "SMTP/ex01.corp.example.test",
+        "SMTPSVC/EX01",
+        "SMTPSVC/ex01.corp.example.test",
+    ]
+
+
+def test_secret_never_shows_itself() -> None:
+    secret = Secret("hunter2-Secret")
+    assert "hunter2" not in repr(secret)
+    assert "hunter2" not in str(secret)
+    assert "hunter2" not in repr(LiveOptions(domain="x.test", password=secret))
+    assert secret.scrub("bind failed for hunter2-Secret") == "bind failed for ***"
+
+
+def _args(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host")
+    add_live_arguments(parser, "en")
+    return parser.parse_args(list(argv))
+
+
+def test_options_password_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KBD_PW", "s3cret-value")
+    args = _args("--domain", "Corp.Example.Test.", "--dc", "dc1,dc2", "--dc", "dc3",
+                 "--exchange", "EX01,EX02", "--user", "admin", "--password-env", "KBD_PW",
+                 "--timeout", "1.5")  # fmt: skip
+    opts = live_options(args, "en", io.StringIO())
+    assert opts is not None
+    assert opts.domain == "corp.example.test"
+    assert opts.dcs == ("dc1", "dc2", "dc3")
+    assert opts.exchange == ("EX01", "EX02")
+    assert opts.timeout == 1.5
+    assert opts.password is not None
+    assert opts.password.reveal() == "s3cret-value"
+
+
+def test_options_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KBD_PW", raising=False)
+    err = io.StringIO()
+    assert live_options(_args("--domain", "x.test", "--user", "u", "--password-env", "KBD_PW"),
+                        "en", err) is None  # fmt: skip
+    assert "KBD_PW" in err.getvalue()
+    assert live_options(_args("--domain", "x.test", "--timeout", "0"), "en", io.StringIO()) is None
+
+
+def test_live_option_without_domain_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command")
+    from kbdoctor.collectors.command import add_collect_parser
+
+    add_collect_parser(sub)
+    args = parser.parse_args(["collect", "--dc", "dc1"])
+    err = io.StringIO()
+    assert run_collect(args, stderr=err) == 2
+    assert "--dc needs --domain" in err.getvalue()
+
+
+def test_unreachable_dc_is_facts_and_errors_not_an_abort() -> None:
+    """Nothing listens on 127.0.0.1's LDAP, SNTP or Kerberos ports of a test machine as a
+    rule; whatever answers, the collection ends with port facts and errors."""
+    opts = LiveOptions(domain="corp.example.test", dcs=("127.0.0.1",), timeout=0.5,
+                       user="admin", password=Secret("pw-never-shown"))  # fmt: skip
+    outcome = collect(opts)
+    kinds = {f.type for f in outcome.facts}
+    assert "port_state" in kinds
+    assert "domain_controller" in kinds
+    assert all("pw-never-shown" not in e.render() for e in outcome.errors)
+    assert outcome.seconds < 5

@@ -1,0 +1,279 @@
+"""A real Active Directory DC (Samba) and an NTP server (chrony) in a network namespace, for
+the live collectors' tests (../../../../shared/notes/testbed.md shows each step).
+
+Every daemon starts with a known PID in its own session and is stopped by that PID and its
+process group; samba also gets ``--maximum-runtime``; the namespace is deleted at the end. The DC
+listens on 127.0.0.11 inside the namespace, chrony on 127.0.0.11:123 (the DC's address, where
+SNTP clients look for time). A clock made wrong on purpose runs the daemon under libfaketime
+(``LD_PRELOAD``, and ``LDB_MODULES_DISABLE_DEEPBIND=1`` for samba, or only its KDC is skewed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+REALM = "CORP.EXAMPLE.TEST"
+DOMAIN = "corp.example.test"
+NETBIOS = "CORP"
+BASE_DN = "DC=corp,DC=example,DC=test"
+DC_NAME = "dc1"
+DC_FQDN = f"{DC_NAME}.{DOMAIN}"
+DC_IP = "127.0.0.11"
+ADMIN = "Administrator"
+# A throwaway password for a directory that lives for one test session in a private namespace.
+ADMIN_PASSWORD = "Kbd0ctor-Test-Only-7!"
+FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+PACKAGES = {
+    "samba": "samba",
+    "samba-tool": "samba-common-bin",
+    "chronyd": "chrony",
+    "ip": "iproute2",
+    "ldbmodify": "ldb-tools",
+}
+
+
+def missing_requirements() -> str | None:
+    """Why the test bed cannot run here (not root, a program or libfaketime missing), or None."""
+    if os.geteuid() != 0:
+        return "the live test bed needs root (network namespaces, samba, chrony)"
+    absent = [f"{prog} ({pkg})" for prog, pkg in PACKAGES.items() if shutil.which(prog) is None]
+    if not Path(FAKETIME_LIB).exists():
+        absent.append(f"{FAKETIME_LIB} (faketime)")
+    if absent:
+        return "Debian packages missing: " + ", ".join(absent)
+    return None
+
+
+class Testbed:
+    __test__ = False  # not a test class, whatever pytest makes of the name
+
+    def __init__(self, base: Path, namespace: str) -> None:
+        self.base = base
+        self.ns = namespace
+        self.dir = base / "dc1"
+        self.conf = self.dir / "etc" / "smb.conf"
+        self.samba: subprocess.Popen[bytes] | None = None
+        self.chrony: subprocess.Popen[bytes] | None = None
+        self.samba_mode: tuple[str | None, bool] | None = None
+        self.chrony_mode: str | bool | None = False  # False: not running
+
+    # --- namespace and commands -------------------------------------------------------------
+    def run(self, argv: Sequence[str], *, check: bool = True, timeout: float = 60) -> str:
+        done = subprocess.run(
+            ["ip", "netns", "exec", self.ns, *argv],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if check and done.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv)} exited {done.returncode}: {done.stderr[-2000:]}")
+        return done.stdout
+
+    def create_namespace(self) -> None:
+        subprocess.run(["ip", "netns", "add", self.ns], check=True)
+        subprocess.run(["ip", "-n", self.ns, "link", "set", "lo", "up"], check=True)
+        subprocess.run(["ip", "-n", self.ns, "addr", "add", f"{DC_IP}/8", "dev", "lo"], check=True)
+
+    def add_black_hole(self, cidr: str) -> None:
+        """Route ``cidr`` to the loopback device, where nothing answers for it: what is sent
+        there vanishes, as behind a firewall that drops packets (a filtered port, a dead DC)."""
+        subprocess.run(["ip", "-n", self.ns, "route", "add", cidr, "dev", "lo"], check=True)
+
+    def provision(self) -> None:
+        options = {
+            "interfaces": DC_IP,
+            "bind interfaces only": "yes",
+            "dns forwarder": "none",
+            "pid directory": str(self.dir / "run"),
+            "ncalrpc dir": str(self.dir / "run" / "ncalrpc"),
+            "winbindd socket directory": str(self.dir / "run" / "winbindd"),
+            "ntp signd socket directory": str(self.dir / "run" / "ntp_signd"),
+            "log file": str(self.dir / "log.samba"),
+            "load printers": "no",
+            "printcap name": "/dev/null",
+            "disable spoolss": "yes",
+            "prefork children": "1",
+        }
+        argv = [
+            "samba-tool",
+            "domain",
+            "provision",
+            f"--targetdir={self.dir}",
+            f"--realm={REALM}",
+            f"--domain={NETBIOS}",
+            "--server-role=dc",
+            "--dns-backend=SAMBA_INTERNAL",
+            f"--adminpass={ADMIN_PASSWORD}",
+            f"--host-name={DC_NAME}",
+            f"--host-ip={DC_IP}",
+            *[f"--option={k} = {v}" for k, v in options.items()],
+        ]
+        self.run(argv, timeout=120)
+
+    @property
+    def ca_file(self) -> Path:
+        return self.dir / "private" / "tls" / "ca.pem"
+
+    # --- samba ----------------------------------------------------------------------------
+    def start_samba(self, *, faketime: str | None = None, kdc: bool = True) -> None:
+        if self.samba is not None and self.samba_mode == (faketime, kdc):
+            return
+        self.stop_samba()
+        env = dict(os.environ)
+        if faketime:
+            env |= {
+                "LD_PRELOAD": FAKETIME_LIB,
+                "FAKETIME": faketime,
+                "LDB_MODULES_DISABLE_DEEPBIND": "1",
+            }
+        argv = ["samba", "-s", str(self.conf), "-i", "--maximum-runtime=900"]
+        if not kdc:
+            argv.append("--option=server services = -kdc")
+        log = open(self.dir / "samba.out", "ab")  # noqa: SIM115 - the daemon keeps it open
+        self.samba = subprocess.Popen(
+            ["ip", "netns", "exec", self.ns, *argv],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        self.samba_mode = (faketime, kdc)
+        self._wait_ports([389, 636] + ([88] if kdc else []), self.samba)
+
+    def stop_samba(self) -> None:
+        if self.samba is not None:
+            _stop_group(self.samba)
+            self.samba = None
+            self.samba_mode = None
+
+    # --- chrony -----------------------------------------------------------------------------
+    def start_chrony(self, *, faketime: str | None = None) -> None:
+        if self.chrony is not None and self.chrony_mode == faketime:
+            return
+        self.stop_chrony()
+        run = self.base / "chrony"
+        run.mkdir(exist_ok=True)
+        conf = run / "chrony.conf"
+        conf.write_text(
+            f"port 123\nbindaddress {DC_IP}\nallow all\nlocal stratum 3\ncmdport 0\n"
+            f"pidfile {run / 'chronyd.pid'}\ndriftfile {run / 'drift'}\n"
+        )
+        env = dict(os.environ)
+        if faketime:
+            env |= {"LD_PRELOAD": FAKETIME_LIB, "FAKETIME": faketime}
+        self.chrony = subprocess.Popen(
+            ["ip", "netns", "exec", self.ns, "chronyd", "-d", "-x", "-u", "root", "-f", str(conf)],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        self.chrony_mode = faketime
+        time.sleep(0.3)
+
+    def stop_chrony(self) -> None:
+        if self.chrony is not None:
+            _stop_group(self.chrony)
+            self.chrony = None
+            self.chrony_mode = False
+
+    # --- directory content ------------------------------------------------------------------
+    def samba_tool(self, *argv: str) -> str:
+        return self.run(["samba-tool", *argv, "-s", str(self.conf)])
+
+    def add_computer(self, name: str, spns: Sequence[str]) -> None:
+        self.samba_tool(
+            "computer", "create", name, *[f"--service-principal-name={s}" for s in spns]
+        )
+        # Windows sets dNSHostName when a machine joins; samba-tool does not.
+        sam = str(self.dir / "private" / "sam.ldb")
+        dn = self.run(["ldbsearch", "-H", sam, f"(sAMAccountName={name}$)", "dn"])
+        line = next(x for x in dn.splitlines() if x.startswith("dn: "))
+        fqdn = f"{name.lower()}.{DOMAIN}"
+        change = f"{line}\nchangetype: modify\nreplace: dNSHostName\ndNSHostName: {fqdn}\n"
+        self.ldbmodify(change)
+
+    def ldbmodify(self, ldif: str, database: str | None = None) -> None:
+        path = self.base / "change.ldif"
+        path.write_text(ldif)
+        self.run(["ldbmodify", "-H", database or str(self.dir / "private" / "sam.ldb"), str(path)])
+
+    def add_spn_bypassing_checks(self, computer: str, spn: str) -> None:
+        """Add ``spn`` to a computer account by writing the domain partition's file itself,
+        below samba's modules (their check refuses a duplicate SPN). The account's SPNs cannot
+        be changed through samba afterwards, which the tests do not need."""
+        dn = f"CN={computer},CN=Computers,{BASE_DN}"
+        partition = self.dir / "private" / "sam.ldb.d" / f"{BASE_DN.upper()}.ldb"
+        change = "changetype: modify\nadd: servicePrincipalName"
+        ldif = f"dn: {dn}\n{change}\nservicePrincipalName: {spn}\n"
+        self.ldbmodify(ldif, f"tdb://{partition}")
+
+    # --- teardown ---------------------------------------------------------------------------
+    def destroy(self) -> None:
+        self.stop_samba()
+        self.stop_chrony()
+        pids = subprocess.run(
+            ["ip", "netns", "pids", self.ns], capture_output=True, text=True, check=False
+        ).stdout.split()
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.kill(int(pid), signal.SIGKILL)
+        subprocess.run(["ip", "netns", "del", self.ns], check=False, capture_output=True)
+
+    def _wait_ports(
+        self, wanted: list[int], process: subprocess.Popen[bytes], limit: float = 30
+    ) -> None:
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"samba exited with {process.returncode}")
+            probe = (
+                "import socket,sys\n"
+                "for p in sys.argv[1:]:\n"
+                f"    socket.create_connection(('{DC_IP}', int(p)), 1).close()\n"
+            )
+            done = subprocess.run(
+                ["ip", "netns", "exec", self.ns, "python3", "-c", probe, *map(str, wanted)],
+                capture_output=True,
+                check=False,
+            )
+            if done.returncode == 0:
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"samba did not open {wanted} within {limit:g} s")
+
+
+def _stop_group(process: subprocess.Popen[bytes], limit: float = 10) -> None:
+    """SIGTERM the daemon, wait until its process group is empty (the master exits before its
+    workers), SIGKILL the group after ``limit`` seconds."""
+    pgid = process.pid  # start_new_session: the group is the leader's PID
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGTERM)
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        process.poll()
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pgid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=5)
+
+
+def unused_namespace_name() -> str:
+    return f"kbdlive{os.getpid()}x{socket.gethostname()[:4]}".replace("-", "")[:15]
