@@ -168,6 +168,37 @@ class Compiled:
             out[f"r{index:04d}"] = definition
         return out
 
+    def match_bounds(self, facts: list[dict[str, Any]], limit: int) -> dict[int, int]:
+        """For each rule, a bound on how many matches (partial ones included) durable-rules could
+        keep for these facts: per positive fact condition, the facts of its type, or, when it is
+        joined with ``same_as`` or ``contains_ref``, the most facts sharing one value of the
+        joined field; conclusions count as one. Where that exceeds ``limit``, only the facts
+        that pass the condition's own equality tests are counted."""
+        by_type: dict[str, list[dict[str, Any]]] = {}
+        for fact in facts:
+            by_type.setdefault(str(fact.get(TYPE)), []).append(fact)
+
+        def bound(rule: CompiledRule, refine: bool) -> int:
+            total = 1
+            for pattern in rule.positives:
+                if pattern.kind != "fact":
+                    continue
+                candidates = by_type.get(pattern.asserted_type, [])
+                if refine:
+                    candidates = [f for f in candidates if _may_pass(pattern.solo_expression, f)]
+                joined = _equality_join(rule.rule, pattern.position)
+                total *= len(candidates) if joined is None else _largest_group(candidates, joined)
+                if total == 0:
+                    return 0
+            return total
+
+        bounds: dict[int, int] = {}
+        for rule in self.rules:
+            bounds[rule.index] = bound(rule, False)
+            if bounds[rule.index] > limit:
+                bounds[rule.index] = bound(rule, True)
+        return bounds
+
     def probes(self, make_action: Callable[[str, CompiledRule, list[str]], Any]) -> dict[str, Any]:
         """Rules that tell WHY NOT: for each rule, each prefix of its positive patterns, each
         positive pattern alone without joins, and each absent pattern turned positive."""
@@ -241,6 +272,48 @@ def _cross_product(rule: Rule) -> list[str]:
         f"matches kept in memory by the number of its facts; at most {MAX_UNJOINED} may be: join "
         "the others with same_as or contains_ref"
     ]
+
+
+def _largest_group(facts: list[dict[str, Any]], field_name: str) -> int:
+    """The most facts sharing one value of a field."""
+    counts: dict[str, int] = {}
+    for fact in facts:
+        if field_name in fact:
+            value = json.dumps(fact[field_name], sort_keys=True)
+            counts[value] = counts.get(value, 0) + 1
+    return max(counts.values(), default=0)
+
+
+def _may_pass(expression: Any, fact: dict[str, Any]) -> bool:
+    """Whether a fact may pass a compiled expression: equality with a constant is decided (as
+    durable-rules decides it, ``88`` equal to ``"88"``), everything else is assumed to pass."""
+    if not isinstance(expression, dict) or len(expression) != 1:
+        return True
+    ((name, value),) = expression.items()
+    if name == "$and":
+        return all(_may_pass(item, fact) for item in value)
+    if name == "$or":
+        return any(_may_pass(item, fact) for item in value)
+    if name.startswith("$") or isinstance(value, (dict, list)):
+        return True
+    if name not in fact:
+        return False
+    actual = fact[name]
+    return bool(actual == value or str(actual) == str(value))
+
+
+def _equality_join(rule: Rule, position: int) -> str | None:
+    """The field a condition joins on by equality with an earlier binding (``kbd_item`` for
+    ``contains_ref``), or None."""
+    condition = rule.when[position]
+    if isinstance(condition, Absent):
+        return None
+    for name, test in condition.where.tests.items():
+        if test.operator == "contains_ref":
+            return ITEM
+        if test.operator == "same_as":
+            return name
+    return None
 
 
 def _regexes(rule: Rule) -> list[str]:

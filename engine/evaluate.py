@@ -171,7 +171,9 @@ class Evaluator:
         run.history = history
         run.shapes = [shape for _, _, shape, _ in self._targets]
         seen: set[FiringRecord] = set()
-        with self._ruleset.session(deadline) as session:
+        excluded = _too_many_matches(compiled, phases)
+        ruleset = _without(self, excluded) if excluded else self._ruleset
+        with ruleset.session(deadline) as session:
             try:
                 for phase in sorted(phases):
                     session.assert_batch(phases[phase])
@@ -190,9 +192,11 @@ class Evaluator:
         for conclusion in run.conclusions.values():
             if len(conclusion.firings) > 1:
                 conclusion.firings.sort()
+        if excluded:
+            _add_unfinished(run, [], sorted(excluded), reason="matches")
         run.confidence = _confidences(run)
         if explain:
-            run.probes = self._probe(run, phases, deadline)
+            run.probes = self._probe(run, phases, deadline, excluded)
         return run
 
     def _conclude(self, run: Run, records: list[FiringRecord]) -> list[dict[str, Any]]:
@@ -245,19 +249,24 @@ class Evaluator:
     # --- WHY NOT ---------------------------------------------------------------------------------
 
     def _probe(
-        self, run: Run, phases: dict[int, list[dict[str, Any]]], deadline: float | None = None
+        self,
+        run: Run,
+        phases: dict[int, list[dict[str, Any]]],
+        deadline: float | None = None,
+        excluded: frozenset[int] = frozenset(),
     ) -> dict[tuple[int, str], list[tuple[str, ...]]]:
         if self._probe_ruleset is None:
             self._probe_ruleset = ruleset_for(
                 self.compiled.digest + ":probes", lambda: self.compiled.probes(_probe_action)
             )
+        probe_ruleset = _without(self, excluded, probes=True) if excluded else self._probe_ruleset
         facts = [f for phase in sorted(phases) for f in phases[phase]]
         for conclusion in sorted(run.conclusions.values(), key=lambda c: c.fact_id):
             asserted = f"{conclusion.key[0]}:{conclusion.key[1]}"
             if asserted in self.compiled.consumed_conclusions:
                 facts.append(self._conclusion_fact(conclusion, asserted, run.registry))
         results: dict[tuple[int, str], list[tuple[str, ...]]] = {}
-        with self._probe_ruleset.session(deadline) as session:
+        with probe_ruleset.session(deadline) as session:
             try:
                 session.assert_batch(facts)
             except OutOfTime:
@@ -368,19 +377,53 @@ def _out_of_time(
     _add_unfinished(run, session.unfinished_rules(), chaining)
 
 
-def _add_unfinished(run: Run, keys: list[str], indexes: Sequence[int] = ()) -> None:
+def _add_unfinished(
+    run: Run, keys: list[str], indexes: Sequence[int] = (), reason: str = "time"
+) -> None:
     """Record as unfinished the rules of durable rule keys (``r0012``, ``r0012_prefix1``)."""
-    found = {int(key[1:5]) for key in keys if key[:1] == "r" and key[1:5].isdigit()}
+    found = {_rule_index(key) for key in keys}
     found.update(indexes)
-    ids = {run.compiled.rules[i].rule.id for i in found if i < len(run.compiled.rules)}
+    ids = {run.compiled.rules[i].rule.id for i in found if 0 <= i < len(run.compiled.rules)}
     run.unfinished = sorted(ids | set(run.unfinished or ()))
-    run.cut_short = run.cut_short or "time"
+    run.cut_short = run.cut_short or reason
+
+
+def _rule_index(key: str) -> int:
+    """The compiled rule a durable rule key belongs to (``r0012``, ``r0012_prefix1``: 12)."""
+    number = key[1:].split("_", 1)[0]
+    return int(number) if key[:1] == "r" and number.isdigit() else -1
+
+
+# A rule that could keep more matches than this for the facts of one evaluation is not run (six
+# bindings joined on a field most facts share reached 14.7 GB); the report names it.
+MAX_MATCHES_PER_RULE = 1_000_000
+
+
+def _too_many_matches(
+    compiled: Compiled, phases: dict[int, list[dict[str, Any]]]
+) -> frozenset[int]:
+    facts = [fact for batch in phases.values() for fact in batch]
+    bounds = compiled.match_bounds(facts, MAX_MATCHES_PER_RULE)
+    return frozenset(i for i, bound in bounds.items() if bound > MAX_MATCHES_PER_RULE)
+
+
+def _without(evaluator: Evaluator, excluded: frozenset[int], *, probes: bool = False) -> Ruleset:
+    """The evaluator's ruleset (or its WHY-NOT probes) without some rules, built once per set."""
+    compiled = evaluator.compiled
+    name = "probes" if probes else "rules"
+    digest = f"{compiled.digest}:{name}-without:{','.join(map(str, sorted(excluded)))}"
+
+    def build() -> dict[str, Any]:
+        every = compiled.probes(_probe_action) if probes else compiled.ruleset(_record_action)
+        return {k: v for k, v in every.items() if _rule_index(k) not in excluded}
+
+    return ruleset_for(digest, build)
 
 
 def _with_budget(report: Report, run: Run, budget: float | None) -> Report:
     """The report, with the budget's outcome when the evaluation was cut short."""
     if run.unfinished is None:
         return report
-    reason = "chaining" if run.cut_short == "chaining" else "time"
+    reason = run.cut_short if run.cut_short in ("chaining", "matches") else "time"
     outcome = BudgetReport(seconds=budget, unfinished_rules=run.unfinished, reason=reason)
     return report.model_copy(update={"budget": outcome})

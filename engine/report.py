@@ -177,12 +177,13 @@ class Inputs(_Model):
 
 class BudgetReport(_Model):
     """The evaluation was cut short: its time budget ran out (``reason: time``), or chaining was
-    stopped because rules kept concluding new subjects (``reason: chaining``). These rules did not
-    see every fact (or could not chain further), so what they would have concluded is missing."""
+    stopped because rules kept concluding new subjects (``reason: chaining``), or rules were not
+    run because they could match more often than memory allows (``reason: matches``). These rules
+    did not see every fact, so what they would have concluded is missing."""
 
     seconds: float | None  # the budget, None when there was none
     unfinished_rules: list[str]
-    reason: Literal["time", "chaining"] = "time"
+    reason: Literal["time", "chaining", "matches"] = "time"
 
 
 class Report(_Model):

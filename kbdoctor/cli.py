@@ -16,6 +16,12 @@ EXIT_OK = 0
 EXIT_DIAGNOSED = 1
 EXIT_INVALID = 2
 EXIT_OUT_OF_TIME = 3  # evaluate: the time budget (--budget) ran out; the report is partial
+# the message of each reason an evaluation was cut short (report/1 budget.reason)
+_CUT_SHORT = {
+    "time": "cli.budget_spent",
+    "chaining": "cli.chaining_stopped",
+    "matches": "cli.matches_refused",
+}
 
 
 def build_parser(command: str | None = None, lang: Lang = "en") -> argparse.ArgumentParser:
@@ -224,7 +230,7 @@ def _evaluate(args: Any) -> int:
         unfinished = report.budget.unfinished_rules
         print(
             text(
-                "cli.budget_spent" if report.budget.reason == "time" else "cli.chaining_stopped",
+                _CUT_SHORT[report.budget.reason],
                 lang,
                 seconds=f"{report.budget.seconds or 0:g}",
                 count=len(unfinished),
