@@ -22,7 +22,14 @@ tests/engine/test_durable_backend.py:
   1e-4 or from 1e16 on with one (``1e-05``); ``matchable_number`` keeps every number the engine
   asserts or compiles in plain notation (resolution 0.0001, range ±1e16);
 - ``delete_state`` crashes the process (segmentation fault) on a session in which no action ever
-  ran; every session therefore starts with a marker fact that a rule of its own fires on.
+  ran; every session therefore starts with a marker fact that a rule of its own fires on;
+- fixed tables in the C core (a 64-node matching stack, 16 facts per match, 255 fields per fact,
+  and more; see "what one durable-rules ruleset can hold" below): rules are spread over as many
+  rulesets as needed, a fact carries only the fields tested, a session the C core gave up on is
+  never deleted, and the compiler refuses a rule no ruleset can hold (tests/engine/
+  test_engine_scale.py);
+- no way to interrupt an assertion: a session's deadline (the time budget) is checked between
+  assertions of at most ``ASSERT_CHUNK`` facts, never inside one (tests/engine/test_budget.py).
 """
 
 from __future__ import annotations
