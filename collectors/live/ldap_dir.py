@@ -1,8 +1,9 @@
 """The directory over LDAP (ldap3), always over TLS: LDAPS (636, the Global Catalog on 3269)
-first, StartTLS on 389 (3268) when LDAPS cannot be reached. Certificates are checked against
-the system's CAs or ``--ca-file`` and against the DC's name; ``--insecure`` turns the check off
-(and the fact file says so). A simple bind takes ``--user`` (``user@domain`` unless it names
-its domain) and the password; without a user only the rootDSE, which AD gives anyone, is read.
+first, StartTLS on 389 (3268) when LDAPS is refused or fails, but not when the host is silent
+(that would cost a second timeout). Certificates are checked against the system's CAs or
+``--ca-file`` and against the DC's name; ``--insecure`` turns the check off (and the fact file
+says so). A simple bind takes ``--user`` (``user@domain`` unless it names its domain) and the
+password; without a user only the rootDSE, which AD gives anyone, is read.
 
 What is read:
 
@@ -123,11 +124,10 @@ def connect(
                 auto_bind=auto_bind,
                 read_only=True,
             )
-        except LDAPException as error:
+        except (LDAPException, OSError) as error:
             problems.append(f"{name} {port}: {_scrubbed(opts, error)}")
-            continue
-        except OSError as error:
-            problems.append(f"{name} {port}: {_scrubbed(opts, error)}")
+            if "timed out" in str(error) or isinstance(error, TimeoutError):
+                break  # a silent host: asking again on another port costs one more timeout
             continue
         return connection, name
     raise DirectoryError("; ".join(problems))

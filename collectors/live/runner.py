@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import concurrent.futures as futures
 import dataclasses
+import ipaddress
 import socket
 import time
 from collections.abc import Callable
@@ -88,7 +89,8 @@ def collect(opts: LiveOptions, progress: Progress | None = None) -> LiveResult:
             say(f"DNS SRV: {len(names)} DC(s): {', '.join(names)}")
         except dns_srv.DiscoveryError as error:
             result.errors.append(ProbeError("dns-srv", opts.domain, str(error)))
-    workers = max(8, min(256, len(names) * 14 + len(opts.exchange) * 2 + 4))
+    # Every probe blocks on its own socket: a thread each, so none waits for another's timeout.
+    workers = max(8, min(1024, len(names) * 14 + len(opts.exchange) + 4))
     pool = futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kbdoctor-live")
     try:
         targets = list(pool.map(lambda n: dns_srv.resolve(n, opts.dns_server, opts.timeout), names))
@@ -100,7 +102,7 @@ def collect(opts: LiveOptions, progress: Progress | None = None) -> LiveResult:
     if opts.insecure:
         environment["kbdoctor.live.tls"] = "insecure: certificates were not checked (--insecure)"
     for index, problem in enumerate(result.errors, 1):
-        environment[f"kbdoctor.live.error.{index}"] = problem.render()
+        environment[f"kbdoctor.live.error.{index}"] = problem.render()[:2000]
     return LiveResult(
         facts=result.facts,
         errors=result.errors,
@@ -233,10 +235,11 @@ def _probe_dcs(
                 name=fact.fqdn or fact.name, site=fact.site, pdc=bool(fact.pdc)
             )
     for state in states:
-        short = state.name.split(".")[0].upper()
+        address = _is_address(state.name)
+        short = state.name if address else state.name.split(".")[0].upper()
         if short.lower() in listed:
             continue
-        fqdn = state.name if "." in state.name else None
+        fqdn = state.name if "." in state.name and not address else None
         result.facts.append(
             DomainController(
                 name=short,
@@ -249,6 +252,14 @@ def _probe_dcs(
                 observed_at=now(),
             )
         )
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _root_dse(target: Target, opts: LiveOptions) -> ldap_dir.RootDse:

@@ -167,6 +167,8 @@ def test_dead_dc_costs_one_timeout_not_the_others_facts(testbed: Testbed, tmp_pa
     assert {p["state"] for p in dead if p["protocol"] == "tcp"} == {"filtered"}
     assert {p["state"] for p in dead if p["protocol"] == "udp"} == {"unknown"}
     assert "ldap-rootdse 10.99.0.2" in stderr
+    names = {d["name"] for d in facts_of(data, "domain_controller")}
+    assert names == {"DC1", "10.99.0.2"}  # as given: nothing answered to name it
     assert any("10.99.0.2" in v for v in data["environment"].values())
     alive = [p for p in facts_of(data, "port_state") if p["target"] == DC_FQDN]
     assert {p["state"] for p in alive} == {"open"}
