@@ -56,6 +56,7 @@ from kbdoctor.collectors.importers.base import (
     warning,
 )
 from kbdoctor.collectors.segments import LogicalLine, command_of, unwrap_console
+from kbdoctor.collectors.shapes import is_result_code
 from kbdoctor.engine.facts import CheckRun, Fact, ReplicationLink
 
 _RESULT = re.compile(r"(?<![\w-])(-?\d{1,10})\s*\(\s*(0x[0-9a-fA-F]{1,8})\s*\)")
@@ -369,12 +370,11 @@ def _header_roles(fields: list[str]) -> tuple[str, ...] | None:
 
 
 def _csv_number(text: str) -> int | None:
+    """A count or result code of a CSV cell, when shaped like one (shapes.is_result_code)."""
     text = text.strip()
-    if re.fullmatch(r"-?\d{1,10}", text):
-        return int(text)
-    if re.fullmatch(r"0x[0-9a-fA-F]{1,8}", text):
-        return signed32(int(text, 16))
-    return None
+    if not is_result_code(text):
+        return None
+    return signed32(int(text, 16)) if text.lower().startswith("0x") else int(text)
 
 
 def _csv_time(text: str) -> datetime | None:
