@@ -114,6 +114,8 @@ def _lang_option(parser: argparse.ArgumentParser, lang: Lang) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if argv is None and args_list and args_list[0] != "tui":  # a program run, before imports
+        _end_on_signals(_requested_lang(args_list))
     parser = build_parser(args_list[0] if args_list else None, _requested_lang(args_list))
     if not args_list:
         if sys.stdin.isatty() and sys.stdout.isatty():
@@ -121,8 +123,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_OK
     args = parser.parse_args(args_list)
-    if args.command != "tui":  # the TUI handles its own keys, ctrl+c included
-        _end_on_signals(_requested_lang(args_list))
     if args.command == "evaluate":
         return _evaluate(args)
     if args.command == "tui":
