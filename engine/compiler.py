@@ -15,6 +15,7 @@ that every fact a rule negates over is present before the last positive fact of 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
@@ -29,7 +30,7 @@ from kbdoctor.engine.facts import FieldKind, field_kind
 from kbdoctor.engine.names import account_name, host_name, spn_name
 from kbdoctor.engine.rulebase import RuleBase
 from kbdoctor.engine.rules_model import Absent, FieldTest, Pattern, Rule, Where
-from kbdoctor.engine.safe_regex import RegexError, compile_regex, search
+from kbdoctor.engine.safe_regex import RegexError, compile_regex, search_in_group
 
 TYPE = "kbd_type"
 ITEM = "kbd_item"
@@ -58,13 +59,15 @@ class Feature:
     field: str
     kind: str  # "regex", "has", "short"
     argument: str
+    group: tuple[str, ...] = ()  # "regex": every pattern tested on this field, matched at once
 
     def compute(self, value: Any) -> int | str | None:
         if value is None:
             return None
         if self.kind == "regex":
             items = value if isinstance(value, list) else [value]
-            return 1 if any(search(self.argument, str(v)) for v in items) else 0
+            found = any(search_in_group(self.group, self.argument, str(v)) for v in items)
+            return 1 if found else 0
         if self.kind == "has":
             return 1 if self.argument in value else 0
         return str(value).split(".", 1)[0]
@@ -228,6 +231,7 @@ def compile_rule_base(base: RuleBase) -> Compiled:
                 )
     for fact_type in base.derive:
         compiled.used_fields.setdefault(fact_type, set()).update(base.derive[fact_type])
+    _group_regexes(compiled)
     try:
         compiled.phases = _phases(compiled)
     except _OrderError as exc:
@@ -314,6 +318,20 @@ def _equality_join(rule: Rule, position: int) -> str | None:
         if test.operator == "same_as":
             return name
     return None
+
+
+def _group_regexes(compiled: Compiled) -> None:
+    """Give each regex feature the patterns tested on the same field, matched in one pass."""
+    for fact_type, features in compiled.features.items():
+        lists: dict[str, list[str]] = {}
+        for feature in features:
+            if feature.kind == "regex":
+                lists.setdefault(feature.field, []).append(feature.argument)
+        groups = {field_name: tuple(patterns) for field_name, patterns in lists.items()}
+        compiled.features[fact_type] = [
+            dataclasses.replace(f, group=groups[f.field]) if f.kind == "regex" else f
+            for f in features
+        ]
 
 
 def _regexes(rule: Rule) -> list[str]:

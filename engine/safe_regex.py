@@ -112,3 +112,39 @@ def compile_regex(pattern: str) -> Any:
 def search(pattern: str, text: str) -> bool:
     """Whether ``pattern`` occurs in (the first MAX_MATCH_CHARS characters of) ``text``."""
     return compile_regex(pattern).search(text[:MAX_MATCH_CHARS]) is not None
+
+
+class _Group:
+    """Patterns tested on the same field, matched in one pass (an RE2 set); the last text's
+    result is kept, since a fact's field is tested against each pattern of the group in turn."""
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        self.index = {pattern: i for i, pattern in enumerate(patterns)}
+        self.set = re2.Set.SearchSet(_options())
+        for pattern in patterns:
+            compile_regex(pattern)  # a pattern RE2 cannot run raises RegexError here
+            self.set.Add(_translate(pattern))
+        self.set.Compile()
+        self.last: tuple[str, frozenset[int]] = ("", frozenset())
+
+    def matches(self, pattern: str, text: str) -> bool:
+        last_text, found = self.last
+        if text != last_text or not self.last[0]:
+            found = frozenset(self.set.Match(text[:MAX_MATCH_CHARS]) or ())
+            self.last = (text, found)
+        return self.index[pattern] in found
+
+
+_GROUPS: dict[int, tuple[tuple[str, ...], _Group]] = {}  # by id of the patterns tuple
+
+
+def search_in_group(patterns: tuple[str, ...], pattern: str, text: str) -> bool:
+    """``search(pattern, text)``, computed for every pattern of ``patterns`` (which holds
+    ``pattern``) at once: faster when a field is tested by many rules. Callers pass the same
+    tuple object for every pattern of a group."""
+    if len(patterns) < 2:
+        return search(pattern, text)
+    entry = _GROUPS.get(id(patterns))
+    if entry is None or entry[0] is not patterns:
+        entry = _GROUPS[id(patterns)] = (patterns, _Group(patterns))
+    return entry[1].matches(pattern, text)

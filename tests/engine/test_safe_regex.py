@@ -178,3 +178,29 @@ def test_long_texts_are_matched_within_a_bound() -> None:
 def test_compile_regex_raises_regex_error() -> None:
     with pytest.raises(RegexError):
         compile_regex("a{2,1}")
+
+
+def test_patterns_of_one_field_matched_at_once_agree_with_each_alone() -> None:
+    from kbdoctor.engine.safe_regex import search_in_group
+
+    patterns = (
+        r"(?i)^MSExchangeTransport$",
+        EVENT_1035,
+        r"454[ .\"]*4\.7\.0",
+        r"^\w+$",
+        r"(?i)^default ",
+        r"",
+    )
+    texts = [
+        "msexchangetransport",
+        "IllegalMessage\nExchangeAuth",
+        'said "454 4.7.0"',
+        "żółw",
+        "Default Frontend EX01",
+        "",
+        "x" * (MAX_MATCH_CHARS + 5),
+    ]
+    for text in texts:
+        for pattern in patterns:
+            alone = search(pattern, text)
+            assert search_in_group(patterns, pattern, text) == alone, (pattern, text)
