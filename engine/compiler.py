@@ -181,16 +181,28 @@ class Compiled:
         for fact in facts:
             by_type.setdefault(str(fact.get(TYPE)), []).append(fact)
 
+        groups: dict[tuple[str, str], int] = {}  # (type, field) -> largest group, unrefined
+
         def bound(rule: CompiledRule, refine: bool) -> int:
             total = 1
             for pattern in rule.positives:
                 if pattern.kind != "fact":
                     continue
                 candidates = by_type.get(pattern.asserted_type, [])
-                if refine:
-                    candidates = [f for f in candidates if _may_pass(pattern.solo_expression, f)]
                 joined = _equality_join(rule.rule, pattern.position)
-                total *= len(candidates) if joined is None else _largest_group(candidates, joined)
+                if refine:
+                    expression = pattern.solo_expression
+                    candidates = [f for f in candidates if _may_pass(expression, f)]
+                if joined is None:
+                    factor = len(candidates)
+                elif refine:
+                    factor = _largest_group(candidates, joined)
+                else:
+                    key = (pattern.asserted_type, joined)
+                    if key not in groups:
+                        groups[key] = _largest_group(candidates, joined)
+                    factor = groups[key]
+                total *= factor
                 if total == 0:
                     return 0
             return total
