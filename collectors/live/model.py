@@ -47,6 +47,7 @@ class LiveOptions:
     timeout: float = 5.0
     dns_server: str | None = None
     local_host: str | None = None  # --host: the collecting machine is this (an Exchange server)
+    tickets: bool = False  # --tickets: ask the KDCs for SMTPSVC/<fqdn> service tickets
 
 
 @dataclasses.dataclass(frozen=True)

@@ -64,6 +64,12 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "DNS server for the SRV and address look-ups (default: the system's)",
         "pl": "serwer DNS do zapytań SRV i o adresy (domyślnie: systemowy)",
     },
+    "tickets": {
+        "en": "also ask the KDCs for an SMTPSVC/<fqdn> ticket of each Exchange server as --user "
+        "(MIT kinit and kvno); the Kerberos error is a fact",
+        "pl": "poproś też KDC o bilet SMTPSVC/<fqdn> każdego serwera Exchange jako --user "
+        "(MIT kinit i kvno); błąd Kerberosa jest faktem",
+    },
     "no_password": {
         "en": "--password-env {var}: the variable is not set",
         "pl": "--password-env {var}: zmienna nie jest ustawiona",
@@ -120,6 +126,7 @@ def add_live_arguments(parser: argparse.ArgumentParser, lang: Lang) -> None:
     )
     group.add_argument("--ca-file", default=None, metavar="FILE", help=say("ca_file", lang))
     group.add_argument("--insecure", action="store_true", help=say("insecure", lang))
+    group.add_argument("--tickets", action="store_true", help=say("tickets", lang))
     group.add_argument("--timeout", default=None, metavar="SECONDS", help=say("timeout", lang))
     group.add_argument(
         "--dns-server", default=None, metavar="ADDRESS", help=say("dns_server", lang)
@@ -166,6 +173,7 @@ def live_options(args: argparse.Namespace, lang: Lang, err: TextIO) -> LiveOptio
         timeout=timeout,
         dns_server=args.dns_server,
         local_host=getattr(args, "host", None),
+        tickets=bool(getattr(args, "tickets", False)),
     )
 
 
@@ -176,7 +184,10 @@ def stray_live_option(args: argparse.Namespace) -> str | None:
     for name in ("dcs", "exchange", "user", "password_env", "ca_file", "timeout", "dns_server"):
         if getattr(args, name, None):
             return "--" + ("dc" if name == "dcs" else name.replace("_", "-"))
-    return "--insecure" if getattr(args, "insecure", False) else None
+    for flag in ("insecure", "tickets"):
+        if getattr(args, flag, False):
+            return f"--{flag}"
+    return None
 
 
 def run_live(

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from kbdoctor.collectors.live import dns_srv, ldap_dir, ports, sntp
+from kbdoctor.collectors.live import dns_srv, kerberos, ldap_dir, ports, sntp
 from kbdoctor.collectors.live.dns_srv import Target
 from kbdoctor.collectors.live.model import (
     COLLECTOR,
@@ -39,6 +39,7 @@ from kbdoctor.engine.facts import (
     DomainController,
     ExchangeServer,
     Fact,
+    KerberosError,
     PortState,
     Source,
     SpnListing,
@@ -229,6 +230,7 @@ def _probe_dcs(
             result.errors.append(ProbeError("ldap", opts.domain, describe(error)))
             continue
         result.extend(part)
+    result.extend(_tickets(opts, local, states, result.facts))
     for fact in result.facts:
         if isinstance(fact, DomainController):
             listed[fact.name.lower()] = ldap_dir.DirectoryDc(
@@ -252,6 +254,54 @@ def _probe_dcs(
                 observed_at=now(),
             )
         )
+
+
+def _tickets(
+    opts: LiveOptions, local: str, states: list[_DcState], facts: list[Fact]
+) -> ProbeResult:
+    """``SMTPSVC/<fqdn>`` tickets for the Exchange servers found, from the DCs probed as KDCs;
+    a Kerberos error is a ``kerberos_error`` of the collecting machine."""
+    result = ProbeResult()
+    spns = [f"SMTPSVC/{f.fqdn}" for f in facts if isinstance(f, ExchangeServer) and f.fqdn]
+    kdcs = [s.target.address for s in states if s.target.address is not None]
+    if not opts.tickets or not spns or not kdcs or not opts.user or opts.password is None:
+        return result
+    if not kerberos.available():
+        result.errors.append(
+            ProbeError("kerberos", opts.domain, "kinit/kvno (MIT Kerberos) not installed")
+        )
+        return result
+    try:
+        outcomes = kerberos.request_tickets(
+            opts.domain, kdcs, opts.user, opts.password, spns, opts.timeout
+        )
+    except (OSError, kerberos.KerberosUnavailable) as error:
+        result.errors.append(ProbeError("kerberos", opts.domain, describe(error)))
+        return result
+    seen_kinit = False
+    for outcome in outcomes:
+        if outcome.code is None:
+            continue
+        if outcome.stage == "kinit":
+            if seen_kinit:
+                continue  # the user's own ticket failed: one fact, not one per SPN
+            seen_kinit = True
+            target = f"krbtgt/{opts.domain.upper()}"
+            command = f"kinit {opts.user}"
+        else:
+            target = outcome.spn
+            command = f"kvno {outcome.spn}"
+        result.facts.append(
+            KerberosError(
+                host=local,
+                code=outcome.code,
+                target=target,
+                message=outcome.message,
+                provenance=provenance(f"kerberos-{outcome.stage}", local, command),
+                observed_at=now(),
+            )
+        )
+    return result
 
 
 def _is_address(name: str) -> bool:

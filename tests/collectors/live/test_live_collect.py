@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,15 @@ from tests.collectors.live.testbed import ADMIN, ADMIN_PASSWORD, DC_FQDN, DOMAIN
 pytestmark = pytest.mark.live
 
 PASSWORD_VAR = "KBDOCTOR_TEST_LIVE_PASSWORD"
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "importers"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _daemons_end_with_this_module(testbed: Testbed) -> Iterator[None]:
+    """The test bed is a session fixture, but nothing after this module needs it: its daemons
+    and namespace go as soon as the module is done, not when the whole suite is."""
+    yield
+    testbed.destroy()
 
 
 def collect(bed: Testbed, out: Path, *extra: str, ca: bool = True) -> tuple[int, str, Any]:
@@ -72,8 +82,11 @@ def test_healthy_directory_gives_no_cause(testbed: Testbed, tmp_path: Path) -> N
     testbed.start_samba()
     testbed.start_chrony()
     out = tmp_path / "facts.json"
-    status, stderr, data = collect(testbed, out, "--exchange", "EX01", "--host", "EX01")
+    status, stderr, data = collect(
+        testbed, out, "--exchange", "EX01", "--host", "EX01", "--tickets"
+    )
     assert status == 0, stderr
+    assert facts_of(data, "kerberos_error") == []  # the SMTPSVC ticket was issued
     assert "0 probe(s) without an answer" in stderr or "without an answer" in stderr
     dcs = facts_of(data, "domain_controller")
     assert [(d["name"], d["fqdn"], d["pdc"]) for d in dcs] == [("DC1", DC_FQDN, True)]
@@ -105,11 +118,20 @@ def test_healthy_directory_gives_no_cause(testbed: Testbed, tmp_path: Path) -> N
     assert statuses["kerberos_ports_blocked"] == "ruled_out"
 
 
-def test_dc_named_with_dc_option(testbed: Testbed, tmp_path: Path) -> None:
+def test_dc_named_with_dc_option_and_import_in_the_same_run(
+    testbed: Testbed, tmp_path: Path
+) -> None:
     testbed.start_samba()
     out = tmp_path / "facts.json"
-    status, stderr, data = collect(testbed, out, "--dc", DC_FQDN, "--exchange", "EX01")
+    setspn = SAMPLES / "setspn" / "kb979174_setspn_X_none_en.txt"
+    status, stderr, data = collect(
+        testbed, out, "--dc", DC_FQDN, "--exchange", "EX01", "--import", str(setspn)
+    )
     assert status == 0, stderr
+    (check,) = facts_of(data, "check_run")  # read from the imported setspn -X output
+    assert check["source"]["collector"] == "import"
+    assert check["found"] == 0
+    assert len(facts_of(data, "spn_listing")) == 1  # and the live facts beside it
     clocks = facts_of(data, "clock_offset")
     local = data["environment"]["kbdoctor.live.collected_by"]
     assert local != "EX01"
@@ -119,9 +141,14 @@ def test_dc_named_with_dc_option(testbed: Testbed, tmp_path: Path) -> None:
 def test_missing_smtpsvc_spn(testbed: Testbed, tmp_path: Path) -> None:
     testbed.start_samba()
     out = tmp_path / "facts.json"
-    status, stderr, data = collect(testbed, out, "--exchange", "EX02", "--host", "EX01")
+    status, stderr, data = collect(
+        testbed, out, "--exchange", "EX02", "--host", "EX01", "--tickets"
+    )
     assert status == 0, stderr
     assert facts_of(data, "spn_listing")[0]["spns"] == []
+    (error,) = facts_of(data, "kerberos_error")
+    assert error["code"] == "KDC_ERR_S_PRINCIPAL_UNKNOWN"
+    assert error["target"] == f"SMTPSVC/ex02.{DOMAIN}"
     report = evaluate(out)
     assert diagnosed(report) == {"spn_missing"}
     (diagnosis,) = report["diagnoses"]
@@ -137,6 +164,15 @@ def test_duplicate_spn_found_in_the_global_catalog(testbed: Testbed, tmp_path: P
     assert holders[f"SMTPSVC/ex04.{DOMAIN}"] == ["EX04$", "EX05$"]  # held as smtpsvc/EX04...
     report = evaluate(out)
     assert diagnosed(report) == {"spn_duplicate"}
+    # Samba's KDC answers a request for the duplicated SPN with "Server not found in Kerberos
+    # database", which is recorded as it is (the rules read it as a missing SPN).
+    out = tmp_path / "tickets.json"
+    status, stderr, data = collect(
+        testbed, out, "--exchange", "EX04", "--host", "EX01", "--tickets"
+    )
+    assert status == 0, stderr
+    codes = {(e["code"], e["target"]) for e in facts_of(data, "kerberos_error")}
+    assert codes == {("KDC_ERR_S_PRINCIPAL_UNKNOWN", f"SMTPSVC/ex04.{DOMAIN}")}
 
 
 def test_certificate_checked_unless_insecure(testbed: Testbed, tmp_path: Path) -> None:
@@ -180,8 +216,12 @@ def test_dc_clock_ten_minutes_fast(testbed: Testbed, tmp_path: Path) -> None:
     testbed.start_samba(faketime="+10m")
     testbed.start_chrony(faketime="+10m")
     out = tmp_path / "facts.json"
-    status, stderr, data = collect(testbed, out, "--exchange", "EX01", "--host", "EX01")
+    status, stderr, data = collect(
+        testbed, out, "--exchange", "EX01", "--host", "EX01", "--tickets"
+    )
     assert status == 0, stderr
+    (error,) = facts_of(data, "kerberos_error")  # kdc_timesync = 0: reported, not corrected
+    assert (error["host"], error["code"]) == ("EX01", "KRB_AP_ERR_SKEW")
     offsets = {c["source"]["reader"]: c["offset_s"] for c in facts_of(data, "clock_offset")}
     assert abs(offsets["sntp"] + 600) < 2
     assert abs(offsets["ldap-rootdse-currenttime"] + 600) < 2
@@ -193,8 +233,12 @@ def test_kdc_off_closes_kerberos_ports(testbed: Testbed, tmp_path: Path) -> None
     testbed.start_samba(kdc=False)
     testbed.start_chrony()
     out = tmp_path / "facts.json"
-    status, stderr, data = collect(testbed, out, "--exchange", "EX01", "--host", "EX01")
+    status, stderr, data = collect(
+        testbed, out, "--exchange", "EX01", "--host", "EX01", "--tickets"
+    )
     assert status == 0, stderr
+    (error,) = facts_of(data, "kerberos_error")
+    assert error["code"] == "KDC_UNREACHABLE"
     ports = {(p["port"], p["protocol"]): p["state"] for p in facts_of(data, "port_state")}
     assert ports[(88, "tcp")] == ports[(88, "udp")] == ports[(464, "tcp")] == "closed"
     assert ports[(389, "tcp")] == ports[(3268, "tcp")] == "open"

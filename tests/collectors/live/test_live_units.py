@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 from kbdoctor.collectors.command import run_collect
-from kbdoctor.collectors.live import ports, sntp
+from kbdoctor.collectors.live import kerberos, ports, sntp
 from kbdoctor.collectors.live.model import LiveOptions, Secret
 from kbdoctor.collectors.live.options import add_live_arguments, live_options
 from kbdoctor.collectors.live.runner import collect, expected_spns
@@ -84,6 +84,17 @@ def test_probe_packets_are_well_formed_der() -> None:
     assert b"corp.example.test" in ping
     assert b"Netlogon" in ping
     assert len(ports.dns_query()) == 17
+
+
+def test_kerberos_messages_become_codes() -> None:
+    assert kerberos.code_of("kinit: Clock skew too great while getting initial credentials") == (
+        "KRB_AP_ERR_SKEW"
+    )
+    assert kerberos.code_of("kinit: Cannot contact any KDC for realm 'X'") == "KDC_UNREACHABLE"
+    assert kerberos.code_of("kvno: Server not found in Kerberos database while getting") == (
+        "KDC_ERR_S_PRINCIPAL_UNKNOWN"
+    )
+    assert kerberos.code_of("something new") == "KRB_ERROR"
 
 
 def test_expected_spns() -> None:

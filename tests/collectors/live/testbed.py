@@ -30,6 +30,7 @@ DC_IP = "127.0.0.11"
 ADMIN = "Administrator"
 # A throwaway password for a directory that lives for one test session in a private namespace.
 ADMIN_PASSWORD = "Kbd0ctor-Test-Only-7!"
+MACHINE_PASSWORD = "Kbd0ctor-Machine-Only-9!"
 FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 PACKAGES = {
     "samba": "samba",
@@ -203,6 +204,8 @@ class Testbed:
         fqdn = f"{name.lower()}.{DOMAIN}"
         change = f"{line}\nchangetype: modify\nreplace: dNSHostName\ndNSHostName: {fqdn}\n"
         self.ldbmodify(change)
+        if spns:  # keys for the KDC to issue tickets for the account's SPNs with
+            self.samba_tool("user", "setpassword", f"{name}$", f"--newpassword={MACHINE_PASSWORD}")
 
     def ldbmodify(self, ldif: str, database: str | None = None) -> None:
         path = self.base / "change.ldif"
@@ -263,9 +266,7 @@ def _stop_group(process: subprocess.Popen[bytes], limit: float = 10) -> None:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         process.poll()
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
+        if not _living_members(pgid):
             break
         time.sleep(0.05)
     else:
@@ -273,6 +274,24 @@ def _stop_group(process: subprocess.Popen[bytes], limit: float = 10) -> None:
             os.killpg(pgid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=5)
+
+
+def _living_members(pgid: int) -> list[int]:
+    """The processes of group ``pgid`` that are not zombies. Workers whose parent exited are
+    reparented to PID 1, which in a container may never reap them: a zombie has ended all the
+    same, and waiting for it to leave the group would wait for ever."""
+    living = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)": state ppid pgrp ...
+        if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
+            living.append(int(entry.name))
+    return living
 
 
 def unused_namespace_name() -> str:
