@@ -351,17 +351,22 @@ def derived_duplicates(facts: list[Fact]) -> list[Fact]:
     or not anyone ran ``setspn -X``. Provenance names the facts it was read from."""
     holders: dict[str, dict[str, tuple[str, str, Fact]]] = {}
     stated: set[str] = set()
+
+    def hold(spn: str, account: str, fact: Fact) -> None:
+        # of several spellings of one SPN on one account, the same one whatever the fact order
+        accounts = holders.setdefault(spn_name(spn), {})
+        key = account_name(account)
+        known = accounts.get(key)
+        if known is None or (spn, account, fact_id(fact)) < (known[0], known[1], fact_id(known[2])):
+            accounts[key] = (spn, account, fact)
+
     for fact in facts:
         if isinstance(fact, SpnListing):
             for spn in fact.spns:
-                holders.setdefault(spn_name(spn), {}).setdefault(
-                    account_name(fact.account), (spn, fact.account, fact)
-                )
+                hold(spn, fact.account, fact)
         elif isinstance(fact, SpnQuery):
             for account in fact.accounts:
-                holders.setdefault(spn_name(fact.spn), {}).setdefault(
-                    account_name(account), (fact.spn, account, fact)
-                )
+                hold(fact.spn, account, fact)
         elif isinstance(fact, SpnDuplicate):
             stated.add(spn_name(fact.spn))
     out: list[Fact] = []

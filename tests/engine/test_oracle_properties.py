@@ -180,6 +180,11 @@ def organisation(draw: st.DrawFn) -> list[dict[str, Any]]:
             "auth_mechanisms": draw(st.lists(st.sampled_from(AUTH_MECHANISMS).flatmap(cased),
                                              max_size=4, unique_by=str.lower)),
         }
+        # ExchangeServer decides the connector rules: offered in about half the connectors
+        if draw(st.booleans()) and not any(
+            m.lower() == "exchangeserver" for m in connector["auth_mechanisms"]
+        ):
+            connector["auth_mechanisms"].append(draw(cased("ExchangeServer")))
         if draw(st.booleans()):
             connector["permission_groups"] = draw(st.lists(st.sampled_from(PERMISSION_GROUPS),
                                                            max_size=3, unique=True))
