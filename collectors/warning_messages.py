@@ -52,6 +52,12 @@ WARNINGS: dict[str, dict[Lang, str]] = {
         "pl": "klist nie wykonał {call} (lokalna pamięć biletów, nie wymiana Kerberos z KDC): "
         "fakt kerberos_error nie powstał",
     },
+    "eventlog.time_unread": {
+        "en": "the event's time '{text}' is not read: the day and the month cannot be told apart "
+        "(or the layout is unknown); the event is kept without a time",
+        "pl": "nie odczytano czasu zdarzenia '{text}': nie da się odróżnić dnia od miesiąca (lub "
+        "układ daty jest nieznany); zdarzenie zachowano bez czasu",
+    },
     "w32tm.reference_unplaced": {
         "en": "the machine the offset of {host} is measured from cannot be placed, no "
         "clock_offset fact: NTP: {text}",

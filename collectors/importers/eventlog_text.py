@@ -203,6 +203,8 @@ class EventListReader:
                 level=_first(block.fields, _LEVEL_KEYS),
                 time=parse_datetime(raw_time) if raw_time else None,
             )
+            if raw_time and record.time is None:
+                collector.warn(line, "eventlog.time_unread", text=raw_time[:40])
             source = source_for(self, material, block.first, block.last, inferred=inferred)
             collector.add(record, source, line)
         return collector.finish()
@@ -456,6 +458,8 @@ class EventDetailsReader:
         # the header's local time when it can be read, else the XML's SystemTime as the XML
         # reader reads it: an aware UTC time, never a UTC clock reading passed off as local
         time = (parse_datetime(when) if when else None) or system_time(system.get("time"))
+        if when and time is None:
+            collector.warn(line, "eventlog.time_unread", text=when[:40])
         # A value that holds another "label:" is a label this table does not know (the
         # machine-translated KB has "Źródło zdarzenia błędu:"): not a level.
         level = next(

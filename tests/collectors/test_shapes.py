@@ -8,7 +8,11 @@ from datetime import datetime
 import pytest
 from kbdoctor.collectors import shapes
 from kbdoctor.collectors.importers.base import parse_datetime
+from kbdoctor.collectors.importing import import_paths
 from kbdoctor.collectors.shapes import is_host, is_offset, is_result_code, pick_host
+from kbdoctor.engine.facts import Event
+
+from tests.collectors.importers.fixtures import DATA
 
 
 def test_the_module_examples_hold() -> None:
@@ -94,3 +98,12 @@ def test_an_ambiguous_day_and_month_give_no_time_rather_than_a_wrong_one(
     text: str, expected: datetime | None
 ) -> None:
     assert parse_datetime(text) == expected
+
+
+def test_an_event_whose_date_cannot_be_settled_is_kept_without_a_time_and_said_so() -> None:
+    path = DATA / "real" / "eventlog" / "viewer_1035_frontend_xml_tags_stripped_en.txt"
+    result = import_paths([str(path)], host="EX01")
+    assert [f.time for f in result.facts if isinstance(f, Event)] == [None]
+    [unread] = [w for w in result.warnings if w.key == "eventlog.time_unread"]
+    assert "12/05/2023" in unread.text("en")
+    assert unread.line is not None
