@@ -9,7 +9,7 @@ Field tests (the value of a field name in ``where``)::
 
     offset_s: {abs_gt: 300}          comparisons: eq ne lt le gt ge, abs_gt abs_ge abs_lt abs_le
     state: {in: [closed, filtered]}  membership: in, not_in (a literal scalar means eq)
-    last_error: {matches: '454 4\\.7\\.0'}   Python regular expressions: matches, not_matches
+    last_error: {matches: '454 4\\.7\\.0'}   RE2 regular expressions: matches, not_matches
     spns: {contains: smtpsvc/x}      list membership: contains, not_contains, contains_ref
     fqdn: {exists: true}
     host: {same_as: srv.name}        joins with an earlier binding: same_as, differs_from
@@ -27,8 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 
 class _Model(BaseModel):
-    # defer_build: a rule base read back from the cache is unpickled, never validated, so start-up
-    # need not build these models' validators at all.
+    # defer_build: the validators are built on first use, not at import, so the commands that
+    # read no rule file (collect, schema) do not pay for them.
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
