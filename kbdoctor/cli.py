@@ -59,6 +59,7 @@ def build_parser(command: str | None = None, lang: Lang = "en") -> argparse.Argu
     tui.add_argument("--demo", action="store_true", help=text("cli.demo.help", lang))
     _rules_option(tui, lang)
     _lang_option(tui, lang)
+    _budget_option(tui, lang)
 
     rules = sub.add_parser("rules", help=text("cli.rules.help", lang))
     rules.add_argument("paths", nargs="*", metavar="PATH", help=text("cli.rules_paths.help", lang))
@@ -119,14 +120,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(args_list[0] if args_list else None, _requested_lang(args_list))
     if not args_list:
         if sys.stdin.isatty() and sys.stdout.isatty():
-            return _run_tui([], lang=None, rules=None, demo=False)
+            return _run_tui([], lang=None, rules=None, demo=False, budget=_budget(None))
         parser.print_help()
         return EXIT_OK
     args = parser.parse_args(args_list)
     if args.command == "evaluate":
         return _evaluate(args)
     if args.command == "tui":
-        return _run_tui(args.facts, lang=args.lang, rules=args.rules, demo=args.demo)
+        budget = _budget(args.budget)
+        return _run_tui(args.facts, lang=args.lang, rules=args.rules, demo=args.demo, budget=budget)
     if args.command == "rules":
         return _check_rules(args)
     if args.command == "schema":
@@ -270,10 +272,17 @@ def _render(report: Any, fmt: str, explain: bool) -> str:
     return render_text(report, explain=explain)
 
 
-def _run_tui(facts: list[str], *, lang: str | None, rules: list[str] | None, demo: bool) -> int:
+def _run_tui(
+    facts: list[str],
+    *,
+    lang: str | None,
+    rules: list[str] | None,
+    demo: bool,
+    budget: float | None,
+) -> int:
     from kbdoctor.tui.launch import run_tui
 
-    return int(run_tui(facts, lang=lang, rules=rules, demo=demo))
+    return int(run_tui(facts, lang=lang, rules=rules, demo=demo, budget=budget))
 
 
 def _check_rules(args: Any) -> int:

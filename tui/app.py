@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from kbdoctor.engine.atomic import write_atomic
 from kbdoctor.engine.errors import KbdoctorError
+from kbdoctor.engine.evaluate import DEFAULT_BUDGET_S
 from kbdoctor.engine.factio import dump_fact_file
 from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.report import FactRef, Report
@@ -91,13 +92,14 @@ class KbdoctorApp(App[None]):
         rules: Sequence[str] | None = None,
         demo: bool = False,
         watch_rules: bool = True,
+        budget: float | None = DEFAULT_BUDGET_S,
     ) -> None:
         super().__init__()
         self.fact_paths = list(fact_paths)
         self.demo = demo
         self.watch_rules = watch_rules
         self.session = Session()
-        self.diagnoser = Diagnoser(rules)
+        self.diagnoser = Diagnoser(rules, budget=budget)
         self.report: Report | None = None
         self.baseline: Report | None = None
         self._baseline_key: tuple[object, ...] | None = None
@@ -273,6 +275,19 @@ class KbdoctorApp(App[None]):
         self.last_evaluation_ms = message.elapsed_ms
         if self._shown:
             self._show_report()
+        budget = message.report.budget
+        if budget is not None and not message.report.explained:
+            # the diagnosis is partial: say so, instead of leaving causes silently unassessed
+            self.notify(
+                t(
+                    "tui.budget_spent",
+                    self.lang,
+                    seconds=f"{budget.seconds:g}",
+                    rules=len(budget.unfinished_rules),
+                ),
+                severity="warning",
+                timeout=10,
+            )
         if not message.report.explained:
             self.call_after_refresh(self._explain_after_paint, message.ticket)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbdoctor.engine.errors import Problem, RuleFileError
-from kbdoctor.engine.evaluate import Evaluator
+from kbdoctor.engine.evaluate import DEFAULT_BUDGET_S, Evaluator
 from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.i18n import Lang
 from kbdoctor.engine.report import Report
@@ -42,6 +42,9 @@ class Diagnoser:
     """Rule files given on the command line (None: the bundled KB 979174 rules)."""
 
     rule_paths: Sequence[str] | None = None
+    # seconds an evaluation may run (None: no limit); a slow rule pack must not freeze the
+    # application, which shares the interpreter with the evaluation
+    budget: float | None = DEFAULT_BUDGET_S
     rule_base: RuleBase | None = None
     problems: list[Problem] = field(default_factory=list)  # of the last load that failed
     _evaluator: Evaluator | None = None
@@ -90,7 +93,12 @@ class Diagnoser:
         if self._evaluator is None:
             raise RuntimeError("no rule base loaded")
         return self._evaluator.evaluate(
-            facts, lang=lang, explain=explain, files=list(files), environment=environment or {}
+            facts,
+            lang=lang,
+            explain=explain,
+            files=list(files),
+            environment=environment or {},
+            budget=self.budget,
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from kbdoctor.engine.evaluate import DEFAULT_BUDGET_S
 from kbdoctor.engine.i18n import Lang, language_from_env
 
 if TYPE_CHECKING:
@@ -22,21 +23,31 @@ def create_app(
     rules: Sequence[str] | None = None,
     demo: bool = False,
     watch_rules: bool = True,
+    budget: float | None = DEFAULT_BUDGET_S,
 ) -> KbdoctorApp:
     """The application, not yet running (tests and benchmarks drive it with Textual's Pilot).
     ``lang`` None: the language of the environment (LC_ALL, LC_MESSAGES, LANG)."""
     from kbdoctor.tui.app import KbdoctorApp
 
     chosen: Lang = "pl" if lang == "pl" else ("en" if lang == "en" else language_from_env())
-    return KbdoctorApp(fact_paths, lang=chosen, rules=rules, demo=demo, watch_rules=watch_rules)
+    return KbdoctorApp(
+        fact_paths, lang=chosen, rules=rules, demo=demo, watch_rules=watch_rules, budget=budget
+    )
 
 
-def run_tui(fact_paths: list[str], *, lang: str | None, rules: list[str] | None, demo: bool) -> int:
+def run_tui(
+    fact_paths: list[str],
+    *,
+    lang: str | None,
+    rules: list[str] | None,
+    demo: bool,
+    budget: float | None = DEFAULT_BUDGET_S,
+) -> int:
     """Run the application on a terminal until the user quits; the exit status for the shell."""
     from kbdoctor.tui.terminal import assume_size_if_unknown
 
     assumed = assume_size_if_unknown()  # taken back once the application has started
-    app = create_app(fact_paths, lang=lang, rules=rules, demo=demo)
+    app = create_app(fact_paths, lang=lang, rules=rules, demo=demo, budget=budget)
     app.when_started(assumed.restore)
     try:
         app.run()

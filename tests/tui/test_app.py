@@ -451,3 +451,21 @@ async def test_slow_work_shows_a_progress_bar_until_it_ends(make_app: MakeApp) -
         app.post_message(WorkFinished("Imported", []))
         await pilot.pause()
         assert not bar.display
+
+
+async def test_a_spent_time_budget_is_said_and_the_application_stays_usable(
+    make_app: MakeApp,
+) -> None:
+    """An evaluation is bounded like on the command line: a slow rule pack cannot freeze the
+    application for ever, and a partial diagnosis says that it is partial."""
+    app = make_app(budget=1e-9)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.report is not None
+        assert app.report.budget is not None
+        messages = " ".join(n.message for n in app._notifications)
+        assert "time budget" in messages
+        assert not app.main.query("#fact-table")
+        await pilot.press("2")  # still answering keys: the facts tab is built when first shown
+        await settle(pilot)
+        assert app.main.query("#fact-table")
