@@ -83,6 +83,14 @@ def collect(opts: LiveOptions, progress: Progress | None = None) -> LiveResult:
     say = progress or (lambda _line: None)
     local = opts.local_host or socket.gethostname()
     result = ProbeResult()
+    if opts.exchange and not opts.user:
+        result.errors.append(
+            ProbeError(
+                "ldap",
+                opts.domain,
+                "--exchange needs --user: computer accounts and SPNs are not read anonymously",
+            )
+        )
     names = list(opts.dcs)
     if not names:
         try:

@@ -164,6 +164,9 @@ def test_unreachable_dc_is_facts_and_errors_not_an_abort() -> None:
                        user="admin", password=Secret("pw-never-shown"))  # fmt: skip
     outcome = collect(opts)
     kinds = {f.type for f in outcome.facts}
+    anonymous = collect(LiveOptions(domain="x.test", dcs=("127.0.0.1",), exchange=("EX01",),
+                                    timeout=0.5))  # fmt: skip
+    assert any("--exchange needs --user" in e.error for e in anonymous.errors)
     assert "port_state" in kinds
     assert "domain_controller" in kinds
     assert all("pw-never-shown" not in e.render() for e in outcome.errors)
