@@ -126,6 +126,10 @@ def _interrupt(args: list[str], after: float) -> tuple[int, str, bool]:
     running = process.poll() is None
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
+    if process.returncode == -signal.SIGINT and not err:
+        # The signal came while the interpreter was shutting down after the work was done (its
+        # finalisation puts the default handlers back): nothing was left to interrupt.
+        running = False
     return process.returncode, err.decode("utf-8", "replace"), running
 
 
