@@ -255,3 +255,13 @@ def test_one_machine_described_twice_is_one_machine(evaluator: Evaluator) -> Non
     assert report.inputs.facts == 2
     assert sorted(f.rule for f in spn_missing.evidence) == [
         "spn.smtp-fqdn-missing", "spn.smtpsvc-fqdn-missing", "spn.smtpsvc-name-missing"]
+
+
+def test_a_dc_the_unnamed_end_may_use_is_not_called_latent(evaluator: Evaluator) -> None:
+    fact = queue("EX02", None)
+    facts = [server("EX02", site="Warszawa"), dc("DC-WAW", site="Warszawa"),
+             dc("DC-KRK", site="Krakow"), fact,
+             {"type": "port_state", "source": "EX02", "target": "DC-KRK", "port": 88,
+              "protocol": "udp", "state": "filtered"}]
+    ports = _cause(_report(evaluator, facts), "kerberos_ports_blocked")
+    assert (ports.status, ports.scope) == ("diagnosed", "unknown")
