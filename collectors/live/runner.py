@@ -178,6 +178,8 @@ def _probe_dcs(
             result.errors.append(ProbeError("sntp", state.name, describe(error)))
             continue
         state.sntp_offset = sntp.local_minus_server(reading)
+        if not opts.local_host:
+            continue
         result.facts.append(
             ClockOffset(
                 host=local,
@@ -187,9 +189,20 @@ def _probe_dcs(
                 observed_at=now(),
             )
         )
+    if not opts.local_host and any(state.sntp_offset is not None for state in states):
+        # Which part this machine plays (an Exchange server, an admin's laptop) is not known,
+        # so its offset to a DC is no Kerberos pair: only the DCs' offsets to each other are.
+        result.errors.append(
+            ProbeError(
+                "sntp",
+                local,
+                "this machine's own offsets are not kept as facts: give --host NAME when "
+                "kbdoctor runs on that Exchange server",
+            )
+        )
     for state in states:
         root = state.root
-        if root is not None and root.offset_s is not None:
+        if opts.local_host and root is not None and root.offset_s is not None:
             result.facts.append(
                 ClockOffset(
                     host=local,
