@@ -37,6 +37,7 @@ from kbdoctor.engine.report import (
 )
 from kbdoctor.engine.rules_model import Absent, Step, Where
 from kbdoctor.engine.rules_model import Collect as RuleCollect
+from kbdoctor.engine.subjects import unknown
 from kbdoctor.engine.templates import placeholders, render
 
 
@@ -106,6 +107,8 @@ class _Builder:
         self.org = organisation(run)
         self.paths = failing_paths(run, self.org)
         self._placed: dict[tuple[tuple[str | None, str], ...], bool | None] = {}
+        # the steps that end every fix of a pack's causes
+        self.verify = [step for pack in self.base.packs for step in pack.model.verify]
 
     # --- facts and firings -----------------------------------------------------------------------
 
@@ -236,9 +239,8 @@ class _Builder:
             status = "not_assessed"
         positive = [(key, cf) for key, cf in assessed if cf > 0]
         positive.sort(key=lambda item: (placed[item[0]] is not True, -item[1], item[0]))
-        verify = [step for pack in self.base.packs for step in pack.model.verify]
         remediation = (
-            self.remediation([*definition.remediation, *verify], positive) if positive else []
+            self.remediation([*definition.remediation, *self.verify], positive) if positive else []
         )
         collect = []
         if status in ("not_assessed", "no_evidence") or (status != "diagnosed" and explain):
@@ -377,6 +379,12 @@ class _Builder:
         out: list[Command] = []
         seen: set[tuple[str, str | None]] = set()
         org_values = {"pdc": self.org.pdc}
+        # the failing paths each subject lies on: a fix is proven on those
+        on_paths = {
+            key: self._path_values(self.run.conclusions[key].locators)
+            for key, cf in assessed
+            if cf > 0
+        }
         for step in steps:
             if step.when == "pdc_known" and not self.org.pdc:
                 continue
@@ -386,8 +394,7 @@ class _Builder:
                 if cf <= 0:
                     continue
                 conclusion = self.run.conclusions[key]
-                # the failing paths this subject lies on: a fix is proven on those
-                path_values = self._path_values(conclusion.locators)
+                path_values = on_paths[key]
                 if step.when == "path_known" and not path_values:
                     continue
                 for record in conclusion.firings:
@@ -434,13 +441,11 @@ class _Builder:
             for template in (step.run_on, step.command, step.text.en)
             if template is not None
         ]
-        if any(_unknown(_lookup(values, name, sub)) for t in used for name, sub in placeholders(t)):
+        if any(unknown(_lookup(values, name, sub)) for t in used for name, sub in placeholders(t)):
             return  # a step that would name a machine or value the facts do not give
         run_on = None
         if step.run_on is not None:
             run_on = render(step.run_on, values).strip()
-            if run_on in ("", "?", "*"):
-                return
             if step.not_on_pdc and self.org.pdc_key == self.run.registry.key(run_on):
                 return
         command = render(step.command, values) if step.command else None
@@ -658,10 +663,6 @@ def _lookup(values: dict[str, Any], name: str, sub: str | None) -> Any:
     if sub is not None:
         return value.get(sub) if isinstance(value, dict) else None
     return value
-
-
-def _unknown(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() in ("", "?", "*"))
 
 
 def _telling(assessed: list[tuple[ConclusionKey, float]], confidence: float) -> list[ConclusionKey]:

@@ -18,9 +18,8 @@ from typing import Any
 from kbdoctor.engine.evaluate import Run
 from kbdoctor.engine.names import host_name, is_ip_address
 from kbdoctor.engine.report import DIAGNOSIS_THRESHOLD
+from kbdoctor.engine.subjects import unknown
 from kbdoctor.engine.templates import render
-
-_UNKNOWN = ("", "?", "*")
 
 
 @dataclass(frozen=True)
@@ -211,6 +210,4 @@ def _ip_map(run: Run) -> dict[str, str]:
 
 
 def _known(value: Any) -> str | None:
-    if not isinstance(value, str) or value.strip() in _UNKNOWN:
-        return None
-    return value.strip()
+    return None if unknown(value) else str(value).strip()

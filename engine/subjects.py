@@ -25,6 +25,12 @@ from kbdoctor.engine.templates import placeholders, render
 SEPARATOR = "\x1f"
 
 
+def unknown(value: Any) -> bool:
+    """Whether a rendered value says nothing: empty, ``*`` (a part the evidence does not know) or
+    ``?`` (how a template renders a field the fact does not have)."""
+    return value is None or (isinstance(value, str) and value.strip() in ("", UNKNOWN_PART, "?"))
+
+
 def name_key(kind: str, value: str, registry: HostRegistry) -> str:
     """The key of one value of a kind: names compared the way Windows compares them."""
     if kind == "host":
@@ -67,7 +73,7 @@ class Shape:
         keys: dict[str, str] = {}
         for name, kind in definition.parts.items():
             value = render(template[name], bindings).strip()
-            if not value or value in (UNKNOWN_PART, "?"):  # "?" is how a missing field renders
+            if unknown(value):
                 shown[name] = keys[name] = UNKNOWN_PART
             else:
                 shown[name] = value
