@@ -21,7 +21,7 @@ import ipaddress
 import socket
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from kbdoctor.collectors.live import dns_srv, kerberos, ldap_dir, ports, sntp
 from kbdoctor.collectors.live.dns_srv import Target
@@ -47,6 +47,7 @@ from kbdoctor.engine.facts import (
 )
 
 Progress = Callable[[str], None]
+_T = TypeVar("_T")
 
 
 @dataclasses.dataclass
@@ -384,9 +385,15 @@ def _ask_directory(
     return jobs
 
 
-def _bound(target: Target, opts: LiveOptions, *, gc: bool = False) -> Any:
+def _read(
+    target: Target, opts: LiveOptions, read: Callable[[Any], _T], *, gc: bool = False
+) -> _T:
+    """Bind to a DC (or its Global Catalog), read, and unbind whatever the read did."""
     connection, _transport = ldap_dir.connect(target, opts, gc=gc)
-    return connection
+    try:
+        return read(connection)
+    finally:
+        connection.unbind()
 
 
 def _dc_listing(
@@ -394,11 +401,7 @@ def _dc_listing(
 ) -> ProbeResult:
     result = ProbeResult()
     try:
-        connection = _bound(target, opts)
-        try:
-            listed = ldap_dir.domain_controllers(connection, root)
-        finally:
-            connection.unbind()
+        listed = _read(target, opts, lambda c: ldap_dir.domain_controllers(c, root))
     except ldap_dir.DirectoryError as error:
         result.errors.append(ProbeError("ldap-dcs", target.name, str(error)))
         return result
@@ -425,11 +428,7 @@ def _exchange_from_config(
 ) -> ProbeResult:
     result = ProbeResult()
     try:
-        connection = _bound(target, opts)
-        try:
-            names = ldap_dir.exchange_servers(connection, root)
-        finally:
-            connection.unbind()
+        names = _read(target, opts, lambda c: ldap_dir.exchange_servers(c, root))
     except ldap_dir.DirectoryError as error:
         result.errors.append(ProbeError("ldap-exchange-servers", target.name, str(error)))
         return result
@@ -453,11 +452,7 @@ def _exchange_server(
     result = ProbeResult()
     dc = root.dns_host_name or target.name
     try:
-        connection = _bound(target, opts)
-        try:
-            found = ldap_dir.computer(connection, root, name)
-        finally:
-            connection.unbind()
+        found = _read(target, opts, lambda c: ldap_dir.computer(c, root, name))
     except ldap_dir.DirectoryError as error:
         result.errors.append(ProbeError("ldap-computer", name, str(error)))
         return result
@@ -494,11 +489,7 @@ def _exchange_server(
         }:
             wanted.append(spn)
     try:
-        gc = _bound(target, opts, gc=True)
-        try:
-            holders = ldap_dir.spn_holders(gc, root, wanted)
-        finally:
-            gc.unbind()
+        holders = _read(target, opts, lambda c: ldap_dir.spn_holders(c, root, wanted), gc=True)
     except ldap_dir.DirectoryError as error:
         result.errors.append(ProbeError("ldap-gc-spn", name, str(error)))
         return result
