@@ -8,7 +8,7 @@ Joins on list membership (``contains_ref``) cannot be written in durable-rules a
 ``$iany`` does not compile), so lists used that way are asserted as *member facts*, one per item,
 carrying the parent's fields, and the pattern matches the member.
 
-Negation in durable-rules depends on arrival order (shared/notes/durable-rules.md), so the compiler
+Negation in durable-rules depends on arrival order (docs/durable-rules.md), so the compiler
 also computes *phases*: the order in which fact types must be asserted, in separate batches, so
 that every fact a rule negates over is present before the last positive fact of that rule arrives.
 """

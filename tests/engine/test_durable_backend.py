@@ -1,4 +1,4 @@
-"""The traps of durable-rules (shared/notes/durable-rules.md), each pinned: the workaround in
+"""The traps of durable-rules (docs/durable-rules.md), each pinned: the workaround in
 engine/durable_backend.py or engine/evaluate.py is what makes these pass."""
 
 from __future__ import annotations
