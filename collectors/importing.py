@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbdoctor.collectors.decoding import EVTX_MAGIC, Decoded, decode_bytes
+from kbdoctor.collectors.file_trail import BlockTrail, FileTrail, text_span
 from kbdoctor.collectors.importers.base import HostHint, ImportWarning, Material
 from kbdoctor.collectors.importers.registry import pick_reader
 from kbdoctor.collectors.inference import infer_hosts
@@ -55,6 +56,9 @@ class ImportResult:
     lang: Lang = "en"  # the language the caller reads in: render warnings with it
     # files set aside unread because they are plainly not command output, with what they are
     skipped: list[tuple[str, NotOutput]] = field(default_factory=list)
+    # per file, which reader claimed which lines and what it read (the import report's material)
+    trail: list[FileTrail] = field(default_factory=list)
+    inferred: int = 0  # facts at the end of ``facts`` inferred from the others, not read
 
 
 def walk(paths: Sequence[str]) -> tuple[list[Path], list[ImportWarning]]:
@@ -116,7 +120,9 @@ def import_paths(
     if summary is not None:
         result.unrecognised.append(summary)
     result.facts = _dedupe(_merge_peers(result.facts))
-    result.facts.extend(_dedupe_against(infer_hosts(result.facts), result.facts))
+    inferred = _dedupe_against(infer_hosts(result.facts), result.facts)
+    result.facts.extend(inferred)
+    result.inferred = len(inferred)
     return result
 
 
@@ -143,6 +149,8 @@ def import_file(path: Path, host: str | None, result: ImportResult) -> None:
     UTF-8 is shown and recorded escaped (``\\xNN``)."""
     name = display_path(str(path))
     result.files.append(name)
+    trail = FileTrail(name)
+    result.trail.append(trail)
     limit = _file_bytes_limit()
     try:
         with path.open("rb") as handle:
@@ -150,30 +158,35 @@ def import_file(path: Path, host: str | None, result: ImportResult) -> None:
     except OSError as error:
         detail = error.strerror or str(error)
         result.warnings.append(ImportWarning.at(name, None, "cannot_read", detail=detail))
+        trail.status = "unreadable"
         return
     if len(data) > limit:
         result.warnings.append(
             ImportWarning.at(name, None, "too_large", limit=limit, variable=ENV_VARS["file_bytes"])
         )
+        trail.status = "too_large"
         return
     hint = host_hint(path, host)
     kind = kind_by_name_or_bytes(name, data)
     if kind is not None:
-        result.skipped.append((name, kind))
+        _skip(result, trail, kind)
         return
     decoded = decode_bytes(data)
     if decoded.text is not None and kind_by_text(decoded.text) is not None:
-        result.skipped.append((name, "source"))
+        _skip(result, trail, "source")
         return
     if decoded.text is None and not data.startswith(EVTX_MAGIC):
-        result.skipped.append((name, "binary"))
+        _skip(result, trail, "binary")
         return
     web_page = decoded.text is not None and is_html_page(decoded.text)
     if decoded.text is not None and web_page:
         decoded = Decoded(html_text(decoded.text), decoded.encoding)
     if decoded.text is None:
         material = Material(name, data, None, 1, hint)
-        if not _read(material, hint, result):
+        read = _read(material, hint, result)
+        trail.blocks.append(_block(None, None, None, read))
+        if read is None:
+            trail.status = "unrecognised"
             result.unrecognised.append(
                 ImportWarning.at(name, None, "binary_file")
             )
@@ -186,25 +199,42 @@ def import_file(path: Path, host: str | None, result: ImportResult) -> None:
             name, data, segment.text, segment.first_line, hint, segment.line_map,
             command=segment.command,
         )
-        if _read(material, hint, result):
+        first, last = text_span(material) or (segment.first_line, segment.first_line)
+        read = _read(material, hint, result)
+        trail.blocks.append(_block(first, last, segment.command, read))
+        if read is not None:
             recognised += 1
             continue
-        last = segment.first_line + max(len(segment.text.split("\n")) - 1, 0)
         shown = f" ({segment.command})" if segment.command else ""
         unread.append(
             ImportWarning.at(
-                name, segment.first_line, "unrecognised_segment",
-                first=segment.first_line, last=last, command=shown,
+                name, first, "unrecognised_segment", first=first, last=last, command=shown,
             )
         )
     if recognised == 0 and web_page:
-        result.skipped.append((name, "web_page"))
+        _skip(result, trail, "web_page")
     elif recognised == 0:
+        trail.status = "unrecognised"
         result.unrecognised.append(
             ImportWarning.at(name, None, "unrecognised_file")
         )
     else:
         result.warnings.extend(unread)
+
+
+def _block(
+    first: int | None, last: int | None, command: str | None, read: tuple[str, list[Fact]] | None
+) -> BlockTrail:
+    """The trail of one block: the reader that claimed it and its facts, or no reader."""
+    if read is None:
+        return BlockTrail(first, last, command, None)
+    return BlockTrail(first, last, command, read[0], read[1])
+
+
+def _skip(result: ImportResult, trail: FileTrail, kind: NotOutput) -> None:
+    """Set the file of ``trail`` aside as not command output (said in one summary line)."""
+    result.skipped.append((trail.path, kind))
+    trail.status, trail.not_output = "not_output", kind
 
 
 SKIPPED_SHOWN = 5  # names listed in the summary line of skipped files; the rest are counted
@@ -229,11 +259,14 @@ def skipped_summary(skipped: Sequence[tuple[str, NotOutput]]) -> ImportWarning |
     )
 
 
-def _read(material: Material, hint: HostHint | None, result: ImportResult) -> bool:
-    """Give ``material`` to its reader; False when no reader recognises it."""
+def _read(
+    material: Material, hint: HostHint | None, result: ImportResult
+) -> tuple[str, list[Fact]] | None:
+    """Give ``material`` to its reader: the reader's name and the facts it read, or None when no
+    reader recognises the material."""
     reader = pick_reader(material)
     if reader is None:
-        return False
+        return None
     try:
         read = reader.read(material)
     except Exception as error:  # defensive: the contract says readers never raise
@@ -241,7 +274,7 @@ def _read(material: Material, hint: HostHint | None, result: ImportResult) -> bo
             ImportWarning.at(material.path, material.first_line, "reader_failed",
                              reader=reader.name, detail=repr(error))
         )
-        return True
+        return reader.name, []
     result.facts.extend(read.facts)
     result.warnings.extend(read.warnings)
     named_in_material = hint is not None and hint.name.lower() in (material.text or "").lower()
@@ -254,7 +287,7 @@ def _read(material: Material, hint: HostHint | None, result: ImportResult) -> bo
         result.warnings.append(
             ImportWarning.at(material.path, material.first_line, key, host=hint.name)
         )
-    return True
+    return reader.name, list(read.facts)
 
 
 def _uses_host(fact: Fact, hint: str) -> bool:
