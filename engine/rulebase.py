@@ -1,10 +1,11 @@
 """Loading rule files into one validated rule base, reporting every problem of every file at once.
 
 Validation has two layers, like pySigma's: the pydantic models check each file's shape, then
-cross-checks (``_check_pack``) catch what only the whole rule base can tell: unknown fact types and
-fields, references to aliases not yet bound, undefined causes, remediation placeholders that a
-concluding rule does not provide, and absence tests over derived conclusions (which durable-rules
-cannot negate reliably).
+the checks of :mod:`kbdoctor.engine.lint.checks` marked ``loader`` catch what only the whole rule
+base can tell: unknown fact types and fields, references to aliases not yet bound, undefined
+causes, remediation placeholders that a concluding rule does not provide, and absence tests over
+derived conclusions (which durable-rules cannot negate reliably). ``kbdoctor rules lint`` runs the
+same checks, and more, through :mod:`kbdoctor.engine.lint.run`.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import functools
 import hashlib
 import json
 import os
-import types
-import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -30,27 +29,20 @@ from kbdoctor.engine.factio import (
     read_text_limited,
     validation_problems,
 )
-from kbdoctor.engine.facts import COMPUTED_FIELDS, FACT_TYPES, fact_fields
 from kbdoctor.engine.limits import Limits
+from kbdoctor.engine.lint.checks import LOADER_CHECKS
+from kbdoctor.engine.lint.model import Check, LintInput
 from kbdoctor.engine.rules_model import (
-    REF,
-    Absent,
     CauseDef,
     ConclusionDef,
-    Pattern,
     RecommendationDef,
     Rule,
     RulePackModel,
-    SubjectDef,
-    Where,
 )
-from kbdoctor.engine.subjects import subject_problems
-from kbdoctor.engine.templates import TemplateError, placeholders
 from kbdoctor.engine.yamlio import YamlLocator, load_yaml, load_yaml_data, yaml_error_problem
 from pydantic import BaseModel, ValidationError
 
 CONCLUSION_KINDS = ("symptom", "finding", "cause", "recommendation")
-CONCLUSION_FIELDS = ("subject",)
 
 
 @dataclass(frozen=True)
@@ -278,34 +270,43 @@ def parse_rule_texts(texts: Sequence[tuple[str, str]], limits: Limits | None = N
         # positions are found only if a problem needs one: the loader that keeps them is slow
         locator: YamlLocator = _LazyLocator(content, limits)
         model = _cached_model(digest, limits)
+        fresh = model is None
         if model is None:
-            try:
-                data = load_yaml_data(content, limits)
-            except Exception as exc:  # ruamel's errors have no common base beyond Exception
-                problems.append(yaml_error_problem(exc, name))
+            _, model, refused = read_pack(name, content, locator, limits)
+            if model is None:
+                problems.extend(refused)
                 continue
-            if not isinstance(data, dict):
-                problems.append(Problem(name, 1, 1, "error.rules_not_mapping"))
-                continue
-            try:
-                model = RulePackModel.model_validate(data)
-            except ValidationError as exc:
-                problems.extend(validation_problems(exc, name, data, locator))
-                continue
-            fresh = True
-        else:
-            fresh = False
         pack = RulePack(name, digest, model)
         located.append((pack, locator))
-        pack_problems = _register(base, pack, locator)
-        problems.extend(pack_problems)
-        if fresh and not pack_problems:
+        _register(base, pack)
+        if fresh:
             _store_model(digest, model)
-    for pack, locator in located:
-        problems.extend(_check_pack(base, pack, locator))
+    problems.extend(run_checks(LOADER_CHECKS, LintInput(base, located)))
     if problems:
         raise RuleFileError(problems)
     return base
+
+
+def read_pack(
+    name: str, content: str, locator: YamlLocator, limits: Limits
+) -> tuple[Any, RulePackModel | None, list[Problem]]:
+    """One rule file's plain data and model, or the problems of its YAML and of its shape (the
+    schema check): every field pydantic refuses, each at its line and column."""
+    try:
+        data = load_yaml_data(content, limits)
+    except Exception as exc:  # ruamel's errors have no common base beyond Exception
+        return None, None, [yaml_error_problem(exc, name)]
+    if not isinstance(data, dict):
+        return data, None, [Problem(name, 1, 1, "error.rules_not_mapping")]
+    try:
+        return data, RulePackModel.model_validate(data), []
+    except ValidationError as exc:
+        return data, None, validation_problems(exc, name, data, locator)
+
+
+def run_checks(checks: Sequence[Check], given: LintInput) -> list[Problem]:
+    """The problems the checks find, check by check."""
+    return [problem for check in checks for problem in check.run(given)]
 
 
 class _LazyLocator(YamlLocator):
@@ -327,296 +328,17 @@ class _LazyLocator(YamlLocator):
         return super().position(path)
 
 
-def _register(base: RuleBase, pack: RulePack, locator: YamlLocator) -> list[Problem]:
-    """Merge one pack's definitions and rules into the base; duplicate ids are problems."""
-    problems: list[Problem] = []
-    name, model = pack.file, pack.model
+def _register(base: RuleBase, pack: RulePack) -> None:
+    """Merge one pack's definitions and rules into the base (a later id replaces an earlier one;
+    the duplicate-ids check reports it)."""
+    model = pack.model
     base.packs.append(pack)
-    for kind, target, source in (
-        ("symptom", base.symptoms, model.symptoms),
-        ("finding", base.findings, model.findings),
-        ("cause", base.causes, model.causes),
-        ("recommendation", base.recommendations, model.recommendations),
-    ):
-        for ident, definition in source.items():
-            if ident in target:
-                line, col = locator.position((kind + "s", ident))
-                problems.append(Problem(name, line, col, "error.rules_duplicate_id", {"id": ident}))
-            target[ident] = definition  # type: ignore[assignment]
+    base.symptoms.update(model.symptoms)
+    base.findings.update(model.findings)
+    base.causes.update(model.causes)
+    base.recommendations.update(model.recommendations)
     for fact_type, templates in model.derive.items():
         base.derive.setdefault(fact_type, {}).update(templates)
-    for index, rule in enumerate(model.rules):
-        if rule.id in base.rule_pack:
-            line, col = locator.position(("rules", index, "id"))
-            problems.append(Problem(name, line, col, "error.rules_duplicate_id", {"id": rule.id}))
+    for rule in model.rules:
         base.rule_pack[rule.id] = pack
         base.rules.append(rule)
-    return problems
-
-
-# --- cross-checks -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FieldInfo:
-    is_list: bool
-    is_number: bool
-
-
-def field_info(base: RuleBase, kind: str, target: str, name: str) -> FieldInfo | None:
-    """What a field of a fact type (with derived fields) or of a conclusion is, or None."""
-    if kind == "fact":
-        if name in base.derive.get(target, {}):
-            return FieldInfo(False, False)
-        if name in COMPUTED_FIELDS.get(target, {}):
-            return FieldInfo(False, COMPUTED_FIELDS[target][name])
-        if name not in fact_fields(target):
-            return None
-        annotation = FACT_TYPES[target].model_fields[name].annotation
-        return FieldInfo(_is_list(annotation), _is_number(annotation))
-    if name in CONCLUSION_FIELDS:
-        return FieldInfo(False, False)
-    if kind == "cause":
-        return None
-    definition = base.conclusion_def(kind, target)
-    if definition is None or name not in definition.values:
-        return None
-    return FieldInfo(False, definition.values[name] == "number")
-
-
-def _args(annotation: Any) -> tuple[Any, ...]:
-    """The types a field may hold, without None and without Annotated's metadata (the strict
-    ``Number`` of a fact field is a float)."""
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        return tuple(_bare(a) for a in typing.get_args(annotation) if a is not type(None))
-    return (_bare(annotation),)
-
-
-def _bare(annotation: Any) -> Any:
-    if typing.get_origin(annotation) is typing.Annotated:
-        return typing.get_args(annotation)[0]
-    return annotation
-
-
-def _is_list(annotation: Any) -> bool:
-    return any(typing.get_origin(a) is list for a in _args(annotation))
-
-
-def _is_number(annotation: Any) -> bool:
-    return any(a in (int, float) for a in _args(annotation))
-
-
-_NUMERIC_OPS = {"lt", "le", "gt", "ge", "abs_gt", "abs_ge", "abs_lt", "abs_le"}
-_LIST_OPS = {"contains", "not_contains", "contains_ref"}
-
-
-def _check_pack(base: RuleBase, pack: RulePack, locator: YamlLocator) -> list[Problem]:
-    problems: list[Problem] = []
-
-    def add(path: tuple[Any, ...], key: str, context: str | None = None, **params: Any) -> None:
-        line, col = locator.position(path)
-        problems.append(Problem(pack.file, line, col, key, params, context))
-
-    model = pack.model
-    for fact_type, templates in model.derive.items():
-        if fact_type not in FACT_TYPES:
-            add(("derive", fact_type), "error.rules_unknown_fact_type", None, type=fact_type)
-            continue
-        for field_name, template in templates.items():
-            try:
-                used = placeholders(template)
-            except TemplateError as exc:
-                add(
-                    ("derive", fact_type, field_name), "error.rules_template", None, detail=str(exc)
-                )
-                continue
-            for name, sub in used:
-                if sub is not None or (
-                    name not in fact_fields(fact_type)
-                    and name not in COMPUTED_FIELDS.get(fact_type, {})
-                ):
-                    add(
-                        ("derive", fact_type, field_name),
-                        "error.rules_derive_field",
-                        None,
-                        field=name if sub is None else f"{name}.{sub}",
-                        type=fact_type,
-                    )
-    for ident, cause in model.causes.items():
-        for fact_type in cause.assessed_by:
-            if fact_type not in FACT_TYPES:
-                add(
-                    ("causes", ident, "assessed_by"),
-                    "error.rules_unknown_fact_type",
-                    None,
-                    type=fact_type,
-                )
-    for index, rule in enumerate(model.rules):
-        context = f"rule {rule.id}"
-        bound: dict[str, Pattern] = {}
-        for position, condition in enumerate(rule.when):
-            path: tuple[Any, ...] = ("rules", index, "when", position)
-            pattern = condition.absent if isinstance(condition, Absent) else condition
-            if isinstance(condition, Absent):
-                path = (*path, "absent")
-                if pattern.kind != "fact":
-                    add(path, "error.rules_absent_derived", context)
-                    continue
-            if pattern.kind == "fact" and pattern.target not in FACT_TYPES:
-                add((*path, "fact"), "error.rules_unknown_fact_type", context, type=pattern.target)
-                continue
-            if pattern.kind != "fact" and not _defined(base, pattern.kind, pattern.target):
-                add(
-                    (*path, pattern.kind),
-                    "error.rules_undefined",
-                    context,
-                    kind=pattern.kind,
-                    id=pattern.target,
-                )
-                continue
-            _check_where(base, pattern, pattern.where, bound, (*path, "where"), add, context)
-            if isinstance(condition, Pattern) and condition.bind:
-                if condition.bind in bound:
-                    add((*path, "bind"), "error.rules_duplicate_bind", context, bind=condition.bind)
-                bound[condition.bind] = condition
-        conclusion = rule.conclude
-        cpath = ("rules", index, "conclude")
-        if not _defined(base, conclusion.kind, conclusion.target):
-            add(
-                (*cpath, conclusion.kind),
-                "error.rules_undefined",
-                context,
-                kind=conclusion.kind,
-                id=conclusion.target,
-            )
-        subject = conclusion.subject
-        templates = {
-            **(
-                {"subject": subject}
-                if isinstance(subject, str)
-                else {f"subject.{n}": t for n, t in subject.items()}
-            ),
-            **conclusion.values,
-        }
-        if conclusion.kind == "cause" and conclusion.target in base.causes:
-            declared = base.causes[conclusion.target].subject
-            for key, params in subject_problems(
-                rule, declared if isinstance(declared, SubjectDef) else None
-            ):
-                add((*cpath, "subject"), key, context, **params)
-        elif not isinstance(subject, str):
-            add((*cpath, "subject"), "error.rules_subject_not_parts", context)
-        for key, template in [
-            *templates.items(),
-            ("explain.en", rule.explain.en),
-            ("explain.pl", rule.explain.pl),
-        ]:
-            _check_template(
-                base,
-                template,
-                bound,
-                cpath if "." not in key else ("rules", index, "explain"),
-                add,
-                context,
-            )
-        needed: set[str] = set()
-        if conclusion.kind == "cause" and conclusion.target in base.causes:
-            for step in base.causes[conclusion.target].remediation:
-                for template in (step.text.en, step.text.pl, step.command or "", step.run_on or ""):
-                    needed.update(n for n, sub in _safe_placeholders(template) if sub is None)
-        if conclusion.kind == "finding" and conclusion.target in base.findings:
-            needed.update(base.findings[conclusion.target].values)
-        if conclusion.kind == "symptom" and conclusion.target in base.symptoms:
-            needed.update(base.symptoms[conclusion.target].values)
-        parts = set(subject) if not isinstance(subject, str) else set()
-        missing = sorted(needed - set(conclusion.values) - {"subject"} - parts)
-        if missing:
-            add(cpath, "error.rules_missing_values", context, names=", ".join(missing))
-    return problems
-
-
-def _defined(base: RuleBase, kind: str, ident: str) -> bool:
-    """Whether a symptom, finding, cause or recommendation of that id is defined."""
-    tables: dict[str, dict[str, Any]] = {
-        "symptom": base.symptoms,
-        "finding": base.findings,
-        "cause": base.causes,
-        "recommendation": base.recommendations,
-    }
-    return ident in tables[kind]
-
-
-def _safe_placeholders(template: str) -> list[tuple[str, str | None]]:
-    try:
-        return placeholders(template)
-    except TemplateError:
-        return []
-
-
-def _check_template(
-    base: RuleBase,
-    template: str,
-    bound: dict[str, Pattern],
-    path: tuple[Any, ...],
-    add: Any,
-    context: str,
-) -> None:
-    try:
-        used = placeholders(template)
-    except TemplateError as exc:
-        add(path, "error.rules_template", context, detail=str(exc))
-        return
-    for name, sub in used:
-        if sub is None:
-            add(path, "error.rules_template_ref", context, ref=name)
-            continue
-        pattern = bound.get(name)
-        if pattern is None:
-            add(path, "error.rules_unbound", context, ref=f"{name}.{sub}")
-        elif sub != "id" and field_info(base, pattern.kind, pattern.target, sub) is None:
-            add(path, "error.rules_unknown_field", context, field=sub, type=pattern.target)
-
-
-def _check_where(
-    base: RuleBase,
-    pattern: Pattern,
-    where: Where,
-    bound: dict[str, Pattern],
-    path: tuple[Any, ...],
-    add: Any,
-    context: str,
-) -> None:
-    refs_in_pattern = 0
-    for name, test in where.tests.items():
-        info = field_info(base, pattern.kind, pattern.target, name)
-        fpath = (*path, name)
-        if info is None:
-            add(fpath, "error.rules_unknown_field", context, field=name, type=pattern.target)
-            continue
-        op = test.operator
-        if op in _NUMERIC_OPS and not info.is_number:
-            add(fpath, "error.rules_op_type", context, op=op, field=name, expected="number")
-        if op in _LIST_OPS and not info.is_list:
-            add(fpath, "error.rules_op_type", context, op=op, field=name, expected="list")
-        if op in ("same_as", "differs_from", "contains_ref"):
-            ref = str(test.value)
-            assert REF.match(ref)
-            alias, sub = ref.split(".", 1)
-            other = bound.get(alias)
-            if other is None:
-                add(fpath, "error.rules_unbound", context, ref=ref)
-            elif sub != "id" and field_info(base, other.kind, other.target, sub) is None:
-                add(fpath, "error.rules_unknown_field", context, field=sub, type=other.target)
-            if op == "contains_ref":
-                refs_in_pattern += 1
-    for sub_where in [
-        *(where.all or []),
-        *(where.any or []),
-        *([where.not_] if where.not_ else []),
-    ]:
-        if any(t.operator == "contains_ref" for t in sub_where.tests.values()):
-            add(path, "error.rules_contains_ref_nested", context)
-        _check_where(base, pattern, sub_where, bound, path, add, context)
-    if refs_in_pattern > 1:
-        add(path, "error.rules_contains_ref_twice", context)

@@ -61,7 +61,12 @@ def build_parser(command: str | None = None, lang: Lang = "en") -> argparse.Argu
     _lang_option(tui, lang)
     _budget_option(tui, lang)
 
-    rules = sub.add_parser("rules", help=text("cli.rules.help", lang))
+    rules = sub.add_parser(
+        "rules",
+        help=text("cli.rules.help", lang),
+        description=text("cli.rules.description", lang),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     rules.add_argument("paths", nargs="*", metavar="PATH", help=text("cli.rules_paths.help", lang))
     _lang_option(rules, lang)
 
@@ -117,6 +122,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if argv is None and args_list and args_list[0] != "tui":  # a program run, before imports
         _end_on_signals(_requested_lang(args_list))
+    if args_list[:1] == ["rules"] and len(args_list) > 1:
+        from kbdoctor import rules_commands
+
+        if args_list[1] in rules_commands.COMMANDS:
+            return rules_commands.main(args_list[1:], _requested_lang(args_list))
     parser = build_parser(args_list[0] if args_list else None, _requested_lang(args_list))
     if not args_list:
         if sys.stdin.isatty() and sys.stdout.isatty():

@@ -1,0 +1,118 @@
+"""``kbdoctor rules lint``: read rule files, run every check, and give every problem at once with
+its file, line, column, severity and check. Nothing stops at the first problem: a file the schema
+refuses is still judged by the checks that read the file as written (texts), and the valid files
+are judged together (duplicate ids across packs)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kbdoctor.engine.errors import InputRefused, Problem
+from kbdoctor.engine.factio import display_path, read_text_limited
+from kbdoctor.engine.i18n import Lang, text
+from kbdoctor.engine.limits import Limits
+from kbdoctor.engine.lint.checks import CHECKS
+from kbdoctor.engine.lint.model import Check, LintInput, PackSource, Severity
+from kbdoctor.engine.rulebase import (
+    RuleBase,
+    RulePack,
+    _register,
+    bundled_rule_files,
+    expand_rule_paths,
+    read_pack,
+)
+from kbdoctor.engine.ruletests.discover import tested_rules
+from kbdoctor.engine.yamlio import YamlLocator, load_yaml
+
+SCHEMA = "schema"
+# what the texts check says in plain words; pydantic's own message for it is left out
+_TEXT_KEYS = frozenset({"pydantic.missing", "pydantic.string_too_short"})
+
+
+@dataclass(frozen=True)
+class LintProblem:
+    problem: Problem
+    severity: Severity
+    check: str
+
+    def render(self, lang: Lang) -> str:
+        p = self.problem
+        message = text(p.key, lang, **p.params)
+        context = f"{p.context}: " if p.context else ""
+        severity = text(f"lint.severity.{self.severity}", lang)
+        return f"{p.location()}: {severity}: {context}{message} [{self.check}]"
+
+    def to_dict(self, lang: Lang) -> dict[str, Any]:
+        p = self.problem
+        return {
+            "file": p.file,
+            "line": p.line,
+            "column": p.column,
+            "severity": self.severity,
+            "check": self.check,
+            "context": p.context,
+            "key": p.key,
+            "message": text(p.key, lang, **p.params),
+        }
+
+
+@dataclass
+class LintResult:
+    files: list[str] = field(default_factory=list)
+    problems: list[LintProblem] = field(default_factory=list)
+    unreadable: list[Problem] = field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for p in self.problems if p.severity == severity)
+
+
+def lint(
+    paths: Sequence[str] | None,
+    limits: Limits | None = None,
+    checks: Sequence[Check] = CHECKS,
+) -> LintResult:
+    """Lint rule files (None: the bundled knowledge base)."""
+    limits = limits or Limits.from_env()
+    files = bundled_rule_files() if not paths else expand_rule_paths(paths)
+    result = LintResult(files=[display_path(f) for f in files])
+    texts: list[tuple[str, str]] = []
+    for name in files:
+        shown = display_path(name)
+        try:
+            texts.append((shown, read_text_limited(name, limits)))
+        except InputRefused as exc:
+            result.unreadable.append(exc.problem(shown))
+        except (OSError, UnicodeDecodeError) as exc:
+            detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            result.unreadable.append(
+                Problem(shown, None, None, "error.cannot_read", {"detail": detail})
+            )
+    base = RuleBase()
+    given = LintInput(base, [], tested=tested_rules(files))
+    for name, content in texts:
+        locator = _locator(content, limits)
+        data, model, problems = read_pack(name, content, locator, limits)
+        result.problems.extend(
+            LintProblem(p, "error", SCHEMA)
+            for p in problems
+            if not (p.key in _TEXT_KEYS and str(p.params.get("field", "")).endswith((".en", ".pl")))
+        )
+        if data is not None:
+            given.sources.append(PackSource(name, data, locator))
+        if model is not None:
+            pack = RulePack(name, hashlib.sha256(content.encode()).hexdigest(), model)
+            given.packs.append((pack, locator))
+            _register(base, pack)
+    for check in checks:
+        result.problems.extend(LintProblem(p, check.severity, check.name) for p in check.run(given))
+    return result
+
+
+def _locator(content: str, limits: Limits) -> YamlLocator:
+    try:
+        return load_yaml(content, limits)[1]
+    except Exception:  # the YAML error itself is reported by read_pack
+        return YamlLocator(None)

@@ -1,0 +1,170 @@
+"""``kbdoctor rules lint|test|schema``: the rule author's commands. ``kbdoctor rules PATH...``
+(validate and list) stays as it was; a first argument naming one of these commands selects it.
+Imports are lazy, as in :mod:`kbdoctor.cli`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from kbdoctor.engine.i18n import LANGS, Lang, language_from_env, text
+
+COMMANDS = ("lint", "test", "schema")
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_INVALID = 2
+
+
+def build_parser(lang: Lang) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kbdoctor rules", description=text("cli.rules.help", lang)
+    )
+    sub = parser.add_subparsers(dest="rules_command", metavar="COMMAND", required=True)
+    lint = sub.add_parser("lint", help=text("cli.rules_lint.help", lang))
+    lint.add_argument("paths", nargs="*", metavar="PATH", help=text("cli.rules_paths.help", lang))
+    lint.add_argument("--strict", action="store_true", help=text("cli.rules_strict.help", lang))
+    _format(lint, lang)
+    _lang(lint, lang)
+    test = sub.add_parser("test", help=text("cli.rules_test.help", lang))
+    test.add_argument(
+        "paths", nargs="*", metavar="PATH", help=text("cli.rules_test_paths.help", lang)
+    )
+    _format(test, lang)
+    _lang(test, lang)
+    schema = sub.add_parser("schema", help=text("cli.rules_schema.help", lang))
+    schema.add_argument("which", nargs="?", choices=("rules", "tests"), default="rules")
+    return parser
+
+
+def _format(parser: argparse.ArgumentParser, lang: Lang) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help=text("cli.rules_format.help", lang),
+    )
+
+
+def _lang(parser: argparse.ArgumentParser, lang: Lang) -> None:
+    parser.add_argument("--lang", choices=LANGS, default=None, help=text("cli.lang.help", lang))
+
+
+def main(argv: Sequence[str], lang: Lang) -> int:
+    args = build_parser(lang).parse_args(list(argv))
+    if args.rules_command == "schema":
+        return _schema(args.which)
+    chosen: Lang = args.lang or language_from_env()
+    if args.rules_command == "lint":
+        return _lint(args.paths, chosen, args.format, args.strict)
+    return _test(args.paths, chosen, args.format)
+
+
+def _lint(paths: list[str], lang: Lang, fmt: str, strict: bool) -> int:
+    from kbdoctor.engine.errors import UsageError
+    from kbdoctor.engine.lint.run import lint
+
+    try:
+        result = lint(paths or None)
+    except UsageError as exc:
+        print(exc.render(lang), file=sys.stderr)
+        return EXIT_INVALID
+    errors, warnings = result.count("error"), result.count("warning")
+    if fmt == "json":
+        data: dict[str, Any] = {
+            "files": result.files,
+            "unreadable": [p.to_dict() for p in result.unreadable],
+            "errors": errors,
+            "warnings": warnings,
+            "problems": [p.to_dict(lang) for p in result.problems],
+        }
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    else:
+        for problem in result.unreadable:
+            print(problem.render(lang), file=sys.stderr)
+        for found in result.problems:
+            print(found.render(lang))
+        print(text("lint.summary", lang, files=len(result.files), errors=errors, warnings=warnings))
+    if result.unreadable:
+        return EXIT_INVALID
+    return EXIT_FINDINGS if errors or (strict and warnings) else EXIT_OK
+
+
+def _import_outputs(path: str) -> list[Any]:
+    """Saved command outputs read the way ``kbdoctor collect --import`` reads them."""
+    from kbdoctor.collectors.importing import import_paths
+
+    return list(import_paths([path]).facts)
+
+
+def _test(paths: list[str], lang: Lang, fmt: str) -> int:
+    from kbdoctor.engine.rulebase import bundled_rule_files
+    from kbdoctor.engine.ruletests.discover import test_files
+    from kbdoctor.engine.ruletests.run import run_tests
+
+    files = test_files(paths or bundled_rule_files())
+    if not files:
+        print(
+            text("ruletest.none_found", lang, paths=" ".join(paths) or "kb_rules"), file=sys.stderr
+        )
+        return EXIT_INVALID
+    result = run_tests(files, lang, _import_outputs)
+    failed = [o for o in result.outcomes if o.fails_run]
+    gaps = [o for o in result.outcomes if o.known_gap is not None]
+    passed = sum(1 for o in result.outcomes if o.passed and o.known_gap is None)
+    if fmt == "json":
+        data = {
+            "files": [str(f) for f in files],
+            "problems": [p.to_dict() for p in result.problems],
+            "passed": passed,
+            "failed": len(failed),
+            "known_gaps": len(gaps),
+            "tests": [
+                {
+                    "file": o.file,
+                    "line": o.line,
+                    "name": o.name,
+                    "passed": o.passed,
+                    "known_gap": o.known_gap,
+                    "mismatches": [
+                        {
+                            "key": m.key,
+                            "message": text(m.key, lang, **m.params),
+                            **m.params,
+                            "reasoning": list(m.reasoning),
+                        }
+                        for m in o.mismatches
+                    ],
+                }
+                for o in result.outcomes
+            ],
+        }
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    else:
+        for problem in result.problems:
+            print(problem.render(lang), file=sys.stderr)
+        for outcome in result.outcomes:
+            where = f"{outcome.file}:{outcome.line}" if outcome.line else outcome.file
+            if outcome.known_gap is not None:
+                state = "ruletest.gap_still" if not outcome.passed else "ruletest.gap_passes"
+                print(text(state, lang, where=where, name=outcome.name, why=outcome.known_gap))
+            elif not outcome.passed:
+                print(text("ruletest.failed", lang, where=where, name=outcome.name))
+            for mismatch in outcome.mismatches:
+                print("  - " + text(mismatch.key, lang, **mismatch.params))
+                for line in mismatch.reasoning:
+                    print("      " + line)
+        print(text("ruletest.summary", lang, passed=passed, failed=len(failed), gaps=len(gaps)))
+    if result.problems:
+        return EXIT_INVALID
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _schema(which: str) -> int:
+    from kbdoctor.engine.rule_schemas import rules_json_schema, tests_json_schema
+
+    schema = rules_json_schema() if which == "rules" else tests_json_schema()
+    sys.stdout.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
