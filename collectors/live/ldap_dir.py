@@ -48,6 +48,7 @@ class RootDse:
     offset_s: float | None  # the collecting machine's clock minus the DC's currentTime
     observed_at: datetime
     transport: str
+    naming_contexts: tuple[str, ...] = ()  # every partition this DC holds a replica of
 
 
 @dataclasses.dataclass(frozen=True)
@@ -175,6 +176,7 @@ def read_root_dse(connection: ldap3.Connection, transport: str) -> RootDse:
             "configurationNamingContext",
             "rootDomainNamingContext",
             "currentTime",
+            "namingContexts",
         ],
         scope=ldap3.BASE,
     )
@@ -197,7 +199,15 @@ def read_root_dse(connection: ldap3.Connection, transport: str) -> RootDse:
         offset_s=offset,
         observed_at=datetime.fromtimestamp(after, UTC),
         transport=transport,
+        naming_contexts=tuple(str(v) for v in _values(row, "namingContexts")),
     )
+
+
+def _values(entry: dict[str, Any], key: str) -> list[Any]:
+    value = entry.get(key)
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def _text(value: Any) -> str | None:

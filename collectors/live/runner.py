@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from kbdoctor.collectors.live import dns_srv, kerberos, ldap_dir, ports, sntp
+from kbdoctor.collectors.live import dns_srv, kerberos, ldap_dir, ports, replication, sntp
 from kbdoctor.collectors.live.dns_srv import Target
 from kbdoctor.collectors.live.model import (
     COLLECTOR,
@@ -41,6 +41,7 @@ from kbdoctor.engine.facts import (
     Fact,
     KerberosError,
     PortState,
+    ReplicationLink,
     Source,
     SpnListing,
     SpnQuery,
@@ -160,6 +161,8 @@ def _probe_dcs(
                 continue
             if not directory and opts.user:
                 directory = _ask_directory(pool, opts, local, state)
+            if opts.user:  # repsFrom is not replicated: each DC is asked for its own links
+                directory.append(pool.submit(_replication, state.target, state.root, opts, local))
     except futures.TimeoutError:
         for root_job, state in roots.items():
             if not root_job.done():
@@ -394,6 +397,77 @@ def _read(
         return read(connection)
     finally:
         connection.unbind()
+
+
+def _replication(
+    target: Target, root: ldap_dir.RootDse, opts: LiveOptions, local: str
+) -> ProbeResult:
+    """The inbound replication links of one DC, as ``repadmin /showrepl`` shows them."""
+    result = ProbeResult()
+    destination = root.dns_host_name or target.name
+    contexts = list(root.naming_contexts) or [
+        c for c in (root.default_nc, root.config_nc) if c is not None
+    ]
+
+    def read(connection: Any) -> tuple[replication.Partners, replication.Reading]:
+        return replication.partners(connection, root), replication.inbound_links(
+            connection, contexts
+        )
+
+    try:
+        known, reading = _read(target, opts, read)
+    except ldap_dir.DirectoryError as error:
+        result.errors.append(ProbeError("ldap-replication", destination, str(error)))
+        return result
+    for problem in reading.problems:
+        result.errors.append(ProbeError("ldap-replication", destination, problem))
+    never = 0
+    for link in reading.links:
+        if link.last_attempt is None and link.last_success is None:
+            never += 1  # never attempted: "successful" in repadmin, but nothing was tried
+            continue
+        source = known.name(link) or link.source_address or link.source_guid
+        if source is None:
+            result.errors.append(
+                ProbeError(
+                    "ldap-replication",
+                    destination,
+                    f"a link of {link.naming_context} names no source DC",
+                )
+            )
+            continue
+        result.facts.append(
+            ReplicationLink(
+                source=_short(source),
+                destination=_short(destination),
+                naming_context=link.naming_context,
+                last_result=link.last_result,
+                consecutive_failures=link.consecutive_failures,
+                last_success=link.last_success,
+                provenance=provenance(
+                    f"ldap-{reading.reader}",
+                    local,
+                    f"LDAP {destination}: {reading.reader} of {link.naming_context}",
+                ),
+                observed_at=now(),
+            )
+        )
+    if never:
+        result.errors.append(
+            ProbeError(
+                "ldap-replication",
+                destination,
+                f"{never} inbound link(s) never attempted yet: no result to state",
+            )
+        )
+    return result
+
+
+def _short(host: str) -> str:
+    """A DC as repadmin names it: its short name (a GUID-based address stays whole)."""
+    if _is_address(host) or "._msdcs." in host.lower():
+        return host
+    return host.split(".")[0].upper()
 
 
 def _dc_listing(

@@ -56,10 +56,13 @@ def missing_requirements() -> str | None:
 class Testbed:
     __test__ = False  # not a test class, whatever pytest makes of the name
 
-    def __init__(self, base: Path, namespace: str) -> None:
+    def __init__(self, base: Path, namespace: str, *, name: str = DC_NAME, ip: str = DC_IP) -> None:
         self.base = base
         self.ns = namespace
-        self.dir = base / "dc1"
+        self.name = name
+        self.ip = ip
+        self.fqdn = f"{name}.{DOMAIN}"
+        self.dir = base / name
         self.conf = self.dir / "etc" / "smb.conf"
         self.samba: subprocess.Popen[bytes] | None = None
         self.chrony: subprocess.Popen[bytes] | None = None
@@ -81,16 +84,24 @@ class Testbed:
     def create_namespace(self) -> None:
         subprocess.run(["ip", "netns", "add", self.ns], check=True)
         subprocess.run(["ip", "-n", self.ns, "link", "set", "lo", "up"], check=True)
-        subprocess.run(["ip", "-n", self.ns, "addr", "add", f"{DC_IP}/8", "dev", "lo"], check=True)
+        self.add_address()
+
+    def add_address(self) -> None:
+        """This DC's address on the namespace's loopback device (a second DC shares the
+        namespace of the first, at an address of its own)."""
+        subprocess.run(
+            ["ip", "-n", self.ns, "addr", "add", f"{self.ip}/8", "dev", "lo"], check=True
+        )
 
     def add_black_hole(self, cidr: str) -> None:
         """Route ``cidr`` to the loopback device, where nothing answers for it: what is sent
         there vanishes, as behind a firewall that drops packets (a filtered port, a dead DC)."""
         subprocess.run(["ip", "-n", self.ns, "route", "add", cidr, "dev", "lo"], check=True)
 
-    def provision(self) -> None:
-        options = {
-            "interfaces": DC_IP,
+    def _options(self) -> dict[str, str]:
+        """smb.conf settings that keep everything this DC writes under its own folder."""
+        return {
+            "interfaces": self.ip,
             "bind interfaces only": "yes",
             "dns forwarder": "none",
             "pid directory": str(self.dir / "run"),
@@ -103,6 +114,8 @@ class Testbed:
             "disable spoolss": "yes",
             "prefork children": "1",
         }
+
+    def provision(self) -> None:
         argv = [
             "samba-tool",
             "domain",
@@ -113,11 +126,58 @@ class Testbed:
             "--server-role=dc",
             "--dns-backend=SAMBA_INTERNAL",
             f"--adminpass={ADMIN_PASSWORD}",
-            f"--host-name={DC_NAME}",
-            f"--host-ip={DC_IP}",
-            *[f"--option={k} = {v}" for k, v in options.items()],
+            f"--host-name={self.name}",
+            f"--host-ip={self.ip}",
+            *[f"--option={k} = {v}" for k, v in self._options().items()],
         ]
         self.run(argv, timeout=120)
+
+    def join(self, first: Testbed) -> None:
+        """Join this DC to ``first``'s domain (both in one namespace, each at its address) and
+        replicate every partition both ways once. ``ip netns exec`` lays the files of
+        /etc/netns/<namespace>/ over /etc, so the join finds dc1 by name and DNS at dc1 without
+        touching the host's /etc/hosts and /etc/resolv.conf."""
+        private = Path("/etc/netns") / self.ns
+        private.mkdir(parents=True, exist_ok=True)
+        (private / "hosts").write_text(
+            f"127.0.0.1 localhost\n{first.ip} {first.fqdn} {first.name}\n"
+            f"{self.ip} {self.fqdn} {self.name}\n"
+        )
+        (private / "resolv.conf").write_text(f"nameserver {first.ip}\nsearch {DOMAIN}\n")
+        first.stop_samba()  # it must resolve its partner's <guid>._msdcs name through dc1's DNS
+        first.start_samba()
+        argv = [
+            "samba-tool", "domain", "join", DOMAIN, "DC",
+            f"--server={first.fqdn}", f"--targetdir={self.dir}",
+            f"-U{ADMIN}%{ADMIN_PASSWORD}", f"--realm={REALM}",
+            f"--option=netbios name = {self.name.upper()}",
+            *[f"--option={k} = {v}" for k, v in self._options().items()],
+        ]  # fmt: skip
+        self.run(argv, timeout=180)
+        self.start_samba()
+        self.run(
+            ["samba_dnsupdate", f"--current-ip={self.ip}", f"--rpc-server-ip={first.ip}",
+             "--use-samba-tool", "--all-names", "-s", str(self.conf)],
+            check=False, timeout=120,
+        )  # fmt: skip
+        for dc in (first, self):  # the KCC makes the inbound connections (repsFrom) now
+            dc.run(["samba-tool", "drs", "kcc", dc.fqdn, f"-U{ADMIN}%{ADMIN_PASSWORD}",
+                    "-s", str(dc.conf)], timeout=120)  # fmt: skip
+        self.replicate_all(first)
+        first.replicate_all(self)
+
+    def naming_contexts(self) -> list[str]:
+        return [BASE_DN, f"CN=Configuration,{BASE_DN}", f"CN=Schema,CN=Configuration,{BASE_DN}"]
+
+    def replicate_all(self, source: Testbed, *, check: bool = True) -> None:
+        """Ask this DC to pull every partition from ``source`` now (``samba-tool drs
+        replicate``); a failure is recorded in this DC's ``repsFrom`` as Windows records it."""
+        for context in self.naming_contexts():
+            self.run(
+                ["samba-tool", "drs", "replicate", self.fqdn, source.fqdn, context,
+                 f"-U{ADMIN}%{ADMIN_PASSWORD}", "-s", str(self.conf)],
+                check=check, timeout=120,
+            )  # fmt: skip
 
     @property
     def ca_file(self) -> Path:
@@ -162,11 +222,11 @@ class Testbed:
         if self.chrony is not None and self.chrony_mode == faketime:
             return
         self.stop_chrony()
-        run = self.base / "chrony"
+        run = self.base / f"chrony-{self.name}"
         run.mkdir(exist_ok=True)
         conf = run / "chrony.conf"
         conf.write_text(
-            f"port 123\nbindaddress {DC_IP}\nallow all\nlocal stratum 3\ncmdport 0\n"
+            f"port 123\nbindaddress {self.ip}\nallow all\nlocal stratum 3\ncmdport 0\n"
             f"pidfile {run / 'chronyd.pid'}\ndriftfile {run / 'drift'}\n"
         )
         env = dict(os.environ)
@@ -233,6 +293,7 @@ class Testbed:
             with contextlib.suppress(ProcessLookupError, ValueError):
                 os.kill(int(pid), signal.SIGKILL)
         subprocess.run(["ip", "netns", "del", self.ns], check=False, capture_output=True)
+        shutil.rmtree(Path("/etc/netns") / self.ns, ignore_errors=True)
 
     def _wait_ports(
         self, wanted: list[int], process: subprocess.Popen[bytes], limit: float = 30
@@ -244,7 +305,7 @@ class Testbed:
             probe = (
                 "import socket,sys\n"
                 "for p in sys.argv[1:]:\n"
-                f"    socket.create_connection(('{DC_IP}', int(p)), 1).close()\n"
+                f"    socket.create_connection(('{self.ip}', int(p)), 1).close()\n"
             )
             done = subprocess.run(
                 ["ip", "netns", "exec", self.ns, "python3", "-c", probe, *map(str, wanted)],
