@@ -13,6 +13,7 @@ from kbdoctor.engine.evaluate import Conclusion, ConclusionKey, FiringRecord, Ru
 from kbdoctor.engine.i18n import Lang, text
 from kbdoctor.engine.normalize import parent_id
 from kbdoctor.engine.paths import failing_paths, organisation, place
+from kbdoctor.engine.presentation import fact_summary
 from kbdoctor.engine.report import (
     DIAGNOSIS_THRESHOLD,
     SCOPE_RANK,
@@ -693,15 +694,14 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def fact_summary(display: dict[str, Any], fact_type: str, lang: Lang) -> str:
-    """One line that tells a person what a fact says."""
-    values = dict(display)
-    if fact_type == "clock_offset":
-        values["offset"] = f"{display['offset_s']:+.3f}"
-    for name in ("spns", "accounts", "auth_mechanisms", "peers"):
-        if isinstance(values.get(name), list):
-            values[f"{name}_n"] = len(values[name])
-    message = values.get("message") or values.get("last_error")
-    if isinstance(message, str):
-        values["short"] = message if len(message) <= 90 else message[:87] + "..."
-    return render(text(f"fact.summary.{fact_type}", lang), values)
+def rule_reasoning(run: Run, rule_id: str, lang: Lang) -> tuple[list[Firing], Miss | None]:
+    """HOW a rule fired (its firings, explained) or WHY NOT (the first condition that stopped it;
+    precise when the run was made with ``explain``). Used by ``kbdoctor rules test`` to show
+    the reasoning behind a failed expectation. A rule that is not evaluated (deprecated) has
+    neither."""
+    builder = _Builder(run, lang)
+    for compiled in run.compiled.rules:
+        if compiled.rule.id == rule_id:
+            fired = [builder.firing(r) for r in run.firings if r.rule_index == compiled.index]
+            return fired, None if fired else builder._probe_miss(compiled)
+    return [], None

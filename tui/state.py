@@ -21,10 +21,10 @@ from kbdoctor.engine.facts import (
     Fact,
     FactFile,
     FieldKind,
-    Source,
     fact_fields,
     field_kind,
 )
+from kbdoctor.engine.presentation import fields_text, format_value, source_text
 from kbdoctor.engine.report import FactRef
 from pydantic import ValidationError
 
@@ -281,47 +281,10 @@ def fact_hosts(fact: Fact) -> list[str]:
     return hosts
 
 
-def format_value(value: Any) -> str:
-    if isinstance(value, list):
-        return ", ".join(format_value(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
 def fact_summary(fact: Fact) -> str:
-    """One line for people: the data fields in declaration order."""
-    return " ".join(f"{name}={format_value(value)}" for name, value in fact_data(fact).items())
-
-
-def source_text(source: Source | Mapping[str, Any] | None) -> str:
-    """Where a fact came from, as a person looks for it: ``file:line`` (or a line range) and the
-    reader, or the collector and the host it ran on."""
-    if source is None:
-        return ""
-    data = source.model_dump(exclude_none=True) if isinstance(source, Source) else dict(source)
-    parts: list[str] = []
-    file = data.get("file")
-    if file:
-        where = str(file)
-        line, line_end = data.get("line"), data.get("line_end")
-        if line:
-            where += f":{line}"
-            if line_end and line_end != line:
-                where += f"-{line_end}"
-        parts.append(where)
-    producer = data.get("reader") or data.get("collector")
-    if producer:
-        parts.append(str(producer))
-    if data.get("host"):
-        parts.append(f"@{data['host']}")
-    if not parts and data.get("inferred"):
-        parts.append(str(data["inferred"]))
-    if not parts and data.get("command"):
-        parts.append(str(data["command"]))
-    return " ".join(parts)
+    """One line for people: the data fields in declaration order (the raw view of
+    :func:`kbdoctor.engine.presentation.fields_text`)."""
+    return fields_text(fact_data(fact))
 
 
 # -- filtering ----------------------------------------------------------------------------------
@@ -437,9 +400,7 @@ __all__ = [
     "fact_data",
     "fact_hosts",
     "fact_summary",
-    "format_value",
     "is_list_field",
     "is_optional_field",
     "matches_ref",
-    "source_text",
 ]

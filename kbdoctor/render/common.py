@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kbdoctor.engine.i18n import Lang, text
-from kbdoctor.engine.report import FactRef, FailingPathReport, Report
+from kbdoctor.engine.report import FailingPathReport, Report
 
 
 def bar(confidence: float, width: int = 20) -> str:
@@ -14,22 +14,6 @@ def bar(confidence: float, width: int = 20) -> str:
 
 def percent(confidence: float) -> str:
     return f"{confidence:+.2f}" if confidence < 0 else f"{confidence:.2f}"
-
-
-def source_text(fact: FactRef) -> str:
-    """Where a fact came from, as ``file:line-line (reader)`` or ``collector on host``."""
-    source = fact.source or {}
-    if source.get("file"):
-        where = str(source["file"])
-        if source.get("line"):
-            where += f":{source['line']}"
-            if source.get("line_end"):
-                where += f"-{source['line_end']}"
-        if source.get("reader"):
-            where += f" ({source['reader']})"
-        return where
-    parts = [str(source[k]) for k in ("collector", "reader", "host") if source.get(k)]
-    return " ".join(parts) if parts else "-"
 
 
 def inputs_line(report: Report) -> str:

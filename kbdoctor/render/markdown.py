@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from kbdoctor.engine.i18n import text
+from kbdoctor.engine.presentation import source_text
 from kbdoctor.engine.report import Report
-from kbdoctor.render.common import inputs_line, path_line, percent, source_text
+from kbdoctor.render.common import inputs_line, path_line, percent
 
 
 def _cell(value: str) -> str:
@@ -53,7 +54,7 @@ def render_markdown(report: Report) -> str:
         for firing in cause.evidence:
             out.append(f"- {_cell(firing.text)} ({percent(firing.contribution)}, `{firing.rule}`)")
             for fact in firing.facts:
-                out.append(f"  - {_cell(fact.summary)} — `{source_text(fact)}`")
+                out.append(f"  - {_cell(fact.summary)} — `{source_text(fact.source)}`")
         out.append("")
     out += [
         f"## {text('report.causes', lang)}",

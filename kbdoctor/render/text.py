@@ -4,8 +4,9 @@ conclusion was reached and why the other causes were not."""
 from __future__ import annotations
 
 from kbdoctor.engine.i18n import Lang, text
+from kbdoctor.engine.presentation import source_text
 from kbdoctor.engine.report import CauseReport, Firing, Report
-from kbdoctor.render.common import bar, inputs_line, path_line, percent, source_text
+from kbdoctor.render.common import bar, inputs_line, path_line, percent
 
 
 def render_text(report: Report, *, explain: bool = False) -> str:
@@ -51,7 +52,7 @@ def render_text(report: Report, *, explain: bool = False) -> str:
             for miss in cause.why_not:
                 out.append(f"      ? {miss.rule}: {miss.text}")
                 for fact in miss.facts:
-                    out.append(f"          {fact.summary}  [{source_text(fact)}]")
+                    out.append(f"          {fact.summary}  [{source_text(fact.source)}]")
     if report.not_assessed:
         out.append("")
         out.append(text("report.not_assessed", lang))
@@ -105,5 +106,5 @@ def _firing(firing: Firing) -> list[str]:
             f"({percent(premise.confidence)})"
         )
     for fact in firing.facts:
-        lines.append(f"            {fact.summary}  [{source_text(fact)}]")
+        lines.append(f"            {fact.summary}  [{source_text(fact.source)}]")
     return lines

@@ -6,7 +6,7 @@ import pytest
 from kbdoctor.engine.factio import dump_fact_file, parse_fact_text
 from kbdoctor.engine.facts import ClockOffset, ReplicationLink, Source, SpnListing
 from kbdoctor.engine.report import FactRef
-from kbdoctor.tui.state import FactQuery, Session, edit_fact, editable_text, source_text
+from kbdoctor.tui.state import FactQuery, Session, edit_fact, editable_text
 from pydantic import ValidationError
 
 SKEW = ClockOffset(
@@ -131,21 +131,6 @@ def test_a_fact_cited_by_the_report_is_found_in_the_session() -> None:
     assert s.find(ref) == 2
     other = ref.model_copy(update={"fields": {**ref.fields, "last_result": 0}})
     assert s.find(other) is None
-
-
-@pytest.mark.parametrize(
-    ("source", "text"),
-    [
-        (Source(file="a.txt", line=3, reader="w32tm"), "a.txt:3 w32tm"),
-        (Source(file="a.txt", line=3, line_end=6), "a.txt:3-6"),
-        (Source(collector="live", host="EX01"), "live @EX01"),
-        (None, ""),
-    ],
-)
-def test_a_source_reads_as_file_and_line_or_collector_and_host(
-    source: Source | None, text: str
-) -> None:
-    assert source_text(source) == text
 
 
 def test_the_filter_remembers_search_texts_but_sees_an_edit_at_once() -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from kbdoctor.engine.facts import fact_fields
+from kbdoctor.engine.presentation import format_value
 from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.messages import FactIntent, FactRequested
-from kbdoctor.tui.state import Entry, format_value
+from kbdoctor.tui.state import Entry
 from kbdoctor.tui.widgets.footer import KeyFooter
 from rich.table import Table
 from rich.text import Text

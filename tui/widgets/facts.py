@@ -8,9 +8,10 @@ thousand-server organisation keystroke by keystroke stays immediate.
 
 from __future__ import annotations
 
+from kbdoctor.engine.presentation import source_text
 from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.messages import FactIntent, FactRequested
-from kbdoctor.tui.state import Entry, FactQuery, Session, fact_summary, source_text
+from kbdoctor.tui.state import Entry, FactQuery, Session, fact_summary
 from kbdoctor.tui.widgets.line_table import Column, LineTable
 from rich.text import Text
 from textual import on, work

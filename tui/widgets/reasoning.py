@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kbdoctor.engine.presentation import format_value, source_text
 from kbdoctor.engine.report import CauseReport, ConclusionRef, FactRef, Firing, Report
 from kbdoctor.tui.i18n import Lang, t
-from kbdoctor.tui.state import format_value, source_text
 from kbdoctor.tui.widgets.causes import STATUS_STYLE
 from rich.text import Text
 from textual.message import Message
