@@ -41,6 +41,17 @@ WARNINGS: dict[str, dict[Lang, str]] = {
         "pl": "czytnik {reader} tego nie odczytał: brak wierszy charakterystycznych dla jego "
         "formatu",
     },
+    "base.read_failed": {
+        "en": "{reader} stopped reading this material (a fault of the reader, please report it): "
+        "{detail}",
+        "pl": "czytnik {reader} przerwał odczyt tego materiału (błąd czytnika, prosimy go "
+        "zgłosić): {detail}",
+    },
+    "base.nothing_found": {
+        "en": "{reader} recognised this material but found nothing in it to read",
+        "pl": "czytnik {reader} rozpoznał ten materiał, ale nie znalazł w nim niczego do "
+        "odczytania",
+    },
     "base.not_a_host": {
         "en": "{type} not kept: its {field} '{value}' is not shaped like a host name or address",
         "pl": "nie zachowano faktu {type}: jego pole {field} '{value}' nie ma postaci nazwy "
@@ -142,26 +153,13 @@ WARNINGS: dict[str, dict[Lang, str]] = {
         "en": "an NTP line before any domain controller line",
         "pl": "wiersz NTP przed jakimkolwiek wierszem kontrolera domeny",
     },
-    "w32tm.monitor_without_server": {
-        "en": "no 'NAME[address:123]:' line: nothing read",
-        "pl": "brak wiersza 'NAZWA[adres:123]:': nic nie odczytano",
-    },
     "w32tm.no_offset": {
         "en": "no clock offset for {host}: NTP: {text}",
         "pl": "brak przesunięcia zegara dla {host}: NTP: {text}",
     },
-    "w32tm.no_status_block": {
-        "en": "no w32tm /query /status block (leap indicator, stratum, precision lines) found",
-        "pl": "nie znaleziono bloku w32tm /query /status (wierszy ze wskaźnikiem sekundy "
-        "przestępnej, warstwą i precyzją)",
-    },
     "w32tm.status_without_source": {
         "en": "w32tm status block without its time source line (truncated?)",
         "pl": "blok stanu w32tm bez wiersza ze źródłem czasu (ucięty?)",
-    },
-    "w32tm.peers_without_count": {
-        "en": "no '#Peers: N' line: nothing read",
-        "pl": "brak wiersza '#Peers: N': nic nie odczytano",
     },
     "w32tm.peer_count_mismatch": {
         "en": "w32tm lists {count} peer(s), {read} were read",
@@ -196,14 +194,6 @@ WARNINGS: dict[str, dict[Lang, str]] = {
         "umieść plik w folderze nazwanym jak ta maszyna; błędu Kerberosa nie odczytano",
     },
     # Get-ExchangeServer
-    "exchange_server.failed": {
-        "en": "not read: {detail}",
-        "pl": "nie odczytano: {detail}",
-    },
-    "exchange_server.none_found": {
-        "en": "no Exchange server found",
-        "pl": "nie znaleziono żadnego serwera Exchange",
-    },
     "exchange_server.without_name": {
         "en": "Exchange server record without Name or Fqdn; skipped",
         "pl": "rekord serwera Exchange bez Name ani Fqdn; pominięto",
@@ -215,14 +205,6 @@ WARNINGS: dict[str, dict[Lang, str]] = {
         "'Get-ExchangeServer | Format-List'",
     },
     # Get-Queue / Get-Message
-    "queue.failed": {
-        "en": "not read: {detail}",
-        "pl": "nie odczytano: {detail}",
-    },
-    "queue.none_found": {
-        "en": "no queue found",
-        "pl": "nie znaleziono żadnej kolejki",
-    },
     "queue.no_server": {
         "en": "queue {queue}: no server in its Identity; give it with --host",
         "pl": "kolejka {queue}: w jej Identity nie ma serwera; podaj go w --host",
@@ -254,14 +236,6 @@ WARNINGS: dict[str, dict[Lang, str]] = {
         "en": "receive connector {connector}: unknown {property} {values}",
         "pl": "łącznik odbierania {connector}: nieznane wartości {property}: {values}",
     },
-    "receive_connector.failed": {
-        "en": "{command} not read: {detail}",
-        "pl": "nie odczytano {command}: {detail}",
-    },
-    "receive_connector.none_found": {
-        "en": "no receive connector found",
-        "pl": "nie znaleziono żadnego łącznika odbierania",
-    },
     "receive_connector.bindings_cut": {
         "en": "Bindings cut short by $FormatEnumerationLimit (set it to -1 first)",
         "pl": "Bindings ucięte przez $FormatEnumerationLimit (najpierw ustaw go na -1)",
@@ -288,19 +262,11 @@ WARNINGS: dict[str, dict[Lang, str]] = {
         "pl": "nie odczytano Clixml: nie znaleziono żadnego elementu XML",
     },
     # repadmin /showrepl, /showrepl * /csv, /replsummary
-    "repadmin.showrepl_failed": {
-        "en": "repadmin /showrepl not read: {detail}",
-        "pl": "nie odczytano repadmin /showrepl: {detail}",
-    },
     "repadmin.showrepl_partial": {
         "en": "repadmin /showrepl output is partial (no 'Site\\DC' header or a link cut short): "
         "its links are used, but it is no evidence that replication is healthy",
         "pl": "wynik repadmin /showrepl jest niepełny (brak nagłówka 'Site\\DC' albo ucięte "
         "połączenie): jego połączenia są użyte, ale nie dowodzi on, że replikacja działa",
-    },
-    "repadmin.no_link": {
-        "en": "no replication link found",
-        "pl": "nie znaleziono żadnego połączenia replikacji",
     },
     "repadmin.link_without_attempt": {
         "en": "link from {source} has no 'Last attempt @' line; skipped",
@@ -311,10 +277,6 @@ WARNINGS: dict[str, dict[Lang, str]] = {
         "--host",
         "pl": "połączenie od {source}: wynik nie podaje kontrolera domeny, na którym go "
         "uzyskano; podaj go w --host",
-    },
-    "repadmin.csv_failed": {
-        "en": "repadmin CSV not read: {detail}",
-        "pl": "nie odczytano CSV z repadmin: {detail}",
     },
     "repadmin.csv_reported": {
         "en": "repadmin reported: {text}",
@@ -330,10 +292,6 @@ WARNINGS: dict[str, dict[Lang, str]] = {
         "pl": "CSV z repadmin jest niepełny (brak nagłówka showrepl_COLUMNS albo nieczytelne "
         "wiersze): nie dowodzi, że replikacja działa",
     },
-    "repadmin.csv_no_row": {
-        "en": "no showrepl_INFO row could be read",
-        "pl": "nie udało się odczytać żadnego wiersza showrepl_INFO",
-    },
     "repadmin.csv_row_without_destination": {
         "en": "showrepl_INFO row without a readable destination DC (give --host); skipped",
         "pl": "wiersz showrepl_INFO bez czytelnego docelowego kontrolera domeny (podaj --host); "
@@ -342,14 +300,6 @@ WARNINGS: dict[str, dict[Lang, str]] = {
     "repadmin.csv_row_unreadable": {
         "en": "showrepl_INFO row without readable fields; skipped",
         "pl": "wiersz showrepl_INFO bez czytelnych pól; pominięto",
-    },
-    "repadmin.replsummary_failed": {
-        "en": "repadmin /replsummary not read: {detail}",
-        "pl": "nie odczytano repadmin /replsummary: {detail}",
-    },
-    "repadmin.no_summary": {
-        "en": "no replication summary found",
-        "pl": "nie znaleziono podsumowania replikacji",
     },
     "repadmin.dc_unreachable": {
         "en": "repadmin could not read replication data of {dc} (error {error}); run "
@@ -454,10 +404,6 @@ WARNINGS: dict[str, dict[Lang, str]] = {
         "pl": "portqry zgłasza błąd: {text}",
     },
     # nltest /dsgetdc: and /dclist:
-    "nltest.no_dc": {
-        "en": "nltest output without a domain controller line: nothing read",
-        "pl": "wynik nltest bez wiersza z kontrolerem domeny: nic nie odczytano",
-    },
     "nltest.bad_dc": {
         "en": "not shaped like a domain controller's name, not used: {text}",
         "pl": "to nie ma postaci nazwy kontrolera domeny, nie użyto: {text}",

@@ -8,12 +8,11 @@ feed them arbitrary text and bytes.
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from kbdoctor.collectors.messages import message
 from kbdoctor.collectors.shapes import is_host
@@ -95,6 +94,9 @@ class ImportWarning:
 class ReadResult:
     facts: list[Fact] = field(default_factory=list)
     warnings: list[ImportWarning] = field(default_factory=list)
+    # The material was read and states only what facts/1 does not keep (klist listing tickets it
+    # got, a ping-only Test-NetConnection): no "nothing found" warning is due for it.
+    nothing_to_keep: bool = False
 
 
 @runtime_checkable
@@ -111,36 +113,122 @@ class Reader(Protocol):
     def read(self, material: Material) -> ReadResult: ...
 
 
-_R = TypeVar("_R", bound=type)
+class ReaderBase(ABC):
+    """What every reader is built on, so that a reader is written one way (issue 9, item 7).
 
+    A subclass says how its format is recognised (:meth:`_sniff`) and how it is read
+    (:meth:`_read`); the base owns what must hold for every reader whoever wrote it:
 
-def claims_before_reading(cls: _R) -> _R:
-    """Class decorator of a reader: its ``read`` reads nothing from material its ``sniff`` does
-    not claim, and says so in a warning. The importer only ever gives a reader material it
-    claimed, but tests, tools and other readers call ``read`` directly; positive evidence before
-    any fact must hold for them too (issue 9)."""
-    read: Callable[[Any, Material], ReadResult] = getattr(cls, "read")  # noqa: B009
+    - ``sniff`` and ``read`` never raise: an exception inside them is a bug of the reader, and it
+      becomes the warning ``base.read_failed`` with the file, never a crash of an import (the
+      registry, the property tests and the TUI rely on it);
+    - ``read`` reads nothing from material ``sniff`` does not claim (``base.not_claimed``): the
+      importer only gives a reader what it claimed, but tests, tools and other readers call
+      ``read`` directly, and positive evidence before any fact must hold for them too;
+    - a fact whose host field is not shaped like a host is not kept (:func:`keep_shaped`);
+    - claimed material that gave no fact and no warning saying why gets the one warning
+      ``base.nothing_found``, the same for every reader, so that a person checking an import
+      sees that the reader looked and found nothing rather than silence.
 
-    @functools.wraps(read)
-    def guarded(self: Any, material: Material) -> ReadResult:
+    The sniffing helpers below (a line matching a pattern, the typed command naming the
+    program) are what the readers' ``_sniff`` methods kept writing out by hand.
+
+    Every reader class carries a sample of what it reads in an ``Example::`` block of its
+    docstring; a test reads each sample and expects facts of the types the block names.
+    """
+
+    # set by every subclass (:class:`Reader`); not ClassVar, which the Protocol would not accept
+    name: str = ""
+    title: str = ""
+    command: str = ""
+    # the program a typed command line must name for :meth:`typed_command` (a regex matched at
+    # the start of the command, case-insensitively); None when the format has no one program
+    program: str | None = None
+
+    def sniff(self, material: Material) -> bool:
         try:
-            claimed = bool(self.sniff(material))
-        except Exception:  # defensive: the contract says sniff never raises
-            claimed = False
-        if not claimed:
+            return bool(self._sniff(material))
+        except Exception:  # a bug of the reader: it does not claim what it cannot look at
+            return False
+
+    def read(self, material: Material) -> ReadResult:
+        if not self.sniff(material):
             return ReadResult(
                 warnings=[warning(material, 0, "base.not_claimed", reader=self.name)]
             )
-        return keep_shaped(read(self, material), material)
+        result = ReadResult()
+        try:
+            self._read(material, result)
+        except Exception as error:  # a bug of the reader: said, never raised
+            result.warnings.append(
+                warning(material, None, "base.read_failed", reader=self.name,
+                        detail=f"{type(error).__name__}: {error}"[:200])
+            )
+        if not result.facts and not result.warnings and not result.nothing_to_keep:
+            result.warnings.append(warning(material, None, "base.nothing_found", reader=self.name))
+        return keep_shaped(result, material)
 
-    setattr(cls, "read", guarded)  # noqa: B010 - mypy refuses assigning to a method
-    return cls
+    @abstractmethod
+    def _sniff(self, material: Material) -> bool:
+        """Whether the lines that make this format distinctive are in ``material``. Cheap: it
+        runs for every reader on every block of every file."""
+
+    @abstractmethod
+    def _read(self, material: Material, result: ReadResult) -> None:
+        """Add to ``result`` the facts ``material`` states and a warning for what it could not
+        read. Only called on material :meth:`_sniff` claimed."""
+
+    # Shared sniffing helpers
+
+    def typed_command(self, material: Material) -> str | None:
+        """The command typed for ``material`` (its segment's prompt or a command line at its
+        top) when it runs this reader's :attr:`program`, else None."""
+        from kbdoctor.collectors.segments import command_of  # segments imports this module
+
+        command = command_of(material)
+        if not command or self.program is None:
+            return None
+        return command if re.match(rf"^\s*(?:\S*[\\/])?(?:{self.program})(?:\.exe)?\b", command,
+                                   re.IGNORECASE) else None
+
+    @staticmethod
+    def has_switch(command: str | None, *switches: str) -> bool:
+        """Whether ``command`` carries every one of ``switches`` (``/monitor``, ``-X``)."""
+        return bool(command) and all(
+            re.search(rf"(?:^|\s)[/-]{re.escape(s)}(?=$|[\s:])", command or "", re.IGNORECASE)
+            for s in switches
+        )
+
+    @staticmethod
+    def first_matching(
+        material: Material, pattern: re.Pattern[str], *, head: int | None = None
+    ) -> int | None:
+        """The index of the first of the material's lines (of its first ``head`` lines) that
+        ``pattern`` matches at its start, or None."""
+        lines = material.lines()
+        for index, line in enumerate(lines if head is None else lines[:head]):
+            if pattern.match(line):
+                return index
+        return None
+
+    @classmethod
+    def any_line(
+        cls, material: Material, pattern: re.Pattern[str], *, head: int | None = None
+    ) -> bool:
+        """Whether one of the material's lines (of its first ``head`` lines) starts with
+        ``pattern``."""
+        return cls.first_matching(material, pattern, head=head) is not None
+
+    @staticmethod
+    def count_matching(material: Material, pattern: re.Pattern[str]) -> int:
+        """How many of the material's lines ``pattern`` matches at their start."""
+        return sum(1 for line in material.lines() if pattern.match(line))
 
 
 def keep_shaped(result: ReadResult, material: Material) -> ReadResult:
     """``result`` without the facts a host field of which does not hold a host (a DNS or NetBIOS
     name or an IP address, :func:`kbdoctor.collectors.shapes.is_host`): each becomes a warning
-    at the fact's line. One check, in one place, for every reader."""
+    at the fact's line. One check, in one place (:meth:`ReaderBase.read`), for every reader."""
     kept: list[Fact] = []
     for fact in result.facts:
         bad = _unshaped_host(fact)

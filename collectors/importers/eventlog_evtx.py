@@ -19,12 +19,12 @@ from collections.abc import Iterator
 from Evtx.Evtx import ChunkHeader, FileHeader, Record
 from kbdoctor.collectors.importers.base import (
     Material,
+    ReaderBase,
     ReadResult,
-    claims_before_reading,
     source_for,
 )
-from kbdoctor.collectors.importers.eventlog_records import EventCollector
 from kbdoctor.collectors.importers.eventlog_xml import event_record, parse_events
+from kbdoctor.collectors.parsing.eventlog_records import EventCollector
 
 _MAGIC = b"ElfFile\x00"
 _CHUNK_MAGIC = b"ElfChnk\x00"
@@ -37,23 +37,36 @@ _CHUNK_HEADER_SIZE = 0x200
 _DAMAGE = Exception
 
 
-@claims_before_reading
-class EvtxReader:
+class EvtxReader(ReaderBase):
+    """An exported event log file, read chunk by chunk and record by record; damage is a warning
+    at the chunk and record it hits, and the records around it are still read.
+
+    The format is binary, so the sample is a file rather than text.
+
+    Example file: ``tests/data/importers/eventlog/application_1035.evtx``
+
+    Facts: event
+    """
+
     name = "eventlog-evtx"
     title = "Event log file (.evtx)"
     command = "wevtutil epl Application C:\\temp\\application.evtx"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         return material.data.startswith(_MAGIC)
 
-    def read(self, material: Material) -> ReadResult:
-        collector = EventCollector(self, material)
+    def _read(self, material: Material, result: ReadResult) -> None:
+        collector = EventCollector(self, material, result)
+        self._collect(material, collector)
+        collector.finish()
+
+    def _collect(self, material: Material, collector: EventCollector) -> None:
         if not material.data.startswith(_MAGIC):
             collector.warn(None, "evtx.no_signature")
-            return collector.finish()
+            return
         if len(material.data) < _HEADER_SIZE + _CHUNK_HEADER_SIZE:
             collector.warn(None, "evtx.no_chunk", size=len(material.data))
-            return collector.finish()
+            return
         source = source_for(self, material, 0).model_copy(update={"line": None})
         for number, chunk in self._chunks(material, collector):
             for record_text, index in self._records(chunk, number, collector):
@@ -70,7 +83,6 @@ class EvtxReader:
                         collector.warn(None, "evtx.no_event_id", chunk=number, record=index)
                         continue
                     collector.add(record, source, None)
-        return collector.finish()
 
     def _chunks(
         self, material: Material, collector: EventCollector

@@ -34,12 +34,13 @@ from dataclasses import dataclass
 
 from kbdoctor.collectors.importers.base import (
     Material,
+    ReaderBase,
     ReadResult,
-    claims_before_reading,
     parse_datetime,
     source_for,
 )
-from kbdoctor.collectors.importers.eventlog_records import (
+from kbdoctor.collectors.importers.eventlog_xml import system_time
+from kbdoctor.collectors.parsing.eventlog_records import (
     EXCHANGE_FRONTEND,
     EXCHANGE_TRANSPORT,
     KEPT_EVENTS,
@@ -47,8 +48,7 @@ from kbdoctor.collectors.importers.eventlog_records import (
     EventCollector,
     EventRecord,
 )
-from kbdoctor.collectors.importers.eventlog_xml import system_time
-from kbdoctor.collectors.importers.format_list import parse_records
+from kbdoctor.collectors.parsing.format_list import parse_records
 
 # --------------------------------------------------------------------------- Format-List
 
@@ -70,7 +70,7 @@ class _Block:
 
 def _list_blocks(material: Material) -> Iterator[_Block]:
     """Records of ``Format-List`` output, their values joined the way the console wrapped them
-    (:func:`~kbdoctor.collectors.importers.format_list.parse_records`: a word cut at the console
+    (:func:`~kbdoctor.collectors.parsing.format_list.parse_records`: a word cut at the console
     width, as Windows PowerShell does in Russian or Polish, is joined again without a space)."""
     block: _Block | None = None
     for record in parse_records(material):
@@ -134,8 +134,7 @@ def infer_provider(event_id: int, message: str | None) -> tuple[str, str] | None
     return provider, f"provider from the message: receive connector '{kind} <server>' of {provider}"
 
 
-@claims_before_reading
-class EventListReader:
+class EventListReader(ReaderBase):
     """``Get-WinEvent | Format-List`` records as ``event`` facts (and ``kerberos_error`` facts for
     Kerberos events), also ``Select-Object TimeCreated, Id, Message`` lists without ProviderName.
 
@@ -152,6 +151,8 @@ class EventListReader:
     is not in the list, and is taken from the message only because ``Default EX02`` is a
     connector of the Transport service (:func:`infer_provider`); otherwise a warning asks for
     ProviderName.
+
+    Facts: event
     """
 
     name = "eventlog-list"
@@ -161,7 +162,7 @@ class EventListReader:
         "ProviderName='MSExchangeTransport'; Id=1035} | Format-List *"
     )
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         text = material.text
         if not text:
             return False
@@ -170,8 +171,12 @@ class EventListReader:
         # Select-Object TimeCreated, Id, Message drops the provider; the time still marks it
         return bool(_LIST_SNIFF_PROVIDER.search(text) or _LIST_SNIFF_TIME.search(text))
 
-    def read(self, material: Material) -> ReadResult:
-        collector = EventCollector(self, material)
+    def _read(self, material: Material, result: ReadResult) -> None:
+        collector = EventCollector(self, material, result)
+        self._collect(material, collector)
+        collector.finish()
+
+    def _collect(self, material: Material, collector: EventCollector) -> None:
         for block in _list_blocks(material):
             provider = _first(block.fields, _PROVIDER_KEYS)
             raw_id = _first(block.fields, _ID_KEYS)
@@ -207,7 +212,6 @@ class EventListReader:
                 collector.warn(line, "eventlog.time_unread", text=raw_time[:40])
             source = source_for(self, material, block.first, block.last, inferred=inferred)
             collector.add(record, source, line)
-        return collector.finish()
 
 
 # --------------------------------------------------------------------------- Event Viewer text
@@ -362,8 +366,7 @@ def _detail_fields(header: str) -> dict[str, str]:
     return fields
 
 
-@claims_before_reading
-class EventDetailsReader:
+class EventDetailsReader(ReaderBase):
     """Event Viewer's "Copy details as text" as ``event`` facts, with or without its ``Event
     Xml:`` part, whole or cut short; labels in a language without a table are read by layout,
     and provider, id, computer, channel and time then come from the XML's System part.
@@ -385,13 +388,15 @@ class EventDetailsReader:
 
     gives an ``event`` on EX02.corp.example.com of MSExchangeTransport, id 1035, at 9:12:44 on
     14 March 2024, with the description as its message.
+
+    Facts: event
     """
 
     name = "eventlog-details"
     title = "Event log records (Event Viewer: Copy details as text)"
     command = "Event Viewer: select the event, Copy > Copy details as text"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         text = material.text
         if not text:
             return False
@@ -405,8 +410,12 @@ class EventDetailsReader:
         labelled = sum(1 for line in lines if _VALUE_LABEL.match(line.strip()))
         return labelled >= 3 and any(_EMPTY_LABEL.match(line.strip()) for line in lines)
 
-    def read(self, material: Material) -> ReadResult:
-        collector = EventCollector(self, material)
+    def _read(self, material: Material, result: ReadResult) -> None:
+        collector = EventCollector(self, material, result)
+        self._collect(material, collector)
+        collector.finish()
+
+    def _collect(self, material: Material, collector: EventCollector) -> None:
         text = (material.text or "").replace("\r\n", "\n").replace("\r", "\n")
         starts = [m.start() for m in _RECORD_START.finditer(text)] or [0]
         if starts[0] != 0 and _DETAILS_SNIFF_ID.search(text[: starts[0]]):
@@ -414,7 +423,6 @@ class EventDetailsReader:
         for number, start in enumerate(starts):
             end = starts[number + 1] if number + 1 < len(starts) else len(text)
             self._read_record(material, collector, text, start, end)
-        return collector.finish()
 
     def _read_record(
         self, material: Material, collector: EventCollector, text: str, start: int, end: int

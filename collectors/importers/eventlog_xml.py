@@ -28,11 +28,11 @@ from datetime import UTC, datetime
 
 from kbdoctor.collectors.importers.base import (
     Material,
+    ReaderBase,
     ReadResult,
-    claims_before_reading,
     source_for,
 )
-from kbdoctor.collectors.importers.eventlog_records import EventCollector, EventRecord
+from kbdoctor.collectors.parsing.eventlog_records import EventCollector, EventRecord
 
 _EVENT_OPEN = re.compile(r"<Event[\s>]")
 _EVENT_WHOLE = re.compile(r"<Event[\s>].*?</Event\s*>", re.DOTALL)
@@ -134,37 +134,49 @@ def parse_events(xml_text: str) -> list[ET.Element]:
     return [e for e in root.iter() if _local(e.tag) == "Event"]
 
 
-@claims_before_reading
-class EventXmlReader:
+class EventXmlReader(ReaderBase):
+    """Events as XML (``wevtutil qe ... /f:xml``, ``Get-WinEvent`` ``.ToXml()``, saved ``.xml``
+    files), one ``<Event>`` after another, read whole or, when damaged or cut short, event by event.
+
+    Example (``wevtutil qe Application /q:"*[System[(EventID=1035)]]" /f:xml``, shortened)::
+
+        <Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='MSExchangeTransport'/><EventID Qualifiers='49156'>1035</EventID><Level>2</Level><TimeCreated SystemTime='2024-03-14T08:12:44.812345600Z'/><Channel>Application</Channel><Computer>EX02.corp.example.com</Computer></System><EventData><Data>IllegalMessage</Data><Data>Default EX02</Data><Data>ExchangeAuth</Data><Data>10.20.1.11</Data></EventData></Event>
+
+    Facts: event
+    """  # noqa: E501 - a real sample keeps its width
+
     name = "eventlog-xml"
     title = "Event log records (wevtutil qe /f:xml, Get-WinEvent ToXml)"
     command = 'wevtutil qe Application /q:"*[System[(EventID=1035)]]" /f:RenderedXml'
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         text = material.text
         if not text:
             return False
         head = _DECLARATION.sub("", text.lstrip("\ufeff \t\r\n")[:4096]).lstrip()
         return head.startswith("<") and bool(_EVENT_OPEN.search(head)) and "<System" in text
 
-    def read(self, material: Material) -> ReadResult:
-        collector = EventCollector(self, material)
+    def _read(self, material: Material, result: ReadResult) -> None:
+        collector = EventCollector(self, material, result)
+        self._collect(material, collector)
+        collector.finish()
+
+    def _collect(self, material: Material, collector: EventCollector) -> None:
         text = material.text or ""
         if _FORBIDDEN.search(text):
             collector.warn(material.first_line, "eventlog.xml_doctype")
-            return collector.finish()
+            return
         body = _DECLARATION.sub("", text).lstrip("\ufeff")
         try:
             events = parse_events(f"<kbdoctor-events>{body}</kbdoctor-events>")
         except ET.ParseError:
             self._read_piecewise(material, collector, body)
-            return collector.finish()
+            return
         # Lines are found again by position of each <Event>, for provenance.
         positions = [m.start() for m in _EVENT_OPEN.finditer(body)]
         for number, event in enumerate(events):
             start = positions[number] if number < len(positions) else 0
             self._add(material, collector, event, body, start)
-        return collector.finish()
 
     def _read_piecewise(self, material: Material, collector: EventCollector, body: str) -> None:
         covered = 0

@@ -25,13 +25,13 @@ import re
 
 from kbdoctor.collectors.importers.base import (
     Material,
+    ReaderBase,
     ReadResult,
-    claims_before_reading,
     parse_number,
     source_for,
     warning,
 )
-from kbdoctor.collectors.importers.format_list import (
+from kbdoctor.collectors.parsing.format_list import (
     Record,
     find_table_header,
     looks_like_listing,
@@ -61,13 +61,28 @@ def _server_of(identity: str | None, material: Material) -> str | None:
     return material.host_hint.name.strip() if material.host_hint is not None else None
 
 
-@claims_before_reading
-class QueueListReader:
+class QueueListReader(ReaderBase):
+    r"""Every queue (or, from ``Get-Message``, every message's queue) with its server, status,
+    message count and full LastError, the field that holds the remote's ``454 4.7.0``.
+
+    Example (``Get-Queue | Format-List``, shortened)::
+
+        DeliveryType                     : SmtpRelayToMailboxDeliveryGroup
+        NextHopDomain                    : site-b
+        Status                           : Retry
+        MessageCount                     : 12
+        LastError                        : [{LRT=11/9/2023 10:32:13 AM};{LED=451 4.4.0 Primary target IP address responded
+                                           with: "454 4.7.0 Temporary authentication failure."};{FQDN=ex02.corp.example.com}]
+        Identity                         : EX01\3
+
+    Facts: queue
+    """  # noqa: E501 - a real sample keeps its width
+
     name = "exchange-queue"
     title = "Get-Queue | Format-List: transport queues and their last error"
     command = "Get-Queue | Format-List"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         if looks_like_listing(material, _QUEUE_FIELDS, needed=2) or looks_like_listing(
             material, _MESSAGE_FIELDS, needed=3
         ):
@@ -80,16 +95,6 @@ class QueueListReader:
         return looks_like_listing(material, ("LastError",), needed=1) and any(
             _QUEUE_IDENTITY.match(line) for line in material.lines()[:4000]
         )
-
-    def read(self, material: Material) -> ReadResult:
-        result = ReadResult()
-        try:
-            self._read(material, result)
-        except Exception as error:  # defensive: a reader never raises
-            result.warnings.append(warning(material, None, "queue.failed", detail=error))
-        if not result.facts and not result.warnings:
-            result.warnings.append(warning(material, None, "queue.none_found"))
-        return result
 
     def _read(self, material: Material, result: ReadResult) -> None:
         seen: set[str] = set()
@@ -157,24 +162,29 @@ class QueueListReader:
         )
 
 
-@claims_before_reading
-class QueueTableReader:
-    """Recognises the table form only to say what to run instead: a table truncates LastError,
-    which is exactly the field the diagnosis needs."""
+class QueueTableReader(ReaderBase):
+    r"""Recognises the table form only to say what to run instead: a table truncates LastError,
+        which is exactly the field the diagnosis needs.
+
+    Example::
+
+        Identity                  DeliveryType Status MessageCount Velocity RiskLevel OutboundIPPool NextHopDomain
+        --------                  ------------ ------ ------------ -------- --------- -------------- -------------
+        EX01\3                    SmtpRelay... Retry  12           0        Normal    0              site-b
+
+    Facts: none (warns queue.table_output)
+    """  # noqa: E501 - a real sample keeps its width
+
 
     name = "exchange-queue-table"
     title = "Get-Queue (table): LastError cut short, Format-List needed"
     command = "Get-Queue"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         return self._header(material) is not None
 
-    def read(self, material: Material) -> ReadResult:
-        try:
-            index = self._header(material)
-        except Exception:  # defensive: a reader never raises
-            index = None
-        return ReadResult([], [warning(material, index, "queue.table_output")])
+    def _read(self, material: Material, result: ReadResult) -> None:
+        result.warnings.append(warning(material, self._header(material), "queue.table_output"))
 
     @staticmethod
     def _header(material: Material) -> int | None:

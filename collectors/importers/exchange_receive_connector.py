@@ -23,19 +23,20 @@ from __future__ import annotations
 
 import json
 import re
+from abc import abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from kbdoctor.collectors.importers.base import (
     Material,
+    ReaderBase,
     ReadResult,
-    claims_before_reading,
     source_for,
     warning,
 )
-from kbdoctor.collectors.importers.clixml import ClixmlError, parse_clixml
-from kbdoctor.collectors.importers.format_list import (
+from kbdoctor.collectors.parsing.clixml import ClixmlError, parse_clixml
+from kbdoctor.collectors.parsing.format_list import (
     Record,
     looks_like_listing,
     parse_records,
@@ -163,42 +164,37 @@ def _to_fact(
     )
 
 
-@claims_before_reading
-class _Base:
-    name = ""
-    title = ""
-    command = ""
+class _Base(ReaderBase):
+    """The three forms of ``Get-ReceiveConnector`` give the same connectors; each form says how
+    to find them (:meth:`_connectors`), the facts are made here."""
 
-    def sniff(self, material: Material) -> bool:
-        raise NotImplementedError
+    def _read(self, material: Material, result: ReadResult) -> None:
+        for item in list(self._connectors(material, result)):
+            _to_fact(self, material, item, result)
 
-    def read(self, material: Material) -> ReadResult:
-        result = ReadResult()
-        try:
-            connectors = list(self._connectors(material, result))
-            for item in connectors:
-                _to_fact(self, material, item, result)
-        except Exception as error:  # defensive: a reader never raises
-            result.warnings.append(
-                warning(material, None, "receive_connector.failed", command=self.command,
-                        detail=error)
-            )
-        if not result.facts and not result.warnings:
-            result.warnings.append(
-                warning(material, None, "receive_connector.none_found")
-            )
-        return result
-
+    @abstractmethod
     def _connectors(self, material: Material, result: ReadResult) -> Iterable[_Connector]:
-        raise NotImplementedError
+        """The connectors of ``material``, with a warning in ``result`` for what is unread."""
 
 
 class FormatListReader(_Base):
+    r"""Example (``Get-ReceiveConnector | Format-List``, shortened)::
+
+        AuthMechanism                           : Tls, Integrated, BasicAuth, BasicAuthRequireTLS, ExchangeServer
+        Bindings                                : {[::]:2525, 0.0.0.0:2525}
+        PermissionGroups                        : ExchangeUsers, ExchangeServers, ExchangeLegacyServers
+        Server                                  : EX01
+        Identity                                : EX01\Default EX01
+        Name                                    : Default EX01
+
+    Facts: receive_connector
+    """  # noqa: E501 - a real sample keeps its width
+
     name = "exchange-receive-connector"
     title = "Get-ReceiveConnector | Format-List: authentication of receive connectors"
     command = "Get-ReceiveConnector | Format-List"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         return looks_like_listing(material, ("AuthMechanism",), needed=1)
 
     def _connectors(self, material: Material, result: ReadResult) -> Iterable[_Connector]:
@@ -230,11 +226,30 @@ class FormatListReader(_Base):
 
 
 class ClixmlReader(_Base):
+    r"""Example (``Export-Clixml``, shortened to the properties read)::
+
+        <Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">
+          <Obj RefId="0">
+            <ToString>EX01\Default EX01</ToString>
+            <Props>
+              <Obj N="AuthMechanism" RefId="1">
+                <ToString>Tls, Integrated, BasicAuth, BasicAuthRequireTLS, ExchangeServer</ToString>
+                <I32>31</I32>
+              </Obj>
+              <S N="Server">EX01</S>
+              <S N="Name">Default EX01</S>
+            </Props>
+          </Obj>
+        </Objs>
+
+    Facts: receive_connector
+    """
+
     name = "exchange-receive-connector-clixml"
     title = "Get-ReceiveConnector | Export-Clixml: receive connectors, locale independent"
     command = "Get-ReceiveConnector | Export-Clixml receive-connectors.xml"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         text = material.text or ""
         return "<Objs" in text[:2000] and 'N="AuthMechanism"' in text
 
@@ -263,11 +278,35 @@ class ClixmlReader(_Base):
 
 
 class JsonReader(_Base):
+    """Example (``ConvertTo-Json`` of PowerShell 7, shortened)::
+
+        {
+          "AuthMechanism": "Tls, BasicAuth, BasicAuthRequireTLS",
+          "Bindings": [
+            {
+              "Address": "0.0.0.0",
+              "AddressFamily": "InterNetwork",
+              "Port": 25
+            }
+          ],
+          "PermissionGroups": "AnonymousUsers, ExchangeServers",
+          "Server": {
+            "Name": "EX02"
+          },
+          "Identity": {
+            "Name": "Default EX02"
+          },
+          "Name": "Default EX02"
+        }
+
+    Facts: receive_connector
+    """
+
     name = "exchange-receive-connector-json"
     title = "Get-ReceiveConnector | ConvertTo-Json: receive connectors, locale independent"
     command = "Get-ReceiveConnector | ConvertTo-Json -Depth 3"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         text = (material.text or "").lstrip("\ufeff \t\n")
         return text[:1] in ("[", "{") and '"AuthMechanism"' in text
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from kbdoctor.collectors.importers.base import (
     Material,
+    ReaderBase,
     ReadResult,
-    claims_before_reading,
     source_for,
     warning,
 )
-from kbdoctor.collectors.importers.format_list import (
+from kbdoctor.collectors.parsing.format_list import (
     find_table_header,
     looks_like_listing,
     parse_records,
@@ -41,28 +41,32 @@ def site_name(canonical: str | None) -> str | None:
     return canonical.strip().rstrip("/").rsplit("/", 1)[-1].strip() or None
 
 
-@claims_before_reading
-class ExchangeServerReader:
+class ExchangeServerReader(ReaderBase):
+    """Every Exchange server with its FQDN, site and version.
+
+    Example (``Get-ExchangeServer | Format-List``, shortened)::
+
+        Name                : EX01
+        Domain              : corp.example.com
+        Fqdn                : ex01.corp.example.com
+        ServerRole          : Mailbox
+        Site                : corp.example.com/Configuration/Sites/Default-First-Site-Name
+        AdminDisplayVersion : Version 15.2 (Build 1118.7)
+        Identity            : EX01
+
+    Facts: exchange_server
+    """
+
     name = "exchange-server"
     title = "Get-ExchangeServer | Format-List: Exchange servers, sites and versions"
     command = "Get-ExchangeServer | Format-List"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         return (
             looks_like_listing(material, _SERVER_FIELDS, needed=1)
             and looks_like_listing(material, ("Name", "Fqdn"), needed=1)
             and not looks_like_listing(material, ("AuthMechanism", "NextHopDomain"), needed=1)
         )
-
-    def read(self, material: Material) -> ReadResult:
-        result = ReadResult()
-        try:
-            self._read(material, result)
-        except Exception as error:  # defensive: a reader never raises
-            result.warnings.append(warning(material, None, "exchange_server.failed", detail=error))
-        if not result.facts and not result.warnings:
-            result.warnings.append(warning(material, None, "exchange_server.none_found"))
-        return result
 
     def _read(self, material: Material, result: ReadResult) -> None:
         for record in parse_records(material):
@@ -88,23 +92,29 @@ class ExchangeServerReader:
             )
 
 
-@claims_before_reading
-class ExchangeServerTableReader:
-    """The default table of ``Get-ExchangeServer`` truncates Site and version; ask for a list."""
+class ExchangeServerTableReader(ReaderBase):
+    """The default table of ``Get-ExchangeServer`` truncates Site and version; ask for a list.
+
+    Example::
+
+        Name                 Site                 ServerRole           Edition              AdminDisplayVersion
+        ----                 ----                 ----------           -------              -------------------
+        EX01                 corp.example.com/... Mailbox              Standard             Version 15.2 (Bu...
+
+    Facts: none (warns exchange_server.table_output)
+    """  # noqa: E501 - a real sample keeps its width
+
 
     name = "exchange-server-table"
     title = "Get-ExchangeServer (table): values cut short, Format-List needed"
     command = "Get-ExchangeServer"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         return find_table_header(material, ("Name", "Site", "ServerRole")) is not None
 
-    def read(self, material: Material) -> ReadResult:
-        try:
-            index = find_table_header(material, ("Name", "Site", "ServerRole"))
-        except Exception:  # defensive: a reader never raises
-            index = None
-        return ReadResult([], [warning(material, index, "exchange_server.table_output")])
+    def _read(self, material: Material, result: ReadResult) -> None:
+        index = find_table_header(material, ("Name", "Site", "ServerRole"))
+        result.warnings.append(warning(material, index, "exchange_server.table_output"))
 
 
 READERS = (ExchangeServerReader(), ExchangeServerTableReader())

@@ -24,8 +24,8 @@ import re
 
 from kbdoctor.collectors.importers.base import (
     Material,
+    ReaderBase,
     ReadResult,
-    claims_before_reading,
     source_for,
     warning,
 )
@@ -50,6 +50,7 @@ _FAILED = re.compile(
     re.IGNORECASE,
 )
 _TICKET = re.compile(r"^#\d+>\s")
+_LISTED_TICKET = re.compile(r"^\s*#\d+>\s")
 _KLIST = re.compile(r"^\s*klist(?:\.exe)?\b", re.IGNORECASE)
 
 
@@ -63,13 +64,29 @@ def _target(command: str | None) -> str | None:
     return None
 
 
-@claims_before_reading
-class KlistReader:
+class KlistReader(ReaderBase):
+    r"""The Kerberos error of a failed ``klist get``: the KDC's answer, from the substatus and the
+    ``klist failed with`` line, in any language (structure and codes only: the labels are not
+    matched). A ticket listed without failure is a success, which facts/1 does not keep.
+
+    Example (the machine given with ``--host``)::
+
+        C:\Windows\system32>klist get SMTPSVC/ex02.corp.example.com
+
+        Current LogonId is 0:0x3e7
+        Error calling API LsaCallAuthenticationPackage (GetTicket substatus): 0x6fb
+
+        klist failed with 0xc000018b/-1073741429: The SAM database on the Windows Server does not have a computer account for this workstation trust relationship.
+
+    Facts: kerberos_error
+    """  # noqa: E501 - a real sample keeps its width
+
+    program = "klist"
     name = "klist"
     title = "klist / klist get SPN: Kerberos tickets and the errors getting them"
     command = "klist get SMTPSVC/ex02.corp.example.com > klist-get-ex02.txt"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         command = command_of(material)
         if command and _KLIST.match(command):
             return True
@@ -81,8 +98,7 @@ class KlistReader:
                 return True
         return False
 
-    def read(self, material: Material) -> ReadResult:
-        result = ReadResult()
+    def _read(self, material: Material, result: ReadResult) -> None:
         command = command_of(material)
         target = _target(command)
         lines, indices = _physical_lines(material.lines())
@@ -106,7 +122,7 @@ class KlistReader:
                     result.warnings.append(
                         warning(material, index, "klist.local_failure", call=call)
                     )
-                    return result
+                    return
                 continue
             failed = _FAILED.match(body)
             if failed:
@@ -130,7 +146,9 @@ class KlistReader:
             result.warnings.append(
                 warning(material, failures[0][0], "klist.no_host")
             )
-            return result
+            return
+        # tickets listed and no failure: every exchange succeeded, which facts/1 does not keep
+        result.nothing_to_keep = not failures and self.any_line(material, _LISTED_TICKET)
         for first, last, code, message in failures:
             result.facts.append(
                 KerberosError(
@@ -141,7 +159,7 @@ class KlistReader:
                     provenance=source_for(self, material, first, last, command=command),
                 )
             )
-        return result
+        return
 
 
 def _physical_lines(lines: list[str]) -> tuple[list[str], list[int]]:

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 
 from kbdoctor.collectors.importers.base import (
     Material,
+    ReaderBase,
     ReadResult,
-    claims_before_reading,
     source_for,
     warning,
 )
@@ -129,8 +129,7 @@ class _Field:
     value: str
 
 
-@claims_before_reading
-class DsGetDcReader:
+class DsGetDcReader(ReaderBase):
     """``nltest /dsgetdc:DOMAIN``: the DC found, its site and whether it is the PDC emulator.
 
     Sample input::
@@ -147,13 +146,15 @@ class DsGetDcReader:
 
     gives ``domain_controller`` DC01 (dc01.corp.example.com, site Default-First-Site-Name,
     pdc true).
+
+    Facts: domain_controller
     """
 
     name = "nltest-dsgetdc"
     title = "nltest /dsgetdc:DOMAIN: the domain controller found, its site and flags"
     command = "nltest /dsgetdc:corp.example.com > dsgetdc.txt"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         if _is_command(material, "dsgetdc"):
             return True
         unc = flags = False
@@ -168,8 +169,7 @@ class DsGetDcReader:
                 return True
         return False
 
-    def read(self, material: Material) -> ReadResult:
-        result = ReadResult()
+    def _read(self, material: Material, result: ReadResult) -> None:
         lines = material.lines()
         command = command_of(material)
         blocks: list[list[_Field]] = []
@@ -189,9 +189,6 @@ class DsGetDcReader:
                 blocks[-1].append(field)
         for block in blocks:
             self._block(material, command, block, result)
-        if not result.facts and not result.warnings:
-            result.warnings.append(warning(material, None, "nltest.no_dc"))
-        return result
 
     def _block(
         self, material: Material, command: str | None, block: list[_Field], result: ReadResult
@@ -247,8 +244,7 @@ class DsGetDcReader:
         )
 
 
-@claims_before_reading
-class DcListReader:
+class DcListReader(ReaderBase):
     """``nltest /dclist:DOMAIN``: every DC of the domain, the PDC flagged ``[PDC]``.
 
     Sample input::
@@ -260,13 +256,15 @@ class DcListReader:
 
     gives ``domain_controller`` DC01 (pdc true, site Default-First-Site-Name) and DC02 (pdc
     false, site Branch).
+
+    Facts: domain_controller
     """
 
     name = "nltest-dclist"
     title = "nltest /dclist:DOMAIN: the domain controllers of a domain and the PDC"
     command = "nltest /dclist:corp > dclist.txt"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         if _is_command(material, "dclist"):
             return True
         for line in material.lines()[:4000]:
@@ -275,8 +273,7 @@ class DcListReader:
                 return True
         return False
 
-    def read(self, material: Material) -> ReadResult:
-        result = ReadResult()
+    def _read(self, material: Material, result: ReadResult) -> None:
         command = command_of(material)
         found: list[tuple[int, re.Match[str], frozenset[str]]] = []
         for index, line in enumerate(material.lines()):
@@ -316,9 +313,6 @@ class DcListReader:
                     provenance=source_for(self, material, index, command=command),
                 )
             )
-        if not found and not result.warnings:
-            result.warnings.append(warning(material, None, "nltest.no_dc"))
-        return result
 
 
 READERS = (DsGetDcReader(), DcListReader())

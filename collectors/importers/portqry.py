@@ -51,8 +51,8 @@ from typing import Literal
 
 from kbdoctor.collectors.importers.base import (
     Material,
+    ReaderBase,
     ReadResult,
-    claims_before_reading,
     source_for,
     warning,
 )
@@ -125,8 +125,7 @@ class _Result:
     last: int
 
 
-@claims_before_reading
-class PortQryReader:
+class PortQryReader(ReaderBase):
     """PortQry's port results as ``port_state`` facts.
 
     Sample input (``portqry -n dc01 -e 88 -p both``)::
@@ -147,13 +146,15 @@ class PortQryReader:
 
     gives ``port_state`` dc01 88/tcp ``open`` and dc01 88/udp ``unknown`` from the host of
     ``--host`` (PortQry does not name the machine it ran on).
+
+    Facts: port_state
     """
 
     name = "portqry"
     title = "portqry -n DC -e 88 -p both: whether TCP and UDP ports answer"
     command = "portqry -n DC01 -e 88 -p both > portqry-DC01-88.txt"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         command = command_of(material)
         if command and re.match(r"^\s*(?:\S*[\\/])?portqry(?:\.exe)?\b", command, re.I):
             return True
@@ -163,8 +164,7 @@ class PortQryReader:
                 return True
         return False
 
-    def read(self, material: Material) -> ReadResult:
-        result = ReadResult()
+    def _read(self, material: Material, result: ReadResult) -> None:
         lines = material.lines()
         command = command_of(material)
         target = command_argument(command, "n")
@@ -248,7 +248,6 @@ class PortQryReader:
                     provenance=source_for(self, material, item.index, item.last, command=command),
                 )
             )
-        return result
 
     @staticmethod
     def _settle(results: list[_Result], verdict: re.Match[str], index: int) -> None:

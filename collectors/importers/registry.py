@@ -1,9 +1,11 @@
 """Finds every reader in ``kbdoctor.collectors.importers`` and picks the one for a material.
 
-Each module of the package (except this one and ``base``) exposes ``READERS``; discovery walks the
-package with :mod:`pkgutil`, so a new command family is added by adding one module, and nobody
-edits a shared list. Readers are tried in a fixed order - their optional ``priority`` (lower first,
-default 100), then their name - so that the result never depends on the file system's order.
+Each module of the package (except this one and ``base``) is a reader module and exposes
+``READERS`` (parsing shared by several readers lives in :mod:`kbdoctor.collectors.parsing`);
+discovery walks the package with :mod:`pkgutil`, so a new command family is added by adding one
+module, and nobody edits a shared list. Readers are tried in a fixed order - their optional
+``priority`` (lower first, default 100), then their name - so that the result never depends on
+the file system's order.
 """
 
 from __future__ import annotations

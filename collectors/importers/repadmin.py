@@ -49,8 +49,8 @@ from datetime import datetime
 from kbdoctor.collectors.importers.base import (
     ImportWarning,
     Material,
+    ReaderBase,
     ReadResult,
-    claims_before_reading,
     parse_datetime,
     source_for,
     warning,
@@ -175,13 +175,29 @@ def _reindented(lines: list[str]) -> list[str]:
     return result
 
 
-@claims_before_reading
-class ShowreplTextReader:
+class ShowreplTextReader(ReaderBase):
+    r"""Every inbound replication link with its last attempt and result, and one ``check_run`` when
+    the output is whole.
+
+    Example (a real capture, the DC it ran on given with ``--host``)::
+
+        DC=contoso,DC=com
+            Default-First-Site-Name\DC2 via RPC
+                DSA object GUID: 985dd406-194e-4581-944e-8ae8471d9cd5
+                Last attempt @ 2019-11-11 08:18:05 failed, result 1722 (0x6ba):
+                    The RPC server is unavailable.
+                1 consecutive failure(s).
+                Last success @ 2019-11-11 08:16:47.
+
+    Facts: replication_link
+    """
+
+    program = "repadmin"
     name = "repadmin-showrepl"
     title = "repadmin /showrepl: inbound replication of a domain controller"
     command = "repadmin /showrepl"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         lines = _reindented(material.lines())[:3000]
         for index, line in enumerate(lines):
             if _LINK.match(line) and not _HEADER_DC.match(line):
@@ -190,15 +206,11 @@ class ShowreplTextReader:
                     return True
         return False
 
-    def read(self, material: Material) -> ReadResult:
+    def _read(self, material: Material, result: ReadResult) -> None:
         state = _ShowreplState()
-        try:
-            for index, line in enumerate(_reindented(material.lines())):
-                self._line(material, state, index, line.rstrip("\r"))
-            self._close(material, state)
-        except Exception as error:  # defensive: a reader never raises
-            state.warnings.append(warning(material, None, "repadmin.showrepl_failed", detail=error))
-            return ReadResult([], state.warnings)
+        for index, line in enumerate(_reindented(material.lines())):
+            self._line(material, state, index, line.rstrip("\r"))
+        self._close(material, state)
         if state.complete_header and state.links and not state.truncated:
             state.facts.append(
                 CheckRun(
@@ -211,9 +223,8 @@ class ShowreplTextReader:
             state.warnings.append(
                 warning(material, None, "repadmin.showrepl_partial")
             )
-        elif not state.warnings:
-            state.warnings.append(warning(material, None, "repadmin.no_link"))
-        return ReadResult(state.facts, state.warnings)
+        result.facts.extend(state.facts)
+        result.warnings.extend(state.warnings)
 
     def _line(self, material: Material, state: _ShowreplState, index: int, line: str) -> None:
         if not line.strip():
@@ -384,25 +395,26 @@ def _csv_time(text: str) -> datetime | None:
     return parse_datetime(text)
 
 
-@claims_before_reading
-class ShowreplCsvReader:
+class ShowreplCsvReader(ReaderBase):
+    """Example (a real capture)::
+
+        showrepl_COLUMNS,Destination DSA Site,Destination DSA,Naming Context,Source DSA Site,Source DSA,Transport Type,Number of Failures,Last Failure Time,Last Success Time,Last Failure Status
+        showrepl_INFO,HAM,HSHPI220,"CN=Configuration,DC=internal",HAM,SADS055,RPC,0,0,2015-07-07 09:15:37,0
+        showrepl_INFO,HAM,HSHPI220,"CN=Configuration,DC=internal",HAM,SADS008,RPC,0,0,2015-07-07 09:18:37,0
+
+    Facts: replication_link, check_run
+    """  # noqa: E501 - a real sample keeps its width
+
+    program = "repadmin"
     name = "repadmin-showrepl-csv"
     title = "repadmin /showrepl * /csv: inbound replication of every DC"
     command = "repadmin /showrepl * /csv"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         return any(
             line.lstrip("\ufeff").startswith(("showrepl_COLUMNS", "showrepl_INFO"))
             for line in material.lines()[:200]
         )
-
-    def read(self, material: Material) -> ReadResult:
-        result = ReadResult()
-        try:
-            self._read(material, result)
-        except Exception as error:  # defensive: a reader never raises
-            result.warnings.append(warning(material, None, "repadmin.csv_failed", detail=error))
-        return result
 
     def _read(self, material: Material, result: ReadResult) -> None:
         roles: tuple[str, ...] | None = None
@@ -454,8 +466,7 @@ class ShowreplCsvReader:
             result.warnings.append(
                 warning(material, None, "repadmin.csv_partial")
             )
-        else:
-            result.warnings.append(warning(material, None, "repadmin.csv_no_row"))
+        # else: not one row read, and nothing to warn about: the base says nothing was found
 
     def _link(
         self, material: Material, row: dict[str, str], logical: LogicalLine
@@ -535,13 +546,27 @@ def _is_summary_header(line: str) -> bool:
     return "/" in line and ("%" in line or bool(_SUMMARY_HEADER_WORDS.match(line)))
 
 
-@claims_before_reading
-class ReplsummaryReader:
+class ReplsummaryReader(ReaderBase):
+    """Example (a real capture)::
+
+        Replication Summary Start Time: 2024-04-23 06:07:59
+        Beginning data collection for replication summary, this may take awhile:
+        Source DSA          largest delta    fails/total %%   error
+         DC01                      09m:15s    0 /   4    0
+         DC02                      09m:55s    1 /   4   25  (8524) The DSA operation is unable to proceed because of a DNS lookup failure.
+        Destination DSA     largest delta    fails/total %%   error
+         DC01                      09m:55s    1 /   4   25  (8524) The DSA operation is unable to proceed because of a DNS lookup failure.
+         DC02                      09m:10s    0 /   4    0
+
+    Facts: check_run, replication_link
+    """  # noqa: E501 - a real sample keeps its width
+
+    program = "repadmin"
     name = "repadmin-replsummary"
     title = "repadmin /replsummary: replication failures per source and destination DC"
     command = "repadmin /replsummary"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         lines = material.lines()[:3000]
         headers = [i for i, line in enumerate(lines) if _is_summary_header(line)]
         if len(headers) < 2:
@@ -552,18 +577,9 @@ class ReplsummaryReader:
             if i + 1 < len(lines)
         )
 
-    def read(self, material: Material) -> ReadResult:
-        result = ReadResult()
-        try:
-            for run in self._runs(material):
-                self._facts(material, run, result)
-        except Exception as error:  # defensive: a reader never raises
-            result.warnings.append(
-                warning(material, None, "repadmin.replsummary_failed", detail=error)
-            )
-        if not result.facts and not result.warnings:
-            result.warnings.append(warning(material, None, "repadmin.no_summary"))
-        return result
+    def _read(self, material: Material, result: ReadResult) -> None:
+        for run in self._runs(material):
+            self._facts(material, run, result)
 
     def _runs(self, material: Material) -> list[_SummaryRun]:
         runs: list[_SummaryRun] = []

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from kbdoctor.collectors.importers.base import (
     ImportWarning,
     Material,
+    ReaderBase,
     ReadResult,
-    claims_before_reading,
     source_for,
     warning,
 )
@@ -163,13 +163,25 @@ def _is_command_line(text: str) -> bool:
     return prompt_command(text) is not None
 
 
-@claims_before_reading
-class SetspnListReader:
+class SetspnListReader(ReaderBase):
+    r"""The SPNs registered on one account.
+
+    Example (a real capture)::
+
+        C:\Users\stephanie>setspn -L web04
+        Registered ServicePrincipalNames for CN=web04,CN=Computers,DC=corp,DC=com:
+                HOST/web04.corp.com
+                HOST/web04
+
+    Facts: spn_listing
+    """
+
+    program = "setspn"
     name = "setspn-L"
     title = "setspn -L: SPNs registered on an account"
     command = "setspn -L EX01 > setspn-L-EX01.txt"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         switch = _setspn_switch(material)
         if switch is not None:
             return switch == "L"
@@ -194,8 +206,7 @@ class SetspnListReader:
                 return True
         return False
 
-    def read(self, material: Material) -> ReadResult:
-        result = ReadResult()
+    def _read(self, material: Material, result: ReadResult) -> None:
         lines = _lines(material)
         pos = 0
         while pos < len(lines):
@@ -231,16 +242,31 @@ class SetspnListReader:
             result.warnings.append(
                 warning(material, 0, "setspn.list_without_account")
             )
-        return result
+        return
 
 
-@claims_before_reading
-class SetspnQueryReader:
+class SetspnQueryReader(ReaderBase):
+    r"""The accounts holding one SPN (none: ``No such SPN found.``).
+
+    Example::
+
+        C:\>setspn -Q SMTPSVC/ex01.corp.example.com
+        Checking domain DC=corp,DC=example,DC=com
+        CN=EX01,OU=Exchange Servers,DC=corp,DC=example,DC=com
+                SMTPSVC/EX01
+                SMTPSVC/ex01.corp.example.com
+
+        Existing SPN found!
+
+    Facts: spn_listing, spn_query
+    """
+
+    program = "setspn"
     name = "setspn-Q"
     title = "setspn -Q: which accounts hold an SPN"
     command = "setspn -Q SMTPSVC/ex01.corp.example.com > setspn-Q-smtpsvc-ex01.txt"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         switch = _setspn_switch(material)
         if switch is not None:
             return switch == "Q"
@@ -256,8 +282,7 @@ class SetspnQueryReader:
                 return True
         return any(t.body.lower() in ("no such spn found.", "existing spn found!") for t in lines)
 
-    def read(self, material: Material) -> ReadResult:
-        result = ReadResult()
+    def _read(self, material: Material, result: ReadResult) -> None:
         lines = _lines(material)
         command = command_of(material)
         accounts: list[str] = []
@@ -292,12 +317,12 @@ class SetspnQueryReader:
             result.warnings.append(
                 warning(material, 0, "setspn.query_without_result")
             )
-            return result
+            return
         if spn is None:
             result.warnings.append(
                 warning(material, 0, "setspn.queried_spn_missing")
             )
-            return result
+            return
         last = verdict.index if verdict is not None else len(lines) - 1
         result.facts.append(
             SpnQuery(
@@ -306,7 +331,7 @@ class SetspnQueryReader:
                 provenance=source_for(self, material, 0, last, command=command),
             )
         )
-        return result
+        return
 
 
 def _queried_spn(command: str | None) -> str | None:
@@ -320,13 +345,29 @@ def _queried_spn(command: str | None) -> str | None:
     return None
 
 
-@claims_before_reading
-class SetspnDuplicatesReader:
+class SetspnDuplicatesReader(ReaderBase):
+    r"""Every SPN registered on more than one account, and one ``check_run`` per search.
+
+    Example::
+
+        PS C:\> setspn -X
+        Checking domain DC=corp,DC=example,DC=com
+        Processing entry 0
+        SMTPSVC/ex01.corp.example.com is registered on these accounts:
+                CN=EX01,OU=Exchange Servers,DC=corp,DC=example,DC=com
+                CN=EX02,OU=Exchange Servers,DC=corp,DC=example,DC=com
+
+        found 1 group of duplicate SPNs.
+
+    Facts: spn_duplicate, check_run
+    """
+
+    program = "setspn"
     name = "setspn-X"
     title = "setspn -X [-F]: SPNs registered on more than one account"
     command = "setspn -X -F > setspn-X-F.txt"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         switch = _setspn_switch(material)
         if switch is not None:
             return switch == "X"
@@ -335,13 +376,12 @@ class SetspnDuplicatesReader:
             t.body.lower().endswith("spn found.") for t in lines
         )
 
-    def read(self, material: Material) -> ReadResult:
-        result = ReadResult()
+    def _read(self, material: Material, result: ReadResult) -> None:
         lines = _lines(material)
         command = command_of(material)
         if _setspn_switch(material) != "X" and not _duplicates_evidence(lines):
             result.warnings.append(warning(material, 0, "setspn.no_duplicates_run"))
-            return result
+            return
         forest_option = bool(command and re.search(r"\s[-/]f\b", command, re.IGNORECASE))
         forest = forest_option
         run_start, groups = 0, 0
@@ -400,7 +440,7 @@ class SetspnDuplicatesReader:
             result.warnings.append(
                 warning(material, tail[0].index, "setspn.duplicates_truncated")
             )
-        return result
+        return
 
 
 def _is_known_x_line(line: _Line) -> bool:

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from kbdoctor.collectors.importers.base import (
     ImportWarning,
     Material,
+    ReaderBase,
     ReadResult,
-    claims_before_reading,
     source_for,
     warning,
 )
@@ -119,15 +119,28 @@ def _typed(command: str | None) -> tuple[str | None, str | None]:
     return target, port
 
 
-@claims_before_reading
-class TestNetConnectionReader:
+class TestNetConnectionReader(ReaderBase):
+    """Every port test of the output, failed or successful, in order.
+
+    Example (the machine it ran on given with ``--host``)::
+
+        ComputerName     : 10.7.236.228
+        RemoteAddress    : 10.7.236.228
+        RemotePort       : 389
+        InterfaceAlias   : Ethernet
+        SourceAddress    : 10.7.236.242
+        TcpTestSucceeded : True
+
+    Facts: port_state
+    """
+
     __test__ = False  # a reader, not a pytest test class
 
     name = "test-netconnection"
     title = "Test-NetConnection -Port: whether a TCP port answers"
     command = "Test-NetConnection -ComputerName DC01 -Port 88 > tnc-DC01-88.txt"
 
-    def sniff(self, material: Material) -> bool:
+    def _sniff(self, material: Material) -> bool:
         command = command_of(material)
         if command and re.match(r"^\s*(?:Test-NetConnection|tnc)\b", command, re.IGNORECASE):
             return True
@@ -138,8 +151,7 @@ class TestNetConnectionReader:
             re.search(rf"^{marker}\s*:", text, re.MULTILINE) for marker in _MARKERS
         )
 
-    def read(self, material: Material) -> ReadResult:
-        result = ReadResult()
+    def _read(self, material: Material, result: ReadResult) -> None:
         command = command_of(material)
         lines = material.lines()
         blocks, other = _blocks(lines)
@@ -174,7 +186,6 @@ class TestNetConnectionReader:
                 PortState(source=probe, target=target, port=port, protocol="tcp", state="closed",
                           provenance=source_for(self, material, index, command=command))
             )
-        return result
 
     def _fact(
         self, material: Material, command: str | None, block: _Block, result: ReadResult
@@ -189,6 +200,7 @@ class TestNetConnectionReader:
             target = target or typed_target
             port_text = port_text or typed_port or ""
         if not port_text:
+            result.nothing_to_keep = True
             return None  # a ping-only test: nothing about ports to read
         if not target or not port_text.isdigit() or succeeded not in ("true", "false"):
             result.warnings.append(

@@ -34,8 +34,8 @@ from datetime import datetime
 from kbdoctor.collectors.importers.base import (
     ImportWarning,
     Material,
+    ReaderBase,
     ReadResult,
-    claims_before_reading,
     parse_datetime,
     parse_number,
     source_for,
@@ -52,7 +52,6 @@ from kbdoctor.collectors.shapes import (
 )
 from kbdoctor.engine.facts import ClockOffset, DomainController, TimeStatus
 
-_W32TM = re.compile(r"^\s*w32tm(?:\.exe)?\b", re.IGNORECASE)
 # "[10.0.0.10:123]" or, for a machine reached over IPv6, "[[fe80::1%6]:123]"; the address may
 # be masked in a published paste ("[192.168.xx.xx:123]").
 _ADDRESS = r"\[(?P<addr>\[[^\[\]]*\]|[^\[\]]*):(?P<port>\d{1,5})\]"
@@ -101,17 +100,6 @@ NTP_WORDS = frozenset(
 )
 
 
-def _w32tm_command(material: Material) -> str | None:
-    command = command_of(material)
-    return command if command and _W32TM.match(command) else None
-
-
-def _has_switch(command: str | None, *switches: str) -> bool:
-    return bool(command) and all(
-        re.search(rf"[/-]{s}\b", command or "", re.IGNORECASE) for s in switches
-    )
-
-
 def _host(material: Material, command: str | None) -> str | None:
     """The machine an output describes: ``/computer:X`` when given, else the host hint."""
     target = command_argument(command, "computer")
@@ -128,23 +116,35 @@ def _is_command(line: str) -> bool:
     return prompt_command(line) is not None
 
 
-@claims_before_reading
-class StripchartReader:
+class StripchartReader(ReaderBase):
+    """The offset of one target's clock, as the median of the samples; the target is found by shape
+    in the ``Tracking`` sentence of any language (:data:`W32TM_LABELS`).
+
+    Example (a real capture; the machine it ran on given with ``--host``)::
+
+        w32tm /stripchart /computer:dcorp-dc.dollarcorp.moneycorp.local /samples:5 /dataonly
+        Tracking dcorp-dc.dollarcorp.moneycorp.local [172.16.2.1:123].
+        Collecting 5 samples.
+        The current time is 2/20/2025 4:17:25 AM.
+        04:17:25, +00.0009583s
+        04:17:27, +00.0018698s
+
+    Facts: clock_offset
+    """
+
+    program = "w32tm"
     name = "w32tm-stripchart"
     title = "w32tm /stripchart: clock offset of a target from this machine"
     command = "w32tm /stripchart /computer:DC01 /dataonly /samples:5 > stripchart-DC01.txt"
 
-    def sniff(self, material: Material) -> bool:
-        command = _w32tm_command(material)
+    def _sniff(self, material: Material) -> bool:
+        command = self.typed_command(material)
         if command is not None:
-            return _has_switch(command, "stripchart")
-        lines = material.lines()
-        tracking = any(_tracking(line) for line in lines[:10])
-        samples = sum(1 for line in lines if _SAMPLE.match(line))
-        return tracking and samples > 0
+            return self.has_switch(command, "stripchart")
+        tracking = any(_tracking(line) for line in material.lines()[:10])
+        return tracking and self.any_line(material, _SAMPLE)
 
-    def read(self, material: Material) -> ReadResult:
-        result = ReadResult()
+    def _read(self, material: Material, result: ReadResult) -> None:
         command = command_of(material)
         lines = material.lines()
         target = command_argument(command, "computer")
@@ -202,7 +202,7 @@ class StripchartReader:
                                           command=command),
                 )
             )
-        return result
+        return
 
 
     @staticmethod
@@ -250,23 +250,34 @@ def _sample_offset(rest: str) -> float | None:
     return parse_number(first) if is_offset(first) else None
 
 
-@claims_before_reading
-class MonitorReader:
+class MonitorReader(ReaderBase):
+    """Every domain controller the output lists, and its offset from the reference the NTP line
+    names (whatever words of the display language surround it).
+
+    Example (a real capture, addresses masked by its author)::
+
+        PDC.example.com *** PDC ***[192.168.xx.xx:123]:
+            ICMP: 0ms delay
+            NTP: +0.0000000s offset from PDC.example.com
+        DC1.example.com[192.168.x.xx:123]:
+            ICMP: 0ms delay
+            NTP: -0.0063029s offset from PDC.example.com
+
+    Facts: domain_controller, clock_offset
+    """
+
+    program = "w32tm"
     name = "w32tm-monitor"
     title = "w32tm /monitor: domain controllers and their clock offsets"
     command = "w32tm /monitor > w32tm-monitor.txt"
 
-    def sniff(self, material: Material) -> bool:
-        command = _w32tm_command(material)
+    def _sniff(self, material: Material) -> bool:
+        command = self.typed_command(material)
         if command is not None:
-            return _has_switch(command, "monitor")
-        lines = material.lines()
-        return any(_DC_HEADER.match(line) for line in lines) and any(
-            _NTP_LINE.match(line) for line in lines
-        )
+            return self.has_switch(command, "monitor")
+        return self.any_line(material, _DC_HEADER) and self.any_line(material, _NTP_LINE)
 
-    def read(self, material: Material) -> ReadResult:
-        result = ReadResult()
+    def _read(self, material: Material, result: ReadResult) -> None:
         command = command_of(material)
         lines = material.lines()
         has_pdc_marker = any(
@@ -303,11 +314,6 @@ class MonitorReader:
                 )
                 continue
             self._offset(material, command, current, index, ntp.group("rest"), known, result)
-        if not result.facts and not result.warnings:
-            result.warnings.append(
-                warning(material, 0, "w32tm.monitor_without_server")
-            )
-        return result
 
     def _offset(
         self,
@@ -424,39 +430,52 @@ def _last_sync(value: str) -> datetime | None:
     return None
 
 
-@claims_before_reading
-class StatusReader:
+class StatusReader(ReaderBase):
+    """A machine's time source, stratum, last sync and phase offset, found by the fixed order of the
+    lines (the same in every language) and, where known, the localized ``Source`` label.
+
+    Example (the machine given with ``--host``)::
+
+        Leap Indicator: 0(no warning)
+        Stratum: 4 (secondary reference - syncd by (S)NTP)
+        Precision: -23 (119.209ns per tick)
+        Root Delay: 0.0154902s
+        Root Dispersion: 7.7773722s
+        ReferenceId: 0x14653909 (source IP:  20.101.57.9)
+        Last Successful Sync Time: 9/11/2025 2:32:05 PM
+        Source: time.windows.com,0x9
+        Poll Interval: 10 (1024s)
+
+    Facts: time_status
+    """
+
+    program = "w32tm"
     name = "w32tm-status"
     title = "w32tm /query /status /verbose: a machine's time source and state"
     command = "w32tm /query /status /verbose > w32tm-status.txt"
 
-    def sniff(self, material: Material) -> bool:
-        command = _w32tm_command(material)
+    def _sniff(self, material: Material) -> bool:
+        command = self.typed_command(material)
         if command is not None:
-            return _has_switch(command, "query", "status")
+            return self.has_switch(command, "query", "status")
         return bool(_status_starts(_entries(material.lines())))
 
-    def read(self, material: Material) -> ReadResult:
-        result = ReadResult()
+    def _read(self, material: Material, result: ReadResult) -> None:
         command = command_of(material)
         entries = _entries(material.lines())
         starts = _status_starts(entries)
         host = _host(material, command)
         if not starts:
-            result.warnings.append(
-                warning(material, 0, "w32tm.no_status_block")
-            )
-            return result
+            return  # claimed by its command line, but no status block: nothing found
         if host is None:
             result.warnings.append(_no_host(material, "w32tm /query /status"))
-            return result
+            return
         for number, start in enumerate(starts):
             end = starts[number + 1] if number + 1 < len(starts) else len(entries)
             block = entries[start:end]
             fact = self._status(material, command, host, block, result)
             if fact is not None:
                 result.facts.append(fact)
-        return result
 
     def _status(
         self,
@@ -495,23 +514,37 @@ class StatusReader:
         )
 
 
-@claims_before_reading
-class PeersReader:
+class PeersReader(ReaderBase):
+    """The peers a machine polls; the first is its time source. Relies on structure only: the
+    ``#...: N`` count line and the first ``Label: value`` line of every block, whatever the labels.
+
+    Example (the machine given with ``--host``)::
+
+        #Peers: 1
+
+        Peer: dc01.corp.example.com
+        State: Active
+        Time Remaining: 21.3276345s
+        Mode: 3 (Client)
+
+    Facts: time_status
+    """
+
+    program = "w32tm"
     name = "w32tm-peers"
     title = "w32tm /query /peers: the time sources a machine polls"
     command = "w32tm /query /peers > w32tm-peers.txt"
 
-    def sniff(self, material: Material) -> bool:
-        command = _w32tm_command(material)
+    def _sniff(self, material: Material) -> bool:
+        command = self.typed_command(material)
         if command is not None:
-            return _has_switch(command, "query", "peers")
+            return self.has_switch(command, "query", "peers")
         for line in material.lines():
             if line.strip():
                 return re.match(r"^#[^:]{1,40}:\s*\d+\s*$", line.strip()) is not None
         return False
 
-    def read(self, material: Material) -> ReadResult:
-        result = ReadResult()
+    def _read(self, material: Material, result: ReadResult) -> None:
         command = command_of(material)
         lines = material.lines()
         host = _host(material, command)
@@ -536,20 +569,17 @@ class PeersReader:
                 last_index = index
             block_start = False
         if count is None:
-            result.warnings.append(
-                warning(material, 0, "w32tm.peers_without_count")
-            )
-            return result
+            return  # claimed by its command line, but no '#Peers: N' line: nothing found
         if count != len(peers):
             result.warnings.append(
                 warning(material, first_index, "w32tm.peer_count_mismatch", count=count,
                         read=len(peers))
             )
         if not peers:
-            return result
+            return
         if host is None:
             result.warnings.append(_no_host(material, "w32tm /query /peers"))
-            return result
+            return
         result.facts.append(
             TimeStatus(
                 host=host,
@@ -558,7 +588,7 @@ class PeersReader:
                 provenance=source_for(self, material, first_index, last_index, command=command),
             )
         )
-        return result
+        return
 
 
 READERS = (StripchartReader(), MonitorReader(), StatusReader(), PeersReader())

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kbdoctor.collectors.decoding import decode_bytes
-from kbdoctor.collectors.importers.base import HostHint, Material, Reader
+from kbdoctor.collectors.importers.base import HostHint, Material, Reader, ReaderBase
 from kbdoctor.collectors.importers.registry import all_readers
 from kbdoctor.collectors.segments import CommandMaterial, split_segments
 
@@ -95,14 +95,13 @@ FIXTURES = _fixture_files()
 SOURCES = _repo_sources()
 
 
-def guarded(reader: Reader) -> bool:
-    """Whether the reader's class checks its claim before reading (``claims_before_reading``)."""
-    return hasattr(type(reader).read, "__wrapped__")
-
-
 @pytest.mark.parametrize("reader", all_readers(), ids=lambda r: r.name)
 def test_every_reader_checks_its_claim_before_reading(reader: Reader) -> None:
-    assert guarded(reader), f"{type(reader).__module__}: add @claims_before_reading"
+    """Every reader is built on :class:`ReaderBase`, whose ``read`` checks the claim first and
+    which a reader does not override."""
+    assert isinstance(reader, ReaderBase), f"{type(reader).__module__}: derive from ReaderBase"
+    assert type(reader).read is ReaderBase.read
+    assert type(reader).sniff is ReaderBase.sniff
 
 
 def _facts_without_claim(material: Material) -> list[str]:

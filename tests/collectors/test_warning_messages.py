@@ -9,7 +9,7 @@ import string
 from pathlib import Path
 
 import pytest
-from kbdoctor.collectors import importers
+from kbdoctor.collectors import importers, parsing
 from kbdoctor.collectors.importers.base import ImportWarning, Material, warning
 from kbdoctor.collectors.importing import import_paths
 from kbdoctor.collectors.messages import DERIVED_PLACEHOLDERS, MESSAGES
@@ -18,11 +18,16 @@ from kbdoctor.collectors.warning_messages import WARNINGS
 from tests.collectors.importers.fixtures import DATA
 
 _KEY = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
-_READER_SOURCES = sorted(Path(importers.__file__).parent.glob("*.py"))
+_READER_SOURCES = sorted(
+    path
+    for package in (importers, parsing)
+    for path in Path(str(package.__file__)).parent.glob("*.py")
+)
 
 
 def _key_literals() -> set[str]:
-    """String constants in the reader modules shaped like warning keys (``family.what``)."""
+    """String constants in the reader modules and their shared parsing shaped like warning keys
+    (``family.what``)."""
     texts = (
         node.value
         for path in _READER_SOURCES
@@ -85,9 +90,14 @@ def test_str_is_the_english_line_with_file_and_line() -> None:
 
 
 def test_a_warning_about_the_whole_material_has_no_line() -> None:
-    item = warning(Material("q.txt", b"", ""), None, "queue.none_found")
-    assert str(item) == "q.txt: no queue found"
-    assert item.render("pl") == "q.txt: nie znaleziono żadnej kolejki"
+    item = warning(Material("q.txt", b"", ""), None, "base.nothing_found", reader="exchange-queue")
+    assert str(item) == (
+        "q.txt: exchange-queue recognised this material but found nothing in it to read"
+    )
+    assert item.render("pl") == (
+        "q.txt: czytnik exchange-queue rozpoznał ten materiał, ale nie znalazł w nim niczego do "
+        "odczytania"
+    )
 
 
 def test_warnings_compare_and_hash_by_what_they_say() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kbdoctor.collectors.importers.base import Material
-from kbdoctor.collectors.importers.format_list import (
+from kbdoctor.collectors.parsing.format_list import (
     find_table_header,
     looks_like_listing,
     parse_records,

@@ -26,10 +26,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from kbdoctor.collectors.importers.base import Material, Reader
-
-# A helper, not a format: the registry imports every module here and wants READERS.
-READERS: tuple[Reader, ...] = ()
+from kbdoctor.collectors.importers.base import Material
 
 # A property name: no leading space, no colon; Select-Object may give names with spaces.
 _FIELD = re.compile(r"^(?P<name>[^\s:][^:]*?)\s*:(?: (?P<value>.*)|\s*)$")

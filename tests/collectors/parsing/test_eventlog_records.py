@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kbdoctor.collectors.importers.base import HostHint, Material, Reader
-from kbdoctor.collectors.importers.eventlog_records import (
+from kbdoctor.collectors.importers.eventlog_xml import READERS as XML_READERS
+from kbdoctor.collectors.parsing.eventlog_records import (
     KDC,
     SECURITY_KERBEROS,
     TIME_SERVICE,
@@ -13,7 +14,6 @@ from kbdoctor.collectors.importers.eventlog_records import (
     kept_event,
     level_name,
 )
-from kbdoctor.collectors.importers.eventlog_xml import READERS as XML_READERS
 from kbdoctor.engine.facts import Event, KerberosError, Source
 
 READER: Reader = XML_READERS[0]

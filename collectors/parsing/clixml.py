@@ -24,11 +24,7 @@ import re
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
-from kbdoctor.collectors.importers.base import Reader
 from kbdoctor.collectors.messages import message
-
-# A helper, not a format: the registry imports every module here and wants READERS.
-READERS: tuple[Reader, ...] = ()
 
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")

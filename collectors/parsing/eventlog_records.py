@@ -35,9 +35,6 @@ from kbdoctor.collectors.importers.base import ImportWarning, Material, Reader, 
 from kbdoctor.engine.facts import Event, Fact, KerberosError, Source
 from kbdoctor.engine.kerberos_codes import kerberos_code
 
-# A helper shared by the event log readers, not a format: the registry wants READERS anyway.
-READERS: tuple[Reader, ...] = ()
-
 EXCHANGE_TRANSPORT = "MSExchangeTransport"
 EXCHANGE_FRONTEND = "MSExchangeFrontEndTransport"
 SECURITY_KERBEROS = "Microsoft-Windows-Security-Kerberos"
