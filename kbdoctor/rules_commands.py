@@ -101,10 +101,10 @@ def _import_outputs(path: str) -> list[Any]:
 
 def _test(paths: list[str], lang: Lang, fmt: str) -> int:
     from kbdoctor.engine.rulebase import bundled_rule_files
-    from kbdoctor.engine.ruletests.discover import test_files
+    from kbdoctor.engine.ruletests.discover import find_test_files
     from kbdoctor.engine.ruletests.run import run_tests
 
-    files = test_files(paths or bundled_rule_files())
+    files = find_test_files(paths or bundled_rule_files())
     if not files:
         print(
             text("ruletest.none_found", lang, paths=" ".join(paths) or "kb_rules"), file=sys.stderr

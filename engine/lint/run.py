@@ -24,7 +24,7 @@ from kbdoctor.engine.rulebase import (
     expand_rule_paths,
     read_pack,
 )
-from kbdoctor.engine.ruletests.discover import tested_rules
+from kbdoctor.engine.ruletests.discover import rules_with_tests
 from kbdoctor.engine.yamlio import YamlLocator, load_yaml
 
 SCHEMA = "schema"
@@ -91,7 +91,7 @@ def lint(
                 Problem(shown, None, None, "error.cannot_read", {"detail": detail})
             )
     base = RuleBase()
-    given = LintInput(base, [], tested=tested_rules(files))
+    given = LintInput(base, [], tested=rules_with_tests(files))
     for name, content in texts:
         locator = _locator(content, limits)
         data, model, problems = read_pack(name, content, locator, limits)

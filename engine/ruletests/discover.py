@@ -28,7 +28,7 @@ def _format(path: Path) -> Any:
     return data.get("kbdoctor") if isinstance(data, dict) else None
 
 
-def test_files(paths: Sequence[str]) -> list[Path]:
+def find_test_files(paths: Sequence[str]) -> list[Path]:
     """The test files for the paths given, each once, in a stable order."""
     found: list[Path] = []
     for raw in paths:
@@ -46,11 +46,11 @@ def test_files(paths: Sequence[str]) -> list[Path]:
     return list(unique)
 
 
-def tested_rules(rule_files: Sequence[str]) -> frozenset[str]:
+def rules_with_tests(rule_files: Sequence[str]) -> frozenset[str]:
     """Ids of the rules that some test beside these rule files expects to fire. Read without
     validation: ``kbdoctor rules test`` is where a broken test file is reported."""
     ids: set[str] = set()
-    for path in test_files(sorted({str(Path(f).parent) for f in rule_files})):
+    for path in find_test_files(sorted({str(Path(f).parent) for f in rule_files})):
         try:
             data = load_yaml_data(path.read_text(encoding="utf-8"))
         except Exception:  # reported by kbdoctor rules test
