@@ -113,15 +113,6 @@ def _split(name: str) -> tuple[str, str | None]:
     return name, None
 
 
-def _is_command(material: Material, switch: str) -> bool:
-    command = command_of(material)
-    return bool(
-        command
-        and re.match(r"^\s*(?:\S*[\\/])?nltest(?:\.exe)?\b", command, re.IGNORECASE)
-        and re.search(rf"/{switch}\b", command, re.IGNORECASE)
-    )
-
-
 @dataclass
 class _Field:
     index: int
@@ -150,12 +141,13 @@ class DsGetDcReader(ReaderBase):
     Facts: domain_controller
     """
 
+    program = "nltest"
     name = "nltest-dsgetdc"
     title = "nltest /dsgetdc:DOMAIN: the domain controller found, its site and flags"
     command = "nltest /dsgetdc:corp.example.com > dsgetdc.txt"
 
     def _sniff(self, material: Material) -> bool:
-        if _is_command(material, "dsgetdc"):
+        if self.has_switch(self.typed_command(material), "dsgetdc"):
             return True
         unc = flags = False
         for line in material.lines()[:4000]:
@@ -260,12 +252,13 @@ class DcListReader(ReaderBase):
     Facts: domain_controller
     """
 
+    program = "nltest"
     name = "nltest-dclist"
     title = "nltest /dclist:DOMAIN: the domain controllers of a domain and the PDC"
     command = "nltest /dclist:corp > dclist.txt"
 
     def _sniff(self, material: Material) -> bool:
-        if _is_command(material, "dclist"):
+        if self.has_switch(self.typed_command(material), "dclist"):
             return True
         for line in material.lines()[:4000]:
             match = _DCLIST_LINE.match(line)

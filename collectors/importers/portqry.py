@@ -150,13 +150,13 @@ class PortQryReader(ReaderBase):
     Facts: port_state
     """
 
+    program = "portqry"
     name = "portqry"
     title = "portqry -n DC -e 88 -p both: whether TCP and UDP ports answer"
     command = "portqry -n DC01 -e 88 -p both > portqry-DC01-88.txt"
 
     def _sniff(self, material: Material) -> bool:
-        command = command_of(material)
-        if command and re.match(r"^\s*(?:\S*[\\/])?portqry(?:\.exe)?\b", command, re.I):
+        if self.typed_command(material) is not None:
             return True
         for line in material.lines()[:4000]:
             text = _clean(line)

@@ -136,13 +136,13 @@ class TestNetConnectionReader(ReaderBase):
 
     __test__ = False  # a reader, not a pytest test class
 
+    program = "Test-NetConnection|tnc"
     name = "test-netconnection"
     title = "Test-NetConnection -Port: whether a TCP port answers"
     command = "Test-NetConnection -ComputerName DC01 -Port 88 > tnc-DC01-88.txt"
 
     def _sniff(self, material: Material) -> bool:
-        command = command_of(material)
-        if command and re.match(r"^\s*(?:Test-NetConnection|tnc)\b", command, re.IGNORECASE):
+        if self.typed_command(material) is not None:
             return True
         text = material.text or ""
         if any(_is_tcp_warning(line.strip()) for line in material.lines()[:5]):
