@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from kbdoctor.tui.compat import class_bindings, replace_bindings
 from kbdoctor.tui.i18n import Lang, t
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
@@ -19,14 +20,17 @@ KEY_PREFIX = "tui.key."
 def localise_bindings(node: DOMNode, lang: Lang) -> None:
     """Give ``node``'s bindings descriptions in ``lang`` (from its class bindings, so it can be
     called again on every language change)."""
-    merged = type(node)._merged_bindings
+    merged = class_bindings(type(node))
     if merged is None:
         return
-    node._bindings = BindingsMap.from_keys(
-        {
-            key: [_localised(binding, lang) for binding in bindings]
-            for key, bindings in merged.key_to_bindings.items()
-        }
+    replace_bindings(
+        node,
+        BindingsMap.from_keys(
+            {
+                key: [_localised(binding, lang) for binding in bindings]
+                for key, bindings in merged.key_to_bindings.items()
+            }
+        ),
     )
 
 
@@ -46,7 +50,7 @@ def binding_rows(node_class: type[DOMNode], lang: Lang) -> list[tuple[str, str]]
     """The documented bindings of a class: (key as a person types it, description in ``lang``;
     the tooltip when there is one, as the longer of the two). Hidden bindings are listed too:
     the help screen is where every key is found."""
-    merged = node_class._merged_bindings
+    merged = class_bindings(node_class)
     rows: list[tuple[str, str]] = []
     if merged is None:
         return rows
