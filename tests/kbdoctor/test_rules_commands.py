@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]  # no stubs shipped
 import pytest
 from kbdoctor.engine.yamlio import load_yaml_data
 
