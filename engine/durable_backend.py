@@ -28,8 +28,9 @@ tests/engine/test_durable_backend.py:
   rulesets as needed, a fact carries only the fields tested, a session the C core gave up on is
   never deleted, and the compiler refuses a rule no ruleset can hold (tests/engine/
   test_engine_scale.py);
-- no way to interrupt an assertion: a session's deadline (the time budget) is checked between
-  assertions of at most ``ASSERT_CHUNK`` facts, never inside one (tests/engine/test_budget.py).
+- no way to interrupt an assertion: a session's deadline (the time budget) and its cancel event
+  (the TUI's "cancel the evaluation") are checked between assertions of at most ``ASSERT_CHUNK``
+  facts, never inside one (tests/engine/test_budget.py): a thread is never killed, it stops.
 """
 
 from __future__ import annotations
@@ -58,8 +59,14 @@ class DurableError(RuntimeError):
 
 
 class OutOfTime(Exception):
-    """The session's deadline passed; raised between two assertions, never inside one, so the
-    session can still be closed safely. ``Session.unfinished_rules`` names what was left."""
+    """The session's deadline passed (or it was cancelled: ``Cancelled``); raised between two
+    assertions, never inside one, so the session can still be closed safely.
+    ``Session.unfinished_rules`` names what was left."""
+
+
+class Cancelled(OutOfTime):
+    """The session's cancel event was set (someone no longer wants the result); stopped the way
+    a spent budget stops it, so what fired so far is kept and the rest is named unfinished."""
 
 
 class _QuietHost(durable_engine.Host):  # type: ignore[misc]
@@ -164,6 +171,7 @@ class Ruleset:
         self._lock = threading.Lock()
         self._errors: list[BaseException] = []
         self._records: list[Any] = []
+        self._cancel: threading.Event | None = None  # of the session under way
         rules = {key: dict(value) for key, value in definitions.items()}
         for key, rule in rules.items():
             rule["run"] = self._guard(rule["run"], key)
@@ -175,8 +183,11 @@ class Ruleset:
 
     def _guard(self, action: Action, key: str) -> Action:
         def run(closure: Any) -> None:
+            cancel = self._cancel
             try:
                 for match in closure.m:
+                    if cancel is not None and cancel.is_set():
+                        return  # the session's part is named unfinished (Session.assert_batch)
                     record = action(match)
                     if record is not None:
                         self._records.append(record)
@@ -187,15 +198,19 @@ class Ruleset:
         return run
 
     @contextmanager
-    def session(self, deadline: float | None = None) -> Iterator[Session]:
+    def session(
+        self, deadline: float | None = None, cancel: threading.Event | None = None
+    ) -> Iterator[Session]:
         """A session; with a ``deadline`` (``time.monotonic()`` seconds), ``assert_batch`` raises
-        OutOfTime once it has passed."""
+        OutOfTime once it has passed, and with a ``cancel`` event, Cancelled once it is set."""
         with self._lock:
             sid = str(next(self._sids))
-            session = Session(self, sid, deadline)
+            session = Session(self, sid, deadline, cancel)
+            self._cancel = cancel
             try:
                 yield session
             finally:
+                self._cancel = None
                 session.close()
 
 
@@ -258,10 +273,17 @@ ASSERT_CHUNK = 1_000
 class Session:
     """Facts asserted in batches into one durable-rules session (one ``sid``) of every part."""
 
-    def __init__(self, ruleset: Ruleset, sid: str, deadline: float | None = None) -> None:
+    def __init__(
+        self,
+        ruleset: Ruleset,
+        sid: str,
+        deadline: float | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
         self._ruleset = ruleset
         self.sid = sid
         self.deadline = deadline
+        self.cancel = cancel
         self._parts = [_PartSession(part) for part in ruleset.parts]
         self._known: set[str] = set()
         self._missed: dict[int, set[str]] = {}  # part -> fact types it missed for lack of time
@@ -281,15 +303,39 @@ class Session:
             types = state.part.types
             chosen = facts if types is None else [f for f in facts if f.get("kbd_type") in types]
             for start in range(0, len(chosen), ASSERT_CHUNK):
-                if out_of_time or (self.deadline is not None and time.monotonic() > self.deadline):
+                if out_of_time or self.stopped():
                     out_of_time = True
                     missed = self._missed.setdefault(index, set())
                     missed.update(str(f.get("kbd_type")) for f in chosen[start:])
                     break
                 self._assert_part(state, chosen[start : start + ASSERT_CHUNK])
+                if self.cancel is not None and self.cancel.is_set():
+                    # cancelled during the call: its actions stopped recording, so the rules
+                    # of this part did not see these facts either
+                    out_of_time = True
+                    missed = self._missed.setdefault(index, set())
+                    missed.update(str(f.get("kbd_type")) for f in chosen[start:])
+                    break
         self._raise_action_errors()
         if out_of_time:
-            raise OutOfTime(f"{len(self._missed)} of {len(self._parts)} rulesets unfinished")
+            unfinished = f"{len(self._missed)} of {len(self._parts)} rulesets unfinished"
+            if self.cancel is not None and self.cancel.is_set():
+                raise Cancelled(unfinished)
+            raise OutOfTime(unfinished)
+
+    def stopped(self) -> bool:
+        """Whether the deadline has passed or the session was cancelled."""
+        if self.cancel is not None and self.cancel.is_set():
+            return True
+        return self.deadline is not None and time.monotonic() > self.deadline
+
+    def check(self) -> None:
+        """Raise Cancelled or OutOfTime when the session must stop (for work between two
+        assertions that takes long, such as recording many firings)."""
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled("cancelled")
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise OutOfTime("time")
 
     def unfinished_rules(self) -> list[str]:
         """The keys of the rules that test a fact type some of whose facts they did not see,

@@ -8,6 +8,7 @@ factors from the record (not from firing order) and build the report.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
@@ -17,7 +18,14 @@ from typing import Any
 
 from kbdoctor.engine.certainty import combine, firing_strength
 from kbdoctor.engine.compiler import TYPE, Compiled, CompiledRule, compile_rule_base
-from kbdoctor.engine.durable_backend import OutOfTime, Ruleset, Session, bound_ids, ruleset_for
+from kbdoctor.engine.durable_backend import (
+    Cancelled,
+    OutOfTime,
+    Ruleset,
+    Session,
+    bound_ids,
+    ruleset_for,
+)
 from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.i18n import Lang
 from kbdoctor.engine.names import HostRegistry
@@ -70,7 +78,8 @@ class Run:
     confidence: dict[ConclusionKey, float]
     probes: dict[tuple[int, str], list[tuple[str, ...]]] | None = None
     unfinished: list[str] | None = None  # ids of rules the time budget cut short (--budget)
-    cut_short: str | None = None  # why: "time" (the budget) or "chaining" (runaway chaining)
+    # why: "time" (the budget), "cancelled" (the cancel event), "chaining", "matches"
+    cut_short: str | None = None
     types_present: set[str] = field(default_factory=set)
     shapes: list[Shape] = field(default_factory=list)  # per compiled rule: its subject's shape
     history: History = field(default_factory=dict)  # fact id -> older observations it replaced
@@ -125,13 +134,20 @@ class Evaluator:
         ]
 
     def run(
-        self, facts: Sequence[Fact], *, explain: bool = False, budget: float | None = None
+        self,
+        facts: Sequence[Fact],
+        *,
+        explain: bool = False,
+        budget: float | None = None,
+        cancel: threading.Event | None = None,
     ) -> Run:
         """Evaluate; with a ``budget`` (seconds), rules still running when it is spent are left
-        unfinished and named in ``Run.unfinished``."""
+        unfinished and named in ``Run.unfinished``. Setting ``cancel`` (from another thread)
+        stops the run the same way, at the same points, as a spent budget: no thread is killed,
+        and the session is closed with no action pending."""
         deadline = None if budget is None else time.monotonic() + budget
         with self._lock:
-            return self._run(list(facts), explain, deadline)
+            return self._run(list(facts), explain, deadline, cancel)
 
     def evaluate(
         self,
@@ -142,10 +158,11 @@ class Evaluator:
         files: Sequence[str] = (),
         environment: dict[str, str] | None = None,
         budget: float | None = None,
+        cancel: threading.Event | None = None,
     ) -> Report:
         from kbdoctor.engine.explain import build_report
 
-        run = self.run(facts, explain=explain, budget=budget)
+        run = self.run(facts, explain=explain, budget=budget, cancel=cancel)
         report = build_report(
             run, lang=lang, explain=explain, files=list(files), environment=dict(environment or {})
         )
@@ -153,7 +170,13 @@ class Evaluator:
 
     # --- the run ---------------------------------------------------------------------------------
 
-    def _run(self, facts: list[Fact], explain: bool, deadline: float | None = None) -> Run:
+    def _run(
+        self,
+        facts: list[Fact],
+        explain: bool,
+        deadline: float | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Run:
         compiled = self.compiled
         prepared, registry, history = prepare(facts, compiled, self._cache)
         by_id = {p.id: p for p in prepared}
@@ -173,15 +196,14 @@ class Evaluator:
         seen: set[FiringRecord] = set()
         excluded = _too_many_matches(compiled, phases)
         ruleset = _without(self, excluded) if excluded else self._ruleset
-        with ruleset.session(deadline) as session:
+        with ruleset.session(deadline, cancel) as session:
             try:
                 for phase in sorted(phases):
                     session.assert_batch(phases[phase])
                 pending = _new(session.drain(), seen)
                 rounds = 0
                 while pending:
-                    run.firings.extend(pending)
-                    batch = self._conclude(run, pending)
+                    batch = self._conclude(run, pending, session)
                     rounds += 1
                     _check_chaining(run, rounds)
                     session.assert_batch(batch)
@@ -195,15 +217,29 @@ class Evaluator:
         if excluded:
             _add_unfinished(run, [], sorted(excluded), reason="matches")
         run.confidence = _confidences(run)
-        if explain:
-            run.probes = self._probe(run, phases, deadline, excluded)
+        if explain and run.cut_short != "cancelled":
+            run.probes = self._probe(run, phases, deadline, excluded, cancel)
         return run
 
-    def _conclude(self, run: Run, records: list[FiringRecord]) -> list[dict[str, Any]]:
-        """Record the conclusions of new firings; return those that other rules consume, as
-        facts to assert (each conclusion is asserted once)."""
+    def _conclude(
+        self, run: Run, records: list[FiringRecord], session: Session | None = None
+    ) -> list[dict[str, Any]]:
+        """Record new firings and their conclusions; return the conclusions that other rules
+        consume, as facts to assert (each conclusion is asserted once). With a ``session``, its
+        deadline and cancel event are checked every ``CHECK_EVERY`` firings (a round can bring
+        hundreds of thousands): when it must stop, the rules of the firings not recorded are
+        named unfinished and OutOfTime (or Cancelled) is raised."""
         batch: list[dict[str, Any]] = []
-        for record in sorted(records):
+        ordered = sorted(records)
+        for position, record in enumerate(ordered):
+            if session is not None and position % CHECK_EVERY == CHECK_EVERY - 1:
+                try:
+                    session.check()
+                except OutOfTime:
+                    rest = {r.rule_index for r in ordered[position:]}
+                    _add_unfinished(run, [], sorted(rest))
+                    raise
+            run.firings.append(record)
             kind, target, shape, template = self._targets[record.rule_index]
             bindings = run.bindings(record)
             subject = shape.subject(template, bindings, run.registry)
@@ -254,6 +290,7 @@ class Evaluator:
         phases: dict[int, list[dict[str, Any]]],
         deadline: float | None = None,
         excluded: frozenset[int] = frozenset(),
+        cancel: threading.Event | None = None,
     ) -> dict[tuple[int, str], list[tuple[str, ...]]]:
         if self._probe_ruleset is None:
             self._probe_ruleset = ruleset_for(
@@ -266,7 +303,7 @@ class Evaluator:
             if asserted in self.compiled.consumed_conclusions:
                 facts.append(self._conclusion_fact(conclusion, asserted, run.registry))
         results: dict[tuple[int, str], list[tuple[str, ...]]] = {}
-        with probe_ruleset.session(deadline) as session:
+        with probe_ruleset.session(deadline, cancel) as session:
             try:
                 session.assert_batch(facts)
             except OutOfTime:
@@ -346,6 +383,10 @@ def _confidences(run: Run) -> dict[ConclusionKey, float]:
 DEFAULT_BUDGET_S = 5.0
 
 
+# Firings recorded between two checks of the deadline and the cancel event.
+CHECK_EVERY = 1_024
+
+
 # Chaining stops after this many rounds or conclusions (rules that keep concluding new subjects
 # from each other's conclusions, such as a subject that grows by a letter a round, would otherwise
 # run until memory is gone). The knowledge base chains two or three rounds.
@@ -367,10 +408,16 @@ def _out_of_time(
 ) -> None:
     """The budget ran out (or chaining was stopped) between two assertions: keep what fired,
     and name the rules that did not see every fact, with every rule that binds a conclusion."""
-    run.cut_short = "chaining" if isinstance(exc, ChainingStopped) else "time"
+    if isinstance(exc, ChainingStopped):
+        run.cut_short = "chaining"
+    else:
+        run.cut_short = "cancelled" if isinstance(exc, Cancelled) else "time"
     pending = _new(session.drain(), seen)
-    run.firings.extend(pending)
-    evaluator._conclude(run, pending)
+    # what fired before the stop was noticed is recorded while time remains (none remains after
+    # a spent budget or a cancel: recording 100,000 firings takes seconds); the firings not
+    # recorded are named unfinished by _conclude
+    with contextlib.suppress(OutOfTime):
+        evaluator._conclude(run, pending, None if run.cut_short == "chaining" else session)
     chaining = [
         r.index for r in evaluator.compiled.rules if any(p.kind != "fact" for p in r.positives)
     ]
@@ -424,6 +471,6 @@ def _with_budget(report: Report, run: Run, budget: float | None) -> Report:
     """The report, with the budget's outcome when the evaluation was cut short."""
     if run.unfinished is None:
         return report
-    reason = run.cut_short if run.cut_short in ("chaining", "matches") else "time"
+    reason = run.cut_short if run.cut_short in ("chaining", "matches", "cancelled") else "time"
     outcome = BudgetReport(seconds=budget, unfinished_rules=run.unfinished, reason=reason)
     return report.model_copy(update={"budget": outcome})

@@ -178,12 +178,13 @@ class Inputs(_Model):
 class BudgetReport(_Model):
     """The evaluation was cut short: its time budget ran out (``reason: time``), or chaining was
     stopped because rules kept concluding new subjects (``reason: chaining``), or rules were not
-    run because they could match more often than memory allows (``reason: matches``). These rules
-    did not see every fact, so what they would have concluded is missing."""
+    run because they could match more often than memory allows (``reason: matches``), or the
+    evaluation was cancelled (``reason: cancelled``: the TUI's cancel key). These rules did not
+    see every fact, so what they would have concluded is missing."""
 
     seconds: float | None  # the budget, None when there was none
     unfinished_rules: list[str]
-    reason: Literal["time", "chaining", "matches"] = "time"
+    reason: Literal["time", "chaining", "matches", "cancelled"] = "time"
 
 
 class Report(_Model):

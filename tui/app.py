@@ -43,6 +43,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState, get_current_worker
 
 if TYPE_CHECKING:
     from kbdoctor.tui.screens.pick_path import PickMode
@@ -70,6 +71,8 @@ class KbdoctorApp(App[None]):
         Binding("l", "switch_language", "tui.key.language"),
         Binding("ctrl+r", "reload_rules", "tui.key.reload", show=False),
         Binding("q", "quit", "tui.key.quit"),
+        # only while an evaluation runs (check_action): dialogs keep escape for themselves
+        Binding("escape", "cancel_evaluation", "tui.key.cancel_evaluation"),
         # Textual adds this binding itself unless the application has one; ours has its words in
         # the catalogue (and so survives ``localise_bindings``, which rebuilds from the class).
         Binding(
@@ -197,12 +200,15 @@ class KbdoctorApp(App[None]):
     # -- evaluation ---------------------------------------------------------------------------
 
     def evaluate(self) -> None:
-        """Diagnose the current facts (and, after loading, the facts as loaded) in a worker."""
+        """Diagnose the current facts (and, after loading, the facts as loaded) in a worker. An
+        evaluation still under way is cancelled first: its result would be stale, and the
+        evaluator runs one evaluation at a time, so the new one would wait for it."""
         if not self.diagnoser.ready:
             if self.diagnoser.problems and self._shown:
                 self.main.show_no_report(t("tui.rules.none_loaded", self.lang))
                 self._paint_first_frame()
             return
+        self.workers.cancel_group(self, "evaluate")
         self._ticket += 1
         key = (self.session.generation, self.lang, id(self.diagnoser.rule_base))
         need_baseline = bool(self.session.changed) and key != self._baseline_key
@@ -232,12 +238,13 @@ class KbdoctorApp(App[None]):
         # again) is computed after that paint (see ``_explain_after_paint``), so that a what-if
         # edit shows its effect at once and the two never compete for the interpreter.
         start = time.perf_counter()
+        cancel = get_current_worker().cancelled_event  # set by escape, a newer edit, or quit
         files, environment = list(self.session.files), dict(self.session.environment)
         report = self.diagnoser.evaluate(
-            facts, lang=lang, files=files, environment=environment, explain=False
+            facts, lang=lang, files=files, environment=environment, explain=False, cancel=cancel
         )
         baseline = None
-        if loaded is not None:
+        if loaded is not None and not cancel.is_set():
             baseline = self.diagnoser.evaluate(
                 loaded, lang=lang, files=files, environment=environment, explain=False
             )
@@ -256,18 +263,29 @@ class KbdoctorApp(App[None]):
     def _explain(self, ticket: int, facts: list[Fact], lang: Lang, elapsed: float) -> None:
         if ticket != self._ticket:
             return
+        cancel = get_current_worker().cancelled_event
         files, environment = list(self.session.files), dict(self.session.environment)
-        explained = self.diagnoser.evaluate(facts, lang=lang, files=files, environment=environment)
+        explained = self.diagnoser.evaluate(
+            facts, lang=lang, files=files, environment=environment, cancel=cancel
+        )
         self.post_message(ReportReady(explained, None, ticket, elapsed))
 
     @on(ReportReady)
     def _report_ready(self, message: ReportReady) -> None:
         if message.ticket != self._ticket or not self.is_running:
             return  # a newer evaluation is under way, or the application is closing
+        budget = message.report.budget
+        cancelled = budget is not None and budget.reason == "cancelled"
+        if cancelled and message.report.explained:
+            # the diagnosis shown is whole; only its WHY-NOT was not computed
+            self.notify(
+                t("tui.evaluation.explain_cancelled", self.lang), severity="warning", timeout=10
+            )
+            return
         self.report = message.report
         if message.baseline is not None:
             self.baseline = message.baseline
-        elif not self.session.changed:
+        elif not self.session.changed and not cancelled:
             # The facts as loaded: the baseline of the next what-if edit, which then need not
             # evaluate them again.
             self.baseline = message.report
@@ -275,7 +293,13 @@ class KbdoctorApp(App[None]):
         self.last_evaluation_ms = message.elapsed_ms
         if self._shown:
             self._show_report()
-        budget = message.report.budget
+        if cancelled and budget is not None:
+            self.notify(
+                t("tui.evaluation.cancelled", self.lang, rules=len(budget.unfinished_rules)),
+                severity="warning",
+                timeout=10,
+            )
+            return  # explaining would run the cancelled evaluation again
         if budget is not None and not message.report.explained:
             # the diagnosis is partial: say so, instead of leaving causes silently unassessed
             self.notify(
@@ -311,11 +335,42 @@ class KbdoctorApp(App[None]):
         files = ", ".join(file_label(f) for f in session.files) or t(
             "tui.status.no_files", self.lang
         )
-        text = Text(t("tui.status.loaded", self.lang, facts=len(session), files=files))
+        text = Text()
+        budget = self.report.budget if self.report is not None else None
+        if budget is not None and budget.reason == "cancelled":  # first: a long line is cut
+            text.append(t("tui.status.cancelled", self.lang), style="bold")
+            text.append("  ·  ")
+        text.append(t("tui.status.loaded", self.lang, facts=len(session), files=files))
         if self.report is not None:
             diagnosed = len(self.report.diagnoses)
             text.append("  ·  " + t("tui.status.diagnoses", self.lang, count=diagnosed))
         self.main.status(text)
+
+    # -- cancelling ---------------------------------------------------------------------------
+
+    def evaluating(self) -> bool:
+        """Whether an evaluation (or its explanation) is under way and not yet cancelled."""
+        return any(
+            w.group == "evaluate" and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            for w in self.workers
+        )
+
+    def action_cancel_evaluation(self) -> None:
+        """Stop the evaluation under way: its worker's cancelled event is the engine's cancel
+        token, checked where the time budget is, so the thread ends on its own within one
+        assertion and reports what it found, marked cancelled."""
+        if not self.workers.cancel_group(self, "evaluate"):
+            self.notify(t("tui.evaluation.nothing_to_cancel", self.lang), markup=False)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_evaluation":
+            return self.evaluating()
+        return True
+
+    @on(Worker.StateChanged)
+    def _worker_state_changed(self) -> None:
+        self.refresh_bindings()  # the cancel key is shown only while an evaluation runs
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -594,6 +649,7 @@ class KbdoctorApp(App[None]):
             ("export", "export"),
             ("switch_language", "language"),
             ("reload_rules", "reload"),
+            *([("cancel_evaluation", "cancel_evaluation")] if self.evaluating() else []),
             ("change_theme", "theme"),
             ("quit", "quit"),
         ):

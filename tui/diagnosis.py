@@ -10,6 +10,7 @@ the application calls these methods from its workers.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,7 +90,10 @@ class Diagnoser:
         files: Sequence[str] = (),
         environment: dict[str, str] | None = None,
         explain: bool = True,
+        cancel: threading.Event | None = None,
     ) -> Report:
+        """The report; setting ``cancel`` (the worker's cancelled event) stops the evaluation
+        the way a spent budget does, and the report says so (``budget.reason: cancelled``)."""
         if self._evaluator is None:
             raise RuntimeError("no rule base loaded")
         return self._evaluator.evaluate(
@@ -99,6 +103,7 @@ class Diagnoser:
             files=list(files),
             environment=environment or {},
             budget=self.budget,
+            cancel=cancel,
         )
 
 

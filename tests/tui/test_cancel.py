@@ -1,0 +1,136 @@
+"""Cancelling an evaluation from the TUI (issue 10, item 3): escape (or the command palette)
+stops a slow evaluation, which runs off the UI thread; the application answers keys meanwhile,
+says in the user's language that the diagnosis is from the cancelled run, and ctrl+q quits at
+once even while an evaluation runs without a time budget."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kbdoctor.tui.app import KbdoctorApp
+from textual.pilot import Pilot
+
+from tests.hostile.slow_pack import write_slow_pack
+
+from .conftest import screen_text, settle
+
+SIZE = (120, 40)
+MakeApp = Callable[..., KbdoctorApp]
+
+
+async def _until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 60) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "the condition did not come true in time"
+        await pilot.pause(0.02)
+
+
+def _slow_app(make_app: MakeApp, folder: Path, lang: str = "en") -> KbdoctorApp:
+    rules, facts = write_slow_pack(folder)
+    return make_app(str(facts), rules=[str(rules)], budget=None, lang=lang)
+
+
+def _watch_evaluations(app: KbdoctorApp) -> tuple[threading.Event, list[Any]]:
+    """The real diagnoser's evaluate, wrapped to say when one ends and what it returned."""
+    ended, reports = threading.Event(), []
+    evaluate = app.diagnoser.evaluate
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        report = evaluate(*args, **kwargs)
+        reports.append(report)
+        ended.set()
+        return report
+
+    app.diagnoser.evaluate = watched  # type: ignore[method-assign]
+    return ended, reports
+
+
+@pytest.mark.parametrize(
+    ("lang", "notice", "status"),
+    [
+        ("en", "Evaluation cancelled: the diagnosis shown is from the cancelled run",
+         "diagnosis partial: evaluation cancelled"),
+        ("pl", "Ocenę przerwano: pokazana diagnoza pochodzi z przerwanego przebiegu",
+         "diagnoza częściowa: ocenę przerwano"),
+    ],
+)  # fmt: skip
+async def test_escape_cancels_a_slow_evaluation_and_says_so(
+    make_app: MakeApp, tmp_path: Path, lang: str, notice: str, status: str
+) -> None:
+    app = _slow_app(make_app, tmp_path, lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: app.diagnoser.ready and app.evaluating())
+        await pilot.press("2")  # the facts tab is built while the evaluation runs
+        await _until(pilot, lambda: bool(app.main.query("#fact-table")), timeout=20)
+        assert app.evaluating(), "the evaluation ended before the test could cancel it"
+        assert app.report is None
+        started = time.monotonic()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert time.monotonic() - started < 10  # about 1 s on an idle development machine
+        assert app.report is not None
+        assert app.report.budget is not None
+        assert app.report.budget.reason == "cancelled"
+        assert not app.report.explained  # no WHY-NOT run is started for a cancelled diagnosis
+        assert any(notice in n.message for n in app._notifications)
+        await pilot.press("1")
+        await pilot.pause()
+        assert status in screen_text(app)
+        assert not app.evaluating()
+
+
+async def test_the_command_palette_offers_the_cancel_only_while_an_evaluation_runs(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    app = _slow_app(make_app, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: app.diagnoser.ready and app.evaluating())
+        commands = {str(c.title): c for c in app.get_system_commands(app.screen)}
+        assert "Cancel the evaluation" in commands
+        commands["Cancel the evaluation"].callback()  # what choosing it in the palette runs
+        await settle(pilot)
+        assert app.report is not None
+        assert app.report.budget is not None
+        assert app.report.budget.reason == "cancelled"
+        titles = [str(c.title) for c in app.get_system_commands(app.screen)]
+        assert "Cancel the evaluation" not in titles
+
+
+async def test_a_new_evaluation_cancels_the_stale_one(make_app: MakeApp, tmp_path: Path) -> None:
+    app = _slow_app(make_app, tmp_path)
+    ended, reports = _watch_evaluations(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: app.diagnoser.ready and app.evaluating())
+        started = time.monotonic()
+        app.evaluate()  # what a what-if edit or a language switch does
+        await _until(pilot, ended.is_set, timeout=20)
+        assert time.monotonic() - started < 10
+        assert reports[0].budget is not None
+        assert reports[0].budget.reason == "cancelled"
+        app.action_cancel_evaluation()  # the new one is slow too; not to be waited for here
+        await settle(pilot)
+
+
+async def test_ctrl_q_quits_at_once_during_a_slow_evaluation(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    app = _slow_app(make_app, tmp_path)
+    ended, reports = _watch_evaluations(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: app.diagnoser.ready and app.evaluating())
+        started = time.monotonic()
+        await pilot.press("ctrl+q")
+        await _until(pilot, lambda: not app.is_running, timeout=10)
+    quit_s = time.monotonic() - started
+    # the evaluation's thread stops too (the interpreter waits for it before exiting)
+    assert await asyncio.to_thread(ended.wait, 10)
+    assert quit_s < 10, quit_s
+    assert reports[0].budget is not None
+    assert reports[0].budget.reason == "cancelled"
