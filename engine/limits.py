@@ -6,12 +6,14 @@ Every limit is raised the same way, by an environment variable (documented in th
 ``evaluate``, ``collect``, ``rules`` and the TUI all obey one setting::
 
     KBDOCTOR_MAX_FILE_BYTES=200000000 kbdoctor collect --import big-logs/ -o facts.yaml
+
+or, for one run, by the option that stands for it: ``--limit file-bytes=200000000``.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kbdoctor.engine.errors import Problem, UsageError
@@ -25,6 +27,9 @@ class Limits:
     depth: int = 64  # nested mappings and lists in a YAML or JSON document
     facts: int = 100_000  # facts per run, all fact files together
     string_chars: int = 65_536  # characters in one text (a YAML scalar or a JSON string)
+    # rules per run, all rule files together: what tests/engine/test_engine_scale.py proves the
+    # engine evaluates (1,000 rules, 100 on one fact type, on 100 servers in seconds)
+    rules: int = 1_000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
@@ -56,4 +61,40 @@ ENV_VARS: dict[str, str] = {
     "depth": "KBDOCTOR_MAX_DEPTH",
     "facts": "KBDOCTOR_MAX_FACTS",
     "string_chars": "KBDOCTOR_MAX_STRING",
+    "rules": "KBDOCTOR_MAX_RULES",
 }
+
+
+# The name of each limit in ``--limit NAME=VALUE`` (evaluate, collect, rules, tui).
+OPTION_NAMES: dict[str, str] = {
+    "file-bytes": "file_bytes",
+    "depth": "depth",
+    "facts": "facts",
+    "string": "string_chars",
+    "rules": "rules",
+}
+
+
+def limit_settings(options: Sequence[str]) -> dict[str, str]:
+    """The environment variables that ``--limit NAME=VALUE`` options stand for. An option is the
+    same as its variable for one run, and wins over it (as options win over the environment in
+    Unix tools); one mechanism, so that every part of kbdoctor that reads input obeys it. A bad
+    name or value raises UsageError naming the option."""
+    settings: dict[str, str] = {}
+    problems: list[Problem] = []
+    for option in options:
+        name, _, value = option.partition("=")
+        attribute = OPTION_NAMES.get(name.strip().lower())
+        if attribute is None or not value.strip():
+            known = ", ".join(OPTION_NAMES)
+            problems.append(
+                Problem(
+                    "--limit", None, None, "error.limit_option", {"value": option, "known": known}
+                )
+            )
+            continue
+        settings[ENV_VARS[attribute]] = value.strip()
+    if problems:
+        raise UsageError(problems)
+    Limits.from_env(settings)  # the values are checked as the variables' are
+    return settings

@@ -29,9 +29,10 @@ from kbdoctor.engine.factio import (
     read_text_limited,
     validation_problems,
 )
-from kbdoctor.engine.limits import Limits
+from kbdoctor.engine.limits import ENV_VARS, Limits
 from kbdoctor.engine.lint.checks import LOADER_CHECKS
 from kbdoctor.engine.lint.model import Check, LintInput
+from kbdoctor.engine.packs import apply_overrides, default_rule_files, extended_packs
 from kbdoctor.engine.rules_model import (
     CauseDef,
     ConclusionDef,
@@ -70,8 +71,11 @@ class RuleBase:
     causes: dict[str, CauseDef] = field(default_factory=dict)
     recommendations: dict[str, RecommendationDef] = field(default_factory=dict)
     derive: dict[str, dict[str, str]] = field(default_factory=dict)
-    rules: list[Rule] = field(default_factory=list)
-    rule_pack: dict[str, RulePack] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)  # evaluated: without disabled rules
+    rule_pack: dict[str, RulePack] = field(default_factory=dict)  # the pack that wrote each rule
+    disabled: dict[str, str] = field(default_factory=dict)  # rule id -> the pack disabling it
+    # rule id -> the pack that set its cf, and the cf its own pack gave it
+    changed: dict[str, tuple[str, float]] = field(default_factory=dict)
 
     @property
     def digest(self) -> str:
@@ -92,6 +96,11 @@ def bundled_rule_files() -> list[str]:
     )
 
 
+def shipped_packs() -> dict[str, str]:
+    """The shipped rule files by pack id (a shipped file is named after its pack)."""
+    return {Path(file).stem: file for file in bundled_rule_files()}
+
+
 def expand_rule_paths(paths: Sequence[str]) -> list[str]:
     """Files as given; folders replaced by their *.yaml/*.yml files in name order."""
     out: list[str] = []
@@ -108,11 +117,12 @@ _CACHE: dict[tuple[str, ...], tuple[tuple[str, ...], RuleBase]] = {}
 
 
 def load_rule_base(paths: Sequence[str] | None = None, limits: Limits | None = None) -> RuleBase:
-    """Load rule files (None: the bundled knowledge base). Raises RuleFileError listing every
-    problem found in every file. Each file is bounded like a fact file (``limits``, default from
-    the environment): bytes, nesting depth, text length; YAML aliases are refused."""
+    """Load rule files (None: the shipped pack and the packs of the user's configuration).
+    Raises RuleFileError listing every problem found in every file. Each file is bounded like a
+    fact file (``limits``, default from the environment): bytes, nesting depth, text length;
+    YAML aliases are refused."""
     limits = limits or Limits.from_env()
-    files = bundled_rule_files() if paths is None else expand_rule_paths(paths)
+    files = default_rule_files() if paths is None else expand_rule_paths(paths)
     problems: list[Problem] = []
     texts: list[tuple[str, str]] = []
     for name in files:
@@ -264,6 +274,25 @@ def parse_rule_texts(texts: Sequence[tuple[str, str]], limits: Limits | None = N
     limits = limits or Limits.from_env()
     base = RuleBase()
     problems: list[Problem] = []
+    located = _parse_packs(texts, limits, problems)
+    extra = extended_packs([(p.pack, p.model.extends) for p, _ in located], shipped_packs())
+    if extra:
+        located = _parse_packs(_read_files(extra, limits), limits, problems) + located
+    for pack, _ in located:
+        _register(base, pack)
+    apply_overrides(base)
+    problems.extend(run_checks(LOADER_CHECKS, LintInput(base, located)))
+    problems.extend(_over_rule_limit(located, limits))
+    if problems:
+        raise RuleFileError(problems)
+    return base
+
+
+def _parse_packs(
+    texts: Sequence[tuple[str, str]], limits: Limits, problems: list[Problem]
+) -> list[tuple[RulePack, YamlLocator]]:
+    """Each text's pack with its positions (from the cache when the text was seen before); the
+    problems of the texts that are not packs go to ``problems``."""
     located: list[tuple[RulePack, YamlLocator]] = []
     for name, content in texts:
         digest = hashlib.sha256(content.encode()).hexdigest()
@@ -276,15 +305,29 @@ def parse_rule_texts(texts: Sequence[tuple[str, str]], limits: Limits | None = N
             if model is None:
                 problems.extend(refused)
                 continue
-        pack = RulePack(name, digest, model)
-        located.append((pack, locator))
-        _register(base, pack)
+        located.append((RulePack(name, digest, model), locator))
         if fresh:
             _store_model(digest, model)
-    problems.extend(run_checks(LOADER_CHECKS, LintInput(base, located)))
-    if problems:
-        raise RuleFileError(problems)
-    return base
+    return located
+
+
+def _read_files(files: Sequence[str], limits: Limits) -> list[tuple[str, str]]:
+    """Shipped rule files as (shown name, text); they are part of the package, so a failure to
+    read one is a broken installation, raised as it is."""
+    return [(display_path(name), read_text_limited(name, limits)) for name in files]
+
+
+def _over_rule_limit(located: list[tuple[RulePack, YamlLocator]], limits: Limits) -> list[Problem]:
+    """Rules past ``limits.rules`` (all packs together): a problem at the first rule over, since
+    the engine is proven only up to that many (and took minutes from about 5,000)."""
+    seen = 0
+    for pack, locator in located:
+        if seen + len(pack.rules) > limits.rules:
+            line, column = locator.position(("rules", limits.rules - seen))
+            params = {"limit": limits.rules, "variable": ENV_VARS["rules"]}
+            return [Problem(pack.file, line, column, "error.limit_rules", params)]
+        seen += len(pack.rules)
+    return []
 
 
 def read_pack(

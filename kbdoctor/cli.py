@@ -53,6 +53,7 @@ def build_parser(command: str | None = None, lang: Lang = "en") -> argparse.Argu
     evaluate.add_argument("--explain", action="store_true", help=text("cli.explain.help", lang))
     evaluate.add_argument("-o", "--output", metavar="FILE", help=text("cli.output.help", lang))
     _budget_option(evaluate, lang)
+    _limit_option(evaluate, lang)
 
     tui = sub.add_parser("tui", help=text("cli.tui.help", lang))
     tui.add_argument("facts", nargs="*", metavar="FACTS")
@@ -60,6 +61,7 @@ def build_parser(command: str | None = None, lang: Lang = "en") -> argparse.Argu
     _rules_option(tui, lang)
     _lang_option(tui, lang)
     _budget_option(tui, lang)
+    _limit_option(tui, lang)
 
     rules = sub.add_parser(
         "rules",
@@ -69,6 +71,7 @@ def build_parser(command: str | None = None, lang: Lang = "en") -> argparse.Argu
     )
     rules.add_argument("paths", nargs="*", metavar="PATH", help=text("cli.rules_paths.help", lang))
     _lang_option(rules, lang)
+    _limit_option(rules, lang)
 
     schema = sub.add_parser("schema", help=text("cli.schema.help", lang))
     schema.add_argument("which", choices=("facts", "report"))
@@ -77,6 +80,7 @@ def build_parser(command: str | None = None, lang: Lang = "en") -> argparse.Argu
         from kbdoctor.collectors.command import add_collect_parser
 
         add_collect_parser(sub)
+        _limit_option(sub.choices["collect"], lang)
     else:
         sub.add_parser("collect", help=text("cli.collect.help", lang), add_help=False)
     return parser
@@ -114,6 +118,18 @@ def _budget_option(parser: argparse.ArgumentParser, lang: Lang) -> None:
     )
 
 
+def _limit_option(parser: argparse.ArgumentParser, lang: Lang) -> None:
+    """``--limit NAME=VALUE`` (repeatable): an input limit for this run, the same as its
+    environment variable (engine/limits.py), which it overrides."""
+    parser.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=text("cli.limit.help", lang),
+    )
+
+
 def _lang_option(parser: argparse.ArgumentParser, lang: Lang) -> None:
     parser.add_argument("--lang", choices=LANGS, default=None, help=text("cli.lang.help", lang))
 
@@ -134,6 +150,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_OK
     args = parser.parse_args(args_list)
+    from kbdoctor.engine.errors import UsageError
+    from kbdoctor.engine.limits import limit_settings
+
+    try:
+        settings = limit_settings(getattr(args, "limit", None) or [])
+    except UsageError as exc:
+        print(exc.render(_requested_lang(args_list)), file=sys.stderr)
+        return EXIT_INVALID
+    saved = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)  # every reader of input in this run sees the same limits
+    try:
+        return _dispatch(parser, args)
+    finally:
+        for name, value in saved.items():  # for callers of main() in a process of their own
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: Any) -> int:
     if args.command == "evaluate":
         return _evaluate(args)
     if args.command == "tui":

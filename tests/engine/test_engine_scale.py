@@ -143,15 +143,16 @@ def test_a_pack_of_simple_rules_on_one_fact_type_evaluates(tmp_path: Path, count
 
 
 def test_a_thousand_rules_evaluate_a_hundred_servers_in_seconds() -> None:
-    """1,000 rules, 100 of them on one fact type, a 100-server organisation (bench/generate.py):
-    no crash, every rule evaluated."""
+    """1,000 rules (the rule limit, engine/limits.py), 100 of them on one fact type, a 100-server
+    organisation (bench/generate.py): no crash, every rule evaluated."""
     done = _run_python(
         """
         import json, sys, time
         sys.path.insert(0, ".")
         from bench.bench_rule_scale import scale_pack, evaluate_pack
         from bench.generate import generate_organisation
-        pack = scale_pack(1000, 100)
+        from kbdoctor.engine.limits import Limits
+        pack = scale_pack(Limits().rules, 100)
         seconds, firings, parts = evaluate_pack(pack, generate_organisation(100))
         print(json.dumps({"seconds": seconds, "firings": firings, "parts": parts}))
         """,
