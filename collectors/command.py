@@ -1,5 +1,5 @@
-"""``kbdoctor collect --import PATH... [-o FACTS] [--append] [--host NAME]``: saved command output
-in, a fact file out.
+"""``kbdoctor collect --import PATH... [-o FACTS] [--append] [--host NAME] [--report FILE]``: saved
+command output in, a fact file out.
 
 The help lists, for the administrator who collects the material, the exact Windows command of
 every format kbdoctor reads (taken from the readers themselves, so that help and readers cannot
@@ -8,6 +8,11 @@ with the others rather than argparse's immediate exit: ``collect --help --lang p
 language given after it. The fact file is written atomically; ``--append`` extends an existing
 one without repeating facts it holds. Exit status: 0 when material was read (or help was
 shown), 2 for bad usage or input.
+
+Standard error says, file by file, which reader read which lines (the import report's summary);
+``--report FILE`` writes the whole import report (import-report/1) as JSON, atomically, under the
+same rules as ``-o``. It is written even when nothing could be read (exit 2), since that is when
+the engineer needs it most.
 """
 
 from __future__ import annotations
@@ -22,8 +27,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
+from kbdoctor.collectors.import_report import build_report
+from kbdoctor.collectors.import_summary import summary_lines
 from kbdoctor.collectors.importers.registry import describe_formats, known_formats
-from kbdoctor.collectors.importing import fact_key, import_paths
+from kbdoctor.collectors.importing import ImportResult, fact_key, import_paths
 from kbdoctor.collectors.live.options import (
     add_live_arguments,
     run_live,
@@ -135,6 +142,9 @@ def _configure(parser: argparse.ArgumentParser, lang: Lang) -> None:
     parser.add_argument("--append", action="store_true", help=message("help_append", lang))
     parser.add_argument("--host", default=None, metavar="NAME", help=message("help_host", lang))
     parser.add_argument(
+        "--report", default=None, metavar="FILE", help=message("help_report", lang)
+    )
+    parser.add_argument(
         "--format",
         dest="fact_format",
         choices=("yaml", "json"),
@@ -181,11 +191,22 @@ def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     except UsageError as error:
         print(error.render(lang), file=err)
         return EXIT_USAGE
-    if output != STDOUT:
-        unwritable = why_unwritable(output)
+    report: str | None = getattr(args, "report", None)
+    if report is not None and not imports:
+        print(message("report_needs_import", lang), file=err)
+        return EXIT_USAGE
+    if report is not None and output != STDOUT and resolve_target(report) == resolve_target(
+        output
+    ):
+        print(message("report_is_output", lang, file=report), file=err)
+        return EXIT_USAGE
+    for target in (output, report):
+        if target is None or target == STDOUT:
+            continue
+        unwritable = why_unwritable(target)
         if unwritable is not None:
             detail = unwritable.strerror or str(unwritable)
-            print(message("write_failed", lang, file=output, detail=detail), file=err)
+            print(message("write_failed", lang, file=target, detail=detail), file=err)
             return EXIT_USAGE
     if append and _read_existing(output, limits, lang, err) is False:
         return EXIT_USAGE  # checked before a long import; read again under the lock
@@ -196,6 +217,8 @@ def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
         if live is None:
             return EXIT_USAGE
     result = import_paths(imports, host=getattr(args, "host", None), lang=lang)
+    if not _report(result, report, lang, err):
+        return EXIT_USAGE
     for warning in (*result.warnings, *result.unrecognised):
         print(warning.render(lang), file=err)
     if imports:
@@ -244,6 +267,23 @@ def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
         print(message("write_failed", lang, file=output, detail=detail), file=err)
         return EXIT_USAGE
     return EXIT_OK
+
+
+def _report(result: ImportResult, path: str | None, lang: Lang, err: TextIO) -> bool:
+    """Say on ``err`` what each file gave, and write the import report to ``path`` when given;
+    False (after saying why) when it cannot be written."""
+    report = build_report(result, lang)
+    for line in summary_lines(report, lang):
+        print(line, file=err)
+    if path is None:
+        return True
+    try:
+        write_atomic(path, report.to_json())
+    except OSError as error:
+        detail = error.strerror or str(error)
+        print(message("write_failed", lang, file=path, detail=detail), file=err)
+        return False
+    return True
 
 
 @contextlib.contextmanager

@@ -127,6 +127,44 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "yaml or json (default: by the output's extension, else yaml)",
         "pl": "yaml lub json (domyślnie: według rozszerzenia pliku wyjściowego, inaczej yaml)",
     },
+    "help_report": {
+        "en": "also write, as JSON (import-report/1), what was read from each file: the reader "
+        "of each block with its lines, the facts it read, what was skipped and why",
+        "pl": "zapisz też jako JSON (import-report/1), co odczytano z każdego pliku: czytnik "
+        "każdego bloku z jego wierszami, odczytane fakty, co pominięto i dlaczego",
+    },
+    "report_needs_import": {
+        "en": "--report needs --import PATH (it tells what was read from imported files)",
+        "pl": "--report wymaga --import ŚCIEŻKA (mówi, co odczytano z importowanych plików)",
+    },
+    "report_is_output": {
+        "en": "--report and -o name the same file ({file})",
+        "pl": "--report i -o wskazują ten sam plik ({file})",
+    },
+    "report_file": {
+        "en": "{file}: {blocks}",
+        "pl": "{file}: {blocks}",
+    },
+    "report_block": {
+        "en": "{reader} lines {first}-{last}: {facts} fact(s)",
+        "pl": "{reader} wiersze {first}-{last}: faktów: {facts}",
+    },
+    "report_block_line": {
+        "en": "{reader} line {first}: {facts} fact(s)",
+        "pl": "{reader} wiersz {first}: faktów: {facts}",
+    },
+    "report_block_whole": {
+        "en": "{reader}: {facts} fact(s)",
+        "pl": "{reader}: faktów: {facts}",
+    },
+    "report_block_unclaimed": {
+        "en": "lines {first}-{last}: no reader",
+        "pl": "wiersze {first}-{last}: żaden czytnik",
+    },
+    "report_block_unclaimed_line": {
+        "en": "line {first}: no reader",
+        "pl": "wiersz {first}: żaden czytnik",
+    },
     "help_lang": {
         "en": "language of the messages: en or pl (default: from LANG)",
         "pl": "język komunikatów: en lub pl (domyślnie: z LANG)",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import shutil
 from pathlib import Path
@@ -132,3 +133,115 @@ def test_help_lists_the_windows_commands_to_run() -> None:
                     "Get-ReceiveConnector | Export-Clixml rc.xml",
                     "w32tm /stripchart /computer:DC01 /dataonly /samples:5"):
         assert command in help_text
+
+
+SESSION = """\
+PS C:\\> setspn -L EX01
+Registered ServicePrincipalNames for CN=EX01,OU=Servers,DC=corp,DC=example,DC=com:
+        SMTPSVC/EX01
+
+C:\\Users\\admin>w32tm /stripchart /computer:DC01 /dataonly /samples:2
+Tracking DC01 [10.0.0.10:123].
+Collecting 2 samples.
+The current time is 11/28/2026 9:15:00 AM.
+09:15:00, +421.5000000s
+09:15:02, +421.5010000s
+"""
+
+
+@pytest.fixture
+def paste(tmp_path: Path) -> Path:
+    """EX01/ with a paste of two commands and a Python file."""
+    folder = tmp_path / "EX01"
+    folder.mkdir()
+    (folder / "session.txt").write_text(SESSION, encoding="utf-8")
+    (folder / "tool.py").write_text("import os\nimport sys\nimport re\n", encoding="utf-8")
+    return folder
+
+
+def test_report_writes_the_import_report_as_json(paste: Path, tmp_path: Path) -> None:
+    report = tmp_path / "import.json"
+    code, _ = _run("--import", str(paste), "-o", str(tmp_path / "f.yaml"), "--report", str(report))
+    assert code == 0
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["kbdoctor"] == "import-report/1"
+    files = {Path(f["path"]).name: f for f in data["files"]}
+    blocks = files["session.txt"]["blocks"]
+    assert [(b["reader"], b["first_line"], b["last_line"]) for b in blocks] == [
+        ("setspn-L", 2, 3),
+        ("w32tm-stripchart", 6, 10),
+    ]
+    assert (files["tool.py"]["status"], files["tool.py"]["not_output"]) == ("not_output", "source")
+
+
+def test_the_terminal_says_which_reader_read_which_lines_in_english_and_polish(
+    paste: Path, tmp_path: Path
+) -> None:
+    session = paste / "session.txt"
+    _, english = _run("--import", str(paste), "-o", str(tmp_path / "f.yaml"), "--lang", "en")
+    assert f"{session}: setspn-L lines 2-3: 1 fact(s); w32tm-stripchart lines 6-10: 1 fact(s)\n" \
+        in english
+    assert "1 file(s) skipped, not command output (1 source code" in english
+    _, polish = _run("--import", str(paste), "-o", str(tmp_path / "f.yaml"), "--lang", "pl")
+    read = "setspn-L wiersze 2-3: faktów: 1; w32tm-stripchart wiersze 6-10: faktów: 1"
+    assert f"{session}: {read}\n" in polish
+    assert "lines" not in polish
+
+
+def test_standard_output_still_holds_the_fact_file_alone(
+    paste: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = _run("--import", str(paste), "--report", str(tmp_path / "import.json"))
+    assert code == 0
+    out = capsys.readouterr().out
+    assert {f.type for f in parse_fact_text(out, "<stdout>").facts} >= {"spn_listing"}
+    assert "setspn-L lines 2-3" not in out
+    assert "setspn-L lines 2-3" in err
+
+
+def test_a_report_in_a_missing_folder_exits_2_and_writes_nothing(
+    paste: Path, tmp_path: Path
+) -> None:
+    facts = tmp_path / "f.yaml"
+    report = tmp_path / "missing" / "import.json"
+    code, err = _run("--import", str(paste), "-o", str(facts), "--report", str(report))
+    assert code == 2
+    assert f"cannot write {report}: No such file or directory" in err
+    assert not facts.exists()
+    assert not report.parent.exists()
+    assert "setspn-L" not in err  # refused before anything was read
+
+
+def test_report_needs_import_and_a_file_of_its_own(paste: Path, tmp_path: Path) -> None:
+    out = tmp_path / "f.json"
+    # live collection alone imports no file: there is nothing to report on (checked before any
+    # directory is asked)
+    code, err = _run("--domain", "corp.example.com", "--dc", "192.0.2.1", "--report", str(out))
+    assert (code, "--report needs --import" in err) == (2, True)
+    code, err = _run("--import", str(paste), "-o", str(out), "--report", str(out), "--lang", "pl")
+    assert (code, f"--report i -o wskazują ten sam plik ({out})" in err) == (2, True)
+    assert not out.exists()
+
+
+def test_the_report_follows_a_symbolic_link_and_replaces_its_target(
+    paste: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "reports" / "import.json"
+    target.parent.mkdir()
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "latest.json"
+    link.symlink_to(target)
+    assert _run("--import", str(paste), "-o", str(tmp_path / "f.yaml"), "--report", str(link))[0] \
+        == 0
+    assert link.is_symlink()
+    assert json.loads(target.read_text(encoding="utf-8"))["kbdoctor"] == "import-report/1"
+
+
+def test_the_report_is_written_when_nothing_could_be_read(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("call the customer back\n", encoding="utf-8")
+    report = tmp_path / "import.json"
+    code, err = _run("--import", str(tmp_path), "--report", str(report))
+    assert code == 2
+    assert "nothing could be read" in err
+    [file] = json.loads(report.read_text(encoding="utf-8"))["files"]
+    assert (file["status"], file["blocks"][0]["reader"]) == ("unrecognised", None)
