@@ -40,6 +40,7 @@ from kbdoctor.collectors.live.options import (
 from kbdoctor.collectors.live.options import say as live_text
 from kbdoctor.collectors.messages import message
 from kbdoctor.engine.atomic import resolve_target, why_unwritable, write_atomic
+from kbdoctor.collectors.script_texts import script_text
 from kbdoctor.engine.errors import FactFileError, InputRefused, UsageError
 from kbdoctor.engine.factio import dump_fact_file, fact_data, parse_fact_text, read_text_limited
 from kbdoctor.engine.facts import Fact, FactFile
@@ -155,6 +156,15 @@ def _configure(parser: argparse.ArgumentParser, lang: Lang) -> None:
         "--lang", choices=("en", "pl"), default=None, help=message("help_lang", lang)
     )
     add_live_arguments(parser, lang)  # --domain, --dc, ... (kbdoctor.collectors.live)
+    script = parser.add_argument_group("script")
+    script.add_argument("--script", action="store_true", help=script_text("help_script", lang))
+    script.add_argument(
+        "--known",
+        action="append",
+        default=[],
+        metavar="FACTS",
+        help=script_text("help_known", lang),
+    )
 
 
 def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
@@ -170,6 +180,13 @@ def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
         return EXIT_OK
     imports: list[str] = list(getattr(args, "imports", None) or [])
     output: str = getattr(args, "output", None) or STDOUT
+    if getattr(args, "script", False):  # writes the script a customer runs; collects nothing
+        from kbdoctor.collectors.script_command import run_script
+
+        return run_script(args, lang, err, output)
+    if getattr(args, "known", None):
+        print(script_text("script_only", lang, option="--known"), file=err)
+        return EXIT_USAGE
     append: bool = bool(getattr(args, "append", False))
     stray = stray_live_option(args)
     if stray is not None:
