@@ -29,7 +29,7 @@ The older form names no log and sometimes no computer: the host then comes from 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from kbdoctor.collectors.importers.base import (
@@ -40,6 +40,7 @@ from kbdoctor.collectors.importers.base import (
     source_for,
 )
 from kbdoctor.collectors.importers.eventlog_xml import system_time
+from kbdoctor.collectors.localized import Language, alternation, label_names, words
 from kbdoctor.collectors.parsing.eventlog_records import (
     EXCHANGE_FRONTEND,
     EXCHANGE_TRANSPORT,
@@ -216,86 +217,114 @@ class EventListReader(ReaderBase):
 
 # --------------------------------------------------------------------------- Event Viewer text
 
-# Labels of Event Viewer's text copy in English, Polish, German, French, Spanish, Russian and
-# Japanese; the first group of each entry starts a record. A copy in a language this table does
-# not know is still read when it carries its ``Event Xml:`` part (see ``_xml_system``).
-_LABELS: dict[str, tuple[str, ...]] = {
-    "log": (
-        "Log Name",
-        "Nazwa dziennika",
-        "Protokollname",
-        "Nom du journal",
-        "Nombre de registro",
-        "Имя журнала",
-        "ログの名前",
+@dataclass(frozen=True)
+class ViewerLabels:
+    """The labels of Event Viewer's text copy ("Copy details as text") in one language. The
+    first of ``log`` and ``type`` starts a record; ``type``, ``date``/``time`` and the ``Event``
+    prefixes are the older form (Windows Server 2003, the KB). A copy in a language this table
+    does not know is still read when it carries its ``Event Xml:`` part (see ``_xml_system``)
+    or by its layout; ``Format-List`` output needs no table (PowerShell's property names stay
+    English)."""
+
+    log: tuple[str, ...]
+    type: tuple[str, ...]
+    source: tuple[str, ...]
+    category: tuple[str, ...]
+    id: tuple[str, ...]
+    date: tuple[str, ...]
+    time: tuple[str, ...]
+    level: tuple[str, ...]
+    keywords: tuple[str, ...]
+    user: tuple[str, ...]
+    computer: tuple[str, ...]
+    description: tuple[str, ...]
+    xml: tuple[str, ...]
+
+
+LABELS: Mapping[str, Language[ViewerLabels]] = {
+    # en: the real Microsoft Q&A copy (real/eventlog/viewer_1035_frontend_xml_tags_stripped_en
+    # and its clean form viewer_details_1035_en.txt), and the older form of Windows Server 2003
+    "en": Language(
+        ViewerLabels(
+            log=("Log Name",), type=("Event Type",), source=("Event Source", "Source"),
+            category=("Event Category", "Task Category"), id=("Event ID",), date=("Date",),
+            time=("Time",), level=("Level",), keywords=("Keywords",), user=("User",),
+            computer=("Computer",), description=("Description",), xml=("Event Xml",),
+        ),
+        sources=(
+            "tests/data/importers/eventlog/viewer_details_1035_en.txt",
+            "tests/data/importers/eventlog/viewer_details_2003_kerberos4_en.txt",
+        ),
     ),
-    "type": ("Event Type", "Typ zdarzenia", "Ereignistyp", "Type de l'événement"),
-    "source": (
-        "Event Source",
-        "Source",
-        "Źródło zdarzenia",
-        "Źródło",
-        "Ereignisquelle",
-        "Quelle",
-        "Origen",
-        "Источник",
-        "ソース",
+    # pl: "Typ zdarzenia" and "Źródło zdarzenia" from Microsoft's Polish KB 979174 (flattened
+    # copy); the other labels from fixtures written from the real English copy with Polish
+    # labels (no public Polish capture found). The older form's "Time" is not known in Polish
+    # ("Godzina", "Czas" and "Kategoria zdarzenia" had no source and were dropped).
+    "pl": Language(
+        ViewerLabels(
+            log=("Nazwa dziennika",), type=("Typ zdarzenia",),
+            source=("Źródło zdarzenia", "Źródło"), category=("Kategoria zadania",),
+            id=("Identyfikator zdarzenia",), date=("Data",), time=(), level=("Poziom",),
+            keywords=("Słowa kluczowe",), user=("Użytkownik",), computer=("Komputer",),
+            description=("Opis",), xml=("Kod XML zdarzenia",),
+        ),
+        sources=(
+            "tests/data/importers/eventlog/kb979174_event1035_flattened_pl.txt",
+            "tests/data/importers/eventlog/viewer_details_kerberos4_pl.txt",
+            "tests/data/importers/real/eventlog/viewer_1035_xml_cut_short_pl.txt",
+        ),
+        gaps=("time",),
     ),
-    "category": (
-        "Event Category",
-        "Task Category",
-        "Kategoria zdarzenia",
-        "Kategoria zadania",
-        "Ereigniskategorie",
-        "Aufgabenkategorie",
-        "Catégorie de la tâche",
+    # ru: a fixture written from the real English copy with Russian labels (no public Russian
+    # capture found); the older form (type, time) is not known in Russian
+    "ru": Language(
+        ViewerLabels(
+            log=("Имя журнала",), type=(), source=("Источник",), category=("Категория задачи",),
+            id=("Код события",), date=("Дата",), time=(), level=("Уровень",),
+            keywords=("Ключевые слова",), user=("Пользователь",), computer=("Компьютер",),
+            description=("Описание",), xml=("Xml события",),
+        ),
+        sources=("tests/data/importers/real/eventlog/viewer_1035_xml_cut_short_ru.txt",),
+        gaps=("type", "time"),
     ),
-    "id": (
-        "Event ID",
-        "Identyfikator zdarzenia",
-        "Ereignis-ID",
-        "Ereigniskennung",
-        "ID de l'événement",
-        "Identificateur de l'événement",
-        "Id. del evento",
-        "Код события",
-        "イベント ID",
-    ),
-    "date": ("Date", "Data", "Datum", "Fecha", "Дата", "日付"),
-    "time": ("Time", "Godzina", "Czas", "Zeit", "Heure"),
-    "level": ("Level", "Poziom", "Ebene", "Niveau", "Nivel", "Уровень", "レベル"),
-    "keywords": ("Keywords", "Słowa kluczowe", "Schlüsselwörter", "Mots clés"),
-    "user": ("User", "Użytkownik", "Benutzer", "Utilisateur"),
-    "computer": ("Computer", "Komputer", "Ordinateur", "Equipo", "Компьютер", "コンピューター"),
-    "description": ("Description", "Opis", "Beschreibung", "Descripción", "Описание", "説明"),
-    "xml": (
-        "Event Xml",
-        "Kod XML zdarzenia",
-        "Ereignis-XML",
-        "XML de l'événement",
-        "XML de evento",
-        "Xml события",
-        "イベント XML",
+    # ja: a fixture written from the real English copy with Japanese labels (no public
+    # Japanese capture found); the older form (type, time) is not known in Japanese
+    "ja": Language(
+        ViewerLabels(
+            log=("ログの名前",), type=(), source=("ソース",), category=("タスクのカテゴリ",),
+            id=("イベント ID",), date=("日付",), time=(), level=("レベル",),
+            keywords=("キーワード",), user=("ユーザー",), computer=("コンピューター",),
+            description=("説明",), xml=("イベント XML",),
+        ),
+        sources=("tests/data/importers/real/eventlog/viewer_1035_whole_xml_ja.txt",),
+        gaps=("type", "time"),
     ),
 }
-_LABEL_OF = {label.lower(): kind for kind, labels in _LABELS.items() for label in labels}
+# German, French and Spanish labels ("Protokollname", "Nom du journal", "Nombre de registro",
+# "Ereignis-ID", "ID de l'événement", "Id. del evento", ...) were listed before without any
+# source and no capture of them was found: dropped. Such a copy is read by its layout and its
+# "Event Xml" part, as a Czech one is.
+
+_LABEL_OF = {
+    word.lower(): name for name in label_names(ViewerLabels) for word in words(LABELS, name)
+}
 _ALL_LABELS = sorted(_LABEL_OF, key=len, reverse=True)
 _LABEL = re.compile(
     r"(?:(?<=\s)|^)(?P<label>" + "|".join(re.escape(x) for x in _ALL_LABELS) + r") *:[ \t]*",
     re.IGNORECASE | re.MULTILINE,
 )
 _RECORD_START = re.compile(
-    r"^[ \t]*(?:" + "|".join(re.escape(x) for x in _LABELS["log"] + _LABELS["type"]) + r") *:",
+    rf"^[ \t]*(?:{alternation(words(LABELS, 'log') + words(LABELS, 'type'))}) *:",
     re.IGNORECASE | re.MULTILINE,
 )
 _DETAILS_SNIFF_ID = re.compile(
-    r"(?:" + "|".join(re.escape(x) for x in _LABELS["id"]) + r") *:\s*\d+", re.IGNORECASE
+    rf"(?:{alternation(words(LABELS, 'id'))}) *:\s*\d+", re.IGNORECASE
 )
 _DETAILS_SNIFF_DESCRIPTION = re.compile(
-    r"(?:" + "|".join(re.escape(x) for x in _LABELS["description"]) + r") *:", re.IGNORECASE
+    rf"(?:{alternation(words(LABELS, 'description'))}) *:", re.IGNORECASE
 )
 _XML_START = re.compile(
-    r"^[ \t]*(?:" + "|".join(re.escape(x) for x in _LABELS["xml"]) + r") *:",
+    rf"^[ \t]*(?:{alternation(words(LABELS, 'xml'))}) *:",
     re.IGNORECASE | re.MULTILINE,
 )
 _KNOWN_PROVIDER = re.compile(
@@ -468,11 +497,12 @@ class EventDetailsReader(ReaderBase):
         time = (parse_datetime(when) if when else None) or system_time(system.get("time"))
         if when and time is None:
             collector.warn(line, "eventlog.time_unread", text=when[:40])
-        # A value that holds another "label:" is a label this table does not know (the
-        # machine-translated KB has "Źródło zdarzenia błędu:"): not a level.
-        level = next(
-            (v for v in (fields.get("level"), fields.get("type")) if v and ":" not in v),
-            system.get("level"),
+        # The XML part's level number first: it is the same in every language, whereas the
+        # header's display name is localised. A value that holds another "label:" is a label
+        # this table does not know (the machine-translated KB has "Źródło zdarzenia błędu:"):
+        # not a level.
+        level = system.get("level") or next(
+            (v for v in (fields.get("level"), fields.get("type")) if v and ":" not in v), None
         )
         record = EventRecord(
             provider=provider,

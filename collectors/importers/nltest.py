@@ -33,6 +33,7 @@ facts/1 has no field for the ``KDC`` flag; a DC found without it is reported in 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kbdoctor.collectors.importers.base import (
@@ -42,6 +43,7 @@ from kbdoctor.collectors.importers.base import (
     source_for,
     warning,
 )
+from kbdoctor.collectors.localized import Language, lowered
 from kbdoctor.collectors.segments import command_of
 from kbdoctor.engine.facts import DomainController
 
@@ -81,7 +83,31 @@ _KNOWN_FLAGS = frozenset(
 )
 # flag names, and the hex of the bits nltest has no name for (``WS 0xC000``)
 _FLAG_WORD = re.compile(r"^(?:[A-Z][A-Z0-9_]*|0x[0-9A-Fa-f]+)$")
-_SITE_LABELS = ("dc site name",)
+
+
+@dataclass(frozen=True)
+class NltestLabels:
+    """The one label of nltest's output the readers look for; the rest is read by structure
+    (``\\\\`` names and addresses, the GUID, the flag words, the place of each line)."""
+
+    # the label of the DC's site in ``/dsgetdc:`` (else the sixth line of a full block)
+    site: tuple[str, ...]
+
+
+LABELS: Mapping[str, Language[NltestLabels]] = {
+    # en: real captures (the "# source:" line of each file)
+    "en": Language(
+        NltestLabels(site=("Dc Site Name",)),
+        sources=(
+            "tests/data/importers/real/nltest/dsgetdc_contoso_short_name_en.txt",
+            "tests/data/importers/real/nltest/dsgetdc_spi_lab_doc_en.txt",
+        ),
+    ),
+}
+# No capture of nltest in another display language was found: no other language is listed, and
+# there the site comes from its place in the block.
+
+_SITE_LABELS = lowered(LABELS, "site")
 _ERROR = re.compile(r"\bStatus\s*=\s*\d+\s+0x[0-9a-f]+\b|\bERROR_[A-Z_]+\b", re.IGNORECASE)
 
 _DCLIST_LINE = re.compile(

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -55,6 +56,7 @@ from kbdoctor.collectors.importers.base import (
     source_for,
     warning,
 )
+from kbdoctor.collectors.localized import Language, alternation, words
 from kbdoctor.collectors.segments import LogicalLine, command_of, unwrap_console
 from kbdoctor.collectors.shapes import is_result_code
 from kbdoctor.engine.facts import CheckRun, Fact, ReplicationLink
@@ -515,8 +517,54 @@ _SUMMARY_ROW = re.compile(
     r"\s*(?:\(\s*(?P<code>-?\d{1,10}|0x[0-9a-fA-F]{1,8})\s*\)\s*(?P<message>.*))?$"
 )
 _OPERATIONAL_ERROR = re.compile(r"^\s+(?P<code>-?\d{1,10})\s+-\s+(?P<name>\S+)\s*$")
-# Header words of the languages seen; the "/" and "%%" of the header decide otherwise.
-_SUMMARY_HEADER_WORDS = re.compile(r"^(?:Source|Destination|Quell|Ziel|Źródł|Docel)", re.I)
+
+
+@dataclass(frozen=True)
+class RepadminLabels:
+    """The labels of repadmin's output the readers look for. ``/showrepl`` is read by structure
+    alone in every language (``Site\\DC`` lines, indentation, ``@``/ISO dates, ``NNNN (0xHHHH)``
+    results, the ``====`` section line), as is the CSV form by the position of its fields."""
+
+    # the start of the two header lines of /replsummary (``Source DSA  largest delta ...``);
+    # a header is also recognised by its "/" and "%%" whatever its words
+    summary_source: tuple[str, ...]
+    summary_destination: tuple[str, ...]
+
+
+LABELS: Mapping[str, Language[RepadminLabels]] = {
+    # en: repadmin's own English output, as in the real capture of the ReplsummaryReader
+    # docstring and the fixtures below
+    "en": Language(
+        RepadminLabels(summary_source=("Source DSA",), summary_destination=("Destination DSA",)),
+        sources=(
+            "tests/data/importers/repadmin/replsummary_8524_en.txt",
+            "tests/data/importers/repadmin/replsummary_clean_en.txt",
+        ),
+    ),
+    # pl: a fixture written from the real English structure with Polish labels (no public
+    # Polish capture found); its test relies on the words
+    "pl": Language(
+        RepadminLabels(
+            summary_source=("Źródłowy DSA",), summary_destination=("Docelowy DSA",)
+        ),
+        sources=("tests/data/importers/repadmin/replsummary_1722_pl.cp852.txt",),
+    ),
+    # ja: real captures (a public Japanese guide, see the "# source:" line of each file)
+    "ja": Language(
+        RepadminLabels(summary_source=("ソース DSA",), summary_destination=("宛先 DSA",)),
+        sources=(
+            "tests/data/importers/real/repadmin/replsummary_two_dcs_ja.txt",
+            "tests/data/importers/real/repadmin/replsummary_three_dcs_ja.txt",
+        ),
+    ),
+}
+# German "Quell"/"Ziel" were listed before without any source and no German capture was found:
+# dropped; a German header is still recognised by its "/" and "%%".
+
+_SUMMARY_HEADER_WORDS = re.compile(
+    rf"^(?:{alternation(words(LABELS, 'summary_source') + words(LABELS, 'summary_destination'))})",
+    re.I,
+)
 _START_TIME = re.compile(r"(\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}:\d{2})")
 
 

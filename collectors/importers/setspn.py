@@ -32,6 +32,7 @@ complete listings as well.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kbdoctor.collectors.importers.base import (
@@ -42,6 +43,7 @@ from kbdoctor.collectors.importers.base import (
     source_for,
     warning,
 )
+from kbdoctor.collectors.localized import Language, lowered, words
 from kbdoctor.collectors.segments import command_of, prompt_command
 from kbdoctor.engine.facts import CheckRun, SpnDuplicate, SpnListing, SpnQuery
 
@@ -49,9 +51,45 @@ _DN_START = re.compile(r"(?:CN|OU)=", re.IGNORECASE)
 _SPN = re.compile(r"^[A-Za-z][\w.-]*/\S+$")
 _COUNT_LINE = re.compile(r"^\D*?(\d+)\D*$")
 _SPN_WORD = re.compile(r"(?<![A-Za-z])SPNs?(?![A-Za-z])", re.IGNORECASE)
-_FOREST_WORDS = ("forest", "lasu", "las ", "gesamtstruktur", "forêt", "foret")
-# "Processing entry 7" of setspn -X in the languages whose text is known (lower case).
-PROGRESS_LABELS = frozenset({"processing entry", "przetwarzanie wpisu"})
+
+
+@dataclass(frozen=True)
+class SetspnLabels:
+    """The words of setspn's output the readers look for (lower case); everything else is read
+    by structure (DNs, SPNs, indentation, the one number of the closing line)."""
+
+    # a word of the ``Checking forest DC=...`` line of ``-X -F`` (matched inside the line)
+    forest: tuple[str, ...]
+    # the label of ``Processing entry 7`` of ``-X``, before its number
+    progress: tuple[str, ...]
+
+
+LABELS: Mapping[str, Language[SetspnLabels]] = {
+    # en: public samples copied from /work/shared/samples (SOURCES-setspn-w32tm-tnc-klist.md)
+    "en": Language(
+        SetspnLabels(forest=("forest",), progress=("processing entry",)),
+        sources=(
+            "tests/data/importers/setspn/setspn_X_none_domain_and_forest_en.txt",
+            "tests/data/importers/setspn/kb979174_setspn_X_none_en.txt",
+        ),
+    ),
+    # pl: fixtures written from the real English structure with Polish labels (no public
+    # Polish capture found); their tests rely on the words. "las " had no source and was
+    # dropped ("lasu" is the word of "Sprawdzanie lasu DC=...").
+    "pl": Language(
+        SetspnLabels(forest=("lasu",), progress=("przetwarzanie wpisu",)),
+        sources=(
+            "tests/data/importers/setspn/setspn_X_F_duplicate_pl.txt",
+            "tests/data/importers/setspn/setspn_X_none_pl.cp852.txt",
+        ),
+    ),
+}
+# German "gesamtstruktur" and French "forêt"/"foret" were listed before without any source and
+# no capture of them was found: dropped. A forest-wide run in those languages is then read as
+# scope "domain" (which a forest-wide search covers) unless the typed command carries -F.
+
+_FOREST_WORDS = tuple(word.lower() for word in words(LABELS, "forest"))
+PROGRESS_LABELS = lowered(LABELS, "progress")
 _SETSPN = re.compile(r"^\s*setspn(?:\.exe)?\b", re.IGNORECASE)
 
 
