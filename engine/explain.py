@@ -64,6 +64,8 @@ def build_report(
                     version=p.model.version,
                     rules=len(p.rules),
                     sha256=p.sha256,
+                    disabled=sorted(r for r, by in base.disabled.items() if by == p.pack),
+                    changed=sorted(r for r, (by, _) in base.changed.items() if by == p.pack),
                 )
                 for p in base.packs
             ],
@@ -189,6 +191,8 @@ class _Builder:
             facts=facts,
             premises=premises,
             note=note,
+            pack=self.base.rule_pack[rule.id].pack if len(self.base.packs) > 1 else None,
+            cf_set_by=self.base.changed[rule.id][0] if rule.id in self.base.changed else None,
         )
 
     def conclusions_of(self, kind: str, ident: str) -> list[tuple[ConclusionKey, float]]:

@@ -8,9 +8,9 @@ same facts in any order give byte-identical reports.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 DIAGNOSIS_THRESHOLD = 0.5
 
@@ -19,6 +19,21 @@ CauseStatus = Literal["diagnosed", "possible", "ruled_out", "no_evidence", "not_
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Additive(_Model):
+    """A model with fields added to report/1 later, left out of the JSON when they say nothing
+    (None or empty): a report that does not use them stays byte for byte what it was."""
+
+    OMIT_EMPTY: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _omit_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        for name in self.OMIT_EMPTY:
+            if data.get(name) in (None, [], {}):
+                data.pop(name, None)
+        return data
 
 
 class FactRef(_Model):
@@ -42,8 +57,11 @@ class ConclusionRef(_Model):
     confidence: float
 
 
-class Firing(_Model):
-    """One rule that fired: HOW a conclusion was reached."""
+class Firing(_Additive):
+    """One rule that fired: HOW a conclusion was reached. ``pack`` names the pack that wrote the
+    rule when several packs were loaded; ``cf_set_by`` the pack whose override set ``rule_cf``."""
+
+    OMIT_EMPTY: ClassVar[tuple[str, ...]] = ("pack", "cf_set_by")
 
     rule: str
     rule_title: str
@@ -55,6 +73,8 @@ class Firing(_Model):
     facts: list[FactRef]
     premises: list[ConclusionRef] = Field(default_factory=list)
     note: str | None = None  # why a firing counted less (weak premise), if it did
+    pack: str | None = None
+    cf_set_by: str | None = None
 
 
 class Command(_Model):
@@ -160,12 +180,19 @@ class RecommendationReport(_Model):
     reason: str
 
 
-class RulePackInfo(_Model):
+class RulePackInfo(_Additive):
+    """A loaded pack; ``disabled`` and ``changed`` list the rules of earlier packs its overrides
+    disabled or gave another cf (only the overrides that took effect)."""
+
+    OMIT_EMPTY: ClassVar[tuple[str, ...]] = ("disabled", "changed")
+
     pack: str
     file: str
     version: str | None = None
     rules: int
     sha256: str
+    disabled: list[str] = Field(default_factory=list)
+    changed: list[str] = Field(default_factory=list)
 
 
 class Inputs(_Model):

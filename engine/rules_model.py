@@ -379,9 +379,36 @@ class KbRef(_Model):
     url: str | None = None
 
 
+class RuleOverride(_Model):
+    """What a later pack changes in a rule an earlier pack wrote, without copying its file: the
+    rule is disabled, or its certainty factor is set. Exactly one of the two."""
+
+    disabled: bool = False
+    cf: float | None = Field(None, ge=-1.0, le=1.0)
+    reason: Text | None = Field(None, description="why the organisation changes the rule")
+
+    @model_validator(mode="after")
+    def _one_change(self) -> RuleOverride:
+        if self.disabled == (self.cf is not None):
+            raise ValueError("an override either disables the rule (disabled: true) or sets cf")
+        return self
+
+
+PACK_ID = r"^[a-z0-9][a-z0-9_.-]*$"
+
+
 class RulePackModel(_Model):
     kbdoctor: Literal["rules/1"]
-    pack: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    pack: str = Field(pattern=PACK_ID)
+    extends: list[Annotated[str, Field(pattern=PACK_ID)]] = Field(
+        default_factory=list,
+        description="packs this one builds on (their causes, findings and rules): loaded before "
+        "it; a shipped pack named here is loaded even when not given",
+    )
+    overrides: dict[str, RuleOverride] = Field(
+        default_factory=dict,
+        description="rule id -> a change to a rule of an earlier pack: disabled, or its cf",
+    )
     version: str | None = None
     title: Text | None = None
     kb: KbRef | None = None

@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kbdoctor.engine.errors import Problem, RuleFileError
+from kbdoctor.engine.errors import KbdoctorError, Problem, UsageError
 from kbdoctor.engine.evaluate import DEFAULT_BUDGET_S, Evaluator
 from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.i18n import Lang
+from kbdoctor.engine.packs import default_rule_files
 from kbdoctor.engine.report import Report
 from kbdoctor.engine.rulebase import (
     RuleBase,
@@ -40,7 +41,8 @@ def _stamp(path: str) -> Stamp:
 
 @dataclass
 class Diagnoser:
-    """Rule files given on the command line (None: the bundled KB 979174 rules)."""
+    """Rule files given on the command line (None: the shipped KB 979174 pack and the packs of
+    the user's configuration)."""
 
     rule_paths: Sequence[str] | None = None
     # seconds an evaluation may run (None: no limit); a slow rule pack must not freeze the
@@ -53,7 +55,10 @@ class Diagnoser:
 
     def files(self) -> list[str]:
         if self.rule_paths is None:
-            return bundled_rule_files()
+            try:
+                return default_rule_files()
+            except UsageError:  # a broken configuration: load() says where
+                return bundled_rule_files()
         return expand_rule_paths(self.rule_paths)
 
     def load(self) -> bool:
@@ -62,7 +67,7 @@ class Diagnoser:
         self._stamps = {path: _stamp(path) for path in self.files()}
         try:
             base = load_rule_base(self.rule_paths)
-        except RuleFileError as exc:
+        except KbdoctorError as exc:  # a rule file, or the configuration naming the packs
             self.problems = list(exc.problems)
             return False
         self.problems = []

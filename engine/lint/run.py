@@ -16,13 +16,14 @@ from kbdoctor.engine.i18n import Lang, text
 from kbdoctor.engine.limits import Limits
 from kbdoctor.engine.lint.checks import CHECKS
 from kbdoctor.engine.lint.model import Check, LintInput, PackSource, Severity
+from kbdoctor.engine.packs import apply_overrides, default_rule_files, extended_packs
 from kbdoctor.engine.rulebase import (
     RuleBase,
     RulePack,
     _register,
-    bundled_rule_files,
     expand_rule_paths,
     read_pack,
+    shipped_packs,
 )
 from kbdoctor.engine.ruletests.discover import rules_with_tests
 from kbdoctor.engine.yamlio import YamlLocator, load_yaml
@@ -74,9 +75,10 @@ def lint(
     limits: Limits | None = None,
     checks: Sequence[Check] = CHECKS,
 ) -> LintResult:
-    """Lint rule files (None: the bundled knowledge base)."""
+    """Lint rule files (None: those evaluated by default, the shipped pack and the packs of the
+    user's configuration)."""
     limits = limits or Limits.from_env()
-    files = bundled_rule_files() if not paths else expand_rule_paths(paths)
+    files = default_rule_files() if not paths else expand_rule_paths(paths)
     result = LintResult(files=[display_path(f) for f in files])
     texts: list[tuple[str, str]] = []
     for name in files:
@@ -92,6 +94,28 @@ def lint(
             )
     base = RuleBase()
     given = LintInput(base, [], tested=rules_with_tests(files))
+    _read(texts, limits, given, result)
+    extended = extended_packs([(p.pack, p.model.extends) for p, _ in given.packs], shipped_packs())
+    if extended:  # the shipped packs the given ones build on are judged with them, first
+        before = LintInput(base, [])
+        shipped = [(display_path(f), read_text_limited(f, limits)) for f in extended]
+        _read(shipped, limits, before, result)
+        given.packs[:0] = before.packs
+        given.sources[:0] = before.sources
+        result.files[:0] = [display_path(f) for f in extended]
+        given.tested = rules_with_tests([*extended, *files])
+    for pack, _ in given.packs:
+        _register(base, pack)
+    apply_overrides(base)
+    for check in checks:
+        result.problems.extend(LintProblem(p, check.severity, check.name) for p in check.run(given))
+    return result
+
+
+def _read(
+    texts: Sequence[tuple[str, str]], limits: Limits, given: LintInput, result: LintResult
+) -> None:
+    """Each text's data and, when its shape is right, its pack; schema problems to ``result``."""
     for name, content in texts:
         locator = _locator(content, limits)
         data, model, problems = read_pack(name, content, locator, limits)
@@ -105,10 +129,6 @@ def lint(
         if model is not None:
             pack = RulePack(name, hashlib.sha256(content.encode()).hexdigest(), model)
             given.packs.append((pack, locator))
-            _register(base, pack)
-    for check in checks:
-        result.problems.extend(LintProblem(p, check.severity, check.name) for p in check.run(given))
-    return result
 
 
 def _locator(content: str, limits: Limits) -> YamlLocator:

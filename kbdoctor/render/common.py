@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kbdoctor.engine.i18n import Lang, text
-from kbdoctor.engine.report import FailingPathReport, Report
+from kbdoctor.engine.report import FailingPathReport, Firing, Report, RulePackInfo
 
 
 def bar(confidence: float, width: int = 20) -> str:
@@ -16,9 +16,28 @@ def percent(confidence: float) -> str:
     return f"{confidence:+.2f}" if confidence < 0 else f"{confidence:.2f}"
 
 
+def rule_ref(firing: Firing, lang: Lang) -> str:
+    """The rule that fired, with the pack that wrote it and the pack that set its cf, when
+    several packs were loaded (else the rule id alone, as before packs)."""
+    out = firing.rule
+    if firing.pack:
+        out = text("report.rule_pack", lang, rule=out, pack=firing.pack)
+    if firing.cf_set_by:
+        cf = percent(firing.rule_cf)
+        out += ", " + text("report.cf_set_by", lang, cf=cf, pack=firing.cf_set_by)
+    return out
+
+
+def _pack(info: RulePackInfo, lang: Lang) -> str:
+    shown = f"{info.pack} {info.version or ''}".strip()
+    listed = (("report.pack_disables", info.disabled), ("report.pack_changes", info.changed))
+    changes = [text(key, lang, rules=", ".join(ids)) for key, ids in listed if ids]
+    return f"{shown} ({'; '.join(changes)})" if changes else shown
+
+
 def inputs_line(report: Report) -> str:
     lang = report.lang
-    packs = ", ".join(f"{p.pack} {p.version or ''}".strip() for p in report.inputs.rule_packs)
+    packs = ", ".join(_pack(p, lang) for p in report.inputs.rule_packs)
     files = ", ".join(report.inputs.files) or "-"
     return text("report.inputs", lang, facts=report.inputs.facts, files=files, packs=packs)
 

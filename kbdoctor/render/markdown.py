@@ -5,7 +5,7 @@ from __future__ import annotations
 from kbdoctor.engine.i18n import text
 from kbdoctor.engine.presentation import source_text
 from kbdoctor.engine.report import Report
-from kbdoctor.render.common import inputs_line, path_line, percent
+from kbdoctor.render.common import inputs_line, path_line, percent, rule_ref
 
 
 def _cell(value: str) -> str:
@@ -52,7 +52,8 @@ def render_markdown(report: Report) -> str:
             out.append("")
         out += [f"**{text('report.evidence', lang)}**", ""]
         for firing in cause.evidence:
-            out.append(f"- {_cell(firing.text)} ({percent(firing.contribution)}, `{firing.rule}`)")
+            contribution = percent(firing.contribution)
+            out.append(f"- {_cell(firing.text)} ({contribution}, `{rule_ref(firing, lang)}`)")
             for fact in firing.facts:
                 out.append(f"  - {_cell(fact.summary)} — `{source_text(fact.source)}`")
         out.append("")

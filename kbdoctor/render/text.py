@@ -6,7 +6,7 @@ from __future__ import annotations
 from kbdoctor.engine.i18n import Lang, text
 from kbdoctor.engine.presentation import source_text
 from kbdoctor.engine.report import CauseReport, Firing, Report
-from kbdoctor.render.common import bar, inputs_line, path_line, percent
+from kbdoctor.render.common import bar, inputs_line, path_line, percent, rule_ref
 
 
 def render_text(report: Report, *, explain: bool = False) -> str:
@@ -48,7 +48,8 @@ def render_text(report: Report, *, explain: bool = False) -> str:
         )
         if explain and cause.status != "diagnosed":
             for firing in cause.evidence:
-                out.append(f"      - {firing.text} ({percent(firing.contribution)}, {firing.rule})")
+                contribution = percent(firing.contribution)
+                out.append(f"      - {firing.text} ({contribution}, {rule_ref(firing, lang)})")
             for miss in cause.why_not:
                 out.append(f"      ? {miss.rule}: {miss.text}")
                 for fact in miss.facts:
@@ -94,12 +95,13 @@ def _cause(cause: CauseReport, lang: Lang, explain: bool) -> list[str]:
     if explain:
         lines.append("      " + text("report.evidence", lang) + ":")
         for firing in cause.evidence:
-            lines.extend(_firing(firing))
+            lines.extend(_firing(firing, lang))
     return lines
 
 
-def _firing(firing: Firing) -> list[str]:
-    lines = [f"        - {firing.text} ({percent(firing.contribution)}, {firing.rule})"]
+def _firing(firing: Firing, lang: Lang) -> list[str]:
+    contribution = percent(firing.contribution)
+    lines = [f"        - {firing.text} ({contribution}, {rule_ref(firing, lang)})"]
     for premise in firing.premises:
         lines.append(
             f"            <= {premise.kind} {premise.id} {premise.subject} "

@@ -66,11 +66,25 @@ class RulesView(Vertical):
                 title = getattr(rule.title, lang)
                 table.add_row(
                     Text(file_label(pack.file), style="bright_black"),
-                    Text(pack.pack),
+                    Text(pack_label(base, pack.pack, rule.id, lang)),
                     Text(rule.id, style="cyan"),
-                    Text(
-                        t(f"tui.rule_status.{rule.status}", lang), style=STATUS_STYLE[rule.status]
-                    ),
+                    status_text(base, rule.id, rule.status, lang),
                     Text(str(title)),
                     key=rule.id,
                 )
+
+
+def pack_label(base: RuleBase, pack: str, rule_id: str, lang: Lang) -> str:
+    """The pack that wrote the rule, and the later pack that set its cf, if one did."""
+    if rule_id not in base.changed:
+        return pack
+    by, _ = base.changed[rule_id]
+    cf = next(r.conclude.cf for r in base.rules if r.id == rule_id)
+    return t("tui.rules.cf_set_by", lang, pack=pack, by=by, cf=f"{cf:g}")
+
+
+def status_text(base: RuleBase, rule_id: str, status: str, lang: Lang) -> Text:
+    """The rule's status, or the pack that disabled it."""
+    if rule_id in base.disabled:
+        return Text(t("tui.rules.disabled_by", lang, by=base.disabled[rule_id]), style="red")
+    return Text(t(f"tui.rule_status.{status}", lang), style=STATUS_STYLE[status])

@@ -10,6 +10,8 @@ from kbdoctor.engine.lint.checks import (
     fact_types,
     never_fires,
     operator_types,
+    override_conflicts,
+    override_targets,
     placeholders,
     remediation_values,
     subjects,
@@ -25,6 +27,8 @@ from kbdoctor.engine.lint.model import Check
 
 CHECKS: tuple[Check, ...] = (
     duplicate_ids.CHECK,
+    override_targets.CHECK,
+    override_conflicts.CHECK,
     fact_types.CHECK,
     derive_templates.CHECK,
     undefined_ids.CHECK,

@@ -80,6 +80,16 @@ def _sub(old: str, new: str) -> Callable[[str], str]:
 CASES: dict[str, tuple[Callable[[str], str], str, int]] = {
     "schema": (_sub("cf: 0.9", "cf: 9"), "pydantic.less_than_equal", 35),
     "duplicate-ids": (_sub("id: time.drift", "id: time.skew"), "error.rules_duplicate_id", 23),
+    "override-targets": (
+        lambda t: t.replace("findings:", "overrides:\n  time.skwe: {disabled: true}\nfindings:", 1),
+        "error.override_unknown",
+        4,
+    ),
+    "override-conflicts": (
+        lambda t: t.replace("findings:", "overrides:\n  time.skew: {cf: 0.5}\nfindings:", 1),
+        "lint.override_own_rule",
+        4,
+    ),
     "unknown-fact-type": (
         _sub("fact: port_state", "fact: port_states"),
         "error.rules_unknown_fact_type",
