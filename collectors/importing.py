@@ -206,11 +206,8 @@ def import_file(path: Path, host: str | None, result: ImportResult) -> None:
             recognised += 1
             continue
         shown = f" ({segment.command})" if segment.command else ""
-        unread.append(
-            ImportWarning.at(
-                name, first, "unrecognised_segment", first=first, last=last, command=shown,
-            )
-        )
+        key = "unrecognised_segment" if last > first else "unrecognised_line"
+        unread.append(ImportWarning.at(name, first, key, first=first, last=last, command=shown))
     if recognised == 0 and web_page:
         _skip(result, trail, "web_page")
     elif recognised == 0:

@@ -42,6 +42,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "pl": "wiersze {first}-{last}{command}: to nie jest format, który kbdoctor czyta "
         "(pominięto)",
     },
+    "unrecognised_line": {
+        "en": "line {first}{command}: not a format kbdoctor reads (skipped)",
+        "pl": "wiersz {first}{command}: to nie jest format, który kbdoctor czyta (pominięto)",
+    },
     "skipped_not_output": {
         "en": "{count} file(s) skipped, not command output ({source} source code or "
         "configuration, {binary} binary, {web_page} web page(s) holding no output): {names}",
