@@ -64,6 +64,7 @@ class KbdoctorApp(App[None]):
         Binding("f1,question_mark", "help", "tui.key.help"),
         Binding("o", "open_facts", "tui.key.open"),
         Binding("i", "import_outputs", "tui.key.import"),
+        Binding("I", "import_report", "tui.key.import_report", show=False),
         Binding("u", "undo", "tui.key.undo"),
         Binding("U", "redo", "tui.key.redo", show=False),
         Binding("ctrl+s", "save_facts", "tui.key.save_facts", show=False),
@@ -104,6 +105,7 @@ class KbdoctorApp(App[None]):
         self.session = Session()
         self.diagnoser = Diagnoser(rules, budget=budget)
         self.report: Report | None = None
+        self.last_import: loading.ImportOutcome | None = None  # what the import report shows
         self.baseline: Report | None = None
         self._baseline_key: tuple[object, ...] | None = None
         self._ticket_key: tuple[object, ...] | None = None  # what the current ticket evaluates
@@ -461,9 +463,20 @@ class KbdoctorApp(App[None]):
             self.post_message(WorkFinished(t("tui.import.failed", lang), [detail], "error"))
             return
         problems = [*outcome.warnings, *outcome.unrecognised]
+        self.call_from_thread(setattr, self, "last_import", outcome)
         self.post_message(MaterialRead(outcome.facts, [file_label(p) for p in paths], {}))
         summary = t("tui.import.done", lang, facts=len(outcome.facts), files=len(outcome.files))
         self.post_message(WorkFinished(summary, problems, "warning" if problems else "information"))
+
+    def action_import_report(self) -> None:
+        """What the last import read from each file (readers, lines, facts, warnings)."""
+        outcome = self.last_import
+        if outcome is None or outcome.report is None:
+            self.notify(t("tui.import_report.none", self.lang), markup=False)
+            return
+        from kbdoctor.tui.screens.import_report import ImportReportScreen
+
+        self.open_dialog(ImportReportScreen(outcome.report, self.lang, outcome.result))
 
     # -- what-if ------------------------------------------------------------------------------
 
@@ -643,6 +656,7 @@ class KbdoctorApp(App[None]):
             ("help", "help"),
             ("open_facts", "open"),
             ("import_outputs", "import"),
+            ("import_report", "import_report"),
             ("undo", "undo"),
             ("redo", "redo"),
             ("save_facts", "save_facts"),

@@ -12,10 +12,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kbdoctor.engine.factio import FactSet, load_fact_files, parse_fact_text
 from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.i18n import Lang
+
+if TYPE_CHECKING:
+    from kbdoctor.collectors.import_report import ImportReport
+    from kbdoctor.collectors.importing import ImportResult
 
 DEMO_RESOURCE = ("kbdoctor.examples", "demo-incident.yaml")
 DEMO_NAME = "demo-incident.yaml"
@@ -45,6 +50,10 @@ class ImportOutcome:
     warnings: list[str] = field(default_factory=list)  # "file:line: message"
     unrecognised: list[str] = field(default_factory=list)  # "file: what was not recognised"
     files: list[str] = field(default_factory=list)  # files read
+    # what was read from each file, in the language of the import (import-report/1), and the
+    # importer's result it was built from (to show it again in another language)
+    report: ImportReport | None = None
+    result: ImportResult | None = None
 
 
 def import_outputs(
@@ -54,7 +63,9 @@ def import_outputs(
     progress: Progress | None = None,
 ) -> ImportOutcome:
     """Command outputs read by the collectors' importer, in one call (it merges across files:
-    time peers, host names); progress is told before each file is read."""
+    time peers, host names); progress is told before each file is read. The import report is
+    built here, in the worker, since for a folder of event logs it holds thousands of facts."""
+    from kbdoctor.collectors.import_report import build_report
     from kbdoctor.collectors.importing import import_paths
 
     def each_file(done: int, total: int, path: Path) -> None:
@@ -67,4 +78,6 @@ def import_outputs(
         warnings=[w.render(lang) for w in result.warnings],
         unrecognised=[u.render(lang) for u in result.unrecognised],
         files=list(result.files),
+        report=build_report(result, lang),
+        result=result,
     )
