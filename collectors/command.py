@@ -7,7 +7,9 @@ disagree), in the language of ``--lang`` or of the environment. ``--help`` is th
 with the others rather than argparse's immediate exit: ``collect --help --lang pl`` must know the
 language given after it. The fact file is written atomically; ``--append`` extends an existing
 one without repeating facts it holds. Exit status: 0 when material was read (or help was
-shown), 2 for bad usage or input.
+shown), 2 for bad usage or input, 130 when Ctrl-C cut a live collection short (what it had
+gathered is written all the same, its environment saying ``kbdoctor.live.incomplete:
+interrupted``).
 
 Standard error says, file by file, which reader read which lines (the import report's summary);
 ``--report FILE`` writes the whole import report (import-report/1) as JSON, atomically, under the
@@ -33,6 +35,7 @@ from kbdoctor.collectors.importers.registry import describe_formats, known_forma
 from kbdoctor.collectors.importing import ImportResult, fact_key, import_paths
 from kbdoctor.collectors.live.options import (
     add_live_arguments,
+    interrupted,
     run_live,
     stray_live_option,
     wants_live,
@@ -60,6 +63,7 @@ from ruamel.yaml.events import (
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # Ctrl-C during a live collection: what was gathered is written
 STDOUT = "-"
 
 PROG = "kbdoctor collect"
@@ -262,16 +266,17 @@ def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
 
     fmt = _format(getattr(args, "fact_format", None), output)
     environment = live[1] if live is not None else None
+    done = EXIT_INTERRUPTED if interrupted(environment) else EXIT_OK
     imported = dump_fact_file(
         FactFile(kbdoctor="facts/1", environment=environment, facts=result.facts), fmt
     )
     if output == STDOUT:
         sys.stdout.write(imported)
-        return EXIT_OK
+        return done
     try:
         if not append:
             write_atomic(output, imported)
-            return EXIT_OK
+            return done
         # Read, merge and replace under an exclusive lock on a file beside the target, so that
         # two runs appending at once both keep their facts (the second waits for the first).
         with _locked(output):
@@ -283,7 +288,7 @@ def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
         detail = error.strerror or str(error)
         print(message("write_failed", lang, file=output, detail=detail), file=err)
         return EXIT_USAGE
-    return EXIT_OK
+    return done
 
 
 def _report(result: ImportResult, path: str | None, lang: Lang, err: TextIO) -> bool:

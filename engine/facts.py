@@ -223,6 +223,22 @@ class CheckRun(_Fact):
     found: WholeNumber = Field(ge=0, description="how many problems the check reported")
 
 
+class ProbeError(_Fact):
+    """Extension of facts/1: a live probe that got no usable answer (a DC that does not answer,
+    a refused bind, a certificate that failed its check). It says what could not be observed and
+    why, never what state a thing is in: no rule concludes anything from it, and it is kept in
+    the fact file and the report so that a reader sees what is missing."""
+
+    type: Literal["probe_error"] = "probe_error"
+    host: HostName = Field(description="the server (or domain) the probe asked")
+    probe: str = Field(
+        min_length=1,
+        description="which probe: sntp, ldap-..., port-tcp-88 / port-udp-88, kerberos, "
+        "ldap-replication, dns-srv, resolve",
+    )
+    error: str = Field(min_length=1, description="what went wrong, as the probe saw it")
+
+
 FACT_MODELS: tuple[type[_Fact], ...] = (
     ExchangeServer,
     DomainController,
@@ -238,6 +254,7 @@ FACT_MODELS: tuple[type[_Fact], ...] = (
     TimeStatus,
     SpnQuery,
     CheckRun,
+    ProbeError,
 )
 
 Fact = Annotated[
@@ -254,7 +271,8 @@ Fact = Annotated[
     | KerberosError
     | TimeStatus
     | SpnQuery
-    | CheckRun,
+    | CheckRun
+    | ProbeError,
     Field(discriminator="type"),
 ]
 

@@ -22,7 +22,6 @@ cmdlet's PermissionGroups; facts carry the names.
 from __future__ import annotations
 
 import json
-import re
 from abc import abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,6 +35,11 @@ from kbdoctor.collectors.importers.base import (
     warning,
 )
 from kbdoctor.collectors.parsing.clixml import ClixmlError, parse_clixml
+from kbdoctor.collectors.parsing.exchange_flags import (
+    AUTH_MECHANISMS,
+    PERMISSION_GROUPS,
+    decode_flags,
+)
 from kbdoctor.collectors.parsing.format_list import (
     Record,
     looks_like_listing,
@@ -44,64 +48,6 @@ from kbdoctor.collectors.parsing.format_list import (
 )
 from kbdoctor.collectors.segments import command_argument, command_of
 from kbdoctor.engine.facts import ReceiveConnector
-
-AUTH_MECHANISMS: dict[str, int] = {
-    "Tls": 1,
-    "Integrated": 2,
-    "BasicAuth": 4,
-    "BasicAuthRequireTLS": 8,
-    "ExchangeServer": 16,
-    "ExternalAuthoritative": 32,
-}
-PERMISSION_GROUPS: dict[str, int] = {
-    "AnonymousUsers": 1,
-    "ExchangeUsers": 2,
-    "ExchangeServers": 4,
-    "ExchangeLegacyServers": 8,
-    "Partners": 16,
-    "Custom": 32,
-}
-
-
-@dataclass(frozen=True)
-class FlagNames:
-    """Names of a flags value, and what in it was not a known flag (reported, never guessed)."""
-
-    names: list[str]
-    unknown: list[str]
-
-
-def decode_flags(value: object, table: dict[str, int]) -> FlagNames | None:
-    """Names for an enum value given as an integer (``31``), digits (``"31"``) or names
-    (``"Tls, ExchangeServer"``, any case). None when ``value`` is neither."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return _names_of_bits(value, table)
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if re.fullmatch(r"\d{1,10}", text):
-        return _names_of_bits(int(text), table)
-    canonical = {name.casefold(): name for name in table}
-    names: list[str] = []
-    unknown: list[str] = []
-    for part in split_list_value(text):
-        if part.casefold() == "none":
-            continue
-        known = canonical.get(part.casefold())
-        if known is None:
-            unknown.append(part)
-        elif known not in names:
-            names.append(known)
-    order = list(table)
-    return FlagNames(sorted(names, key=order.index), unknown)
-
-
-def _names_of_bits(value: int, table: dict[str, int]) -> FlagNames:
-    names = [name for name, bit in table.items() if value & bit]
-    rest = value & ~sum(table.values())
-    return FlagNames(names, [hex(rest)] if rest else [])
 
 
 def _split_identity(identity: str | None) -> tuple[str | None, str | None]:

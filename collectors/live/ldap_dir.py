@@ -12,8 +12,13 @@ What is read:
 - the DCs: ``nTDSDSA`` objects under ``CN=Sites`` of the configuration partition, each server
   object's ``dNSHostName`` and site; the PDC emulator: the domain object's ``fSMORoleOwner``;
 - an Exchange server's computer account (``sAMAccountName=NAME$``): ``dNSHostName`` and
-  ``servicePrincipalName``; Exchange servers themselves, when not given, from
-  ``msExchExchangeServer`` objects of the configuration partition;
+  ``servicePrincipalName``; Exchange servers themselves from the ``msExchExchangeServer``
+  objects of the configuration partition (``networkAddress`` ``ncacn_ip_tcp:<fqdn>``, the site
+  named by ``msExchServerSite``, the version in ``serialNumber``);
+- receive connectors: ``msExchSmtpReceiveConnector`` objects under ``CN=Protocols,CN=<server>``
+  with ``msExchSMTPReceiveInboundSecurityFlag`` (AuthMechanism), ``msExchSmtpReceiveBindings``
+  and ``msExchSMTPReceiveConnectorFQDN``. Classes and attributes are asked for by
+  lDAPDisplayName, never by OID;
 - in the Global Catalog, every account holding one of a list of SPNs. ``servicePrincipalName``
   matches case-insensitively in AD (its syntax is a case-ignoring string), as setspn compares.
 """
@@ -32,6 +37,7 @@ from kbdoctor.collectors.live.dns_srv import Target
 from kbdoctor.collectors.live.model import LiveOptions, describe
 from ldap3.core.exceptions import LDAPCertificateError, LDAPException
 from ldap3.utils.conv import escape_filter_chars
+from ldap3.utils.dn import parse_dn
 
 
 class DirectoryError(Exception):
@@ -265,42 +271,192 @@ def domain_controllers(connection: ldap3.Connection, root: RootDse) -> list[Dire
     return found
 
 
-def computer(connection: ldap3.Connection, root: RootDse, name: str) -> Computer | None:
-    """The computer account of ``name`` (a short name or an FQDN), or None."""
+@dataclasses.dataclass(frozen=True)
+class ExchangeConfigServer:
+    """An ``msExchExchangeServer`` object of the configuration partition."""
+
+    name: str
+    fqdn: str | None  # from networkAddress ncacn_ip_tcp:<fqdn>
+    site: str | None  # the RDN of msExchServerSite (CN=<site>,CN=Sites,...)
+    version: str | None  # serialNumber, e.g. "Version 15.2 (Build 1118.7)"
+    dn: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ConnectorEntry:
+    """An ``msExchSmtpReceiveConnector`` object: its server is the ``CN=<server>`` above
+    ``CN=Protocols`` in its DN (``CN=<name>,CN=SMTP Receive Connectors,CN=Protocols,CN=<server>,
+    CN=Servers,...``)."""
+
+    server: str | None
+    name: str
+    security_flags: int | None  # msExchSMTPReceiveInboundSecurityFlag
+    bindings: tuple[str, ...]
+    fqdn: str | None
+    dn: str
+
+
+def _exchange_base(root: RootDse) -> str | None:
+    """Where Exchange keeps its configuration: ``CN=Microsoft Exchange,CN=Services`` of the
+    configuration partition."""
+    if root.config_nc is None:
+        return None
+    return f"CN=Microsoft Exchange,CN=Services,{root.config_nc}"
+
+
+def _absent(error: DirectoryError) -> bool:
+    """An error that says the container or the class does not exist (a forest Exchange never
+    extended), which means "none", not "could not read"."""
+    text = str(error).lower()
+    return "nosuchobject" in text.replace(" ", "") or "undefined" in text
+
+
+def computers(
+    connection: ldap3.Connection, root: RootDse, names: list[str], chunk: int = 100
+) -> dict[str, Computer | None]:
+    """The computer accounts of ``names`` (short names or FQDNs), ``chunk`` names to a search,
+    each name mapped to its account or None."""
     if root.default_nc is None:
         raise DirectoryError("the rootDSE names no default naming context")
-    short = name.split(".")[0]
-    clauses = f"(sAMAccountName={escape_filter_chars(short)}$)"
-    if "." in name:
-        clauses += f"(dNSHostName={escape_filter_chars(name)})"
-    rows = _search(
-        connection,
-        root.default_nc,
-        f"(&(objectClass=computer)(|{clauses}))",
-        ["sAMAccountName", "dNSHostName", "servicePrincipalName"],
-    )
-    if not rows:
-        return None
-    row = rows[0]
-    spns = row.get("servicePrincipalName") or []
-    host = _first(row, "dNSHostName")
-    return Computer(
-        account=str(_first(row, "sAMAccountName") or f"{short}$"),
-        dns_host_name=str(host).lower() if host else None,
-        spns=tuple(str(s) for s in (spns if isinstance(spns, list) else [spns])),
-    )
+    found: dict[str, Computer | None] = dict.fromkeys(names)
+    for start in range(0, len(names), chunk):
+        part = names[start : start + chunk]
+        clauses = "".join(
+            f"(sAMAccountName={escape_filter_chars(n.split('.')[0])}$)"
+            + (f"(dNSHostName={escape_filter_chars(n)})" if "." in n else "")
+            for n in part
+        )
+        rows = _search(
+            connection,
+            root.default_nc,
+            f"(&(objectClass=computer)(|{clauses}))",
+            ["sAMAccountName", "dNSHostName", "servicePrincipalName"],
+        )
+        for row in rows:
+            spns = row.get("servicePrincipalName") or []
+            host = _first(row, "dNSHostName")
+            account = str(_first(row, "sAMAccountName") or "")
+            entry = Computer(
+                account=account,
+                dns_host_name=str(host).lower() if host else None,
+                spns=tuple(str(s) for s in (spns if isinstance(spns, list) else [spns])),
+            )
+            for name in part:
+                short = name.split(".")[0].lower() + "$"
+                if account.lower() == short or (
+                    "." in name and entry.dns_host_name == name.lower()
+                ):
+                    found[name] = found[name] or entry
+    return found
 
 
-def exchange_servers(connection: ldap3.Connection, root: RootDse) -> list[str]:
-    """The names of the ``msExchExchangeServer`` objects in the configuration partition (none
-    when Exchange never extended this forest's schema)."""
-    if root.config_nc is None:
+def exchange_servers(connection: ldap3.Connection, root: RootDse) -> list[ExchangeConfigServer]:
+    """The ``msExchExchangeServer`` objects in the configuration partition (none when Exchange
+    never extended this forest's schema)."""
+    base = _exchange_base(root)
+    if base is None:
         return []
     try:
-        rows = _search(connection, root.config_nc, "(objectClass=msExchExchangeServer)", ["cn"])
-    except DirectoryError:
+        rows = _search(
+            connection,
+            base,
+            "(objectClass=msExchExchangeServer)",
+            ["cn", "networkAddress", "msExchServerSite", "serialNumber"],
+        )
+    except DirectoryError as error:
+        if _absent(error):
+            return []
+        raise
+    servers: list[ExchangeConfigServer] = []
+    for row in rows:
+        name = _first(row, "cn")
+        if not name:
+            continue
+        fqdn = None
+        for address in _values(row, "networkAddress"):
+            kind, _, value = str(address).partition(":")
+            if kind.lower() == "ncacn_ip_tcp" and value.strip():
+                fqdn = value.strip().lower()
+                break
+        site_dn = _first(row, "msExchServerSite")
+        serial = _values(row, "serialNumber")
+        servers.append(
+            ExchangeConfigServer(
+                name=str(name),
+                fqdn=fqdn,
+                site=_rdn_value(str(site_dn), 0) if site_dn else None,
+                version=str(serial[0]) if serial else None,
+                dn=str(row["distinguishedName"]),
+            )
+        )
+    return servers
+
+
+def receive_connectors(connection: ldap3.Connection, root: RootDse) -> list[ConnectorEntry]:
+    """Every ``msExchSmtpReceiveConnector`` object in the configuration partition (matched by
+    the class's lDAPDisplayName, whatever OID a schema gave it)."""
+    base = _exchange_base(root)
+    if base is None:
         return []
-    return [str(_first(row, "cn")) for row in rows if _first(row, "cn")]
+    try:
+        rows = _search(
+            connection,
+            base,
+            "(objectClass=msExchSmtpReceiveConnector)",
+            [
+                "cn",
+                "msExchSMTPReceiveInboundSecurityFlag",
+                "msExchSmtpReceiveBindings",
+                "msExchSMTPReceiveConnectorFQDN",
+            ],
+        )
+    except DirectoryError as error:
+        if _absent(error):
+            return []
+        raise
+    found: list[ConnectorEntry] = []
+    for row in rows:
+        dn = str(row["distinguishedName"])
+        name = _first(row, "cn") or _rdn_value(dn, 0)
+        if not name:
+            continue
+        server = _connector_server(dn)
+        flags = _first(row, "msExchSMTPReceiveInboundSecurityFlag")
+        fqdn = _first(row, "msExchSMTPReceiveConnectorFQDN")
+        found.append(
+            ConnectorEntry(
+                server=server,
+                name=str(name),
+                security_flags=_integer(flags),
+                bindings=tuple(str(b) for b in _values(row, "msExchSmtpReceiveBindings")),
+                fqdn=str(fqdn) if fqdn else None,
+                dn=dn,
+            )
+        )
+    return found
+
+
+def _connector_server(dn: str) -> str | None:
+    """The server a connector belongs to: the RDN above ``CN=Protocols`` (None when the DN is
+    not laid out as Exchange lays it out)."""
+    try:
+        rdns = parse_dn(dn)
+    except LDAPException:
+        return None
+    if len(rdns) > 3 and rdns[2][0].lower() == "cn" and rdns[2][1].lower() == "protocols":
+        return str(rdns[3][1]) or None
+    return None
+
+
+def _integer(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    try:
+        return int(str(value).strip()) if value is not None else None
+    except ValueError:
+        return None
 
 
 def spn_holders(
@@ -314,8 +470,14 @@ def spn_holders(
     holders: dict[str, list[str]] = {spn: [] for spn in spns}
     if not spns:
         return holders
-    clauses = "".join(f"(servicePrincipalName={escape_filter_chars(s)})" for s in spns)
-    rows = _search(connection, base, f"(|{clauses})", ["sAMAccountName", "servicePrincipalName"])
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(spns), 400):
+        clauses = "".join(
+            f"(servicePrincipalName={escape_filter_chars(s)})" for s in spns[start : start + 400]
+        )
+        rows += _search(
+            connection, base, f"(|{clauses})", ["sAMAccountName", "servicePrincipalName"]
+        )
     for row in rows:
         account = str(_first(row, "sAMAccountName") or row["distinguishedName"])
         held = row.get("servicePrincipalName") or []

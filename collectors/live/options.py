@@ -10,12 +10,17 @@ prompt on a terminal; it is never an option's value (which ``ps`` shows), and it
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from kbdoctor.collectors.live.model import LiveOptions, Secret
+from kbdoctor.collectors.live.progress import ProgressLine
 from kbdoctor.engine.facts import DomainController, Fact
 from kbdoctor.engine.i18n import Lang
 
@@ -95,6 +100,16 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "without an answer",
         "pl": "na żywo: faktów: {facts} z kontrolerów: {dcs} w {seconds:.1f} s; prób bez "
         "odpowiedzi: {errors}",
+    },
+    "progress": {
+        "en": "live: {done}/{total} probes done",
+        "pl": "na żywo: ukończone próby: {done}/{total}",
+    },
+    "interrupted": {
+        "en": "kbdoctor: interrupted (Ctrl-C): the facts gathered so far are written, marked "
+        "incomplete",
+        "pl": "kbdoctor: przerwano (Ctrl-C): zebrane dotąd fakty są zapisywane, oznaczone jako "
+        "niepełne",
     },
     "insecure_note": {
         "en": "live: --insecure: TLS certificates are not checked",
@@ -190,6 +205,29 @@ def stray_live_option(args: argparse.Namespace) -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt while the probes run (the command line's own handler
+    ends the process at once, which would lose what was gathered); the handler is restored
+    afterwards, so a second Ctrl-C while the file is written ends the run at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def interrupted(environment: dict[str, str] | None) -> bool:
+    """Whether a live collection's environment says Ctrl-C cut it short."""
+    from kbdoctor.collectors.live.runner import INCOMPLETE
+
+    return bool(environment) and (environment or {}).get(INCOMPLETE) == "interrupted"
+
+
 def run_live(
     args: argparse.Namespace, lang: Lang, err: TextIO
 ) -> tuple[list[Fact], dict[str, str]] | None:
@@ -202,7 +240,13 @@ def run_live(
         return None
     if opts.insecure:
         print(say("insecure_note", lang), file=err)
-    outcome = collect(opts)
+    line = ProgressLine(err, lambda done, total: say("progress", lang, done=done, total=total))
+    with _interruptible():
+        outcome = collect(opts, on_count=line)
+    line.close()
+    if outcome.interrupted:
+        print(say("interrupted", lang), file=err)
+        return outcome.facts, outcome.environment
     for error in outcome.errors:
         print(say("probe_error", lang, error=error.render()), file=err)
     dcs = {f.name for f in outcome.facts if isinstance(f, DomainController)}

@@ -34,6 +34,8 @@ from kbdoctor.collectors.live.model import (
     now,
     provenance,
 )
+from kbdoctor.collectors.live.pool import Counter, ProbePool
+from kbdoctor.collectors.parsing.exchange_flags import AUTH_MECHANISMS, decode_flags
 from kbdoctor.engine.facts import (
     ClockOffset,
     DomainController,
@@ -41,14 +43,19 @@ from kbdoctor.engine.facts import (
     Fact,
     KerberosError,
     PortState,
+    ReceiveConnector,
     ReplicationLink,
     Source,
     SpnListing,
     SpnQuery,
 )
+from kbdoctor.engine.facts import ProbeError as ProbeErrorFact
 
 Progress = Callable[[str], None]
 _T = TypeVar("_T")
+
+
+INCOMPLETE = "kbdoctor.live.incomplete"  # environment key of a collection cut short
 
 
 @dataclasses.dataclass
@@ -57,6 +64,7 @@ class LiveResult:
     errors: list[ProbeError]
     environment: dict[str, str]
     seconds: float
+    interrupted: bool = False
 
 
 @dataclasses.dataclass
@@ -79,51 +87,76 @@ def expected_spns(name: str, fqdn: str | None) -> list[str]:
     return [f"{service}/{host}" for service in ("SMTP", "SMTPSVC") for host in hosts]
 
 
-def collect(opts: LiveOptions, progress: Progress | None = None) -> LiveResult:
-    """Run every probe; never raises for what a server does or does not do."""
+def collect(
+    opts: LiveOptions, progress: Progress | None = None, on_count: Counter | None = None
+) -> LiveResult:
+    """Run every probe; never raises for what a server does or does not do. ``on_count`` hears
+    (probes done, probes started) as they change. Ctrl-C (KeyboardInterrupt) ends the waiting:
+    what was gathered by then is returned, marked ``interrupted``, and the probes still running
+    are abandoned."""
     started = time.monotonic()
     say = progress or (lambda _line: None)
     local = opts.local_host or socket.gethostname()
     result = ProbeResult()
-    if opts.exchange and not opts.user:
-        result.errors.append(
-            ProbeError(
-                "ldap",
-                opts.domain,
-                "--exchange needs --user: computer accounts and SPNs are not read anonymously",
-            )
-        )
-    names = list(opts.dcs)
-    if not names:
-        try:
-            names = dns_srv.discover_dcs(opts.domain, opts.dns_server, opts.timeout)
-            say(f"DNS SRV: {len(names)} DC(s): {', '.join(names)}")
-        except dns_srv.DiscoveryError as error:
-            result.errors.append(ProbeError("dns-srv", opts.domain, str(error)))
-    # Every probe blocks on its own socket: a thread each, so none waits for another's timeout.
-    workers = max(8, min(1024, len(names) * 14 + len(opts.exchange) + 4))
-    pool = futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kbdoctor-live")
+    interrupted = False
+    pool = ProbePool(1, on_count)
     try:
-        targets = list(pool.map(lambda n: dns_srv.resolve(n, opts.dns_server, opts.timeout), names))
-        states = [_DcState(t) for t in targets]
-        _probe_dcs(pool, opts, local, states, result, say)
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        if opts.exchange and not opts.user:
+            result.errors.append(
+                ProbeError(
+                    "ldap",
+                    opts.domain,
+                    "--exchange needs --user: computer accounts and SPNs are not read anonymously",
+                )
+            )
+        names = list(opts.dcs)
+        if not names:
+            try:
+                names = dns_srv.discover_dcs(opts.domain, opts.dns_server, opts.timeout)
+                say(f"DNS SRV: {len(names)} DC(s): {', '.join(names)}")
+            except dns_srv.DiscoveryError as error:
+                result.errors.append(ProbeError("dns-srv", opts.domain, str(error)))
+        # Every probe blocks on its own socket: a thread each, so none waits for another's
+        # timeout.
+        workers = max(8, min(1024, len(names) * 14 + len(opts.exchange) + 4))
+        pool = ProbePool(workers, on_count)
+        try:
+            targets = pool.map(lambda n: dns_srv.resolve(n, opts.dns_server, opts.timeout), names)
+            states = [_DcState(t) for t in targets]
+            _probe_dcs(pool, opts, local, states, result, say)
+        finally:
+            pool.shutdown()
+    except KeyboardInterrupt:
+        interrupted = True
     environment = {"kbdoctor.live.domain": opts.domain, "kbdoctor.live.collected_by": local}
+    if interrupted:
+        environment[INCOMPLETE] = "interrupted"
     if opts.insecure:
         environment["kbdoctor.live.tls"] = "insecure: certificates were not checked (--insecure)"
     for index, problem in enumerate(result.errors, 1):
         environment[f"kbdoctor.live.error.{index}"] = problem.render()[:2000]
     return LiveResult(
-        facts=result.facts,
+        facts=[*result.facts, *(_error_fact(e, local) for e in result.errors)],
         errors=result.errors,
         environment=environment,
         seconds=time.monotonic() - started,
+        interrupted=interrupted,
+    )
+
+
+def _error_fact(error: ProbeError, local: str) -> Fact:
+    """A probe without an answer as a ``probe_error`` fact: what was not observed, and why."""
+    return ProbeErrorFact(
+        host=error.host or "-",
+        probe=error.probe,
+        error=error.error[:2000] or "no detail",
+        provenance=provenance(error.probe, local),
+        observed_at=now(),
     )
 
 
 def _probe_dcs(
-    pool: futures.ThreadPoolExecutor,
+    pool: ProbePool,
     opts: LiveOptions,
     local: str,
     states: list[_DcState],
@@ -245,7 +278,8 @@ def _probe_dcs(
         )
 
     listed: dict[str, ldap_dir.DirectoryDc] = {}
-    for dir_job in directory:
+    configured: list[ldap_dir.ExchangeConfigServer] = []
+    for dir_job in directory:  # grows while read: the configuration names servers to ask about
         try:
             part = dir_job.result(timeout=max(0.0, deadline - time.monotonic()) + guard)
         except futures.TimeoutError:
@@ -255,6 +289,14 @@ def _probe_dcs(
             result.errors.append(ProbeError("ldap", opts.domain, describe(error)))
             continue
         result.extend(part)
+        if isinstance(part, _ConfigPart) and part.target and part.root:
+            configured = part.servers
+            if configured and not opts.exchange:
+                names = [c.name for c in configured]
+                args = (part.target, part.root, opts, local, names)
+                directory.append(pool.submit(_exchange_servers, *args))
+                deadline = max(deadline, time.monotonic() + guard)
+    result.facts[:] = complete_servers(result.facts, configured, opts.exchange, local)
     result.extend(_tickets(opts, local, states, result.facts))
     for fact in result.facts:
         if isinstance(fact, DomainController):
@@ -375,22 +417,24 @@ def _dc_pairs(states: list[_DcState], local: str) -> list[Fact]:
 
 
 def _ask_directory(
-    pool: futures.ThreadPoolExecutor, opts: LiveOptions, local: str, state: _DcState
+    pool: ProbePool, opts: LiveOptions, local: str, state: _DcState
 ) -> list[futures.Future[ProbeResult]]:
+    """The questions asked of the first DC that answered: its list of DCs, Exchange's
+    configuration (servers and receive connectors) and, for servers named by ``--exchange``,
+    their computer accounts and SPNs (for discovered servers, those follow the configuration)."""
     assert state.root is not None
     root = state.root
-    jobs = [pool.submit(_dc_listing, state.target, root, opts, local)]
-    names = list(opts.exchange)
-    if not names:
-        jobs.append(pool.submit(_exchange_from_config, state.target, root, opts, local))
-    for name in names:
-        jobs.append(pool.submit(_exchange_server, state.target, root, opts, local, name))
+    jobs = [
+        pool.submit(_dc_listing, state.target, root, opts, local),
+        pool.submit(_exchange_config, state.target, root, opts, local),
+    ]
+    if opts.exchange:
+        names = list(opts.exchange)
+        jobs.append(pool.submit(_exchange_servers, state.target, root, opts, local, names))
     return jobs
 
 
-def _read(
-    target: Target, opts: LiveOptions, read: Callable[[Any], _T], *, gc: bool = False
-) -> _T:
+def _read(target: Target, opts: LiveOptions, read: Callable[[Any], _T], *, gc: bool = False) -> _T:
     """Bind to a DC (or its Global Catalog), read, and unbind whatever the read did."""
     connection, _transport = ldap_dir.connect(target, opts, gc=gc)
     try:
@@ -497,75 +541,161 @@ def _dc_listing(
     return result
 
 
-def _exchange_from_config(
+@dataclasses.dataclass
+class _ConfigPart(ProbeResult):
+    """What Exchange's configuration says, and the DC it was read from (to ask it next for the
+    computer accounts of the servers it lists)."""
+
+    target: Target | None = None
+    root: ldap_dir.RootDse | None = None
+    servers: list[ldap_dir.ExchangeConfigServer] = dataclasses.field(default_factory=list)
+
+
+def _exchange_config(
     target: Target, root: ldap_dir.RootDse, opts: LiveOptions, local: str
 ) -> ProbeResult:
-    result = ProbeResult()
+    """The ``msExchExchangeServer`` objects and the receive connectors, in one bind (a
+    :class:`_ConfigPart`)."""
+    part = _ConfigPart(target=target, root=root)
+    dc = root.dns_host_name or target.name
+
+    def read(connection: Any) -> tuple[list[Any], list[ldap_dir.ConnectorEntry]]:
+        return ldap_dir.exchange_servers(connection, root), ldap_dir.receive_connectors(
+            connection, root
+        )
+
     try:
-        names = _read(target, opts, lambda c: ldap_dir.exchange_servers(c, root))
+        servers, connectors = _read(target, opts, read)
     except ldap_dir.DirectoryError as error:
-        result.errors.append(ProbeError("ldap-exchange-servers", target.name, str(error)))
-        return result
-    if not names:
-        result.errors.append(
+        part.errors.append(ProbeError("ldap-exchange-config", dc, str(error)))
+        return part
+    part.servers = servers
+    if not servers and not opts.exchange:
+        part.errors.append(
             ProbeError(
                 "ldap-exchange-servers",
-                target.name,
+                dc,
                 "no msExchExchangeServer object in the configuration partition; name the "
                 "servers with --exchange",
             )
         )
-    for name in names:
-        result.extend(_exchange_server(target, root, opts, local, name))
-    return result
+    wanted = {n.split(".")[0].lower() for n in opts.exchange}
+    for entry in connectors:
+        if wanted and (entry.server or "").lower() not in wanted:
+            continue
+        part.extend(connector_fact(entry, dc, local))
+    return part
 
 
-def _exchange_server(
-    target: Target, root: ldap_dir.RootDse, opts: LiveOptions, local: str, name: str
-) -> ProbeResult:
+def connector_fact(entry: ldap_dir.ConnectorEntry, dc: str, local: str) -> ProbeResult:
+    """A ``receive_connector`` fact as ``Get-ReceiveConnector`` would give it: AuthMechanism
+    decoded from ``msExchSMTPReceiveInboundSecurityFlag`` with the importer's table. No
+    PermissionGroups: the cmdlet derives them from the connector's ACL, which is not read, so
+    the field stays empty rather than guessed. A connector whose server or flags cannot be read
+    is an error, not a fact."""
     result = ProbeResult()
-    dc = root.dns_host_name or target.name
-    try:
-        found = _read(target, opts, lambda c: ldap_dir.computer(c, root, name))
-    except ldap_dir.DirectoryError as error:
-        result.errors.append(ProbeError("ldap-computer", name, str(error)))
-        return result
-    short = name.split(".")[0].upper()
-    if found is None:
+    if entry.server is None:
         result.errors.append(
-            ProbeError("ldap-computer", name, f"no computer account {short}$ in {root.default_nc}")
+            ProbeError("ldap-receive-connector", dc, f"{entry.dn}: no server above CN=Protocols")
         )
         return result
-    fqdn = found.dns_host_name or (name.lower() if "." in name else None)
-    result.facts.append(
-        ExchangeServer(
-            name=short,
-            fqdn=fqdn,
-            account=found.account,
-            provenance=provenance("ldap-computer", local, f"LDAP {dc}: computer {found.account}"),
-            observed_at=now(),
-        )
+    decoded = (
+        decode_flags(entry.security_flags, AUTH_MECHANISMS)
+        if entry.security_flags is not None
+        else None
     )
+    if decoded is None:
+        result.errors.append(
+            ProbeError(
+                "ldap-receive-connector",
+                entry.server,
+                f"{entry.server}\\{entry.name}: no msExchSMTPReceiveInboundSecurityFlag",
+            )
+        )
+        return result
+    if decoded.unknown:
+        result.errors.append(
+            ProbeError(
+                "ldap-receive-connector",
+                entry.server,
+                f"{entry.server}\\{entry.name}: unknown AuthMechanism bits "
+                f"{', '.join(decoded.unknown)} in msExchSMTPReceiveInboundSecurityFlag "
+                f"{entry.security_flags}",
+            )
+        )
     result.facts.append(
-        SpnListing(
-            account=found.account,
-            spns=list(found.spns),
+        ReceiveConnector(
+            server=entry.server,
+            name=entry.name,
+            auth_mechanisms=decoded.names,
+            bindings=list(entry.bindings) or None,
             provenance=provenance(
-                "ldap-computer", local, f"LDAP {dc}: servicePrincipalName of {found.account}"
+                "ldap-receive-connector",
+                local,
+                f"LDAP {dc}: msExchSMTPReceiveInboundSecurityFlag of {entry.dn}",
             ),
             observed_at=now(),
         )
     )
-    wanted = expected_spns(short, fqdn)
-    for spn in found.spns:
-        if spn.split("/")[0].lower() in ("smtp", "smtpsvc") and spn.lower() not in {
-            w.lower() for w in wanted
-        }:
-            wanted.append(spn)
+    return result
+
+
+def _exchange_servers(
+    target: Target, root: ldap_dir.RootDse, opts: LiveOptions, local: str, names: list[str]
+) -> ProbeResult:
+    """The computer accounts of ``names`` (one search) and, in the Global Catalog, every
+    account holding one of their SMTP/SMTPSVC SPNs (one search)."""
+    result = ProbeResult()
+    dc = root.dns_host_name or target.name
+    try:
+        found = _read(target, opts, lambda c: ldap_dir.computers(c, root, names))
+    except ldap_dir.DirectoryError as error:
+        result.errors.append(ProbeError("ldap-computer", dc, str(error)))
+        return result
+    wanted: list[str] = []
+    for name in names:
+        account = found.get(name)
+        short = name.split(".")[0].upper()
+        if account is None:
+            result.errors.append(
+                ProbeError(
+                    "ldap-computer", name, f"no computer account {short}$ in {root.default_nc}"
+                )
+            )
+            continue
+        fqdn = account.dns_host_name or (name.lower() if "." in name else None)
+        result.facts.append(
+            ExchangeServer(
+                name=short,
+                fqdn=fqdn,
+                account=account.account,
+                provenance=provenance(
+                    "ldap-computer", local, f"LDAP {dc}: computer {account.account}"
+                ),
+                observed_at=now(),
+            )
+        )
+        result.facts.append(
+            SpnListing(
+                account=account.account,
+                spns=list(account.spns),
+                provenance=provenance(
+                    "ldap-computer", local, f"LDAP {dc}: servicePrincipalName of {account.account}"
+                ),
+                observed_at=now(),
+            )
+        )
+        for spn in [*expected_spns(short, fqdn), *account.spns]:
+            if spn.split("/")[0].lower() in ("smtp", "smtpsvc") and spn.lower() not in {
+                w.lower() for w in wanted
+            }:
+                wanted.append(spn)
+    if not wanted:
+        return result
     try:
         holders = _read(target, opts, lambda c: ldap_dir.spn_holders(c, root, wanted), gc=True)
     except ldap_dir.DirectoryError as error:
-        result.errors.append(ProbeError("ldap-gc-spn", name, str(error)))
+        result.errors.append(ProbeError("ldap-gc-spn", dc, str(error)))
         return result
     for spn, accounts in holders.items():
         result.facts.append(
@@ -579,3 +709,48 @@ def _exchange_server(
             )
         )
     return result
+
+
+def complete_servers(
+    facts: list[Fact],
+    configured: list[ldap_dir.ExchangeConfigServer],
+    named: tuple[str, ...],
+    local: str,
+) -> list[Fact]:
+    """``facts`` with each ``exchange_server`` read from a computer account completed by its
+    ``msExchExchangeServer`` object (FQDN when the account has none, site, version), and a fact
+    of its own for each configured server without one (limited to ``named`` when given)."""
+    by_name = {c.name.lower(): c for c in configured}
+    wanted = {n.split(".")[0].lower() for n in named}
+    done: set[str] = set()
+    out: list[Fact] = []
+    for fact in facts:
+        config = by_name.get(fact.name.lower()) if isinstance(fact, ExchangeServer) else None
+        if isinstance(fact, ExchangeServer) and config is not None:
+            done.add(config.name.lower())
+            fact = fact.model_copy(
+                update={
+                    "fqdn": fact.fqdn or config.fqdn,
+                    "site": config.site,
+                    "version": config.version,
+                    "provenance": provenance(
+                        "ldap-computer",
+                        local,
+                        f"{fact.provenance.command if fact.provenance else 'LDAP'}; "
+                        f"msExchExchangeServer {config.dn}",
+                    ),
+                }
+            )
+        out.append(fact)
+    return out + [
+        ExchangeServer(
+            name=c.name.upper(),
+            fqdn=c.fqdn,
+            site=c.site,
+            version=c.version,
+            provenance=provenance("ldap-exchange-server", local, f"LDAP {c.dn}"),
+            observed_at=now(),
+        )
+        for c in configured
+        if c.name.lower() not in done and (not wanted or c.name.lower() in wanted)
+    ]

@@ -9,11 +9,13 @@ import pytest
 from kbdoctor.collectors.decoding import decode_bytes
 from kbdoctor.collectors.importers.base import Material
 from kbdoctor.collectors.importers.exchange_receive_connector import (
-    AUTH_MECHANISMS,
-    PERMISSION_GROUPS,
     ClixmlReader,
     FormatListReader,
     JsonReader,
+)
+from kbdoctor.collectors.parsing.exchange_flags import (
+    AUTH_MECHANISMS,
+    PERMISSION_GROUPS,
     decode_flags,
 )
 from kbdoctor.engine.facts import ReceiveConnector

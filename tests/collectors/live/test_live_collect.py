@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -210,6 +211,10 @@ def test_dead_dc_costs_one_timeout_not_the_others_facts(testbed: Testbed, tmp_pa
     assert {p["state"] for p in alive} == {"open"}
     assert len(facts_of(data, "spn_listing")) == 1
     assert elapsed < 15  # probes run at once: a 2 s timeout, not one per probe (~26 s)
+    unanswered = {(e["host"], e["probe"]) for e in facts_of(data, "probe_error")}
+    assert {("10.99.0.2", "ldap-rootdse"), ("10.99.0.2", "sntp")} <= unanswered
+    assert all(host != DC_FQDN for host, probe in unanswered if probe.startswith("port-"))
+    assert "probe_error" not in json.dumps(evaluate(out)["diagnoses"])  # nothing concluded
 
 
 def test_dc_clock_ten_minutes_fast(testbed: Testbed, tmp_path: Path) -> None:
@@ -257,3 +262,97 @@ def test_kdc_off_closes_kerberos_ports(testbed: Testbed, tmp_path: Path) -> None
     assert ports[(389, "tcp")] == ports[(3268, "tcp")] == "open"
     report = evaluate(out)
     assert diagnosed(report) == {"kerberos_ports_blocked"}
+
+
+def connectors(data: Any) -> dict[tuple[str, str], list[str]]:
+    return {
+        (c["server"], c["name"]): c["auth_mechanisms"] for c in facts_of(data, "receive_connector")
+    }
+
+
+def test_connector_without_exchange_server_auth(testbed: Testbed, tmp_path: Path) -> None:
+    """EX03's Default connector, a real msExchSmtpReceiveConnector object whose
+    msExchSMTPReceiveInboundSecurityFlag lacks bit 16, is KB step 6's cause."""
+    testbed.start_samba()
+    out = tmp_path / "facts.json"
+    status, stderr, data = collect(testbed, out, "--exchange", "EX03", "--host", "EX01")
+    assert status == 0, stderr
+    assert connectors(data) == {
+        ("EX03", "Default EX03"): ["Tls", "Integrated", "BasicAuth", "BasicAuthRequireTLS"]
+    }  # only the named server's connectors
+    (connector,) = facts_of(data, "receive_connector")
+    assert sorted(connector["bindings"]) == ["0.0.0.0:2525", "[::]:2525"]
+    assert connector["source"]["reader"] == "ldap-receive-connector"
+    assert "msExchSMTPReceiveInboundSecurityFlag" in connector["source"]["command"]
+    report = evaluate(out)
+    assert diagnosed(report) == {"connector_auth"}
+    (diagnosis,) = report["diagnoses"]
+    assert "EX03" in json.dumps(diagnosis)
+
+
+def test_connector_with_exchange_server_auth_is_no_cause(testbed: Testbed, tmp_path: Path) -> None:
+    testbed.start_samba()
+    out = tmp_path / "facts.json"
+    status, stderr, data = collect(testbed, out, "--exchange", "EX01", "--host", "EX01")
+    assert status == 0, stderr
+    assert connectors(data) == {
+        ("EX01", "Default EX01"): [
+            "Tls", "Integrated", "BasicAuth", "BasicAuthRequireTLS", "ExchangeServer"
+        ]
+    }  # fmt: skip
+    report = evaluate(out)
+    assert "connector_auth" not in diagnosed(report)
+    statuses = {c["cause"]: c["status"] for c in report["causes"]}
+    assert statuses["connector_auth"] == "ruled_out"
+
+
+def test_exchange_servers_discovered_from_the_configuration_partition(
+    testbed: Testbed, tmp_path: Path
+) -> None:
+    """Without --exchange, the msExchExchangeServer objects name the servers: FQDN from
+    networkAddress (ncacn_ip_tcp:), site from msExchServerSite, version from serialNumber; then
+    their computer accounts and SPNs are read as for named servers."""
+    testbed.start_samba()
+    out = tmp_path / "facts.json"
+    status, stderr, data = collect(testbed, out, "--host", "EX01")
+    assert status == 0, stderr
+    servers = {s["name"]: s for s in facts_of(data, "exchange_server")}
+    assert set(servers) == {"EX01", "EX03"}
+    for name, server in servers.items():
+        assert server["fqdn"] == f"{name.lower()}.{DOMAIN}"
+        assert server["site"] == "Default-First-Site-Name"
+        assert server["version"] == "Version 15.2 (Build 1544.4)"
+        assert server["account"] == f"{name}$"
+    assert {f["account"] for f in facts_of(data, "spn_listing")} == {"EX01$", "EX03$"}
+    assert set(connectors(data)) == {("EX01", "Default EX01"), ("EX03", "Default EX03")}
+    assert "msExchExchangeServer" not in stderr  # the "none found" error is not there
+    assert diagnosed(evaluate(out)) == {"connector_auth"}
+
+
+def test_ctrl_c_writes_what_was_gathered_marked_incomplete(
+    testbed: Testbed, tmp_path: Path
+) -> None:
+    """Ctrl-C while every probe waits on a DC whose packets vanish (a 60 s timeout): the fact
+    file is written at once with what was gathered, marked incomplete; exit 130, one line on
+    standard error, no traceback."""
+    out = tmp_path / "facts.json"
+    argv = [
+        "ip", "netns", "exec", testbed.ns, sys.executable, "-m", "kbdoctor", "collect",
+        "--domain", DOMAIN, "--dc", "10.99.0.2", "--timeout", "60", "-o", str(out),
+        "--lang", "en",
+    ]  # fmt: skip
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)  # past start-up: the probes are out, waiting
+    assert process.poll() is None
+    interrupted_at = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=30)
+    assert time.monotonic() - interrupted_at < 10  # not the 60 s the probes would wait
+    assert process.returncode == 130
+    assert stderr.strip().splitlines() == [
+        "kbdoctor: interrupted (Ctrl-C): the facts gathered so far are written, marked incomplete"
+    ]
+    assert "Traceback" not in stderr + stdout
+    data = json.loads(out.read_text())
+    assert data["environment"]["kbdoctor.live.incomplete"] == "interrupted"
+    assert data["environment"]["kbdoctor.live.domain"] == DOMAIN

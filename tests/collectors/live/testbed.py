@@ -15,6 +15,7 @@ import os
 import shutil
 import signal
 import socket
+import string
 import subprocess
 import time
 from collections.abc import Sequence
@@ -31,6 +32,15 @@ ADMIN = "Administrator"
 # A throwaway password for a directory that lives for one test session in a private namespace.
 ADMIN_PASSWORD = "Kbd0ctor-Test-Only-7!"
 MACHINE_PASSWORD = "Kbd0ctor-Machine-Only-9!"
+CONFIG_DN = f"CN=Configuration,{BASE_DN}"
+SITE = "Default-First-Site-Name"
+EXCHANGE_ORG = "Kbdoctor Test Org"
+# Where Exchange 2013 and later keep their servers (the administrative group's fixed name).
+EXCHANGE_SERVERS_DN = (
+    "CN=Servers,CN=Exchange Administrative Group (FYDIBOHF23SPDLT),CN=Administrative Groups,"
+    f"CN={EXCHANGE_ORG},CN=Microsoft Exchange,CN=Services,{CONFIG_DN}"
+)
+EXCHANGE_SCHEMA = Path(__file__).with_name("exchange_schema.ldif")
 FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 PACKAGES = {
     "samba": "samba",
@@ -281,6 +291,63 @@ class Testbed:
         change = "changetype: modify\nadd: servicePrincipalName"
         ldif = f"dn: {dn}\n{change}\nservicePrincipalName: {spn}\n"
         self.ldbmodify(ldif, f"tdb://{partition}")
+
+    # --- Exchange in the configuration partition ---------------------------------------------
+    def add_exchange_schema(self) -> None:
+        """Exchange's receive-connector and server classes (exchange_schema.ldif), written into
+        the schema before samba starts: one ldbmodify per part, so that each part sees the
+        schema the one before it wrote."""
+        text = string.Template(EXCHANGE_SCHEMA.read_text()).substitute(
+            SCHEMADN=f"CN=Schema,{CONFIG_DN}"
+        )
+        sam = str(self.dir / "private" / "sam.ldb")
+        for index, part in enumerate(text.split("schemaUpdateNow: 1\n")):
+            if "dn: CN=" not in part:
+                continue
+            path = self.base / f"exchange-schema-{index}.ldif"
+            path.write_text(part + "schemaUpdateNow: 1\n")
+            self.run(
+                ["ldbmodify", "-H", sam, "--option=dsdb:schema update allowed=true", str(path)]
+            )
+        containers = [
+            f"CN=Microsoft Exchange,CN=Services,{CONFIG_DN}",
+            f"CN={EXCHANGE_ORG},CN=Microsoft Exchange,CN=Services,{CONFIG_DN}",
+            EXCHANGE_SERVERS_DN.split(",", 2)[2],
+            EXCHANGE_SERVERS_DN.split(",", 1)[1],
+            EXCHANGE_SERVERS_DN,
+        ]
+        self.ldbadd("".join(f"dn: {dn}\nobjectClass: container\n\n" for dn in containers))
+
+    def add_exchange_server(self, name: str, version: str = "Version 15.2 (Build 1544.4)") -> None:
+        """An msExchExchangeServer object as Exchange setup makes it (name, networkAddress with
+        the FQDN, site, version), with the Protocols container its connectors live in."""
+        dn = f"CN={name},{EXCHANGE_SERVERS_DN}"
+        fqdn = f"{name.lower()}.{DOMAIN}"
+        self.ldbadd(
+            f"dn: {dn}\nobjectClass: msExchExchangeServer\n"
+            f"networkAddress: ncacn_ip_tcp:{fqdn}\nnetworkAddress: netbios:{name}\n"
+            f"msExchServerSite: CN={SITE},CN=Sites,{CONFIG_DN}\nserialNumber: {version}\n\n"
+            f"dn: CN=Protocols,{dn}\nobjectClass: container\n\n"
+            f"dn: CN=SMTP Receive Connectors,CN=Protocols,{dn}\nobjectClass: container\n"
+        )
+
+    def add_receive_connector(
+        self, server: str, name: str, flags: int, bindings: Sequence[str]
+    ) -> None:
+        """A receive connector of ``server`` with AuthMechanism ``flags``
+        (msExchSMTPReceiveInboundSecurityFlag)."""
+        dn = f"CN={name},CN=SMTP Receive Connectors,CN=Protocols,CN={server},{EXCHANGE_SERVERS_DN}"
+        self.ldbadd(
+            f"dn: {dn}\nobjectClass: msExchSmtpReceiveConnector\n"
+            f"msExchSMTPReceiveInboundSecurityFlag: {flags}\n"
+            + "".join(f"msExchSmtpReceiveBindings: {b}\n" for b in bindings)
+            + f"msExchSMTPReceiveConnectorFQDN: {server.lower()}.{DOMAIN}\n"
+        )
+
+    def ldbadd(self, ldif: str) -> None:
+        path = self.base / "add.ldif"
+        path.write_text(ldif)
+        self.run(["ldbadd", "-H", str(self.dir / "private" / "sam.ldb"), str(path)])
 
     # --- teardown ---------------------------------------------------------------------------
     def destroy(self) -> None:

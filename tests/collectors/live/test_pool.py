@@ -1,0 +1,73 @@
+"""The probe pool: probes run at once, are counted, and never hold the process up when it ends."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from kbdoctor.collectors.live.pool import ProbePool
+
+
+def test_probes_run_at_once_and_are_counted() -> None:
+    counts: list[tuple[int, int]] = []
+    lock = threading.Lock()
+
+    def record(done: int, started: int) -> None:
+        with lock:
+            counts.append((done, started))
+
+    pool = ProbePool(20, record)
+    began = time.monotonic()
+    jobs = [pool.submit(time.sleep, 0.3) for _ in range(20)]
+    for job in jobs:
+        job.result(timeout=5)
+    assert time.monotonic() - began < 1.5  # 20 x 0.3 s one after another would be 6 s
+    assert pool.map(lambda n: n * 2, [1, 2, 3]) == [2, 4, 6]
+    pool.shutdown()
+    assert max(done for done, _ in counts) == 23
+    assert all(done <= started for done, started in counts)
+
+
+def test_an_error_reaches_whoever_waits() -> None:
+    pool = ProbePool(2)
+    job = pool.submit(int, "not a number")
+    with pytest.raises(ValueError, match="not a number"):
+        job.result(timeout=5)
+    pool.shutdown()
+
+
+def test_shutdown_cancels_what_has_not_started() -> None:
+    pool = ProbePool(1)
+    running = threading.Event()
+
+    def first_probe() -> None:
+        running.set()
+        time.sleep(0.5)
+
+    first = pool.submit(first_probe)
+    second = pool.submit(time.sleep, 0.5)
+    assert running.wait(5)
+    pool.shutdown()
+    assert second.cancelled()
+    first.result(timeout=5)
+    with pytest.raises(RuntimeError, match="shut down"):
+        pool.submit(time.sleep, 0)
+
+
+def test_a_blocked_probe_does_not_keep_the_process_alive() -> None:
+    """What an interrupted collection relies on: its process ends at once, however long the
+    probes it abandoned would still wait."""
+    code = (
+        "import time\n"
+        "from kbdoctor.collectors.live.pool import ProbePool\n"
+        "pool = ProbePool(4)\n"
+        "pool.submit(time.sleep, 60)\n"
+        "time.sleep(0.2)\n"
+        "pool.shutdown()\n"
+    )
+    began = time.monotonic()
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=30)
+    assert time.monotonic() - began < 10
