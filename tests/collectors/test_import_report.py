@@ -178,3 +178,12 @@ def test_the_terminal_summary_has_a_line_per_file_read(folder: Path) -> None:
         f"{session}: setspn-L wiersze 2-4: faktów: 1; wiersze 7-8: żaden czytnik; "
         "w32tm-stripchart wiersze 11-16: faktów: 1"
     ]
+
+
+def test_the_readme_example_is_an_import_report() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Import reports (`kbdoctor: import-report/1`)") :]
+    start = section.index("```json\n") + len("```json\n")
+    example = section[start : section.index("\n```", start)]
+    report = ImportReport.model_validate_json(example)
+    assert [f.status for f in report.files] == ["not_output", "read"]
