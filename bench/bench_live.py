@@ -1,21 +1,23 @@
-"""Live collection against a real directory: how long ``kbdoctor collect --domain`` takes.
+"""Live collection: how long ``kbdoctor collect --domain`` takes.
 
-Run from the repository root, as root, with the test bed's Debian packages installed
-(``samba samba-ad-dc samba-ad-provision winbind krb5-user faketime ldb-tools chrony``)::
+Run from the repository root::
 
-    .venv/bin/python bench/bench_live.py [--timeout 2] [--dead 49] [--servers 200]
+    .venv/bin/python bench/bench_live.py [--timeout 2] [--simulated-only]
 
-It provisions the test bed of tests/collectors/live (one Samba AD DC and chrony in a network
-namespace, about a minute), then times three collections, each in the namespace:
+Against a real directory (as root, with the test bed's Debian packages: ``samba samba-ad-dc
+samba-ad-provision winbind krb5-user faketime ldb-tools chrony``), it provisions the test bed of
+tests/collectors/live (one Samba AD DC with Exchange's receive-connector schema, chrony, in a
+network namespace) and times, each in the namespace:
 
-1. the DC and two Exchange servers;
-2. the same plus one DC that does not answer (its packets vanish): it must add about one
-   ``--timeout``, not one per probe;
-3. a forest of ``--dead`` more silent DCs and ``--servers`` Exchange servers (two of them real):
-   the time must follow the slowest probe, not the number of probes (13 per DC).
+1. the DC and two Exchange servers (with their receive connectors);
+2. the same plus one DC that does not answer (its packets vanish): it must add no more than one
+   ``--timeout``.
 
-Silent DCs stand in for a large forest: each costs the same probes as a real one, and their
-timeouts are the slowest answers there are. Everything is torn down at the end.
+Then, anywhere, a simulated forest (bench/live_simulated.py: the runner's network layer replaced
+by probes that sleep): 1 DC and 2 servers against 50 DCs and 200 servers with the same
+latencies, and the 50-DC forest again with every latency doubled. The wall time must follow the
+slowest probe (times the longest chain of questions: rootDSE, configuration, accounts), not the
+number of probes. Everything is torn down at the end.
 """
 
 from __future__ import annotations
@@ -81,17 +83,23 @@ def run(bed: Testbed, dcs: list[str], exchange: list[str], timeout: float) -> di
     return figures
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--timeout", type=float, default=2.0)
-    parser.add_argument("--dead", type=int, default=49)
-    parser.add_argument("--servers", type=int, default=200)
-    options = parser.parse_args(argv)
+def simulated_forest() -> None:
+    from bench.live_simulated import forest
+
+    print("simulated forest (probe latency uniform in [0.02, high] s, every 50th probe = high):")
+    for dcs, servers, high in ((1, 2, 0.5), (50, 200, 0.5), (50, 200, 1.0)):
+        seconds, probes = forest(dcs, servers, 0.02, high)
+        print(
+            f"  {dcs:>2} DC(s), {servers:>3} Exchange servers, slowest probe {high:.1f} s: "
+            f"{probes:>4} probes in {seconds:.2f} s"
+        )
+
+
+def real_directory(timeout: float) -> int:
     reason = missing_requirements()
     if reason is not None:
-        print(f"cannot run: {reason}", file=sys.stderr)
+        print(f"real directory skipped: {reason}", file=sys.stderr)
         return 2
-    say_reference("before")
     with tempfile.TemporaryDirectory(prefix="kbdoctor-bench-live-") as folder:
         bed = Testbed(Path(folder), f"kbdlivebench{os.getpid() % 1000}")
         try:
@@ -99,34 +107,46 @@ def main(argv: Sequence[str] | None = None) -> int:
             bed.create_namespace()
             bed.add_black_hole("10.99.0.0/16")
             bed.provision()
+            bed.add_exchange_schema()
             bed.start_samba()
             bed.start_chrony()
-            bed.add_computer("EX01", ["SMTPSVC/ex01", f"SMTPSVC/ex01.{DOMAIN}"])
-            bed.add_computer("EX02", [])
+            for name in ("EX01", "EX02"):
+                bed.add_computer(name, [f"SMTPSVC/{name.lower()}.{DOMAIN}"])
+                bed.add_exchange_server(name)
+                bed.add_receive_connector(name, f"Default {name}", 31, ["0.0.0.0:2525"])
             print(f"test bed ready in {time.monotonic() - started:.1f} s")
-            dead = [f"10.99.{i // 250}.{i % 250 + 2}" for i in range(options.dead)]
-            servers = ["EX01", "EX02"] + [f"EX{i:03d}" for i in range(3, options.servers + 1)]
+            print(f"timeout per probe: {timeout:g} s")
             cases = [
-                ("1 DC, 2 Exchange servers", [DC_FQDN], ["EX01", "EX02"]),
-                ("1 DC + 1 silent DC, 2 Exchange servers", [DC_FQDN, dead[0]], ["EX01", "EX02"]),
-                (
-                    f"1 DC + {options.dead} silent DCs, {len(servers)} Exchange servers",
-                    [DC_FQDN, *dead],
-                    servers,
-                ),
+                ("1 DC, 2 Exchange servers", [DC_FQDN]),
+                ("1 DC + 1 silent DC, 2 Exchange servers", [DC_FQDN, "10.99.0.2"]),
             ]
-            print(f"timeout per probe: {options.timeout:g} s")
-            for title, dcs, exchange in cases:
-                figures = run(bed, dcs, exchange, options.timeout)
+            seconds: list[float] = []
+            for title, dcs in cases:
+                figures = run(bed, dcs, ["EX01", "EX02"], timeout)
+                seconds.append(figures["seconds"])
                 print(
                     f"{title}: collection {figures['seconds']:.2f} s "
                     f"(process with start-up {figures['process']:.2f} s), "
                     f"{figures['facts']:.0f} facts, {figures['errors']:.0f} probe errors"
                 )
+            added = seconds[1] - seconds[0]
+            verdict = "within" if added <= timeout else "MORE than"
+            print(f"the silent DC added {added:.2f} s: {verdict} one timeout ({timeout:g} s)")
         finally:
             bed.destroy()
-    say_reference("after")
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--timeout", type=float, default=2.0)
+    parser.add_argument("--simulated-only", action="store_true")
+    options = parser.parse_args(argv)
+    say_reference("before")
+    status = 0 if options.simulated_only else real_directory(options.timeout)
+    simulated_forest()
+    say_reference("after")
+    return status
 
 
 if __name__ == "__main__":
