@@ -9,6 +9,8 @@ The file holds no rendered messages (those live in the provider's DLLs on the ma
 logged the event), so messages come from the insertion strings. A log saved from a crashed or
 full machine can have damaged chunks: each damaged chunk or record costs a warning, the rest is
 still read. Facts carry no line numbers (a binary file has none).
+
+No label table: a binary log holds no localized text besides the insertion strings.
 """
 
 from __future__ import annotations

@@ -18,6 +18,10 @@ insertion strings (see :mod:`eventlog_records`). Times in the XML are UTC and ar
 Documents with a DOCTYPE or entity declarations are refused (no entity expansion from customer
 files); a document that does not parse as a whole is read event by event, so one damaged record
 costs one warning.
+
+No label table: element and attribute names are the schema's, the same in every language; only
+the rendered message and level name follow the language, and the numbers (``EventID``,
+``Level``) are read rather than them.
 """
 
 from __future__ import annotations

@@ -17,6 +17,9 @@ where the KB's symptom shows (``451 4.4.0 ... "454 4.7.0 Temporary authenticatio
 
 ``Get-Queue`` as a table cuts LastError short, so it is recognised only to ask for
 ``Format-List``.
+
+No label table: property names are PowerShell's and stay English on every Windows, and the SMTP
+status codes of LastError (``451 4.4.0``, ``454 4.7.0``) are the same in every language.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ skew seen by Kerberos itself::
     klist failed with 0xc000018b/-1073741429: The SAM database on the Windows Server does not
     have a computer account for this workstation trust relationship.
 
-Labels are localised, the status numbers are not: every ``0x...`` status of a failure is mapped
+Labels are localised, the status numbers are not (so this reader has no label table, it goes by
+structure and codes): every ``0x...`` status of a failure is mapped
 through :func:`kbdoctor.engine.kerberos_codes.kerberos_code`, the NTSTATUS of the final line
 first. Successful tickets (``#0> Client: ...``) are read without producing facts. The output
 does not name the machine it ran on: the host comes from ``--host`` or the folder's name; the

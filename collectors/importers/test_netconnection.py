@@ -2,7 +2,8 @@
 ``-InformationLevel Detailed`` view).
 
 Property names stay English in every language of Windows; only the cmdlet's warning is
-localised. One block per test, blank lines between blocks::
+localised, and it is recognised by structure (the word TCP and a parenthesised address and
+port), so this reader has no label table. One block per test, blank lines between blocks::
 
     WARNING: TCP connect to (10.0.0.10 : 88) failed
     ComputerName     : dc01.corp.example.com
