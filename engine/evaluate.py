@@ -9,12 +9,13 @@ factors from the record (not from firing order) and build the report.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kbdoctor.engine.certainty import combine, firing_strength
 from kbdoctor.engine.compiler import TYPE, Compiled, CompiledRule, compile_rule_base
@@ -41,6 +42,9 @@ from kbdoctor.engine.report import BudgetReport, Report
 from kbdoctor.engine.rulebase import RuleBase, load_rule_base
 from kbdoctor.engine.subjects import Shape, Subject, name_key, shape_of
 from kbdoctor.engine.templates import render
+
+if TYPE_CHECKING:
+    from kbdoctor.engine.suppressions import Entry
 
 ConclusionKey = tuple[str, str, str]  # kind, id, subject key
 
@@ -159,13 +163,19 @@ class Evaluator:
         environment: dict[str, str] | None = None,
         budget: float | None = None,
         cancel: threading.Event | None = None,
+        suppressions: Sequence[Entry] = (),
+        today: datetime.date | None = None,
     ) -> Report:
+        """``suppressions``: the site's accepted findings, marked in the report (those expired
+        by ``today``, default the local date, are listed as expired and not applied)."""
         from kbdoctor.engine.explain import build_report
+        from kbdoctor.engine.suppress import apply_suppressions
 
         run = self.run(facts, explain=explain, budget=budget, cancel=cancel)
         report = build_report(
             run, lang=lang, explain=explain, files=list(files), environment=dict(environment or {})
         )
+        report = apply_suppressions(report, run, suppressions, today or datetime.date.today())
         return _with_budget(report, run, budget)
 
     # --- the run ---------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ class _Additive(_Model):
     def _omit_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
         for name in self.OMIT_EMPTY:
-            if data.get(name) in (None, [], {}):
+            if data.get(name) in (None, [], {}) or data.get(name) is False:
                 data.pop(name, None)
         return data
 
@@ -90,12 +90,28 @@ Scope = Literal["failing_path", "latent", "unknown"]
 SCOPE_RANK: dict[str, int] = {"failing_path": 0, "unknown": 1, "latent": 2}
 
 
-class SubjectAssessment(_Model):
+class SubjectAssessment(_Additive):
+    OMIT_EMPTY: ClassVar[tuple[str, ...]] = ("suppressed",)
+
     subject: str
     confidence: float
     # whether the subject lies on a failing path (its sender, receiver or a DC they use); None
     # when no failing path is known or the facts cannot tell
     on_failing_path: bool | None = None
+    suppressed: bool = False  # a suppression of the site covers it (see CauseReport.suppressed)
+
+
+class SuppressionNote(_Model):
+    """A suppression of the site's file (``--suppressions``): the cause or rule it names, why the
+    finding was accepted, by whom, until when, and where the entry is written."""
+
+    kind: Literal["cause", "rule"]
+    id: str
+    reason: str
+    accepted_by: str
+    expires: str  # ISO date
+    file: str
+    line: int | None = None
 
 
 MissReason = Literal["missing_fact", "condition_failed", "join_failed", "blocked_by", "weak"]
@@ -123,11 +139,14 @@ class Collect(_Model):
     shell: Literal["cmd", "powershell", "ems"] | None = None
 
 
-class CauseReport(_Model):
+class CauseReport(_Additive):
     """``confidence`` is that of the cause's most believed subject, taken among the subjects on a
     failing path when the symptoms name one; ``scope`` says which: ``failing_path``, ``latent``
     (a real problem, but not on the path of this queue) or ``unknown`` (no path known, or the
-    facts cannot place the subject)."""
+    facts cannot place the subject). ``suppressed``: every believed subject is covered by a
+    suppression of the site (the first one is named); the cause keeps its status and rank."""
+
+    OMIT_EMPTY: ClassVar[tuple[str, ...]] = ("suppressed",)
 
     cause: str
     status: CauseStatus
@@ -143,6 +162,7 @@ class CauseReport(_Model):
     why_not: list[Miss] = Field(default_factory=list)
     collect: list[Collect] = Field(default_factory=list)
     scope: Scope = "unknown"
+    suppressed: SuppressionNote | None = None
 
 
 class FailingPathReport(_Model):
@@ -162,13 +182,16 @@ class SymptomReport(_Model):
     evidence: list[Firing]
 
 
-class FindingReport(_Model):
+class FindingReport(_Additive):
+    OMIT_EMPTY: ClassVar[tuple[str, ...]] = ("suppressed",)
+
     id: str
     title: str
     subject: str
     confidence: float
     evidence: list[Firing]
     remediation: list[Command] = Field(default_factory=list)  # a risk's own fix, if it has one
+    suppressed: SuppressionNote | None = None
 
 
 class RecommendationReport(_Model):
@@ -214,11 +237,13 @@ class BudgetReport(_Model):
     reason: Literal["time", "chaining", "matches", "cancelled"] = "time"
 
 
-class Report(_Model):
+class Report(_Additive):
     """``diagnoses`` are the causes with confidence >= 0.5, highest first, then by cause id;
     ``causes`` is every cause of the rule packs with its status; ``not_assessed`` lists the ids of
     causes no fact spoke to (missing evidence is never negative evidence). Causes on a failing
     path rank above those of unknown scope, and those above latent ones."""
+
+    OMIT_EMPTY: ClassVar[tuple[str, ...]] = ("expired_suppressions",)
 
     kbdoctor: Literal["report/1"] = "report/1"
     lang: Literal["en", "pl"]
@@ -232,6 +257,12 @@ class Report(_Model):
     explained: bool = False  # whether WHY-NOT was computed (--explain)
     failing_paths: list[FailingPathReport] = Field(default_factory=list)
     budget: BudgetReport | None = None  # set when the time budget ran out (--budget)
+    # suppressions past their expiry date: ignored, listed so that someone renews or removes them
+    expired_suppressions: list[SuppressionNote] = Field(default_factory=list)
+
+    @property
+    def unsuppressed_diagnoses(self) -> list[CauseReport]:
+        return [c for c in self.diagnoses if c.suppressed is None]
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"

@@ -104,6 +104,14 @@ def shape_of(kind: str, subject: str | SubjectDef) -> Shape:
     return Shape(subject)
 
 
+def machine_of(kind: str, value: str, registry: HostRegistry) -> str | None:
+    """The host key of the machine a subject value names (a host, an account, an SPN), or None
+    (a text, a number, or a value not known)."""
+    if unknown(value):
+        return None
+    return _locator(kind, name_key(kind, value, registry), registry)
+
+
 def _locator(kind: str, key: str, registry: HostRegistry) -> str | None:
     """The host key a subject value stands for, when it stands for a machine."""
     if kind == "host":

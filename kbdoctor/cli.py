@@ -54,6 +54,7 @@ def build_parser(command: str | None = None, lang: Lang = "en") -> argparse.Argu
     evaluate.add_argument("-o", "--output", metavar="FILE", help=text("cli.output.help", lang))
     _budget_option(evaluate, lang)
     _limit_option(evaluate, lang)
+    _suppressions_option(evaluate, lang)
 
     tui = sub.add_parser("tui", help=text("cli.tui.help", lang))
     tui.add_argument("facts", nargs="*", metavar="FACTS")
@@ -62,6 +63,7 @@ def build_parser(command: str | None = None, lang: Lang = "en") -> argparse.Argu
     _lang_option(tui, lang)
     _budget_option(tui, lang)
     _limit_option(tui, lang)
+    _suppressions_option(tui, lang)
 
     rules = sub.add_parser(
         "rules",
@@ -130,6 +132,33 @@ def _limit_option(parser: argparse.ArgumentParser, lang: Lang) -> None:
     )
 
 
+def _suppressions_option(parser: argparse.ArgumentParser, lang: Lang) -> None:
+    parser.add_argument(
+        "--suppressions", metavar="FILE", help=text("cli.suppressions.help", lang)
+    )
+
+
+def _suppressions(given: str | None, lang: Lang) -> Any:
+    """The site's suppression entries (``--suppressions FILE``, else the file the configuration
+    names, else none), with a warning on standard error for each expired one, which is ignored.
+    Raises KbdoctorError when the file cannot be used: a run must not pretend to honour it."""
+    import datetime
+
+    from kbdoctor.engine.config import load_config
+    from kbdoctor.engine.errors import KbdoctorError
+    from kbdoctor.engine.suppressions import expiry_warnings, load_suppressions
+
+    path = given or load_config().suppressions
+    if path is None:
+        return ()
+    loaded = load_suppressions(path)
+    if isinstance(loaded, list):
+        raise KbdoctorError(loaded)
+    for warning in expiry_warnings(loaded.entries, datetime.date.today()):
+        print(f"{text('lint.severity.warning', lang)}: {warning.render(lang)}", file=sys.stderr)
+    return loaded.entries
+
+
 def _lang_option(parser: argparse.ArgumentParser, lang: Lang) -> None:
     parser.add_argument("--lang", choices=LANGS, default=None, help=text("cli.lang.help", lang))
 
@@ -174,8 +203,22 @@ def _dispatch(parser: argparse.ArgumentParser, args: Any) -> int:
     if args.command == "evaluate":
         return _evaluate(args)
     if args.command == "tui":
+        from kbdoctor.engine.errors import KbdoctorError
+
         budget = _budget(args.budget)
-        return _run_tui(args.facts, lang=args.lang, rules=args.rules, demo=args.demo, budget=budget)
+        try:
+            suppressions = _suppressions(args.suppressions, _lang(args))
+        except KbdoctorError as exc:
+            print(exc.render(_lang(args)), file=sys.stderr)
+            return EXIT_INVALID
+        return _run_tui(
+            args.facts,
+            lang=args.lang,
+            rules=args.rules,
+            demo=args.demo,
+            budget=budget,
+            suppressions=suppressions,
+        )
     if args.command == "rules":
         return _check_rules(args)
     if args.command == "schema":
@@ -253,6 +296,7 @@ def _evaluate(args: Any) -> int:
     try:
         facts = load_fact_files(args.facts)
         evaluator = Evaluator(load_rule_base(args.rules))
+        suppressions = _suppressions(args.suppressions, lang)
     except KbdoctorError as exc:
         print(exc.render(lang), file=sys.stderr)
         return EXIT_INVALID
@@ -263,6 +307,7 @@ def _evaluate(args: Any) -> int:
         files=facts.files,
         environment=facts.environment,
         budget=_budget(args.budget),
+        suppressions=suppressions,
     )
     rendered = _render(report, args.format, args.explain)
     if output:
@@ -288,7 +333,8 @@ def _evaluate(args: Any) -> int:
             file=sys.stderr,
         )
         return EXIT_OUT_OF_TIME
-    return EXIT_DIAGNOSED if report.diagnoses else EXIT_OK
+    # a diagnosis the site accepted (--suppressions) is shown, but does not make the run fail
+    return EXIT_DIAGNOSED if report.unsuppressed_diagnoses else EXIT_OK
 
 
 def _output_problem(path: str) -> Any:
@@ -326,10 +372,15 @@ def _run_tui(
     rules: list[str] | None,
     demo: bool,
     budget: float | None,
+    suppressions: Any = (),
 ) -> int:
     from kbdoctor.tui.launch import run_tui
 
-    return int(run_tui(facts, lang=lang, rules=rules, demo=demo, budget=budget))
+    return int(
+        run_tui(
+            facts, lang=lang, rules=rules, demo=demo, budget=budget, suppressions=suppressions
+        )
+    )
 
 
 def _check_rules(args: Any) -> int:

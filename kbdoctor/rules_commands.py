@@ -26,6 +26,9 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
     lint = sub.add_parser("lint", help=text("cli.rules_lint.help", lang))
     lint.add_argument("paths", nargs="*", metavar="PATH", help=text("cli.rules_paths.help", lang))
     lint.add_argument("--strict", action="store_true", help=text("cli.rules_strict.help", lang))
+    lint.add_argument(
+        "--suppressions", metavar="FILE", help=text("cli.rules_suppressions.help", lang)
+    )
     _format(lint, lang)
     _lang(lint, lang)
     test = sub.add_parser("test", help=text("cli.rules_test.help", lang))
@@ -58,16 +61,19 @@ def main(argv: Sequence[str], lang: Lang) -> int:
         return _schema(args.which)
     chosen: Lang = args.lang or language_from_env()
     if args.rules_command == "lint":
-        return _lint(args.paths, chosen, args.format, args.strict)
+        return _lint(args.paths, chosen, args.format, args.strict, args.suppressions)
     return _test(args.paths, chosen, args.format)
 
 
-def _lint(paths: list[str], lang: Lang, fmt: str, strict: bool) -> int:
+def _lint(paths: list[str], lang: Lang, fmt: str, strict: bool, suppressions: str | None) -> int:
+    from kbdoctor.engine.config import load_config
     from kbdoctor.engine.errors import UsageError
     from kbdoctor.engine.lint.run import lint
 
     try:
-        result = lint(paths or None)
+        if suppressions is None and not paths:  # what evaluate uses by default
+            suppressions = load_config().suppressions
+        result = lint(paths or None, suppressions=suppressions)
     except UsageError as exc:
         print(exc.render(lang), file=sys.stderr)
         return EXIT_INVALID

@@ -27,6 +27,7 @@ from kbdoctor.engine.rulebase import (
     expand_rule_paths,
     load_rule_base,
 )
+from kbdoctor.engine.suppressions import Entry
 
 Stamp = tuple[float, int] | None  # (mtime, size); None when the file cannot be read
 
@@ -50,6 +51,8 @@ class Diagnoser:
     budget: float | None = DEFAULT_BUDGET_S
     rule_base: RuleBase | None = None
     problems: list[Problem] = field(default_factory=list)  # of the last load that failed
+    # the site's accepted findings (--suppressions), marked in every report
+    suppressions: Sequence[Entry] = ()
     _evaluator: Evaluator | None = None
     _stamps: dict[str, Stamp] = field(default_factory=dict)
 
@@ -109,6 +112,7 @@ class Diagnoser:
             environment=environment or {},
             budget=self.budget,
             cancel=cancel,
+            suppressions=self.suppressions,
         )
 
 

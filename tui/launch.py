@@ -13,6 +13,7 @@ from kbdoctor.engine.evaluate import DEFAULT_BUDGET_S
 from kbdoctor.engine.i18n import Lang, language_from_env
 
 if TYPE_CHECKING:
+    from kbdoctor.engine.suppressions import Entry
     from kbdoctor.tui.app import KbdoctorApp
 
 
@@ -24,15 +25,19 @@ def create_app(
     demo: bool = False,
     watch_rules: bool = True,
     budget: float | None = DEFAULT_BUDGET_S,
+    suppressions: Sequence[Entry] = (),
 ) -> KbdoctorApp:
     """The application, not yet running (tests and benchmarks drive it with Textual's Pilot).
-    ``lang`` None: the language of the environment (LC_ALL, LC_MESSAGES, LANG)."""
+    ``lang`` None: the language of the environment (LC_ALL, LC_MESSAGES, LANG).
+    ``suppressions``: the site's accepted findings, marked in the cause list."""
     from kbdoctor.tui.app import KbdoctorApp
 
     chosen: Lang = "pl" if lang == "pl" else ("en" if lang == "en" else language_from_env())
-    return KbdoctorApp(
+    app = KbdoctorApp(
         fact_paths, lang=chosen, rules=rules, demo=demo, watch_rules=watch_rules, budget=budget
     )
+    app.diagnoser.suppressions = suppressions
+    return app
 
 
 def run_tui(
@@ -42,12 +47,15 @@ def run_tui(
     rules: list[str] | None,
     demo: bool,
     budget: float | None = DEFAULT_BUDGET_S,
+    suppressions: Sequence[Entry] = (),
 ) -> int:
     """Run the application on a terminal until the user quits; the exit status for the shell."""
     from kbdoctor.tui.terminal import assume_size_if_unknown
 
     assumed = assume_size_if_unknown()  # taken back once the application has started
-    app = create_app(fact_paths, lang=lang, rules=rules, demo=demo, budget=budget)
+    app = create_app(
+        fact_paths, lang=lang, rules=rules, demo=demo, budget=budget, suppressions=suppressions
+    )
     app.when_started(assumed.restore)
     try:
         app.run()

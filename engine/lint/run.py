@@ -5,6 +5,7 @@ are judged together (duplicate ids across packs)."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from kbdoctor.engine.i18n import Lang, text
 from kbdoctor.engine.limits import Limits
 from kbdoctor.engine.lint.checks import CHECKS
 from kbdoctor.engine.lint.model import Check, LintInput, PackSource, Severity
+from kbdoctor.engine.lint.suppression_file import CHECK as SUPPRESSIONS
+from kbdoctor.engine.lint.suppression_file import lint_suppressions
 from kbdoctor.engine.packs import apply_overrides, default_rule_files, extended_packs
 from kbdoctor.engine.rulebase import (
     RuleBase,
@@ -74,9 +77,11 @@ def lint(
     paths: Sequence[str] | None,
     limits: Limits | None = None,
     checks: Sequence[Check] = CHECKS,
+    suppressions: str | None = None,
+    today: datetime.date | None = None,
 ) -> LintResult:
     """Lint rule files (None: those evaluated by default, the shipped pack and the packs of the
-    user's configuration)."""
+    user's configuration), and a suppressions file against them when one is given."""
     limits = limits or Limits.from_env()
     files = default_rule_files() if not paths else expand_rule_paths(paths)
     result = LintResult(files=[display_path(f) for f in files])
@@ -109,6 +114,14 @@ def lint(
     apply_overrides(base)
     for check in checks:
         result.problems.extend(LintProblem(p, check.severity, check.name) for p in check.run(given))
+    if suppressions is not None:
+        result.files.append(display_path(suppressions))
+        found = lint_suppressions(suppressions, base, today or datetime.date.today())
+        for problem, severity in found:
+            if problem.key == "error.cannot_read":
+                result.unreadable.append(problem)
+            else:
+                result.problems.append(LintProblem(problem, severity, SUPPRESSIONS))
     return result
 
 

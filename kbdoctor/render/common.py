@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from kbdoctor.engine.i18n import Lang, text
-from kbdoctor.engine.report import FailingPathReport, Firing, Report, RulePackInfo
+from kbdoctor.engine.report import (
+    FailingPathReport,
+    Firing,
+    Report,
+    RulePackInfo,
+    SuppressionNote,
+)
 
 
 def bar(confidence: float, width: int = 20) -> str:
@@ -40,6 +46,32 @@ def inputs_line(report: Report) -> str:
     packs = ", ".join(_pack(p, lang) for p in report.inputs.rule_packs)
     files = ", ".join(report.inputs.files) or "-"
     return text("report.inputs", lang, facts=report.inputs.facts, files=files, packs=packs)
+
+
+def suppressed_line(note: SuppressionNote, lang: Lang) -> str:
+    """Why a diagnosis is shown as accepted: who accepted it, until when, why, and where."""
+    where = f"{note.file}:{note.line}" if note.line else note.file
+    return text(
+        "report.suppressed",
+        lang,
+        by=note.accepted_by,
+        until=note.expires,
+        reason=note.reason,
+        where=where,
+    )
+
+
+def expired_line(note: SuppressionNote, lang: Lang) -> str:
+    where = f"{note.file}:{note.line}" if note.line else note.file
+    return text(
+        "report.suppression_expired",
+        lang,
+        kind=note.kind,
+        id=note.id,
+        until=note.expires,
+        by=note.accepted_by,
+        where=where,
+    )
 
 
 def path_line(path: FailingPathReport, lang: Lang) -> str:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from kbdoctor.engine.i18n import text
 from kbdoctor.engine.presentation import source_text
 from kbdoctor.engine.report import Report
-from kbdoctor.render.common import inputs_line, path_line, percent, rule_ref
+from kbdoctor.render.common import (
+    expired_line,
+    inputs_line,
+    path_line,
+    percent,
+    rule_ref,
+    suppressed_line,
+)
 
 
 def _cell(value: str) -> str:
@@ -29,6 +36,8 @@ def render_markdown(report: Report) -> str:
         out += ["", f"## {text('report.findings', lang)}", ""]
         for finding in report.findings:
             out.append(f"- **{finding.title}** ({percent(finding.confidence)}): {finding.subject}")
+            if finding.suppressed is not None:
+                out.append(f"  _{_cell(suppressed_line(finding.suppressed, lang))}_")
             for number, step in enumerate(finding.remediation, start=1):
                 out.append(f"  {number}. {step.text}")
                 if step.command:
@@ -42,6 +51,8 @@ def render_markdown(report: Report) -> str:
         out.append(
             f"`{cause.cause}` · {cause.kb or ''}" + (f" · <{cause.url}>" if cause.url else "")
         )
+        if cause.suppressed is not None:
+            out += ["", f"_{_cell(suppressed_line(cause.suppressed, lang))}_"]
         out += ["", cause.description, ""]
         if cause.remediation:
             out += [f"**{text('report.remediation', lang)}**", ""]
@@ -64,9 +75,12 @@ def render_markdown(report: Report) -> str:
         "|---|---|---|---|",
     ]
     for cause in report.causes:
+        status = text("status." + cause.status, lang)
+        if cause.suppressed is not None:
+            status += f" ({text('report.suppressed_short', lang)})"
         out.append(
             f"| `{cause.cause}` {_cell(cause.title)} | {percent(cause.confidence)} | "
-            f"{text('status.' + cause.status, lang)} | {_cell(cause.kb or '')} |"
+            f"{status} | {_cell(cause.kb or '')} |"
         )
     for cause in report.causes:
         if cause.why_not:
@@ -81,6 +95,9 @@ def render_markdown(report: Report) -> str:
                 for collect in cause.collect:
                     command = f": `{collect.command}`" if collect.command else ""
                     out.append(f"  - {collect.text}{command}")
+    if report.expired_suppressions:
+        out += ["", f"## {text('report.expired_suppressions', lang)}", ""]
+        out += [f"- {_cell(expired_line(n, lang))}" for n in report.expired_suppressions]
     if report.recommendations:
         out += ["", f"## {text('report.recommendations', lang)}", ""]
         for rec in report.recommendations:

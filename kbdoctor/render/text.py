@@ -6,7 +6,15 @@ from __future__ import annotations
 from kbdoctor.engine.i18n import Lang, text
 from kbdoctor.engine.presentation import source_text
 from kbdoctor.engine.report import CauseReport, Firing, Report
-from kbdoctor.render.common import bar, inputs_line, path_line, percent, rule_ref
+from kbdoctor.render.common import (
+    bar,
+    expired_line,
+    inputs_line,
+    path_line,
+    percent,
+    rule_ref,
+    suppressed_line,
+)
 
 
 def render_text(report: Report, *, explain: bool = False) -> str:
@@ -28,6 +36,8 @@ def render_text(report: Report, *, explain: bool = False) -> str:
         out.append(text("report.findings", lang))
         for finding in report.findings:
             out.append(f"  {percent(finding.confidence)}  {finding.title} [{finding.subject}]")
+            if finding.suppressed is not None:
+                out.append(f"        {suppressed_line(finding.suppressed, lang)}")
             for number, step in enumerate(finding.remediation, start=1):
                 out.append(f"        {number}. {step.text}")
                 if step.command:
@@ -42,6 +52,8 @@ def render_text(report: Report, *, explain: bool = False) -> str:
     out.append(text("report.causes", lang))
     for cause in report.causes:
         status = text(f"status.{cause.status}", lang)
+        if cause.suppressed is not None:
+            status += f" ({text('report.suppressed_short', lang)})"
         out.append(
             f"  {bar(cause.confidence, 10)} {percent(cause.confidence):>5}  "
             f"{cause.cause:<24} {status}"
@@ -64,6 +76,10 @@ def render_text(report: Report, *, explain: bool = False) -> str:
             for collect in cause.collect:
                 line = f"    {collect.text}"
                 out.append(line + (f":  {collect.command}" if collect.command else ""))
+    if report.expired_suppressions:
+        out.append("")
+        out.append(text("report.expired_suppressions", lang))
+        out.extend(f"  {expired_line(note, lang)}" for note in report.expired_suppressions)
     if report.recommendations:
         out.append("")
         out.append(text("report.recommendations", lang))
@@ -86,6 +102,8 @@ def _cause(cause: CauseReport, lang: Lang, explain: bool) -> list[str]:
         f"  {bar(cause.confidence)} {percent(cause.confidence)}  {cause.title}{latent}",
         f"      {cause.cause} | {cause.kb or ''} | {subjects}",
     ]
+    if cause.suppressed is not None:
+        lines.append(f"      {suppressed_line(cause.suppressed, lang)}")
     if cause.remediation:
         lines.append("      " + text("report.remediation", lang) + ":")
         for number, step in enumerate(cause.remediation, start=1):

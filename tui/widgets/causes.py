@@ -81,6 +81,12 @@ def cause_prompt(cause: CauseReport, was: float | None, lang: Lang) -> Text:
         line.append(" · " + t("tui.causes.latent", lang), style="italic")
     if was is not None and abs(was - cause.confidence) >= 0.005:
         line.append(" " + t("tui.causes.was", lang, value=f"{was:.2f}"), style="bold magenta")
+    if cause.suppressed is not None:  # accepted by the site: shown, never hidden
+        note = cause.suppressed
+        line.append(
+            " · " + t("tui.causes.suppressed", lang, by=note.accepted_by, until=note.expires),
+            style="italic cyan",
+        )
     line.append("\n")
     line.append(cause.title, style="bold")
     return line
