@@ -12,7 +12,7 @@ from typing import Any
 
 from kbdoctor.engine.i18n import LANGS, Lang, language_from_env, text
 
-COMMANDS = ("lint", "test", "schema")
+COMMANDS = ("lint", "test", "schema", "docs")
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_INVALID = 2
@@ -37,6 +37,12 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
     )
     _format(test, lang)
     _lang(test, lang)
+    docs = sub.add_parser("docs", help=text("cli.rules_docs.help", lang))
+    docs.add_argument("paths", nargs="*", metavar="PATH", help=text("cli.rules_paths.help", lang))
+    docs.add_argument(
+        "-o", "--output", metavar="DIR", help=text("cli.rules_docs_output.help", lang)
+    )
+    _lang(docs, lang)
     schema = sub.add_parser("schema", help=text("cli.rules_schema.help", lang))
     schema.add_argument("which", nargs="?", choices=("rules", "tests"), default="rules")
     return parser
@@ -60,6 +66,8 @@ def main(argv: Sequence[str], lang: Lang) -> int:
     if args.rules_command == "schema":
         return _schema(args.which)
     chosen: Lang = args.lang or language_from_env()
+    if args.rules_command == "docs":
+        return _docs(args.paths, chosen, args.output)
     if args.rules_command == "lint":
         return _lint(args.paths, chosen, args.format, args.strict, args.suppressions)
     return _test(args.paths, chosen, args.format)
@@ -166,6 +174,39 @@ def _test(paths: list[str], lang: Lang, fmt: str) -> int:
     if result.problems:
         return EXIT_INVALID
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _docs(paths: list[str], lang: Lang, output: str | None) -> int:
+    """The catalogue in ``lang`` on standard output, or both languages into ``output``."""
+    from pathlib import Path
+
+    from kbdoctor.engine.atomic import write_atomic
+    from kbdoctor.engine.errors import KbdoctorError, Problem
+    from kbdoctor.engine.rule_docs import catalogue_markdown, rule_tests
+    from kbdoctor.engine.rulebase import load_rule_base
+
+    try:
+        base = load_rule_base(paths or None)
+    except KbdoctorError as exc:
+        print(exc.render(lang), file=sys.stderr)
+        return EXIT_INVALID
+    tests = rule_tests([p.file for p in base.packs])
+    if output is None:
+        sys.stdout.write(catalogue_markdown(base, tests, lang))
+        return EXIT_OK
+    folder = Path(output)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for each in LANGS:
+            target = folder / f"rules.{each}.md"
+            write_atomic(target, catalogue_markdown(base, tests, each))
+            print(text("cli.rules_docs_written", lang, path=str(target)))
+    except OSError as exc:
+        detail = exc.strerror or str(exc)
+        problem = Problem(output, None, None, "error.cannot_write", {"detail": detail})
+        print(problem.render(lang), file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
 
 
 def _schema(which: str) -> int:
