@@ -110,6 +110,7 @@ class KbdoctorApp(App[None]):
         self._baseline_key: tuple[object, ...] | None = None
         self._ticket_key: tuple[object, ...] | None = None  # what the current ticket evaluates
         self._ticket = 0
+        self._started_tickets: set[int] = set()  # evaluations whose worker began (cancel)
         self._explain_request: tuple[int, list[Fact], Lang] | None = None
         self._shown = False
         self._first_frame = ExitStack()
@@ -239,6 +240,7 @@ class KbdoctorApp(App[None]):
         # The diagnosis without WHY-NOT is painted first; the explained one (which costs as much
         # again) is computed after that paint (see ``_explain_after_paint``), so that a what-if
         # edit shows its effect at once and the two never compete for the interpreter.
+        self._started_tickets.add(ticket)  # a worker cancelled before this line never reports
         start = time.perf_counter()
         cancel = get_current_worker().cancelled_event  # set by escape, a newer edit, or quit
         files, environment = list(self.session.files), dict(self.session.environment)
@@ -363,6 +365,14 @@ class KbdoctorApp(App[None]):
         assertion and reports what it found, marked cancelled."""
         if not self.workers.cancel_group(self, "evaluate"):
             self.notify(t("tui.evaluation.nothing_to_cancel", self.lang), markup=False)
+        elif self._ticket not in self._started_tickets:
+            # a worker cancelled before it ran never reports, and the diagnosis shown (if any)
+            # is of the facts before the change it was to evaluate: there is none to show
+            message = t("tui.evaluation.cancelled_before", self.lang)
+            self.report = None
+            self.main.show_no_report(message)
+            self.notify(message, severity="warning", timeout=10)
+            self._paint_first_frame()
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

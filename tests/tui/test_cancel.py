@@ -37,19 +37,26 @@ def _slow_app(make_app: MakeApp, folder: Path, lang: str = "en") -> KbdoctorApp:
     return make_app(str(facts), rules=[str(rules)], budget=None, lang=lang)
 
 
-def _watch_evaluations(app: KbdoctorApp) -> tuple[threading.Event, list[Any]]:
-    """The real diagnoser's evaluate, wrapped to say when one ends and what it returned."""
-    ended, reports = threading.Event(), []
+def _watch_evaluations(app: KbdoctorApp) -> tuple[threading.Event, threading.Event, list[Any]]:
+    """The real diagnoser's evaluate, wrapped to say when one starts and ends and what it
+    returned (a worker cancelled before it ran never evaluates)."""
+    started, ended, reports = threading.Event(), threading.Event(), []
     evaluate = app.diagnoser.evaluate
 
     def watched(*args: Any, **kwargs: Any) -> Any:
+        started.set()
         report = evaluate(*args, **kwargs)
         reports.append(report)
         ended.set()
         return report
 
     app.diagnoser.evaluate = watched  # type: ignore[method-assign]
-    return ended, reports
+    return started, ended, reports
+
+
+async def _evaluation_running(pilot: Pilot[None], started: threading.Event) -> None:
+    await _until(pilot, started.is_set)
+    await pilot.pause(0.3)  # inside the engine by now
 
 
 @pytest.mark.parametrize(
@@ -65,16 +72,17 @@ async def test_escape_cancels_a_slow_evaluation_and_says_so(
     make_app: MakeApp, tmp_path: Path, lang: str, notice: str, status: str
 ) -> None:
     app = _slow_app(make_app, tmp_path, lang)
+    started, _, _ = _watch_evaluations(app)
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: app.diagnoser.ready and app.evaluating())
+        await _evaluation_running(pilot, started)
         await pilot.press("2")  # the facts tab is built while the evaluation runs
         await _until(pilot, lambda: bool(app.main.query("#fact-table")), timeout=20)
         assert app.evaluating(), "the evaluation ended before the test could cancel it"
         assert app.report is None
-        started = time.monotonic()
+        begun = time.monotonic()
         await pilot.press("escape")
         await settle(pilot)
-        assert time.monotonic() - started < 10  # about 1 s on an idle development machine
+        assert time.monotonic() - begun < 10  # about 1 s on an idle development machine
         assert app.report is not None
         assert app.report.budget is not None
         assert app.report.budget.reason == "cancelled"
@@ -90,8 +98,9 @@ async def test_the_command_palette_offers_the_cancel_only_while_an_evaluation_ru
     make_app: MakeApp, tmp_path: Path
 ) -> None:
     app = _slow_app(make_app, tmp_path)
+    started, _, _ = _watch_evaluations(app)
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: app.diagnoser.ready and app.evaluating())
+        await _evaluation_running(pilot, started)
         commands = {str(c.title): c for c in app.get_system_commands(app.screen)}
         assert "Cancel the evaluation" in commands
         commands["Cancel the evaluation"].callback()  # what choosing it in the palette runs
@@ -105,13 +114,13 @@ async def test_the_command_palette_offers_the_cancel_only_while_an_evaluation_ru
 
 async def test_a_new_evaluation_cancels_the_stale_one(make_app: MakeApp, tmp_path: Path) -> None:
     app = _slow_app(make_app, tmp_path)
-    ended, reports = _watch_evaluations(app)
+    started, ended, reports = _watch_evaluations(app)
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: app.diagnoser.ready and app.evaluating())
-        started = time.monotonic()
+        await _evaluation_running(pilot, started)
+        begun = time.monotonic()
         app.evaluate()  # what a what-if edit or a language switch does
         await _until(pilot, ended.is_set, timeout=20)
-        assert time.monotonic() - started < 10
+        assert time.monotonic() - begun < 10
         assert reports[0].budget is not None
         assert reports[0].budget.reason == "cancelled"
         app.action_cancel_evaluation()  # the new one is slow too; not to be waited for here
@@ -122,15 +131,33 @@ async def test_ctrl_q_quits_at_once_during_a_slow_evaluation(
     make_app: MakeApp, tmp_path: Path
 ) -> None:
     app = _slow_app(make_app, tmp_path)
-    ended, reports = _watch_evaluations(app)
+    started, ended, reports = _watch_evaluations(app)
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: app.diagnoser.ready and app.evaluating())
-        started = time.monotonic()
+        await _evaluation_running(pilot, started)
+        begun = time.monotonic()
         await pilot.press("ctrl+q")
         await _until(pilot, lambda: not app.is_running, timeout=10)
-    quit_s = time.monotonic() - started
+    quit_s = time.monotonic() - begun
     # the evaluation's thread stops too (the interpreter waits for it before exiting)
     assert await asyncio.to_thread(ended.wait, 10)
     assert quit_s < 10, quit_s
     assert reports[0].budget is not None
     assert reports[0].budget.reason == "cancelled"
+
+
+async def test_an_evaluation_cancelled_before_it_ran_says_no_diagnosis_is_available(
+    make_app: MakeApp,
+) -> None:
+    """The diagnosis on screen is of the facts before the change the cancelled evaluation was
+    to assess: it is taken away, not left to pass for the current one."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.evaluate()  # what a what-if edit does; its worker has not run yet
+        app.action_cancel_evaluation()
+        await _until(pilot, lambda: not app.evaluating())
+        await pilot.pause()
+        assert app.report is None
+        assert "Evaluation cancelled before it started: no diagnosis is available" in screen_text(
+            app
+        )
