@@ -23,13 +23,13 @@ from kbdoctor.engine.packs import apply_overrides, default_rule_files, extended_
 from kbdoctor.engine.rulebase import (
     RuleBase,
     RulePack,
+    _LazyLocator,
     _register,
     expand_rule_paths,
     read_pack,
     shipped_packs,
 )
 from kbdoctor.engine.ruletests.discover import rules_with_tests
-from kbdoctor.engine.yamlio import YamlLocator, load_yaml
 
 SCHEMA = "schema"
 # what the texts check says in plain words; pydantic's own message for it is left out
@@ -130,7 +130,9 @@ def _read(
 ) -> None:
     """Each text's data and, when its shape is right, its pack; schema problems to ``result``."""
     for name, content in texts:
-        locator = _locator(content, limits)
+        # positions only when a problem needs one: the loader that keeps them takes seconds on a
+        # pack of 1,000 rules (bench/bench_authoring.py), and a clean pack needs none
+        locator = _LazyLocator(content, limits)
         data, model, problems = read_pack(name, content, locator, limits)
         result.problems.extend(
             LintProblem(p, "error", SCHEMA)
@@ -142,10 +144,3 @@ def _read(
         if model is not None:
             pack = RulePack(name, hashlib.sha256(content.encode()).hexdigest(), model)
             given.packs.append((pack, locator))
-
-
-def _locator(content: str, limits: Limits) -> YamlLocator:
-    try:
-        return load_yaml(content, limits)[1]
-    except Exception:  # the YAML error itself is reported by read_pack
-        return YamlLocator(None)

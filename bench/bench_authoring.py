@@ -1,0 +1,131 @@
+"""The rule author's commands at scale: ``rules lint``, ``rules test`` and ``rules docs`` on a
+generated pack (default 1,000 rules, bench_rule_scale's shapes) with tests beside it, each timed
+in its parts: loading (reading and validating the YAML), checking (the lint checks), compiling
+(durable-rules), running the tests, writing the catalogue.
+
+Run from the repository root::
+
+    .venv/bin/python bench/bench_authoring.py --rules 1000 --tests 100
+
+The rule cache in the user's cache folder is switched off, so every load is a cold one: the
+figures are what a support engineer meets after editing the pack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TypeVar
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from kbdoctor.engine.errors import Problem  # noqa: E402
+from kbdoctor.engine.evaluate import Evaluator  # noqa: E402
+from kbdoctor.engine.lint.checks import CHECKS  # noqa: E402
+from kbdoctor.engine.lint.model import Check, LintInput  # noqa: E402
+from kbdoctor.engine.lint.run import lint  # noqa: E402
+from kbdoctor.engine.rule_docs import catalogue_markdown, rule_tests  # noqa: E402
+from kbdoctor.engine.rulebase import load_rule_base  # noqa: E402
+from kbdoctor.engine.ruletests.discover import find_test_files  # noqa: E402
+from kbdoctor.engine.ruletests.run import run_tests  # noqa: E402
+
+from bench.bench_rule_scale import scale_pack  # noqa: E402
+from bench.machine import say_reference  # noqa: E402
+
+T = TypeVar("T")
+
+
+def timed(action: Callable[[], T]) -> tuple[T, float]:
+    start = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - start
+
+
+def _timing(check: Check, spent: list[float]) -> Check:
+    """The check, adding the seconds it runs to ``spent``."""
+
+    def run(given: LintInput) -> list[Problem]:
+        problems, seconds = timed(lambda: list(check.run(given)))
+        spent.append(seconds)
+        return problems
+
+    return replace(check, run=run)
+
+
+def scale_tests(tests: int, on_one_type: int) -> str:
+    """Tests of the pack's clock_offset rules: each offset just past one rule's threshold."""
+    lines = ["kbdoctor: rules-test/1", "tests:"]
+    for n in range(tests):
+        i = n % on_one_type
+        offset = 0.01 + i / 10 + 0.05
+        lines += [
+            f"  - name: clock-{i} fires at {offset:.2f} s",
+            "    facts:",
+            f"      - {{type: clock_offset, host: EX{n:04d}, reference: DC01, "
+            f"offset_s: {offset:.2f}}}",
+            f"    expect: {{fires: [clock-{i}]}}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def write_pack(folder: Path, rules: int, tests: int, on_one_type: int) -> Path:
+    pack = folder / "scale.yaml"
+    pack.write_text(scale_pack(rules, on_one_type), encoding="utf-8")
+    (folder / "tests").mkdir()
+    (folder / "tests" / "scale.yaml").write_text(scale_tests(tests, on_one_type), "utf-8")
+    return pack
+
+
+def measure(rules: int, tests: int, on_one_type: int) -> list[str]:
+    """The figures, one line per command."""
+    with tempfile.TemporaryDirectory(prefix="kbdoctor-authoring-") as tmp:
+        pack = write_pack(Path(tmp), rules, tests, on_one_type)
+        paths = [str(pack)]
+        spent: list[float] = []
+        linted, lint_s = timed(lambda: lint(paths, checks=[_timing(c, spent) for c in CHECKS]))
+        check_s = sum(spent)
+        errors = linted.count("error")
+        base, base_s = timed(lambda: load_rule_base(paths))
+        _, compile_s = timed(lambda: Evaluator(base))
+        files = find_test_files(paths)
+        ran, test_s = timed(lambda: run_tests(files))
+        passed = sum(1 for o in ran.outcomes if o.passed)
+        named, named_s = timed(lambda: rule_tests(paths))
+        docs, docs_s = timed(lambda: [catalogue_markdown(base, named, la) for la in ("en", "pl")])
+        if linted.unreadable or ran.problems:
+            raise RuntimeError("the generated pack or its tests did not load")
+        return [
+            f"rules lint: load {lint_s - check_s:6.2f} s, checks {check_s:6.2f} s "
+            f"({len(linted.problems)} problems, {errors} errors)",
+            f"rules test: load {base_s:6.2f} s, compile {compile_s:6.2f} s, "
+            f"{len(ran.outcomes)} tests {test_s:6.2f} s ({passed} passed)",
+            f"rules docs: load {base_s:6.2f} s, tests named {named_s:6.2f} s, "
+            f"catalogue en+pl {docs_s:6.2f} s ({sum(len(d) for d in docs):,} characters)",
+        ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--rules", type=int, default=1000, help="rules in the pack (1,000)")
+    parser.add_argument("--tests", type=int, default=100, help="tests beside it (100)")
+    parser.add_argument("--on-one-type", type=int, default=100, help="rules on clock_offset")
+    args = parser.parse_args(argv)
+    os.environ["KBDOCTOR_NO_CACHE"] = "1"  # cold loads: the pack was just edited
+    say_reference("before")
+    print(f"pack: {args.rules} rules ({args.on_one_type} on clock_offset), {args.tests} tests")
+    for line in measure(args.rules, args.tests, args.on_one_type):
+        print(line, flush=True)
+    say_reference("after")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
