@@ -12,7 +12,7 @@ from typing import Any
 
 from kbdoctor.engine.i18n import LANGS, Lang, language_from_env, text
 
-COMMANDS = ("lint", "test", "schema", "docs")
+COMMANDS = ("lint", "test", "schema", "docs", "new")
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_INVALID = 2
@@ -43,6 +43,31 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
         "-o", "--output", metavar="DIR", help=text("cli.rules_docs_output.help", lang)
     )
     _lang(docs, lang)
+    new = sub.add_parser("new", help=text("cli.rules_new.help", lang))
+    new.add_argument("rule_id", metavar="RULE_ID")
+    new.add_argument("--fact", required=True, metavar="TYPE", help=text("cli.new_fact.help", lang))
+    new.add_argument(
+        "--where",
+        action="append",
+        required=True,
+        metavar="FIELD=OP:VALUE",
+        help=text("cli.new_where.help", lang),
+    )
+    new.add_argument(
+        "--finding", required=True, metavar="ID", help=text("cli.new_finding.help", lang)
+    )
+    new.add_argument(
+        "--title", required=True, metavar="TEXT", help=text("cli.new_title.help", lang)
+    )
+    new.add_argument(
+        "--title-pl", required=True, metavar="TEXT", help=text("cli.new_title_pl.help", lang)
+    )
+    new.add_argument("--cf", type=float, default=0.5, help=text("cli.new_cf.help", lang))
+    new.add_argument("--pack", default="local", help=text("cli.new_pack.help", lang))
+    new.add_argument(
+        "-o", "--output", default=".", metavar="DIR", help=text("cli.new_output.help", lang)
+    )
+    _lang(new, lang)
     schema = sub.add_parser("schema", help=text("cli.rules_schema.help", lang))
     schema.add_argument("which", nargs="?", choices=("rules", "tests"), default="rules")
     return parser
@@ -66,6 +91,8 @@ def main(argv: Sequence[str], lang: Lang) -> int:
     if args.rules_command == "schema":
         return _schema(args.which)
     chosen: Lang = args.lang or language_from_env()
+    if args.rules_command == "new":
+        return _new(args, chosen)
     if args.rules_command == "docs":
         return _docs(args.paths, chosen, args.output)
     if args.rules_command == "lint":
@@ -206,6 +233,60 @@ def _docs(paths: list[str], lang: Lang, output: str | None) -> int:
         problem = Problem(output, None, None, "error.cannot_write", {"detail": detail})
         print(problem.render(lang), file=sys.stderr)
         return EXIT_INVALID
+    return EXIT_OK
+
+
+def _new(args: Any, lang: Lang) -> int:
+    """Write a first rule and its tests; never over an existing file."""
+    import re
+    from pathlib import Path
+
+    from kbdoctor.engine.atomic import write_atomic
+    from kbdoctor.engine.errors import KbdoctorError, Problem
+    from kbdoctor.engine.rule_scaffold import Scaffold, parse_condition, scaffold_texts
+    from kbdoctor.engine.rulebase import load_rule_base
+    from kbdoctor.engine.rules_model import IDENT, PACK_ID, RULE_ID
+
+    rules = Path(args.output) / f"{args.pack}.yaml"
+    tests = Path(args.output) / "tests" / f"{args.pack}.yaml"
+    try:
+        for value, pattern, name in (
+            (args.rule_id, RULE_ID, "RULE_ID"),
+            (args.pack, PACK_ID, "--pack"),
+            (args.finding, IDENT, "--finding"),
+        ):
+            if not re.match(pattern, value):
+                raise KbdoctorError(
+                    [Problem(name, None, None, "scaffold.bad_id", {"value": value})]
+                )
+        scaffold = Scaffold(
+            args.rule_id,
+            args.fact,
+            tuple(parse_condition(c) for c in args.where),
+            args.finding,
+            args.title,
+            args.title_pl,
+            args.pack,
+            args.cf,
+        )
+        rule_text, test_text = scaffold_texts(scaffold, list(load_rule_base(None).findings))
+        for path in (rules, tests):
+            if path.exists():
+                raise KbdoctorError([Problem(str(path), None, None, "scaffold.exists")])
+        tests.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(rules, rule_text)
+        write_atomic(tests, test_text)
+    except KbdoctorError as exc:
+        print(exc.render(lang), file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as exc:
+        detail = exc.strerror or str(exc)
+        problem = Problem(args.output, None, None, "error.cannot_write", {"detail": detail})
+        print(problem.render(lang), file=sys.stderr)
+        return EXIT_INVALID
+    for path in (rules, tests):
+        print(text("cli.rules_docs_written", lang, path=str(path)))
+    print(text("scaffold.next", lang, folder=args.output))
     return EXIT_OK
 
 
