@@ -10,7 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema  # type: ignore[import-untyped]  # no stubs shipped
 import pytest
+from kbdoctor.engine import rule_schemas
 from kbdoctor.engine.yamlio import load_yaml_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +69,9 @@ def test_the_authoring_section_is_a_pack_that_lints_and_passes_its_tests(
     ):
         done = kbdoctor(*args, config=config)
         assert done.returncode == 0, (args, done.stdout, done.stderr)
+    # and the editor's schemas, which the comment lines of the blocks name, accept them
+    jsonschema.validate(load_yaml_data(blocks["rules/1"]), rule_schemas.rules_json_schema())
+    jsonschema.validate(load_yaml_data(blocks["rules-test/1"]), rule_schemas.tests_json_schema())
     linted = kbdoctor("rules", "lint", "--strict", config=config).stdout
     assert linted.strip().endswith("3 files: 0 errors, 0 warnings")
     tested = kbdoctor("rules", "test", "contoso/", config=config).stdout
