@@ -7,7 +7,9 @@ answered on 88). A ticket obtained is no fact (facts/1 has no type for a success
 Everything runs on a private configuration and credential cache in a temporary folder
 (``KRB5_CONFIG``, ``KRB5CCNAME``): the KDCs are the DCs probed, ``dns_lookup_kdc`` is off and
 ``kdc_timesync`` is 0, so a skewed clock is reported rather than silently compensated. The
-password reaches ``kinit`` on its standard input, never its command line.
+password reaches ``kinit`` on its standard input, never its command line. Without a user, the
+caller's own ticket (:mod:`.gss`) is copied into the private cache instead of ``kinit``: the
+caller's cache is not touched, and ``kdc_timesync = 0`` still holds for the service tickets.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 
+from kbdoctor.collectors.live import gss
 from kbdoctor.collectors.live.model import Secret
 
 # What MIT Kerberos prints, and the code facts/1 (and the rules) name it by.
@@ -61,16 +64,16 @@ def code_of(message: str) -> str:
 def request_tickets(
     realm: str,
     kdcs: list[str],
-    user: str,
-    password: Secret,
+    user: str | None,
+    password: Secret | None,
     spns: list[str],
     timeout: float,
 ) -> list[TicketOutcome]:
-    """Get a TGT for ``user`` from ``kdcs``, then a service ticket for each SPN."""
+    """Get a TGT for ``user`` from ``kdcs`` (without a user or password: the caller's ticket,
+    copied into the private cache), then a service ticket for each SPN."""
     if not available():
         raise KerberosUnavailable("kinit and kvno (MIT Kerberos, krb5-user) are not installed")
     realm = realm.upper()
-    principal = user if "@" in user else f"{user}@{realm}"
     with tempfile.TemporaryDirectory(prefix="kbdoctor-krb5-") as folder:
         config = os.path.join(folder, "krb5.conf")
         kdc_lines = "".join(f"        kdc = {kdc}\n" for kdc in kdcs)
@@ -87,6 +90,10 @@ def request_tickets(
         env = dict(os.environ, KRB5_CONFIG=config, KRB5CCNAME=f"FILE:{folder}/ccache")
         env.pop("KRB5_KTNAME", None)
         limit = timeout * 3 + 5
+        if user is None or password is None:
+            gss.copy_ticket(env["KRB5CCNAME"])  # OSError when there is none
+            return [_kvno(spn, env, limit) for spn in spns]
+        principal = user if "@" in user else f"{user}@{realm}"
         try:
             done = subprocess.run(
                 ["kinit", principal],
@@ -102,27 +109,27 @@ def request_tickets(
         if done.returncode != 0:
             message = password.scrub(_last_line(done.stderr))
             return [TicketOutcome(s, code_of(message), message, "kinit") for s in spns]
-        outcomes = []
-        for spn in spns:
-            try:
-                asked = subprocess.run(
-                    ["kvno", spn],
-                    capture_output=True,
-                    text=True,
-                    env=env,
-                    timeout=limit,
-                    check=False,
-                    stdin=subprocess.DEVNULL,
-                )
-            except subprocess.TimeoutExpired:
-                outcomes.append(TicketOutcome(spn, "KDC_UNREACHABLE", "kvno timed out", "kvno"))
-                continue
-            if asked.returncode == 0:
-                outcomes.append(TicketOutcome(spn, None, None, "kvno"))
-            else:
-                message = _last_line(asked.stderr)
-                outcomes.append(TicketOutcome(spn, code_of(message), message, "kvno"))
-        return outcomes
+        return [_kvno(spn, env, limit) for spn in spns]
+
+
+def _kvno(spn: str, env: dict[str, str], limit: float) -> TicketOutcome:
+    """A service ticket for ``spn`` on the cache and configuration ``env`` names."""
+    try:
+        asked = subprocess.run(
+            ["kvno", spn],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=limit,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired:
+        return TicketOutcome(spn, "KDC_UNREACHABLE", "kvno timed out", "kvno")
+    if asked.returncode == 0:
+        return TicketOutcome(spn, None, None, "kvno")
+    message = _last_line(asked.stderr)
+    return TicketOutcome(spn, code_of(message), message, "kvno")
 
 
 def _last_line(text: str) -> str:

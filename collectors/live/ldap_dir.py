@@ -3,7 +3,9 @@ first, StartTLS on 389 (3268) when LDAPS is refused or fails, but not when the h
 (that would cost a second timeout). Certificates are checked against the system's CAs or
 ``--ca-file`` and against the DC's name; ``--insecure`` turns the check off (and the fact file
 says so). A simple bind takes ``--user`` (``user@domain`` unless it names its domain) and the
-password; without a user only the rootDSE, which AD gives anyone, is read.
+password; without a user, the caller's Kerberos ticket binds with SASL GSSAPI (ldap3 with the
+``gssapi`` package) for ``ldap/<DC name>``, inside the same TLS and with no SASL security layer
+of its own; without either only the rootDSE, which AD gives anyone, is read.
 
 What is read:
 
@@ -106,6 +108,13 @@ def connect(
     principal = _principal(opts) if bind else None
     password = opts.password.reveal() if principal and opts.password is not None else None
     kind = ldap3.SIMPLE if principal else ldap3.ANONYMOUS
+    sasl: dict[str, Any] = {}
+    if bind and principal is None and opts.kerberos_principal is not None:
+        # The caller's ticket: a service ticket for ldap/<the DC's name> (never the address
+        # connected to, which no SPN names), and no SASL security layer, since TLS protects
+        # the connection already.
+        kind = ldap3.SASL
+        sasl = {"sasl_mechanism": ldap3.KERBEROS, "sasl_credentials": (target.name,)}
     attempts = (
         ("ldaps", 3269 if gc else 636, True, ldap3.AUTO_BIND_NO_TLS),
         ("starttls", 3268 if gc else 389, False, ldap3.AUTO_BIND_TLS_BEFORE_BIND),
@@ -130,14 +139,27 @@ def connect(
                 raise_exceptions=True,
                 auto_bind=auto_bind,
                 read_only=True,
+                **sasl,
             )
         except (LDAPException, OSError) as error:
-            problems.append(f"{name} {port}: {_scrubbed(opts, error)}")
+            problems.append(f"{name} {port}: {_scrubbed(opts, error)}{_gssapi_hint(error)}")
             if "timed out" in str(error) or isinstance(error, TimeoutError):
                 break  # a silent host: asking again on another port costs one more timeout
             continue
         return connection, name
     raise DirectoryError("; ".join(problems))
+
+
+def _gssapi_hint(error: BaseException) -> str:
+    """What a refused GSSAPI bind inside TLS means: the DC wants SASL signing or sealing, which
+    kbdoctor does not layer over TLS (Samba 4.17 with its default ``ldap server require strong
+    auth = yes`` answers so; ``allow_sasl_over_tls`` accepts the bind)."""
+    if "Sign or Seal are required" in str(error):
+        return (
+            " (this DC refuses a Kerberos bind without SASL signing inside TLS; give --user, "
+            "or on a Samba DC set 'ldap server require strong auth = allow_sasl_over_tls')"
+        )
+    return ""
 
 
 def _first(entry: dict[str, Any], key: str) -> Any:

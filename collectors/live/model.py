@@ -48,6 +48,22 @@ class LiveOptions:
     dns_server: str | None = None
     local_host: str | None = None  # --host: the collecting machine is this (an Exchange server)
     tickets: bool = False  # --tickets: ask the KDCs for SMTPSVC/<fqdn> service tickets
+    # Without --user: the principal of the caller's Kerberos ticket, which binds with GSSAPI.
+    kerberos_principal: str | None = None
+
+    @property
+    def authenticated(self) -> bool:
+        """Whether the directory is read with a bind (a user and password, or the caller's
+        Kerberos ticket) rather than anonymously (the rootDSE only)."""
+        return bool(self.user) or self.kerberos_principal is not None
+
+    def bind_description(self) -> str:
+        """How the LDAP binds authenticate, for the fact file's environment (never a secret)."""
+        if self.user:
+            return f"simple bind as {self.user}"
+        if self.kerberos_principal is not None:
+            return f"GSSAPI with the Kerberos ticket of {self.kerberos_principal}"
+        return "anonymous: the rootDSE only"
 
 
 @dataclasses.dataclass(frozen=True)

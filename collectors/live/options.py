@@ -2,9 +2,12 @@
 the others shape it. ``--import`` combines with them in one run (both sets of facts go into
 one fact file).
 
-The password comes only from the environment variable ``--password-env`` names, or from a
-prompt on a terminal; it is never an option's value (which ``ps`` shows), and it is kept in a
-:class:`.model.Secret`, which no message, log line or fact can print.
+Authentication: ``--user`` with a password, or else the caller's Kerberos ticket (GSSAPI, see
+:mod:`.gss`); with neither, a terminal is asked for a user (empty: anonymous, the rootDSE only)
+and a script stays anonymous. The password comes only from the environment variable
+``--password-env`` names, or from a prompt on a terminal; it is never an option's value (which
+``ps`` shows), and it is kept in a :class:`.model.Secret`, which no message, log line or fact
+can print.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from kbdoctor.collectors.live.gss import ticket_principal
 from kbdoctor.collectors.live.model import LiveOptions, Secret
 from kbdoctor.collectors.live.progress import ProgressLine
 from kbdoctor.engine.facts import DomainController, Fact
@@ -45,9 +49,17 @@ TEXTS: dict[str, dict[Lang, str]] = {
     },
     "user": {
         "en": "user for the LDAP bind (user@domain unless it names its domain); without it "
-        "only the rootDSE is read",
+        "the current Kerberos ticket (GSSAPI), else a prompt on a terminal, else only the "
+        "rootDSE is read",
         "pl": "użytkownik do powiązania LDAP (user@domena, o ile nie podaje domeny); bez niego "
-        "czytany jest tylko rootDSE",
+        "bieżący bilet Kerberos (GSSAPI), a bez biletu pytanie na terminalu, w przeciwnym "
+        "razie czytany jest tylko rootDSE",
+    },
+    "user_prompt": {
+        "en": "no --user and no Kerberos ticket: user for the LDAP bind (empty: anonymous, "
+        "the rootDSE only): ",
+        "pl": "brak --user i biletu Kerberos: użytkownik do powiązania LDAP (puste: anonimowo, "
+        "tylko rootDSE): ",
     },
     "password_env": {
         "en": "name of the environment variable holding the password (without it: a prompt)",
@@ -165,7 +177,17 @@ def live_options(args: argparse.Namespace, lang: Lang, err: TextIO) -> LiveOptio
             print(say("bad_timeout", lang), file=err)
             return None
     password: Secret | None = None
-    if args.user:
+    user: str | None = args.user
+    principal: str | None = None
+    if not user:
+        principal = ticket_principal()
+        if principal is None and sys.stdin.isatty():
+            # Neither a user nor a ticket: ask, as the password is asked for (empty: anonymous).
+            print(say("user_prompt", lang), end="", file=err, flush=True)
+            user = sys.stdin.readline().strip() or None
+            if user and not args.password_env:
+                password = Secret(getpass.getpass(f"{user}: "))
+    if user and password is None:
         if args.password_env:
             value = os.environ.get(args.password_env)
             if value is None:
@@ -173,7 +195,7 @@ def live_options(args: argparse.Namespace, lang: Lang, err: TextIO) -> LiveOptio
                 return None
             password = Secret(value)
         elif sys.stdin.isatty():
-            password = Secret(getpass.getpass(f"{args.user}: "))
+            password = Secret(getpass.getpass(f"{user}: "))
         else:
             print(say("no_prompt", lang), file=err)
             return None
@@ -181,7 +203,7 @@ def live_options(args: argparse.Namespace, lang: Lang, err: TextIO) -> LiveOptio
         domain=domain,
         dcs=tuple(n for given in args.dcs for n in _names(given)),
         exchange=tuple(n for given in args.exchange for n in _names(given)),
-        user=args.user,
+        user=user,
         password=password,
         ca_file=args.ca_file,
         insecure=bool(args.insecure),
@@ -189,6 +211,7 @@ def live_options(args: argparse.Namespace, lang: Lang, err: TextIO) -> LiveOptio
         dns_server=args.dns_server,
         local_host=getattr(args, "host", None),
         tickets=bool(getattr(args, "tickets", False)),
+        kerberos_principal=principal,
     )
 
 

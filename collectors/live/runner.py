@@ -101,12 +101,13 @@ def collect(
     interrupted = False
     pool = ProbePool(1, on_count)
     try:
-        if opts.exchange and not opts.user:
+        if opts.exchange and not opts.authenticated:
             result.errors.append(
                 ProbeError(
                     "ldap",
                     opts.domain,
-                    "--exchange needs --user: computer accounts and SPNs are not read anonymously",
+                    "--exchange needs --user or a Kerberos ticket: computer accounts and SPNs "
+                    "are not read anonymously",
                 )
             )
         names = list(opts.dcs)
@@ -128,7 +129,11 @@ def collect(
             pool.shutdown()
     except KeyboardInterrupt:
         interrupted = True
-    environment = {"kbdoctor.live.domain": opts.domain, "kbdoctor.live.collected_by": local}
+    environment = {
+        "kbdoctor.live.domain": opts.domain,
+        "kbdoctor.live.collected_by": local,
+        "kbdoctor.live.bind": opts.bind_description(),
+    }
     if interrupted:
         environment[INCOMPLETE] = "interrupted"
     if opts.insecure:
@@ -192,9 +197,9 @@ def _probe_dcs(
             except Exception as error:
                 result.errors.append(ProbeError("ldap-rootdse", state.target.name, str(error)))
                 continue
-            if not directory and opts.user:
+            if not directory and opts.authenticated:
                 directory = _ask_directory(pool, opts, local, state)
-            if opts.user:  # repsFrom is not replicated: each DC is asked for its own links
+            if opts.authenticated:  # repsFrom is not replicated: each DC is asked for its own links
                 directory.append(pool.submit(_replication, state.target, state.root, opts, local))
     except futures.TimeoutError:
         for root_job, state in roots.items():
@@ -202,7 +207,7 @@ def _probe_dcs(
                 result.errors.append(
                     ProbeError("ldap-rootdse", state.target.name, f"no answer within {guard:g} s")
                 )
-    if not directory and opts.user:
+    if not directory and opts.authenticated:
         result.errors.append(ProbeError("ldap", opts.domain, "no DC answered over LDAP"))
 
     for clock_job, state in clocks.items():
@@ -331,7 +336,7 @@ def _tickets(
     result = ProbeResult()
     spns = [f"SMTPSVC/{f.fqdn}" for f in facts if isinstance(f, ExchangeServer) and f.fqdn]
     kdcs = [s.target.address for s in states if s.target.address is not None]
-    if not opts.tickets or not spns or not kdcs or not opts.user or opts.password is None:
+    if not opts.tickets or not spns or not kdcs or not opts.authenticated:
         return result
     if not kerberos.available():
         result.errors.append(
@@ -341,7 +346,7 @@ def _tickets(
     try:
         outcomes = kerberos.request_tickets(
             opts.domain, kdcs, opts.user, opts.password, spns, opts.timeout
-        )
+        )  # without a user: the caller's ticket, copied into a private cache
     except (OSError, kerberos.KerberosUnavailable) as error:
         result.errors.append(ProbeError("kerberos", opts.domain, describe(error)))
         return result

@@ -39,15 +39,26 @@ def _daemons_end_with_this_module(testbed: Testbed) -> Iterator[None]:
     testbed.destroy()
 
 
-def collect(bed: Testbed, out: Path, *extra: str, ca: bool = True) -> tuple[int, str, Any]:
+def collect(
+    bed: Testbed,
+    out: Path,
+    *extra: str,
+    ca: bool = True,
+    user: bool = True,
+    env: dict[str, str] | None = None,
+) -> tuple[int, str, Any]:
+    """``kbdoctor collect`` in the test bed, as Administrator (``user``) or as whoever ``env``'s
+    Kerberos ticket names."""
     argv = [
         "ip", "netns", "exec", bed.ns, sys.executable, "-m", "kbdoctor", "collect",
-        "--domain", DOMAIN, "--dns-server", "127.0.0.11", "--user", ADMIN,
-        "--password-env", PASSWORD_VAR, "--timeout", "2", "-o", str(out), "--lang", "en",
+        "--domain", DOMAIN, "--dns-server", "127.0.0.11", "--timeout", "2", "-o", str(out),
+        "--lang", "en",
     ]  # fmt: skip
+    if user:
+        argv += ["--user", ADMIN, "--password-env", PASSWORD_VAR]
     if ca:
         argv += ["--ca-file", str(bed.ca_file)]
-    env = dict(os.environ, **{PASSWORD_VAR: ADMIN_PASSWORD})
+    env = dict(os.environ, **{PASSWORD_VAR: ADMIN_PASSWORD}, **(env or {}))
     done = subprocess.run(
         [*argv, *extra], capture_output=True, text=True, env=env, timeout=60, check=False
     )
@@ -117,6 +128,46 @@ def test_healthy_directory_gives_no_cause(testbed: Testbed, tmp_path: Path) -> N
     statuses = {c["cause"]: c["status"] for c in report["causes"]}
     assert statuses["time_sync"] == "ruled_out"
     assert statuses["kerberos_ports_blocked"] == "ruled_out"
+
+
+def test_current_kerberos_ticket_binds_without_user(testbed: Testbed, tmp_path: Path) -> None:
+    """No --user: the Kerberos ticket kinit left in KRB5CCNAME binds to LDAP (SASL GSSAPI
+    inside TLS, certificates checked) and reads the computer accounts and SPNs; --tickets asks
+    for the SMTPSVC ticket with a copy of it, leaving the caller's cache as it was."""
+    testbed.start_samba()
+    testbed.start_chrony()
+    kerberos = testbed.kinit(tmp_path, ADMIN, ADMIN_PASSWORD)
+    out = tmp_path / "facts.json"
+    status, stderr, data = collect(
+        testbed, out, "--exchange", "EX01", "--host", "EX01", "--tickets", user=False,
+        env=kerberos,
+    )  # fmt: skip
+    assert status == 0, stderr
+    bind = data["environment"]["kbdoctor.live.bind"]
+    assert bind == f"GSSAPI with the Kerberos ticket of {ADMIN}@{DOMAIN.upper()}"
+    (listing,) = facts_of(data, "spn_listing")
+    assert (listing["account"], len(listing["spns"])) == ("EX01$", 4)
+    assert [q["accounts"] for q in facts_of(data, "spn_query")] == [["EX01$"]] * 4
+    assert facts_of(data, "probe_error") == []
+    assert facts_of(data, "kerberos_error") == []  # SMTPSVC/ex01... was issued
+    assert diagnosed(evaluate(out)) == set()
+    cache = subprocess.run(
+        ["klist"], capture_output=True, text=True, env=dict(os.environ, **kerberos), check=True
+    ).stdout
+    assert "SMTPSVC" not in cache
+
+
+def test_without_user_or_ticket_only_the_root_dse_is_read(testbed: Testbed, tmp_path: Path) -> None:
+    """No --user, no ticket and no terminal (a script): anonymous, and the fact file says what
+    that left unread."""
+    testbed.start_samba()
+    out = tmp_path / "facts.json"
+    empty = {"KRB5CCNAME": f"FILE:{tmp_path / 'no-such-cache'}"}
+    status, stderr, data = collect(testbed, out, "--exchange", "EX01", user=False, env=empty)
+    assert status == 0, stderr
+    assert data["environment"]["kbdoctor.live.bind"] == "anonymous: the rootDSE only"
+    assert facts_of(data, "spn_listing") == []
+    assert "--exchange needs --user or a Kerberos ticket" in stderr
 
 
 def test_dc_named_with_dc_option_and_import_in_the_same_run(

@@ -10,10 +10,11 @@ import struct
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from kbdoctor.collectors.command import run_collect
-from kbdoctor.collectors.live import kerberos, ports, sntp
+from kbdoctor.collectors.live import gss, kerberos, ports, sntp
 from kbdoctor.collectors.live.model import LiveOptions, Secret
 from kbdoctor.collectors.live.options import add_live_arguments, live_options
 from kbdoctor.collectors.live.runner import collect, expected_spns
@@ -134,6 +135,66 @@ def test_options_password_from_environment(monkeypatch: pytest.MonkeyPatch) -> N
     assert opts.timeout == 1.5
     assert opts.password is not None
     assert opts.password.reveal() == "s3cret-value"
+
+
+def test_options_without_user_bind_with_the_kerberos_ticket(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(
+        "kbdoctor.collectors.live.options.ticket_principal", lambda: "admin@CORP.EXAMPLE.TEST"
+    )
+    opts = live_options(_args("--domain", "corp.example.test"), "en", io.StringIO())
+    assert opts is not None
+    assert (opts.user, opts.password, opts.kerberos_principal) == (
+        None, None, "admin@CORP.EXAMPLE.TEST"
+    )  # fmt: skip
+    assert opts.authenticated
+    assert opts.bind_description() == "GSSAPI with the Kerberos ticket of admin@CORP.EXAMPLE.TEST"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_options_without_user_or_ticket_ask_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("kbdoctor.collectors.live.options.ticket_principal", lambda: None)
+    monkeypatch.setattr("getpass.getpass", lambda prompt: "typed-Secret-9")
+    monkeypatch.setattr("sys.stdin", _Terminal("admin\n"))
+    err = io.StringIO()
+    opts = live_options(_args("--domain", "corp.example.test"), "en", err)
+    assert opts is not None
+    assert opts.user == "admin"
+    assert opts.password is not None
+    assert opts.password.reveal() == "typed-Secret-9"
+    assert "no --user and no Kerberos ticket" in err.getvalue()
+    assert "typed-Secret-9" not in err.getvalue() + repr(opts)
+    monkeypatch.setattr("sys.stdin", _Terminal("\n"))  # nothing typed: anonymous
+    opts = live_options(_args("--domain", "corp.example.test"), "pl", io.StringIO())
+    assert opts is not None
+    assert not opts.authenticated
+    assert opts.bind_description() == "anonymous: the rootDSE only"
+
+
+def test_options_without_user_or_ticket_in_a_script_stay_anonymous(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("kbdoctor.collectors.live.options.ticket_principal", lambda: None)
+    monkeypatch.setattr("sys.stdin", io.StringIO("admin\n"))  # not a terminal: never read
+    opts = live_options(_args("--domain", "corp.example.test"), "en", io.StringIO())
+    assert opts is not None
+    assert (opts.user, opts.kerberos_principal) == (None, None)
+
+
+def test_no_ticket_in_an_empty_credential_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("KRB5CCNAME", f"FILE:{tmp_path / 'none'}")
+    assert gss.ticket_principal() is None
+    with pytest.raises(OSError, match="could not be copied"):
+        gss.copy_ticket(f"FILE:{tmp_path / 'copy'}")
 
 
 def test_options_refused(monkeypatch: pytest.MonkeyPatch) -> None:
