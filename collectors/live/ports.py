@@ -5,9 +5,12 @@ unreachable came back), ``filtered`` (no answer to a TCP connection within the t
 an open port that ignores the query and a filtering firewall look alike in).
 
 UDP is probed by speaking the port's protocol: a DNS query to 53, a Kerberos AS-REQ to 88 (any
-Kerberos answer, an error included, shows that a KDC listens) and a CLDAP "ping" (the netlogon
-search of the DC locator) to 389. UDP 464 is not probed: kpasswd answers only a request that
-carries a ticket, so no ticketless probe can tell an open port from a filtered one.
+Kerberos answer, an error included, shows that a KDC listens), a CLDAP "ping" (the netlogon
+search of the DC locator) to 389, and to 464 a kpasswd change-password request (RFC 3244) whose
+AP-REQ holds no ticket. A kpasswd server answers a request it cannot authenticate with a reply
+that carries a KRB-ERROR instead of an AP-REP (RFC 3244 section 2; Samba's kpasswd service
+replies so to any request whose framing is sound, and drops only a badly framed one): the
+answer shows that kpasswd listens, and nothing is changed, since no ticket was presented.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Literal
 State = Literal["open", "closed", "filtered", "unknown"]
 
 TCP_PORTS: tuple[int, ...] = (88, 464, 389, 636, 3268, 53, 135, 445)
-UDP_PORTS: tuple[int, ...] = (88, 389, 53)
+UDP_PORTS: tuple[int, ...] = (88, 464, 389, 53)
 
 _REFUSED = {errno.ECONNREFUSED, errno.ECONNRESET}
 _UNREACHABLE = {errno.EHOSTUNREACH, errno.ENETUNREACH}
@@ -45,19 +48,24 @@ def probe_tcp(address: str, port: int, timeout: float) -> tuple[State, str | Non
     return "open", None
 
 
-def probe_udp(address: str, port: int, timeout: float, realm: str) -> tuple[State, str | None]:
-    """The state of UDP ``port`` on ``address``: a protocol query and what came back."""
+def probe_udp(
+    address: str, port: int, timeout: float, realm: str, *, via: int | None = None
+) -> tuple[State, str | None]:
+    """The state of UDP ``port`` on ``address``: a protocol query and what came back (``via``:
+    send the query for ``port`` to another port number, as tests do with a local server)."""
     if port == 53:
         payload = dns_query()
     elif port == 389:
         payload = cldap_ping(realm)
+    elif port == 464:
+        payload = kpasswd_request()
     else:
         payload = as_req(realm)
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
     with socket.socket(family, socket.SOCK_DGRAM) as sock:
         sock.settimeout(timeout)
         try:
-            sock.connect((address, port))
+            sock.connect((address, via or port))
             sock.send(payload)
             data = sock.recv(4096)
         except TimeoutError:
@@ -119,6 +127,17 @@ def as_req(realm: str) -> bytes:
     )
     req = _der(0x30, _der(0xA1, _int(5)) + _der(0xA2, _int(10)) + _der(0xA4, body))
     return _der(0x6A, req)  # [APPLICATION 10]
+
+
+def kpasswd_request() -> bytes:
+    """A kpasswd change-password request (RFC 3244: message length, version 0x0001, AP-REQ
+    length, AP-REQ, KRB-PRIV) whose AP-REQ and KRB-PRIV hold only their protocol version and
+    message type: no ticket, no authenticator, no password. A server can only refuse it, with
+    a reply that carries a KRB-ERROR."""
+    ap_req = _der(0x6E, _der(0x30, _der(0xA0, _int(5)) + _der(0xA1, _int(14))))  # APPLICATION 14
+    krb_priv = _der(0x75, _der(0x30, _der(0xA0, _int(5)) + _der(0xA1, _int(21))))  # APPLICATION 21
+    body = struct.pack("!HH", 0x0001, len(ap_req)) + ap_req + krb_priv
+    return struct.pack("!H", len(body) + 2) + body
 
 
 def _octets(text: str | bytes) -> bytes:

@@ -109,6 +109,7 @@ def test_healthy_directory_gives_no_cause(testbed: Testbed, tmp_path: Path) -> N
     assert all(abs(c["offset_s"]) < 2 for c in clocks)
     ports = {(p["port"], p["protocol"]): p["state"] for p in facts_of(data, "port_state")}
     assert ports[(88, "tcp")] == ports[(88, "udp")] == ports[(464, "tcp")] == "open"
+    assert ports[(464, "udp")] == "open"  # kpasswd refused the ticketless request: it listens
     assert ports[(389, "udp")] == ports[(636, "tcp")] == ports[(3268, "tcp")] == "open"
     (listing,) = facts_of(data, "spn_listing")
     assert listing["account"] == "EX01$"
@@ -310,6 +311,7 @@ def test_kdc_off_closes_kerberos_ports(testbed: Testbed, tmp_path: Path) -> None
     assert error["code"] == "KDC_UNREACHABLE"
     ports = {(p["port"], p["protocol"]): p["state"] for p in facts_of(data, "port_state")}
     assert ports[(88, "tcp")] == ports[(88, "udp")] == ports[(464, "tcp")] == "closed"
+    assert ports[(464, "udp")] == "closed"  # ICMP port unreachable: no kpasswd without the KDC
     assert ports[(389, "tcp")] == ports[(3268, "tcp")] == "open"
     report = evaluate(out)
     assert diagnosed(report) == {"kerberos_ports_blocked"}

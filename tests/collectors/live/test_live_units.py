@@ -87,6 +87,55 @@ def test_probe_packets_are_well_formed_der() -> None:
     assert len(ports.dns_query()) == 17
 
 
+def test_kpasswd_request_is_a_framed_change_password_request_without_a_ticket() -> None:
+    request = ports.kpasswd_request()
+    length, version, ap_req_length = struct.unpack("!HHH", request[:6])
+    assert length == len(request)
+    assert version == 0x0001  # change password (RFC 3244), served by every kpasswd server
+    ap_req = request[6 : 6 + ap_req_length]
+    assert ap_req[0] == 0x6E  # [APPLICATION 14] AP-REQ
+    assert ap_req[1] == len(ap_req) - 2  # the whole element, nothing after it in that part
+    assert request[6 + ap_req_length] == 0x75  # [APPLICATION 21] KRB-PRIV follows
+    assert b"krbtgt" not in request  # no ticket, no principal, no password
+
+
+@pytest.fixture
+def fake_kpasswd() -> Iterator[tuple[int, list[bytes]]]:
+    """A UDP server on 127.0.0.1 answering a kpasswd request as a kpasswd server refuses one:
+    a reply (version 1, no AP-REP) carrying a KRB-ERROR; it keeps what it was sent."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind(("127.0.0.1", 0))
+    server.settimeout(5)
+    received: list[bytes] = []
+
+    def answer() -> None:
+        data, peer = server.recvfrom(4096)
+        received.append(data)
+        error = bytes([0x7E, 0x03, 0x30, 0x01, 0x00])  # [APPLICATION 30] KRB-ERROR
+        server.sendto(struct.pack("!HHH", 6 + len(error), 1, 0) + error, peer)
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], received
+    thread.join(5)
+    server.close()
+
+
+def test_udp_464_open_when_kpasswd_answers(fake_kpasswd: tuple[int, list[bytes]]) -> None:
+    port, received = fake_kpasswd
+    assert ports.probe_udp("127.0.0.1", 464, 2, "corp.example.test", via=port) == ("open", None)
+    assert struct.unpack("!HH", received[0][:4]) == (len(received[0]), 0x0001)
+
+
+def test_udp_464_closed_when_icmp_says_unreachable() -> None:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens there now: the kernel answers port unreachable
+    state, why = ports.probe_udp("127.0.0.1", 464, 2, "corp.example.test", via=port)
+    assert (state, why) == ("closed", "ICMP port unreachable")
+
+
 def test_kerberos_messages_become_codes() -> None:
     assert kerberos.code_of("kinit: Clock skew too great while getting initial credentials") == (
         "KRB_AP_ERR_SKEW"
