@@ -50,6 +50,7 @@ from kbdoctor.collectors.parsing.eventlog_records import (
     EventRecord,
 )
 from kbdoctor.collectors.parsing.format_list import parse_records
+from kbdoctor.collectors.parsing.line_index import LineIndex
 
 # --------------------------------------------------------------------------- Format-List
 
@@ -449,15 +450,22 @@ class EventDetailsReader(ReaderBase):
         starts = [m.start() for m in _RECORD_START.finditer(text)] or [0]
         if starts[0] != 0 and _DETAILS_SNIFF_ID.search(text[: starts[0]]):
             starts.insert(0, 0)
+        lines = LineIndex(text)
         for number, start in enumerate(starts):
             end = starts[number + 1] if number + 1 < len(starts) else len(text)
-            self._read_record(material, collector, text, start, end)
+            self._read_record(material, collector, text, start, end, lines)
 
     def _read_record(
-        self, material: Material, collector: EventCollector, text: str, start: int, end: int
+        self,
+        material: Material,
+        collector: EventCollector,
+        text: str,
+        start: int,
+        end: int,
+        lines: LineIndex,
     ) -> None:
         chunk = text[start:end]
-        first = text.count("\n", 0, start)
+        first = lines.index_at(start)
         last = first + chunk.rstrip().count("\n")
         line = material.line_no(first)
         description = _DETAILS_SNIFF_DESCRIPTION.search(chunk)

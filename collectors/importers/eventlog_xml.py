@@ -37,6 +37,7 @@ from kbdoctor.collectors.importers.base import (
     source_for,
 )
 from kbdoctor.collectors.parsing.eventlog_records import EventCollector, EventRecord
+from kbdoctor.collectors.parsing.line_index import LineIndex
 
 _EVENT_OPEN = re.compile(r"<Event[\s>]")
 _EVENT_WHOLE = re.compile(r"<Event[\s>].*?</Event\s*>", re.DOTALL)
@@ -178,24 +179,26 @@ class EventXmlReader(ReaderBase):
             return
         # Lines are found again by position of each <Event>, for provenance.
         positions = [m.start() for m in _EVENT_OPEN.finditer(body)]
+        lines = LineIndex(body)
         for number, event in enumerate(events):
             start = positions[number] if number < len(positions) else 0
-            self._add(material, collector, event, body, start)
+            self._add(material, collector, event, body, start, lines)
 
     def _read_piecewise(self, material: Material, collector: EventCollector, body: str) -> None:
         covered = 0
+        lines = LineIndex(body)
         for match in _EVENT_WHOLE.finditer(body):
             covered = match.end()
             try:
                 element = ET.fromstring(match.group(0))
             except ET.ParseError as error:
-                line = material.line_no(body.count("\n", 0, match.start()))
+                line = material.line_no(lines.index_at(match.start()))
                 collector.warn(line, "eventlog.xml_damaged", detail=error)
                 continue
-            self._add(material, collector, element, body, match.start())
+            self._add(material, collector, element, body, match.start(), lines)
         tail = _EVENT_OPEN.search(body, covered)
         if tail is not None:
-            line = material.line_no(body.count("\n", 0, tail.start()))
+            line = material.line_no(lines.index_at(tail.start()))
             collector.warn(line, "eventlog.xml_truncated")
 
     def _add(
@@ -205,10 +208,11 @@ class EventXmlReader(ReaderBase):
         element: ET.Element,
         body: str,
         start: int,
+        lines: LineIndex,
     ) -> None:
-        first = body.count("\n", 0, start)
+        first = lines.index_at(start)
         end = body.find("</Event", start)
-        last = body.count("\n", 0, end) if end >= 0 else first
+        last = lines.index_at(end) if end >= 0 else first
         line = material.line_no(first)
         record = event_record(element)
         if record is None:
