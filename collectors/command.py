@@ -42,8 +42,8 @@ from kbdoctor.collectors.live.options import (
 )
 from kbdoctor.collectors.live.options import say as live_text
 from kbdoctor.collectors.messages import message
-from kbdoctor.engine.atomic import resolve_target, why_unwritable, write_atomic
 from kbdoctor.collectors.script_texts import script_text
+from kbdoctor.engine.atomic import resolve_target, why_unwritable, write_atomic
 from kbdoctor.engine.errors import FactFileError, InputRefused, UsageError
 from kbdoctor.engine.factio import dump_fact_file, fact_data, parse_fact_text, read_text_limited
 from kbdoctor.engine.facts import Fact, FactFile
@@ -146,9 +146,7 @@ def _configure(parser: argparse.ArgumentParser, lang: Lang) -> None:
     )
     parser.add_argument("--append", action="store_true", help=message("help_append", lang))
     parser.add_argument("--host", default=None, metavar="NAME", help=message("help_host", lang))
-    parser.add_argument(
-        "--report", default=None, metavar="FILE", help=message("help_report", lang)
-    )
+    parser.add_argument("--report", default=None, metavar="FILE", help=message("help_report", lang))
     parser.add_argument(
         "--format",
         dest="fact_format",
@@ -216,9 +214,7 @@ def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     if report is not None and not imports:
         print(message("report_needs_import", lang), file=err)
         return EXIT_USAGE
-    if report is not None and output != STDOUT and resolve_target(report) == resolve_target(
-        output
-    ):
+    if report is not None and output != STDOUT and resolve_target(report) == resolve_target(output):
         print(message("report_is_output", lang, file=report), file=err)
         return EXIT_USAGE
     for target in (output, report):
