@@ -176,7 +176,9 @@ class KbdoctorApp(App[None]):
         self.post_message(RulesLoaded())
         self._read_facts(self.fact_paths, demo=self.demo)
 
-    def _read_facts(self, paths: Sequence[str], *, demo: bool = False) -> None:
+    def _read_facts(self, paths: Sequence[str], *, demo: bool = False) -> bool:
+        """Read and post the material; False (and the problems said) when a file did not load,
+        so that the caller does not then say it was loaded."""
         try:
             if demo:
                 demo_set = loading.load_demo()
@@ -199,6 +201,8 @@ class KbdoctorApp(App[None]):
                 )
             )
             self.post_message(MaterialRead([], [], {}))
+            return False
+        return True
 
     # -- evaluation ---------------------------------------------------------------------------
 
@@ -455,8 +459,10 @@ class KbdoctorApp(App[None]):
     @work(thread=True, group="load", exit_on_error=False, description="read facts")
     def _load_file(self, path: str) -> None:
         self.post_message(WorkProgressed(t("tui.load.reading", self.lang, path=path), 0, 0))
-        self._read_facts([path])
-        self.post_message(WorkFinished(t("tui.load.done", self.lang, path=file_label(path)), []))
+        if self._read_facts([path]):
+            self.post_message(
+                WorkFinished(t("tui.load.done", self.lang, path=file_label(path)), [])
+            )
 
     @work(thread=True, group="load", exit_on_error=False, description="import outputs")
     def import_material(self, paths: list[str]) -> None:

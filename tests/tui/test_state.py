@@ -143,3 +143,20 @@ def test_the_filter_remembers_search_texts_but_sees_an_edit_at_once() -> None:
     assert [e.key for e in s.entries() if edited.matches(e, s.search_text)] == [0]
     s.undo()
     assert [e.key for e in s.entries() if query.matches(e, s.search_text)] == [0]
+
+
+@pytest.mark.parametrize(
+    "account",
+    ["EX-KRK01$", "CORP\\EX-KRK01$", "EX-KRK01$@CORP.EXAMPLE.COM", "CN=EX-KRK01,OU=Servers,DC=corp"],
+)
+def test_a_host_filter_finds_a_machine_through_its_computer_account(account: str) -> None:
+    s = Session()
+    s.add([SpnListing(account=account, spns=["SMTPSVC/ex-krk01"])], "spns.yaml")
+    assert FactQuery.parse("host:ex-krk01").matches(s.entry(0))
+    assert not FactQuery.parse("host:ex-waw01").matches(s.entry(0))
+
+
+def test_a_user_account_is_no_host() -> None:
+    s = Session()
+    s.add([SpnListing(account="CORP\\svc-exch", spns=["HTTP/mail"])], "spns.yaml")
+    assert not FactQuery.parse("host:svc").matches(s.entry(0))

@@ -40,6 +40,12 @@ def fact_label(ref: FactRef, mark: str | None, lang: Lang) -> Text:
     return label
 
 
+def contribution_text(contribution: float) -> Text:
+    """What a firing adds to its cause's confidence, signed once: ``+0.90``, ``-0.20`` (a
+    negative certainty factor speaks against the cause, and is shown in red)."""
+    return Text(f"  {contribution:+.2f}", style="green" if contribution >= 0 else "red")
+
+
 def _fields_line(ref: FactRef) -> str:
     return " ".join(f"{k}={format_value(v)}" for k, v in ref.fields.items() if v is not None)
 
@@ -181,7 +187,7 @@ class ReasoningTree(Tree[FactRef | None]):
         label.append("✓ ", style="green")
         label.append(firing.rule_title, style="bold")
         label.append(f"  [{firing.rule}]", style="bright_black")
-        label.append(f"  +{firing.contribution:.2f}", style="green")
+        label.append_text(contribution_text(firing.contribution))
         if firing.subject:
             label.append(f"  {firing.subject}")
         node = parent.add(label, expand=depth == 0)
