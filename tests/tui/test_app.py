@@ -268,7 +268,10 @@ async def test_an_invalid_fact_file_shows_where_it_is_wrong_and_keeps_what_was_l
         assert any("broken-facts.yaml:6" in m for m in messages)
         # a load that failed is not then said to have succeeded
         titles = [n.title for n in app._notifications]
-        assert not any(m.startswith("Loaded") or t.startswith("Loaded") for m, t in zip(messages, titles, strict=True))
+        assert not any(
+            m.startswith("Loaded") or t.startswith("Loaded")
+            for m, t in zip(messages, titles, strict=True)
+        )
         assert len(app.session) == 7
         assert cause_of(app, "time_sync") == pytest.approx(0.9)
 
