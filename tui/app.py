@@ -9,7 +9,6 @@ becomes a located message on the screen and nothing already loaded is lost.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -23,6 +22,7 @@ from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.report import FactRef, Report
 from kbdoctor.tui import loading
 from kbdoctor.tui.diagnosis import Diagnoser, file_label
+from kbdoctor.tui.evaluations import Evaluations
 from kbdoctor.tui.i18n import Lang, other_language, t
 from kbdoctor.tui.keys import binding_rows, localise_bindings
 from kbdoctor.tui.messages import (
@@ -43,7 +43,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker
 
 if TYPE_CHECKING:
     from kbdoctor.tui.screens.pick_path import PickMode
@@ -107,11 +107,7 @@ class KbdoctorApp(App[None]):
         self.report: Report | None = None
         self.last_import: loading.ImportOutcome | None = None  # what the import report shows
         self.baseline: Report | None = None
-        self._baseline_key: tuple[object, ...] | None = None
-        self._ticket_key: tuple[object, ...] | None = None  # what the current ticket evaluates
-        self._ticket = 0
-        self._started_tickets: set[int] = set()  # evaluations whose worker began (cancel)
-        self._explain_request: tuple[int, list[Fact], Lang] | None = None
+        self.evaluations = Evaluations(self)
         self._shown = False
         self._first_frame = ExitStack()
         self._holding_first_frame = False
@@ -207,80 +203,18 @@ class KbdoctorApp(App[None]):
     # -- evaluation ---------------------------------------------------------------------------
 
     def evaluate(self) -> None:
-        """Diagnose the current facts (and, after loading, the facts as loaded) in a worker. An
-        evaluation still under way is cancelled first: its result would be stale, and the
-        evaluator runs one evaluation at a time, so the new one would wait for it."""
+        """Diagnose the current facts in a worker (``tui/evaluations.py`` schedules it), or say
+        why no diagnosis can come (no rules loaded)."""
         if not self.diagnoser.ready:
             if self.diagnoser.problems and self._shown:
                 self.main.show_no_report(t("tui.rules.none_loaded", self.lang))
                 self._paint_first_frame()
             return
-        self.workers.cancel_group(self, "evaluate")
-        self._ticket += 1
-        key = (self.session.generation, self.lang, id(self.diagnoser.rule_base))
-        need_baseline = bool(self.session.changed) and key != self._baseline_key
-        self._ticket_key = key
-        facts = self.session.effective_facts()
-        self._explain_request = (self._ticket, facts, self.lang)
-        self._evaluate(
-            self._ticket,
-            facts,
-            self.session.loaded_facts() if need_baseline else None,
-            key,
-            self.lang,
-        )
-
-    # The workers get a fixed description: Textual's default is the repr of every argument, and
-    # the repr of a thousand facts costs more than the evaluation.
-    @work(thread=True, group="evaluate", exit_on_error=False, description="diagnose")
-    def _evaluate(
-        self,
-        ticket: int,
-        facts: list[Fact],
-        loaded: list[Fact] | None,
-        key: tuple[object, ...],
-        lang: Lang,
-    ) -> None:
-        # The diagnosis without WHY-NOT is painted first; the explained one (which costs as much
-        # again) is computed after that paint (see ``_explain_after_paint``), so that a what-if
-        # edit shows its effect at once and the two never compete for the interpreter.
-        self._started_tickets.add(ticket)  # a worker cancelled before this line never reports
-        start = time.perf_counter()
-        cancel = get_current_worker().cancelled_event  # set by escape, a newer edit, or quit
-        files, environment = list(self.session.files), dict(self.session.environment)
-        report = self.diagnoser.evaluate(
-            facts, lang=lang, files=files, environment=environment, explain=False, cancel=cancel
-        )
-        baseline = None
-        if loaded is not None and not cancel.is_set():
-            baseline = self.diagnoser.evaluate(
-                loaded, lang=lang, files=files, environment=environment, explain=False
-            )
-            self._baseline_key = key
-        elapsed = (time.perf_counter() - start) * 1000.0
-        self.post_message(ReportReady(report, baseline, ticket, elapsed))
-
-    def _explain_after_paint(self, ticket: int) -> None:
-        request = self._explain_request
-        if request is None or request[0] != ticket or ticket != self._ticket:
-            return  # a newer edit came in: its own evaluation will be explained
-        self._explain_request = None
-        self._explain(*request, self.last_evaluation_ms)
-
-    @work(thread=True, group="evaluate", exit_on_error=False, description="explain")
-    def _explain(self, ticket: int, facts: list[Fact], lang: Lang, elapsed: float) -> None:
-        if ticket != self._ticket:
-            return
-        cancel = get_current_worker().cancelled_event
-        files, environment = list(self.session.files), dict(self.session.environment)
-        explained = self.diagnoser.evaluate(
-            facts, lang=lang, files=files, environment=environment, cancel=cancel
-        )
-        self.post_message(ReportReady(explained, None, ticket, elapsed))
+        self.evaluations.start()
 
     @on(ReportReady)
     def _report_ready(self, message: ReportReady) -> None:
-        if message.ticket != self._ticket or not self.is_running:
+        if not self.evaluations.is_current(message.ticket) or not self.is_running:
             return  # a newer evaluation is under way, or the application is closing
         budget = message.report.budget
         cancelled = budget is not None and budget.reason == "cancelled"
@@ -297,7 +231,7 @@ class KbdoctorApp(App[None]):
             # The facts as loaded: the baseline of the next what-if edit, which then need not
             # evaluate them again.
             self.baseline = message.report
-            self._baseline_key = self._ticket_key
+            self.evaluations.accept_as_baseline()
         self.last_evaluation_ms = message.elapsed_ms
         if self._shown:
             self._show_report()
@@ -321,7 +255,9 @@ class KbdoctorApp(App[None]):
                 timeout=10,
             )
         if not message.report.explained:
-            self.call_after_refresh(self._explain_after_paint, message.ticket)
+            self.call_after_refresh(
+                self.evaluations.explain_after_paint, message.ticket, message.elapsed_ms
+            )
 
     def _show_report(self) -> None:
         if self.report is None:
@@ -358,20 +294,15 @@ class KbdoctorApp(App[None]):
 
     def evaluating(self) -> bool:
         """Whether an evaluation (or its explanation) is under way and not yet cancelled."""
-        return any(
-            w.group == "evaluate" and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
-            for w in self.workers
-        )
+        return self.evaluations.running()
 
     def action_cancel_evaluation(self) -> None:
-        """Stop the evaluation under way: its worker's cancelled event is the engine's cancel
-        token, checked where the time budget is, so the thread ends on its own within one
-        assertion and reports what it found, marked cancelled."""
-        if not self.workers.cancel_group(self, "evaluate"):
+        """Stop the evaluation under way (see ``Evaluations.cancel``) and say what happened."""
+        outcome = self.evaluations.cancel()
+        if outcome == "nothing":
             self.notify(t("tui.evaluation.nothing_to_cancel", self.lang), markup=False)
-        elif self._ticket not in self._started_tickets:
-            # a worker cancelled before it ran never reports, and the diagnosis shown (if any)
-            # is of the facts before the change it was to evaluate: there is none to show
+        elif outcome == "before_start":
+            # the diagnosis shown (if any) is of the facts before the change: none to show
             message = t("tui.evaluation.cancelled_before", self.lang)
             self.report = None
             self.main.show_no_report(message)
@@ -611,7 +542,7 @@ class KbdoctorApp(App[None]):
             self.call_from_thread(self._rules_reloaded)
 
     def _rules_reloaded(self) -> None:
-        self._baseline_key = None
+        self.evaluations.forget_baseline()
         self.notify(t("tui.rules.reloaded", self.lang), markup=False)
         self.evaluate()
 
@@ -625,7 +556,7 @@ class KbdoctorApp(App[None]):
             self._relabel()
             self.main.show_session(self.session, self.lang)
             self._show_rules()
-        self._baseline_key = None
+        self.evaluations.forget_baseline()
         self.evaluate()
 
     def _show_rules(self) -> None:
