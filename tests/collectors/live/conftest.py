@@ -44,7 +44,8 @@ def testbed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Testbed]:
         bed.add_computer("EX02", [])
         bed.add_computer("EX05", [])
         # Samba refuses a second holder of an SPN (case-insensitively); a duplicate as
-        # replication between two DCs leaves it is written straight into the partition file.
+        # replication between two DCs leaves it is written straight into the partition file
+        # (test_live_replication.py makes one through replication itself, with two DCs).
         bed.add_spn_bypassing_checks("EX05", f"smtpsvc/EX04.{DOMAIN}")
         for name, flags in (("EX01", WITH_EXCHANGE_AUTH), ("EX03", WITHOUT_EXCHANGE_AUTH)):
             bed.add_exchange_server(name)

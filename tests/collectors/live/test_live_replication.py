@@ -1,7 +1,8 @@
 """Replication read live: two Samba AD DCs, dc2 joined to dc1 (testbed.py, ``Testbed.join``),
 ``kbdoctor collect`` reads each DC's inbound links (``repsFrom``, decoded as MS-DRSR documents
 it) and ``kbdoctor evaluate`` judges them: a stopped replication partner is KB 979174 step 2's
-cause, a healthy pair is none.
+cause, a healthy pair is none. Replication also makes the duplicate SPN no single DC would
+accept (KB step 3).
 
 The pair lives in a namespace of its own (``kbdliver<pid>``), so it does not meet the one-DC
 test bed nor another engineer's run; it goes when this module is done.
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.collectors.live.test_live_collect import collect, diagnosed, evaluate, facts_of
-from tests.collectors.live.testbed import BASE_DN, Testbed, missing_requirements
+from tests.collectors.live.testbed import BASE_DN, DOMAIN, Testbed, missing_requirements
 
 pytestmark = pytest.mark.live
 
@@ -93,3 +94,39 @@ def test_stopped_partner_is_the_replication_cause(
     assert failing["last_success"]  # before dc2 stopped
     report = evaluate(out)
     assert diagnosed(report) == {"ad_replication"}
+
+
+def test_duplicate_spn_made_through_replication(
+    pair: tuple[Testbed, Testbed], tmp_path: Path
+) -> None:
+    """The same SMTPSVC SPN written on two accounts, one on each DC, while they do not
+    replicate: each DC's uniqueness check (samldb refuses a second holder it can see) passes,
+    since neither sees the other's unreplicated write; once they replicate, both DCs and the
+    Global Catalog hold both accounts with it, as happens in a real forest. KB step 3's
+    duplicate is diagnosed from what the collection reads."""
+    dc1, dc2 = pair
+    dc2.start_samba()
+    spn = f"SMTPSVC/dup1.{DOMAIN}"
+    dc1.add_computer("DUP1", [f"SMTP/dup1.{DOMAIN}", "SMTP/dup1", "SMTPSVC/dup1"])
+    dc1.add_computer("DUP2", [])
+    dc2.replicate_all(dc1)  # both accounts on both DCs, neither holding the SPN yet
+    for dc in pair:
+        dc.drs_options("+DISABLE_OUTBOUND_REPL", "+DISABLE_INBOUND_REPL")
+    try:
+        dc1.samba_tool("spn", "add", spn, "DUP1$")
+        dc2.samba_tool("spn", "add", spn, "DUP2$")
+    finally:
+        for dc in pair:
+            dc.drs_options("-DISABLE_OUTBOUND_REPL", "-DISABLE_INBOUND_REPL")
+    dc1.replicate_all(dc2)
+    dc2.replicate_all(dc1)
+    out = tmp_path / "facts.json"
+    status, stderr, data = collect(dc1, out, "--dc", dc1.fqdn, "--exchange", "DUP1")
+    assert status == 0, stderr
+    (listing,) = facts_of(data, "spn_listing")
+    assert sorted(listing["spns"]) == sorted(
+        [f"SMTP/dup1.{DOMAIN}", "SMTP/dup1", "SMTPSVC/dup1", spn]
+    )
+    holders = {q["spn"].lower(): sorted(q["accounts"]) for q in facts_of(data, "spn_query")}
+    assert holders[spn.lower()] == ["DUP1$", "DUP2$"]
+    assert diagnosed(evaluate(out)) == {"spn_duplicate"}

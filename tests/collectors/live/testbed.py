@@ -220,6 +220,16 @@ class Testbed:
             raise RuntimeError(f"kinit {user} exited {done.returncode}: {done.stderr[-2000:]}")
         return env
 
+    def drs_options(self, *changes: str) -> None:
+        """Change this DC's DSA options (``+DISABLE_OUTBOUND_REPL``, ``-DISABLE_INBOUND_REPL``,
+        ...), as ``repadmin /options`` does on Windows."""
+        for change in changes:  # one option a call
+            self.run(
+                ["samba-tool", "drs", "options", self.fqdn, f"--dsa-option={change}",
+                 f"-U{ADMIN}%{ADMIN_PASSWORD}", "-s", str(self.conf)],
+                timeout=60,
+            )  # fmt: skip
+
     @property
     def ca_file(self) -> Path:
         return self.dir / "private" / "tls" / "ca.pem"
