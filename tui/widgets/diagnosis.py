@@ -131,19 +131,17 @@ class DiagnosisPane(Horizontal):
 
     def action_copy_command(self) -> None:
         command = self.query_one(RemediationView).selected_command()
-        self._copy(command)
+        self._copy([command] if command is not None else [])
 
     def action_copy_all(self) -> None:
-        self._copy(self.query_one(RemediationView).all_commands() or None)
+        self._copy(self.query_one(RemediationView).commands())
 
-    def _copy(self, command: str | None) -> None:
-        if command is None:
+    def _copy(self, commands: list[str]) -> None:
+        """Copy the commands and show them (see ``tui/screens/copied.py``: what the copy did is
+        said as it happened, and the text is always there to copy or write to a file)."""
+        if not commands:
             self.notify(t("tui.copy.nothing", self._lang), severity="warning", markup=False)
             return
-        self.app.copy_to_clipboard(command)
-        first = command.splitlines()[0]
-        self.notify(
-            t("tui.copy.done", self._lang, command=first),
-            title=t("tui.copy.title", self._lang),
-            markup=False,
-        )
+        from kbdoctor.tui.screens.copied import offer_copy
+
+        offer_copy(self.app, "\n".join(commands), len(commands), self._lang)

@@ -101,5 +101,6 @@ class RemediationView(VerticalScroll):
             return self._steps[index].command
         return next((s.command for s in self._steps if s.command), None)
 
-    def all_commands(self) -> str:
-        return "\n".join(s.command for s in self._steps if s.command)
+    def commands(self) -> list[str]:
+        """Every command of the steps shown, in order (what copy all copies)."""
+        return [s.command for s in self._steps if s.command]
