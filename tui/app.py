@@ -20,7 +20,7 @@ from kbdoctor.engine.evaluate import DEFAULT_BUDGET_S
 from kbdoctor.engine.factio import dump_fact_file
 from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.report import FactRef, Report
-from kbdoctor.tui import loading
+from kbdoctor.tui import loading, source_desk
 from kbdoctor.tui.diagnosis import Diagnoser, file_label
 from kbdoctor.tui.evaluations import Evaluations
 from kbdoctor.tui.i18n import Lang, other_language, t
@@ -34,6 +34,7 @@ from kbdoctor.tui.messages import (
     WorkProgressed,
 )
 from kbdoctor.tui.screens.main import MainScreen
+from kbdoctor.tui.sources import SourceOrigin
 from kbdoctor.tui.state import Session, matches_ref
 from kbdoctor.tui.widgets.diagnosis import DiagnosisPane
 from kbdoctor.tui.widgets.reasoning import ReasoningTree
@@ -69,6 +70,9 @@ class KbdoctorApp(App[None]):
         Binding("U", "redo", "tui.key.redo", show=False),
         Binding("ctrl+s", "save_facts", "tui.key.save_facts", show=False),
         Binding("x", "export", "tui.key.export"),
+        Binding("s", "sources", "tui.key.sources", show=False),
+        Binding("g", "collect_live", "tui.key.collect_live", show=False),
+        Binding("a", "collection_request", "tui.key.collection_request", show=False),
         Binding("l", "switch_language", "tui.key.language"),
         Binding("ctrl+r", "reload_rules", "tui.key.reload", show=False),
         Binding("q", "quit", "tui.key.quit"),
@@ -172,19 +176,34 @@ class KbdoctorApp(App[None]):
         self.post_message(RulesLoaded())
         self._read_facts(self.fact_paths, demo=self.demo)
 
-    def _read_facts(self, paths: Sequence[str], *, demo: bool = False) -> bool:
+    def _read_facts(
+        self, paths: Sequence[str], *, demo: bool = False, replace: tuple[int, ...] | None = None
+    ) -> bool:
         """Read and post the material; False (and the problems said) when a file did not load,
-        so that the caller does not then say it was loaded."""
+        so that the caller does not then say it was loaded. ``replace``: read at the engineer's
+        request (undoable), taking the place of these sources."""
         try:
             if demo:
                 demo_set = loading.load_demo()
                 self.post_message(
-                    MaterialRead(demo_set.facts, demo_set.files, demo_set.environment)
+                    MaterialRead(
+                        demo_set.facts,
+                        demo_set.files,
+                        demo_set.environment,
+                        origin=SourceOrigin("demo"),
+                    )
                 )
             if paths:
                 fact_set = loading.load_facts(paths)
                 self.post_message(
-                    MaterialRead(fact_set.facts, fact_set.files, fact_set.environment)
+                    MaterialRead(
+                        fact_set.facts,
+                        fact_set.files,
+                        fact_set.environment,
+                        origin=SourceOrigin("file", tuple(paths)),
+                        replace=replace or (),
+                        undoable=replace is not None,
+                    )
                 )
             if not demo and not paths:
                 self.post_message(MaterialRead([], [], {}))
@@ -324,8 +343,7 @@ class KbdoctorApp(App[None]):
     @on(MaterialRead)
     def _material_read(self, message: MaterialRead) -> None:
         if message.files or message.facts:
-            origin = ", ".join(file_label(f) for f in message.files) or "?"
-            self.session.add(message.facts, origin, message.environment, message.files)
+            source_desk.add_material(self, message)
         if self._shown:
             self.main.show_session(self.session, self.lang)
         self.evaluate()
@@ -381,22 +399,22 @@ class KbdoctorApp(App[None]):
             if path is None:
                 return
             if mode == "facts":
-                self._load_file(path)
+                source_desk.ask_add_or_replace(self, lambda old: self._load_file(path, old))
             else:
-                self.import_material([path])
+                source_desk.ask_add_or_replace(self, lambda old: self.import_material([path], old))
 
         self.open_dialog(PickPathScreen(mode, self.lang), chosen)
 
     @work(thread=True, group="load", exit_on_error=False, description="read facts")
-    def _load_file(self, path: str) -> None:
+    def _load_file(self, path: str, replace: tuple[int, ...] = ()) -> None:
         self.post_message(WorkProgressed(t("tui.load.reading", self.lang, path=path), 0, 0))
-        if self._read_facts([path]):
+        if self._read_facts([path], replace=replace):
             self.post_message(
                 WorkFinished(t("tui.load.done", self.lang, path=file_label(path)), [])
             )
 
     @work(thread=True, group="load", exit_on_error=False, description="import outputs")
-    def import_material(self, paths: list[str]) -> None:
+    def import_material(self, paths: list[str], replace: tuple[int, ...] = ()) -> None:
         lang = self.lang
 
         def progress(done: int, total: int, name: str) -> None:
@@ -411,7 +429,18 @@ class KbdoctorApp(App[None]):
             return
         problems = [*outcome.warnings, *outcome.unrecognised]
         self.call_from_thread(setattr, self, "last_import", outcome)
-        self.post_message(MaterialRead(outcome.facts, [file_label(p) for p in paths], {}))
+        self.post_message(
+            MaterialRead(
+                outcome.facts,
+                [file_label(p) for p in paths],
+                {},
+                origin=SourceOrigin("import", tuple(paths)),
+                report=outcome.report,
+                result=outcome.result,
+                replace=replace,
+                undoable=True,
+            )
+        )
         summary = t("tui.import.done", lang, facts=len(outcome.facts), files=len(outcome.files))
         self.post_message(WorkFinished(summary, problems, "warning" if problems else "information"))
 
@@ -460,6 +489,9 @@ class KbdoctorApp(App[None]):
     def _changed(self, key: int | None) -> None:
         entry = self.session.entry(key) if key is not None else None
         with self.batch_update():
+            if entry is None:  # the sources changed (an undone import, a removal)
+                self.main.show_session(self.session, self.lang)
+                source_desk.refresh_sources_screen(self)
             self.main.show_change(entry, self.session, self.lang)
         self.evaluate()
 
@@ -469,11 +501,15 @@ class KbdoctorApp(App[None]):
             self.notify(t("tui.whatif.nothing_to_undo", self.lang), markup=False)
             return
         self._changed(change.key)
+        if said := source_desk.undone_text(self, change, undone=True):
+            self.notify(said, markup=False)
 
     def action_redo(self) -> None:
         change = self.session.redo()
         if change is not None:
             self._changed(change.key)
+            if said := source_desk.undone_text(self, change, undone=False):
+                self.notify(said, markup=False)
 
     def action_save_facts(self) -> None:
         from kbdoctor.tui.screens.save import SaveScreen
@@ -514,6 +550,19 @@ class KbdoctorApp(App[None]):
             SaveScreen("report", [("markdown", ".md"), ("json", ".json")], default, self.lang),
             chosen,
         )
+
+    def action_sources(self) -> None:
+        source_desk.open_sources(self)
+
+    def action_collect_live(self) -> None:
+        from kbdoctor.tui.live_collection import ask_and_collect
+
+        ask_and_collect(self)
+
+    def action_collection_request(self) -> None:
+        from kbdoctor.tui.screens.collection_request import open_request
+
+        open_request(self)
 
     @work(thread=True, group="write", exit_on_error=False, description="write file")
     def _write(self, path: str, text: str) -> None:
@@ -608,6 +657,9 @@ class KbdoctorApp(App[None]):
             ("redo", "redo"),
             ("save_facts", "save_facts"),
             ("export", "export"),
+            ("sources", "sources"),
+            ("collect_live", "collect_live"),
+            ("collection_request", "collection_request"),
             ("switch_language", "language"),
             ("reload_rules", "reload"),
             *([("cancel_evaluation", "cancel_evaluation")] if self.evaluating() else []),

@@ -7,12 +7,15 @@ result of slow work arrives as one of these.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.report import Report
 from textual.message import Message
 from textual.notifications import SeverityLevel
+
+if TYPE_CHECKING:
+    from kbdoctor.tui.sources import SourceOrigin
 
 
 @dataclass
@@ -60,12 +63,20 @@ class FactRequested(Message):
 
 @dataclass
 class MaterialRead(Message):
-    """Facts were read (from fact files, the demo incident or an import) and can join the
-    session."""
+    """Facts were read (from fact files, the demo incident, an import or a live collection) and
+    can join the session. ``origin`` makes them a source of their own (what it was read from, to
+    read it again); ``replace`` names the sources it takes the place of (a reload, or a new case);
+    ``undoable``: read at the engineer's request, so that undo takes it away again."""
 
     facts: list[Fact]
     files: list[str]
     environment: dict[str, str]
+    origin: SourceOrigin | None = None
+    report: Any = None  # an import's ImportReport
+    result: Any = None  # the ImportResult it was built from
+    replace: tuple[int, ...] = ()
+    undoable: bool = False
+    label: str | None = None  # how the source is named (default: its files)
 
 
 class RulesLoaded(Message):

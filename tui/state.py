@@ -5,6 +5,10 @@ which facts the diagnosis sees) are tested as plain Python. A fact is immutable:
 never touches the loaded fact, it records an override (a replacement fact, or ``None`` for a
 disabled one) keyed by the fact's position in the session, so that undo restores exactly what
 was there and the loaded material is never lost.
+
+Sources (:mod:`kbdoctor.tui.sources`) follow the same rule: removing one, reading it again or
+replacing the whole case never deletes a fact; it marks sources inactive, so undo brings them
+back exactly, what-if changes included, and keys stay what they were.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from kbdoctor.engine.facts import (
 from kbdoctor.engine.names import account_name
 from kbdoctor.engine.presentation import fields_text, format_value, source_text
 from kbdoctor.engine.report import FactRef
+from kbdoctor.tui import sources as case_sources
+from kbdoctor.tui.sources import CaseSource, SourceOrigin, fact_counts
 from pydantic import ValidationError
 
 EntryStatus = Literal["loaded", "edited", "disabled"]
@@ -60,6 +66,20 @@ class Change:
 
 
 @dataclass(frozen=True)
+class SourceChange:
+    """One change of the case's sources, as the undo stack records it: the sources it took
+    away and those it brought (a reload is both, so one undo restores the old reading)."""
+
+    removed: tuple[int, ...]
+    added: tuple[int, ...]
+
+    @property
+    def key(self) -> None:
+        """No single fact changed (the same attribute as :class:`Change`'s)."""
+        return None
+
+
+@dataclass(frozen=True)
 class SearchText:
     """What the facts filter looks in for one fact, lower-cased: worked out once per fact, since
     a filter keystroke looks at every fact of the session."""
@@ -84,13 +104,15 @@ class Session:
 
     _facts: list[Fact] = field(default_factory=list)
     _origins: list[str] = field(default_factory=list)
+    _source_of: list[int] = field(default_factory=list)  # the source id of each fact
+    _sources: dict[int, CaseSource] = field(default_factory=dict)  # in the order read
+    _removed: set[int] = field(default_factory=set)  # sources taken away (kept for undo)
     _overrides: dict[int, Fact | None] = field(default_factory=dict)
-    _undo: list[Change] = field(default_factory=list)
-    _redo: list[Change] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    environment: dict[str, str] = field(default_factory=dict)
+    _undo: list[Change | SourceChange] = field(default_factory=list)
+    _redo: list[Change | SourceChange] = field(default_factory=list)
     generation: int = 0  # bumped when loaded material changes (not on what-if changes)
     _search: dict[int, tuple[Fact, SearchText]] = field(default_factory=dict)
+    _active: tuple[int, list[int]] | None = None  # (generation, keys of active sources' facts)
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -102,24 +124,125 @@ class Session:
         files: Iterable[str] | None = None,
     ) -> int:
         """Add facts read from ``origin`` (``files``: the files it stands for, default itself);
-        what is already loaded (and every change) stays."""
-        added = 0
+        what is already loaded (and every change) stays. Not undoable: the material a session
+        starts with (see :meth:`add_source` for what the engineer adds later)."""
+        listed = list(facts)
+        self._new_source(listed, origin, environment, files, SourceOrigin("file", (origin,)))
+        return len(listed)
+
+    def add_source(
+        self,
+        facts: Iterable[Fact],
+        label: str,
+        origin: SourceOrigin,
+        *,
+        environment: Mapping[str, str] | None = None,
+        files: Iterable[str] | None = None,
+        report: Any = None,
+        result: Any = None,
+        replace: Iterable[int] = (),
+        undoable: bool = True,
+    ) -> CaseSource:
+        """A new source with its facts; the sources ``replace`` names are taken away in the
+        same step (reading a source again, or replacing the case), so one undo restores them."""
+        removed = tuple(i for i in replace if i in self._sources and i not in self._removed)
+        self._removed.update(removed)
+        source = self._new_source(
+            list(facts), label, environment, files, origin, report=report, result=result
+        )
+        if undoable:
+            self._record(SourceChange(removed, (source.id,)))
+        return source
+
+    def remove_source(self, source_id: int) -> SourceChange | None:
+        """Take a source (and so its facts) out of the case; None if it is not in it."""
+        if source_id not in self._sources or source_id in self._removed:
+            return None
+        change = SourceChange((source_id,), ())
+        self._removed.add(source_id)
+        self.generation += 1
+        self._record(change)
+        return change
+
+    def _new_source(
+        self,
+        facts: list[Fact],
+        label: str,
+        environment: Mapping[str, str] | None,
+        files: Iterable[str] | None,
+        origin: SourceOrigin,
+        *,
+        report: Any = None,
+        result: Any = None,
+    ) -> CaseSource:
+        source_id = max(self._sources, default=-1) + 1
+        source = CaseSource(
+            id=source_id,
+            origin=origin,
+            label=label,
+            files=tuple(files if files is not None else [label]),
+            environment=dict(environment or {}),
+            read_at=case_sources.now(),  # looked up here: tests fix the clock
+            counts=fact_counts(facts),
+            report=report,
+            result=result,
+        )
+        self._sources[source_id] = source
         for fact in facts:
             self._facts.append(fact)
-            self._origins.append(origin)
-            added += 1
-        for name in files if files is not None else [origin]:
-            if name not in self.files:
-                self.files.append(name)
-        for key, value in (environment or {}).items():
-            self.environment.setdefault(key, value)
+            self._origins.append(label)
+            self._source_of.append(source_id)
         self.generation += 1
-        return added
+        return source
+
+    def _record(self, change: Change | SourceChange) -> None:
+        self._undo.append(change)
+        self._redo.clear()
+
+    # -- sources -------------------------------------------------------------------------------
+
+    def sources(self) -> list[CaseSource]:
+        """The sources in the case now, in the order they were read."""
+        return [s for i, s in self._sources.items() if i not in self._removed]
+
+    def source(self, source_id: int) -> CaseSource:
+        return self._sources[source_id]
+
+    def source_of(self, key: int) -> CaseSource:
+        return self._sources[self._source_of[key]]
+
+    @property
+    def files(self) -> list[str]:
+        """The files of the sources in the case, each once, in the order read."""
+        names: list[str] = []
+        for source in self.sources():
+            names.extend(name for name in source.files if name not in names)
+        return names
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """The environment of the sources in the case; the first source to name a key wins."""
+        merged: dict[str, str] = {}
+        for source in self.sources():
+            for key, value in source.environment.items():
+                merged.setdefault(key, value)
+        return merged
+
+    def _keys(self) -> list[int]:
+        """The keys of the facts of the sources in the case (all of them until one is taken
+        away), worked out once per generation: every redraw asks for them."""
+        if not self._removed:
+            return list(range(len(self._facts)))
+        if self._active is None or self._active[0] != self.generation:
+            removed = self._removed
+            keys = [k for k, s in enumerate(self._source_of) if s not in removed]
+            self._active = (self.generation, keys)
+        return self._active[1]
 
     # -- reading -------------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._facts)
+        return len(self._keys())
 
     def entry(self, key: int) -> Entry:
         loaded = self._facts[key]
@@ -131,7 +254,7 @@ class Session:
         return Entry(key, loaded, override, self._origins[key], "edited")
 
     def entries(self) -> list[Entry]:
-        return [self.entry(key) for key in range(len(self._facts))]
+        return [self.entry(key) for key in self._keys()]
 
     def search_text(self, entry: Entry) -> SearchText:
         """What the filter looks in for this entry, remembered for as long as its fact stays
@@ -145,14 +268,15 @@ class Session:
 
     def loaded_facts(self) -> list[Fact]:
         """The facts as loaded: the baseline a what-if diagnosis is compared with."""
-        return list(self._facts)
+        return [self._facts[key] for key in self._keys()]
 
     def effective_facts(self) -> list[Fact]:
         """The facts the diagnosis sees: loaded facts with every change applied."""
         if not self._overrides:
-            return list(self._facts)
+            return self.loaded_facts()
         result: list[Fact] = []
-        for key, fact in enumerate(self._facts):
+        for key in self._keys():
+            fact = self._facts[key]
             override = self._overrides.get(key, fact)
             if override is not None:
                 result.append(override)
@@ -160,8 +284,13 @@ class Session:
 
     @property
     def changed(self) -> list[Entry]:
-        """Entries with a what-if change, in the order of the facts."""
-        return [self.entry(key) for key in sorted(self._overrides)]
+        """Entries with a what-if change, in the order of the facts (of sources in the case)."""
+        removed = self._removed
+        return [
+            self.entry(key)
+            for key in sorted(self._overrides)
+            if self._source_of[key] not in removed
+        ]
 
     @property
     def can_undo(self) -> bool:
@@ -188,29 +317,39 @@ class Session:
     def revert(self, key: int) -> None:
         self._apply(key, _UNSET)
 
-    def undo(self) -> Change | None:
+    def undo(self) -> Change | SourceChange | None:
         if not self._undo:
             return None
         change = self._undo.pop()
-        self._set(change.key, change.before)
+        if isinstance(change, SourceChange):
+            self._swap_sources(change.added, change.removed)
+        else:
+            self._set(change.key, change.before)
         self._redo.append(change)
         return change
 
-    def redo(self) -> Change | None:
+    def redo(self) -> Change | SourceChange | None:
         if not self._redo:
             return None
         change = self._redo.pop()
-        self._set(change.key, change.after)
+        if isinstance(change, SourceChange):
+            self._swap_sources(change.removed, change.added)
+        else:
+            self._set(change.key, change.after)
         self._undo.append(change)
         return change
+
+    def _swap_sources(self, take: tuple[int, ...], bring: tuple[int, ...]) -> None:
+        self._removed.update(take)
+        self._removed.difference_update(bring)
+        self.generation += 1
 
     def _apply(self, key: int, after: Fact | _Unset | None) -> None:
         before = self._overrides.get(key, _UNSET)
         if before is after or (before == after and before is not None):
             return
         self._set(key, after)
-        self._undo.append(Change(key, before, after))
-        self._redo.clear()
+        self._record(Change(key, before, after))
 
     def _set(self, key: int, override: Fact | _Unset | None) -> None:
         if isinstance(override, _Unset):
@@ -408,6 +547,7 @@ __all__ = [
     "EntryStatus",
     "FactQuery",
     "Session",
+    "SourceChange",
     "ValidationError",
     "edit_fact",
     "editable_text",

@@ -245,6 +245,7 @@ async def test_another_fact_file_is_opened_from_the_picker(
         assert isinstance(app.screen, PickPathScreen)
         app.screen.query_one("#pick-path", Input).value = str(extra)
         await pilot.press("ctrl+o")
+        await pilot.press("a")  # add to the case: it already has a source
         await settle(pilot)
         await app.workers.wait_for_complete()
         await settle(pilot)
@@ -262,6 +263,7 @@ async def test_an_invalid_fact_file_shows_where_it_is_wrong_and_keeps_what_was_l
         await pilot.press("o")
         app.screen.query_one("#pick-path", Input).value = str(DATA / "broken-facts.yaml")
         await pilot.press("ctrl+o")
+        await pilot.press("a")  # add to the case: it already has a source
         await app.workers.wait_for_complete()
         await settle(pilot)
         messages = [n.message for n in app._notifications]
@@ -295,6 +297,7 @@ async def test_command_outputs_are_imported_from_a_folder_file_by_file(
         await pilot.press("i")
         app.screen.query_one("#pick-path", Input).value = str(folder)
         await pilot.press("ctrl+o")
+        await pilot.press("a")  # add to the case: it already has a source
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert len(app.session) > 7

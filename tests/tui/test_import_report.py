@@ -56,6 +56,7 @@ async def _import(app: KbdoctorApp, pilot: Pilot[None], folder: Path) -> None:
     await pilot.press("i")
     app.screen.query_one("#pick-path", Input).value = str(folder)
     await pilot.press("ctrl+o")
+    await pilot.press("a")  # add to the case: it already has a source
     await app.workers.wait_for_complete()
     await settle(pilot)
 
