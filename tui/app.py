@@ -21,6 +21,7 @@ from kbdoctor.engine.factio import dump_fact_file
 from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.report import FactRef, Report
 from kbdoctor.tui import loading, source_desk
+from kbdoctor.tui.compat import LocalisedCommandPalette
 from kbdoctor.tui.diagnosis import Diagnoser, file_label
 from kbdoctor.tui.evaluations import Evaluations
 from kbdoctor.tui.i18n import Lang, other_language, t
@@ -33,6 +34,7 @@ from kbdoctor.tui.messages import (
     WorkFinished,
     WorkProgressed,
 )
+from kbdoctor.tui.palette import binding_commands
 from kbdoctor.tui.screens.main import MainScreen
 from kbdoctor.tui.sources import SourceOrigin
 from kbdoctor.tui.state import Session, matches_ref
@@ -42,6 +44,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker
@@ -646,8 +649,34 @@ class KbdoctorApp(App[None]):
         ]
         self.open_dialog(HelpScreen(sections, lang))
 
+    def action_command_palette(self) -> None:
+        """Textual's command palette, with its own words in the language shown."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                LocalisedCommandPalette(
+                    id="--command-palette",
+                    placeholder=t("tui.palette.placeholder", self.lang),
+                    no_matches=t("tui.palette.no_matches", self.lang),
+                )
+            )
+
+    def search_themes(self) -> None:
+        """The theme picker (change theme), with its own words in the language shown."""
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            LocalisedCommandPalette(
+                [ThemeProvider],
+                placeholder=t("tui.palette.themes", self.lang),
+                no_matches=t("tui.palette.no_matches", self.lang),
+            )
+        )
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The application's commands, then one for every other key of the screen's panes
+        (``tui/palette.py``), then the causes of the diagnosis."""
         lang = self.lang
+        offered: set[str] = set()
         for action, key in (
             ("help", "help"),
             ("open_facts", "open"),
@@ -666,17 +695,13 @@ class KbdoctorApp(App[None]):
             ("change_theme", "theme"),
             ("quit", "quit"),
         ):
+            offered.add(t(f"tui.command.{key}", lang))
             yield SystemCommand(
                 t(f"tui.command.{key}", lang),
                 t(f"tui.command.{key}.help", lang),
                 getattr(self, f"action_{action}"),
             )
-        for tab in ("diagnosis", "facts", "rules"):
-            yield SystemCommand(
-                t("tui.command.tab", lang, tab=t(f"tui.tab.{tab}", lang)),
-                t("tui.command.tab.help", lang),
-                lambda tab=tab: self.main.action_tab(tab),
-            )
+        yield from binding_commands(self, screen, lang, offered)
         if self.report is not None:
             for cause in self.report.causes:
                 yield SystemCommand(

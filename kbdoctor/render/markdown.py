@@ -71,7 +71,8 @@ def render_markdown(report: Report) -> str:
     out += [
         f"## {text('report.causes', lang)}",
         "",
-        f"| cause | {text('report.confidence', lang)} | status | KB |",
+        f"| {text('report.column.cause', lang)} | {text('report.confidence', lang)} | "
+        f"{text('report.column.status', lang)} | KB |",
         "|---|---|---|---|",
     ]
     for cause in report.causes:

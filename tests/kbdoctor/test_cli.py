@@ -92,6 +92,9 @@ def test_polish_report(skewed: Path) -> None:
     result = kbdoctor("evaluate", str(skewed), "--lang", "pl", "--format", "markdown")
     assert "Zegary różnią się o ponad 5 minut" in result.stdout
     assert "## Diagnoza" in result.stdout
+    # the table of all causes has its header in Polish too
+    assert "| przyczyna | pewność | stan | KB |" in result.stdout
+    assert "| cause |" not in result.stdout
 
 
 def test_output_file_is_written(skewed: Path, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ and a click on a key presses that key, as in Textual's footer.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from rich.cells import cell_len
@@ -24,6 +25,12 @@ class Key(NamedTuple):
     display: str  # how the key is written
     description: str
     enabled: bool
+    action: str = ""
+
+
+# Keys that stay on a narrow screen, in every language: how to get help, switch the language
+# and leave (the palette's key is kept on the right too). Others give way from the right.
+ESSENTIAL_ACTIONS = frozenset({"help", "switch_language", "quit"})
 
 
 class Shown(NamedTuple):
@@ -69,7 +76,13 @@ class KeyFooter(Widget):
             if binding.show and binding.action not in actions:
                 actions.add(binding.action)
                 keys.append(
-                    Key(binding.key, app.get_key_display(binding), binding.description, enabled)
+                    Key(
+                        binding.key,
+                        app.get_key_display(binding),
+                        binding.description,
+                        enabled,
+                        binding.action,
+                    )
                 )
         palette = None
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
@@ -91,13 +104,14 @@ class KeyFooter(Widget):
 
         line = Text(no_wrap=True, overflow="crop", end="")
         spans: list[tuple[int, int, Key]] = []
-        for key in self._shown.keys:
+        palette = self._shown.palette
+        reserve = cell_len(part(palette).plain) + 2 if palette is not None else 0
+        for key in self.fitting(self._shown.keys, part, self.size.width - reserve):
             if spans:
                 line.append(" ")
             start = line.cell_len
             line.append_text(part(key))
             spans.append((start, line.cell_len, key))
-        palette = self._shown.palette
         if palette is not None:
             text = part(palette)
             room = self.size.width - line.cell_len - cell_len(text.plain) - 2
@@ -107,6 +121,23 @@ class KeyFooter(Widget):
                 line.append_text(text)
         self._spans = spans
         return line
+
+    @staticmethod
+    def fitting(keys: Sequence[Key], part: Callable[[Key], Text], width: int) -> list[Key]:
+        """The keys that fit in ``width`` cells: when not all do, the last keys that are not
+        essential (``ESSENTIAL_ACTIONS``) give way first, so that help, language and quit stay
+        in a narrow terminal whatever the length of the other descriptions."""
+        kept = list(keys)
+
+        def length() -> int:
+            return sum(part(key).cell_len for key in kept) + max(len(kept) - 1, 0)
+
+        while kept and length() > width:
+            droppable = [i for i, key in enumerate(kept) if key.action not in ESSENTIAL_ACTIONS]
+            if not droppable:
+                break
+            del kept[droppable[-1]]
+        return kept
 
     def on_click(self, event: events.Click) -> None:
         for start, end, key in self._spans:
