@@ -246,7 +246,7 @@ class Report(_Additive):
     OMIT_EMPTY: ClassVar[tuple[str, ...]] = ("expired_suppressions",)
 
     kbdoctor: Literal["report/1"] = "report/1"
-    lang: Literal["en", "pl"]
+    lang: Literal["en", "pl", "de"]  # "de" since German catalogues (rule texts: English)
     inputs: Inputs
     symptoms: list[SymptomReport]
     diagnoses: list[CauseReport]

@@ -33,12 +33,14 @@ class _Model(BaseModel):
 
 
 class Text(_Model):
-    """A text every user can read: English and Polish, both required."""
+    """A text every user can read: English and Polish, both required (``RULE_LANGS``)."""
 
     en: str = Field(min_length=1)
     pl: str = Field(min_length=1)
 
     def get(self, lang: str) -> str:
+        """The text in ``lang``; English in a language rule files do not carry (German: the
+        program's own texts have German catalogues, a rule's texts do not)."""
         return self.pl if lang == "pl" else self.en
 
 

@@ -79,7 +79,7 @@ def build_parser(command: str | None = None, lang: Lang = "en") -> argparse.Argu
     schema.add_argument("which", choices=("facts", "report"))
 
     if command == "collect":
-        from kbdoctor.collectors.command import add_collect_parser
+        from kbdoctor.collect_command import add_collect_parser
 
         add_collect_parser(sub)
         _limit_option(sub.choices["collect"], lang)
@@ -224,7 +224,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: Any) -> int:
     if args.command == "schema":
         return _schema(args.which)
     if args.command == "collect":
-        from kbdoctor.collectors.command import run_collect
+        from kbdoctor.collect_command import run_collect
 
         return int(run_collect(args))
     parser.print_help()

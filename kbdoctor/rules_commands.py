@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from kbdoctor.engine.i18n import LANGS, Lang, language_from_env, text
+from kbdoctor.engine.i18n import LANGS, RULE_LANGS, Lang, language_from_env, text
 
 COMMANDS = ("lint", "test", "schema", "docs", "new")
 EXIT_OK = 0
@@ -224,7 +224,7 @@ def _docs(paths: list[str], lang: Lang, output: str | None) -> int:
     folder = Path(output)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for each in LANGS:
+        for each in RULE_LANGS:  # the languages of the rules themselves (rule files carry en, pl)
             target = folder / f"rules.{each}.md"
             write_atomic(target, catalogue_markdown(base, tests, each))
             print(text("cli.rules_docs_written", lang, path=str(target)))

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kbdoctor.engine.evaluate import DEFAULT_BUDGET_S
-from kbdoctor.engine.i18n import Lang, language_from_env
+from kbdoctor.engine.i18n import Lang, language_option
 
 if TYPE_CHECKING:
     from kbdoctor.engine.suppressions import Entry
@@ -32,7 +32,7 @@ def create_app(
     ``suppressions``: the site's accepted findings, marked in the cause list."""
     from kbdoctor.tui.app import KbdoctorApp
 
-    chosen: Lang = "pl" if lang == "pl" else ("en" if lang == "en" else language_from_env())
+    chosen: Lang = language_option(lang)
     app = KbdoctorApp(
         fact_paths, lang=chosen, rules=rules, demo=demo, watch_rules=watch_rules, budget=budget
     )

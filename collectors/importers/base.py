@@ -102,10 +102,12 @@ class ReadResult:
 @runtime_checkable
 class Reader(Protocol):
     """One command family's output. ``name`` is stable (it is written into every fact's source);
-    ``command`` is the exact Windows command an administrator runs to produce the material."""
+    ``command`` is the exact Windows command an administrator runs to produce the material, in
+    every language (the one place it is written: help, the collection script and each fact's
+    source take it from here). The reader's title is a text for people, so it lives in the
+    collectors' catalogues as ``collect.reader.<name>.title`` (one per language)."""
 
     name: str
-    title: str
     command: str
 
     def sniff(self, material: Material) -> bool: ...
@@ -139,8 +141,10 @@ class ReaderBase(ABC):
 
     # set by every subclass (:class:`Reader`); not ClassVar, which the Protocol would not accept
     name: str = ""
-    title: str = ""
     command: str = ""
+    # True when ``command`` is not a command line but prose (a menu path): it is then shown from
+    # the catalogue, ``collect.reader.<name>.command``, in the user's language
+    command_is_prose: bool = False
     # the program a typed command line must name for :meth:`typed_command` (a regex matched at
     # the start of the command, case-insensitively); None when the format has no one program
     program: str | None = None
@@ -287,7 +291,8 @@ def source_for(
 
 def warning(material: Material, index: int | None, key: str, /, **params: object) -> ImportWarning:
     """A warning about line ``index`` (0-based, into the material's lines; None for the material
-    as a whole) with the catalogue text ``key`` (:mod:`kbdoctor.collectors.warning_messages`)."""
+    as a whole) with the text of ``key`` in the collectors' catalogues (``collectors/locales``,
+    read through :mod:`kbdoctor.collectors.messages`)."""
     line = material.line_no(index) if index is not None else None
     return ImportWarning.at(material.path, line, key, **params)
 

@@ -51,7 +51,6 @@ class EvtxReader(ReaderBase):
     """
 
     name = "eventlog-evtx"
-    title = "Event log file (.evtx)"
     command = "wevtutil epl Application C:\\temp\\application.evtx"
 
     def _sniff(self, material: Material) -> bool:

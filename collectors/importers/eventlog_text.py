@@ -41,6 +41,7 @@ from kbdoctor.collectors.importers.base import (
 )
 from kbdoctor.collectors.importers.eventlog_xml import system_time
 from kbdoctor.collectors.localized import Language, alternation, label_names, words
+from kbdoctor.collectors.messages import message
 from kbdoctor.collectors.parsing.eventlog_records import (
     EXCHANGE_FRONTEND,
     EXCHANGE_TRANSPORT,
@@ -158,7 +159,6 @@ class EventListReader(ReaderBase):
     """
 
     name = "eventlog-list"
-    title = "Event log records (Get-WinEvent | Format-List)"
     command = (
         "Get-WinEvent -FilterHashtable @{LogName='Application'; "
         "ProviderName='MSExchangeTransport'; Id=1035} | Format-List *"
@@ -423,8 +423,9 @@ class EventDetailsReader(ReaderBase):
     """
 
     name = "eventlog-details"
-    title = "Event log records (Event Viewer: Copy details as text)"
-    command = "Event Viewer: select the event, Copy > Copy details as text"
+    # a menu path, not a command line: the English text is the one of the catalogue
+    command = message("reader.eventlog-details.command")
+    command_is_prose = True
 
     def _sniff(self, material: Material) -> bool:
         text = material.text

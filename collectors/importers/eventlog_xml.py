@@ -151,7 +151,6 @@ class EventXmlReader(ReaderBase):
     """  # noqa: E501 - a real sample keeps its width
 
     name = "eventlog-xml"
-    title = "Event log records (wevtutil qe /f:xml, Get-WinEvent ToXml)"
     command = 'wevtutil qe Application /q:"*[System[(EventID=1035)]]" /f:RenderedXml'
 
     def _sniff(self, material: Material) -> bool:

@@ -82,7 +82,6 @@ class QueueListReader(ReaderBase):
     """  # noqa: E501 - a real sample keeps its width
 
     name = "exchange-queue"
-    title = "Get-Queue | Format-List: transport queues and their last error"
     command = "Get-Queue | Format-List"
 
     def _sniff(self, material: Material) -> bool:
@@ -180,7 +179,6 @@ class QueueTableReader(ReaderBase):
 
 
     name = "exchange-queue-table"
-    title = "Get-Queue (table): LastError cut short, Format-List needed"
     command = "Get-Queue"
 
     def _sniff(self, material: Material) -> bool:

@@ -137,7 +137,6 @@ class FormatListReader(_Base):
     """  # noqa: E501 - a real sample keeps its width
 
     name = "exchange-receive-connector"
-    title = "Get-ReceiveConnector | Format-List: authentication of receive connectors"
     command = "Get-ReceiveConnector | Format-List"
 
     def _sniff(self, material: Material) -> bool:
@@ -192,7 +191,6 @@ class ClixmlReader(_Base):
     """
 
     name = "exchange-receive-connector-clixml"
-    title = "Get-ReceiveConnector | Export-Clixml: receive connectors, locale independent"
     command = "Get-ReceiveConnector | Export-Clixml receive-connectors.xml"
 
     def _sniff(self, material: Material) -> bool:
@@ -249,7 +247,6 @@ class JsonReader(_Base):
     """
 
     name = "exchange-receive-connector-json"
-    title = "Get-ReceiveConnector | ConvertTo-Json: receive connectors, locale independent"
     command = "Get-ReceiveConnector | ConvertTo-Json -Depth 3"
 
     def _sniff(self, material: Material) -> bool:

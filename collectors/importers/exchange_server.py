@@ -58,7 +58,6 @@ class ExchangeServerReader(ReaderBase):
     """
 
     name = "exchange-server"
-    title = "Get-ExchangeServer | Format-List: Exchange servers, sites and versions"
     command = "Get-ExchangeServer | Format-List"
 
     def _sniff(self, material: Material) -> bool:
@@ -106,7 +105,6 @@ class ExchangeServerTableReader(ReaderBase):
 
 
     name = "exchange-server-table"
-    title = "Get-ExchangeServer (table): values cut short, Format-List needed"
     command = "Get-ExchangeServer"
 
     def _sniff(self, material: Material) -> bool:

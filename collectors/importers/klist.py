@@ -84,7 +84,6 @@ class KlistReader(ReaderBase):
 
     program = "klist"
     name = "klist"
-    title = "klist / klist get SPN: Kerberos tickets and the errors getting them"
     command = "klist get SMTPSVC/ex02.corp.example.com > klist-get-ex02.txt"
 
     def _sniff(self, material: Material) -> bool:

@@ -169,7 +169,6 @@ class DsGetDcReader(ReaderBase):
 
     program = "nltest"
     name = "nltest-dsgetdc"
-    title = "nltest /dsgetdc:DOMAIN: the domain controller found, its site and flags"
     command = "nltest /dsgetdc:corp.example.com > dsgetdc.txt"
 
     def _sniff(self, material: Material) -> bool:
@@ -280,7 +279,6 @@ class DcListReader(ReaderBase):
 
     program = "nltest"
     name = "nltest-dclist"
-    title = "nltest /dclist:DOMAIN: the domain controllers of a domain and the PDC"
     command = "nltest /dclist:corp > dclist.txt"
 
     def _sniff(self, material: Material) -> bool:

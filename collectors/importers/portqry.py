@@ -152,7 +152,6 @@ class PortQryReader(ReaderBase):
 
     program = "portqry"
     name = "portqry"
-    title = "portqry -n DC -e 88 -p both: whether TCP and UDP ports answer"
     command = "portqry -n DC01 -e 88 -p both > portqry-DC01-88.txt"
 
     def _sniff(self, material: Material) -> bool:

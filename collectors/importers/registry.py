@@ -18,7 +18,7 @@ from functools import cache
 
 from kbdoctor.collectors import importers
 from kbdoctor.collectors.importers.base import Material, Reader
-from kbdoctor.collectors.messages import reader_text
+from kbdoctor.collectors.messages import message, reader_title
 from kbdoctor.engine.i18n import Lang
 
 _NOT_READERS = frozenset({"base", "registry"})
@@ -86,20 +86,21 @@ def pick_reader(material: Material, readers: tuple[Reader, ...] | None = None) -
 def known_formats(
     readers: tuple[Reader, ...] | None = None, lang: Lang = "en"
 ) -> list[FormatInfo]:
-    """The formats kbdoctor reads, sorted by name, for messages and for ``collect --help``, with
-    their titles in ``lang`` (the catalogue of :mod:`kbdoctor.collectors.messages`)."""
+    """The formats kbdoctor reads, sorted by name, for messages and for ``collect --help``: each
+    reader's title from the catalogue in ``lang``, and its command as the reader writes it (or
+    from the catalogue, in ``lang``, when it is prose rather than a command line)."""
     chosen = readers if readers is not None else all_readers()
     return sorted(
-        (
-            FormatInfo(
-                r.name,
-                reader_text(r.name, "title", lang, r.title),
-                reader_text(r.name, "command", lang, r.command),
-            )
-            for r in chosen
-        ),
+        (FormatInfo(r.name, reader_title(r.name, lang), command_shown(r, lang)) for r in chosen),
         key=lambda f: f.name,
     )
+
+
+def command_shown(reader: Reader, lang: Lang) -> str:
+    """What a person is told to run (or do) to produce ``reader``'s material, in ``lang``."""
+    if getattr(reader, "command_is_prose", False):
+        return message(f"reader.{reader.name}.command", lang)
+    return reader.command
 
 
 def describe_formats(formats: Iterable[FormatInfo]) -> str:

@@ -196,7 +196,6 @@ class ShowreplTextReader(ReaderBase):
 
     program = "repadmin"
     name = "repadmin-showrepl"
-    title = "repadmin /showrepl: inbound replication of a domain controller"
     command = "repadmin /showrepl"
 
     def _sniff(self, material: Material) -> bool:
@@ -409,7 +408,6 @@ class ShowreplCsvReader(ReaderBase):
 
     program = "repadmin"
     name = "repadmin-showrepl-csv"
-    title = "repadmin /showrepl * /csv: inbound replication of every DC"
     command = "repadmin /showrepl * /csv"
 
     def _sniff(self, material: Material) -> bool:
@@ -611,7 +609,6 @@ class ReplsummaryReader(ReaderBase):
 
     program = "repadmin"
     name = "repadmin-replsummary"
-    title = "repadmin /replsummary: replication failures per source and destination DC"
     command = "repadmin /replsummary"
 
     def _sniff(self, material: Material) -> bool:

@@ -216,7 +216,6 @@ class SetspnListReader(ReaderBase):
 
     program = "setspn"
     name = "setspn-L"
-    title = "setspn -L: SPNs registered on an account"
     command = "setspn -L EX01 > setspn-L-EX01.txt"
 
     def _sniff(self, material: Material) -> bool:
@@ -301,7 +300,6 @@ class SetspnQueryReader(ReaderBase):
 
     program = "setspn"
     name = "setspn-Q"
-    title = "setspn -Q: which accounts hold an SPN"
     command = "setspn -Q SMTPSVC/ex01.corp.example.com > setspn-Q-smtpsvc-ex01.txt"
 
     def _sniff(self, material: Material) -> bool:
@@ -402,7 +400,6 @@ class SetspnDuplicatesReader(ReaderBase):
 
     program = "setspn"
     name = "setspn-X"
-    title = "setspn -X [-F]: SPNs registered on more than one account"
     command = "setspn -X -F > setspn-X-F.txt"
 
     def _sniff(self, material: Material) -> bool:

@@ -139,7 +139,6 @@ class TestNetConnectionReader(ReaderBase):
 
     program = "Test-NetConnection|tnc"
     name = "test-netconnection"
-    title = "Test-NetConnection -Port: whether a TCP port answers"
     command = "Test-NetConnection -ComputerName DC01 -Port 88 > tnc-DC01-88.txt"
 
     def _sniff(self, material: Material) -> bool:

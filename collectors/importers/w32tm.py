@@ -178,7 +178,6 @@ class StripchartReader(ReaderBase):
 
     program = "w32tm"
     name = "w32tm-stripchart"
-    title = "w32tm /stripchart: clock offset of a target from this machine"
     command = "w32tm /stripchart /computer:DC01 /dataonly /samples:5 > stripchart-DC01.txt"
 
     def _sniff(self, material: Material) -> bool:
@@ -312,7 +311,6 @@ class MonitorReader(ReaderBase):
 
     program = "w32tm"
     name = "w32tm-monitor"
-    title = "w32tm /monitor: domain controllers and their clock offsets"
     command = "w32tm /monitor > w32tm-monitor.txt"
 
     def _sniff(self, material: Material) -> bool:
@@ -494,7 +492,6 @@ class StatusReader(ReaderBase):
 
     program = "w32tm"
     name = "w32tm-status"
-    title = "w32tm /query /status /verbose: a machine's time source and state"
     command = "w32tm /query /status /verbose > w32tm-status.txt"
 
     def _sniff(self, material: Material) -> bool:
@@ -575,7 +572,6 @@ class PeersReader(ReaderBase):
 
     program = "w32tm"
     name = "w32tm-peers"
-    title = "w32tm /query /peers: the time sources a machine polls"
     command = "w32tm /query /peers > w32tm-peers.txt"
 
     def _sniff(self, material: Material) -> bool:

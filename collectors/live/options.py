@@ -25,113 +25,16 @@ from typing import Any, TextIO
 from kbdoctor.collectors.live.gss import ticket_principal
 from kbdoctor.collectors.live.model import LiveOptions, Secret
 from kbdoctor.collectors.live.progress import ProgressLine
+from kbdoctor.collectors.messages import message
 from kbdoctor.engine.facts import DomainController, Fact
 from kbdoctor.engine.i18n import Lang
 
 DEFAULT_TIMEOUT_S = 5.0
 
-TEXTS: dict[str, dict[Lang, str]] = {
-    "domain": {
-        "en": "collect live from this AD domain (DNS name): DCs, clocks, SPNs, ports",
-        "pl": "zbierz na żywo z tej domeny AD (nazwa DNS): kontrolery, zegary, SPN, porty",
-    },
-    "dc": {
-        "en": "domain controllers to probe (repeatable or comma-separated); default: found "
-        "through DNS SRV records",
-        "pl": "kontrolery domeny do zbadania (powtarzalne lub po przecinku); domyślnie: "
-        "znalezione przez rekordy DNS SRV",
-    },
-    "exchange": {
-        "en": "Exchange servers whose computer accounts and SPNs to read (comma-separated); "
-        "default: the msExchExchangeServer objects of the directory",
-        "pl": "serwery Exchange, których konta komputerów i SPN odczytać (po przecinku); "
-        "domyślnie: obiekty msExchExchangeServer katalogu",
-    },
-    "user": {
-        "en": "user for the LDAP bind (user@domain unless it names its domain); without it "
-        "the current Kerberos ticket (GSSAPI), else a prompt on a terminal, else only the "
-        "rootDSE is read",
-        "pl": "użytkownik do powiązania LDAP (user@domena, o ile nie podaje domeny); bez niego "
-        "bieżący bilet Kerberos (GSSAPI), a bez biletu pytanie na terminalu, w przeciwnym "
-        "razie czytany jest tylko rootDSE",
-    },
-    "user_prompt": {
-        "en": "no --user and no Kerberos ticket: user for the LDAP bind (empty: anonymous, "
-        "the rootDSE only): ",
-        "pl": "brak --user i biletu Kerberos: użytkownik do powiązania LDAP (puste: anonimowo, "
-        "tylko rootDSE): ",
-    },
-    "password_env": {
-        "en": "name of the environment variable holding the password (without it: a prompt)",
-        "pl": "nazwa zmiennej środowiskowej z hasłem (bez niej: pytanie o hasło)",
-    },
-    "ca_file": {
-        "en": "CA certificates (PEM) to check the DCs' LDAP certificates with",
-        "pl": "certyfikaty CA (PEM) do sprawdzania certyfikatów LDAP kontrolerów",
-    },
-    "insecure": {
-        "en": "do not check TLS certificates (recorded in the fact file's environment)",
-        "pl": "nie sprawdzaj certyfikatów TLS (zapisywane w środowisku pliku faktów)",
-    },
-    "timeout": {
-        "en": "seconds each probe may wait for an answer (default 5)",
-        "pl": "ile sekund każda próba może czekać na odpowiedź (domyślnie 5)",
-    },
-    "dns_server": {
-        "en": "DNS server for the SRV and address look-ups (default: the system's)",
-        "pl": "serwer DNS do zapytań SRV i o adresy (domyślnie: systemowy)",
-    },
-    "tickets": {
-        "en": "also ask the KDCs for an SMTPSVC/<fqdn> ticket of each Exchange server as --user "
-        "(MIT kinit and kvno); the Kerberos error is a fact",
-        "pl": "poproś też KDC o bilet SMTPSVC/<fqdn> każdego serwera Exchange jako --user "
-        "(MIT kinit i kvno); błąd Kerberosa jest faktem",
-    },
-    "no_password": {
-        "en": "--password-env {var}: the variable is not set",
-        "pl": "--password-env {var}: zmienna nie jest ustawiona",
-    },
-    "no_prompt": {
-        "en": "--user needs a password: give --password-env VAR (no terminal to ask on)",
-        "pl": "--user wymaga hasła: podaj --password-env ZMIENNA (brak terminala, by zapytać)",
-    },
-    "needs_domain": {
-        "en": "{option} needs --domain",
-        "pl": "{option} wymaga --domain",
-    },
-    "bad_timeout": {
-        "en": "--timeout must be a number of seconds above 0",
-        "pl": "--timeout musi być liczbą sekund większą od 0",
-    },
-    "probe_error": {
-        "en": "live: {error}",
-        "pl": "na żywo: {error}",
-    },
-    "summary": {
-        "en": "live: {facts} fact(s) from {dcs} DC(s) in {seconds:.1f} s; {errors} probe(s) "
-        "without an answer",
-        "pl": "na żywo: faktów: {facts} z kontrolerów: {dcs} w {seconds:.1f} s; prób bez "
-        "odpowiedzi: {errors}",
-    },
-    "progress": {
-        "en": "live: {done}/{total} probes done",
-        "pl": "na żywo: ukończone próby: {done}/{total}",
-    },
-    "interrupted": {
-        "en": "kbdoctor: interrupted (Ctrl-C): the facts gathered so far are written, marked "
-        "incomplete",
-        "pl": "kbdoctor: przerwano (Ctrl-C): zebrane dotąd fakty są zapisywane, oznaczone jako "
-        "niepełne",
-    },
-    "insecure_note": {
-        "en": "live: --insecure: TLS certificates are not checked",
-        "pl": "na żywo: --insecure: certyfikaty TLS nie są sprawdzane",
-    },
-}
-
-
 def say(key: str, lang: Lang, **values: Any) -> str:
-    return TEXTS[key][lang].format(**values)
+    """The live collection's text ``key`` in ``lang``: the collectors' catalogues hold it as
+    ``collect.live.<key>``."""
+    return message(f"live.{key}", lang, **values)
 
 
 def _names(value: str) -> list[str]:

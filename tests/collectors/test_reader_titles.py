@@ -1,38 +1,52 @@
-"""Every reader's title (and the one command that is a menu path) reads in English and Polish, in
-``collect --help`` and in the list of known formats of "no reader recognises this file"."""
+"""The reader registry is the one source of each reader's title and command: the title in every
+language from the catalogue (``collect.reader.<name>.title``), the command from the reader
+(``Reader.command``; the one that is a menu path, from the catalogue), in ``collect --help`` and
+in the list of known formats of "no reader recognises this file"."""
 
 from __future__ import annotations
 
 import argparse
 import io
+import re
 from pathlib import Path
 
 import pytest
-from kbdoctor.collectors.command import EXAMPLES, add_collect_parser, help_text, run_collect
 from kbdoctor.collectors.importers.registry import all_readers, known_formats
 from kbdoctor.collectors.importing import import_paths
-from kbdoctor.collectors.messages import MESSAGES, READER_TEXTS
+from kbdoctor.collectors.messages import message
+from kbdoctor.engine.i18n import COLLECTORS, LANGS
 
-_FIELDS = ("title", "command")
+from kbdoctor.collect_command import EXAMPLES, add_collect_parser, help_text, run_collect
 
-
-def test_every_registered_reader_has_its_title_in_english_and_polish() -> None:
-    for reader in all_readers():
-        texts = READER_TEXTS.get(f"reader.{reader.name}.title")
-        assert texts is not None, reader.name
-        assert set(texts) == {"en", "pl"}, reader.name
-        assert texts["pl"].strip(), reader.name
-        assert texts["pl"] != texts["en"], reader.name
+_READER_KEY = re.compile(r"collect\.reader\.(?P<name>[^.]+)\.(?P<what>title|command)")
 
 
-def test_the_english_catalogue_text_is_the_readers_own() -> None:
+def test_every_registered_reader_has_its_title_in_every_language() -> None:
+    for lang in LANGS:
+        titles = {f.name: f.title for f in known_formats(lang=lang)}
+        for reader in all_readers():
+            assert f"collect.reader.{reader.name}.title" in COLLECTORS.catalogue(lang), reader.name
+            assert titles[reader.name].strip(), reader.name
+    english, polish = known_formats(lang="en"), known_formats(lang="pl")
+    assert all(e.title != p.title for e, p in zip(english, polish, strict=True))
+
+
+def test_every_reader_text_of_the_catalogue_names_a_registered_reader() -> None:
     readers = {reader.name: reader for reader in all_readers()}
-    for key, texts in READER_TEXTS.items():
-        family, name, what = key.split(".")
-        assert family == "reader", key
-        assert name in readers, f"{key}: no registered reader {name}"
-        assert what in _FIELDS, key
-        assert texts["en"] == getattr(readers[name], what), key
+    for key in COLLECTORS.catalogue("en"):
+        if key.startswith("collect.reader."):
+            found = _READER_KEY.fullmatch(key)
+            assert found is not None, key
+            assert found["name"] in readers, f"{key}: no registered reader"
+            if found["what"] == "command":
+                # only a reader whose command is prose is shown from the catalogue
+                assert getattr(readers[found["name"]], "command_is_prose", False), key
+
+
+def test_a_prose_command_is_the_catalogues_english_text() -> None:
+    prose = [r for r in all_readers() if getattr(r, "command_is_prose", False)]
+    assert [r.name for r in prose] == ["eventlog-details"]
+    assert prose[0].command == message("reader.eventlog-details.command", "en")
 
 
 def test_known_formats_are_titled_in_the_language_asked_for() -> None:
@@ -93,8 +107,22 @@ def test_example_comments_are_translated_and_commands_are_not() -> None:
     for command, note in EXAMPLES:
         assert f"  {command}\n" in english + "\n"
         assert f"  {command}\n" in polish + "\n"
-        if note is not None:
-            assert MESSAGES[note]["en"].startswith("# "), note
-            assert MESSAGES[note]["pl"] in polish
-            assert MESSAGES[note]["en"] not in polish
-    assert any(note is not None for _, note in EXAMPLES)
+        assert message(note, "en").startswith("# "), note
+        assert message(note, "pl") in polish
+        assert message(note, "en") not in polish
+
+
+def test_help_names_each_readers_command_once() -> None:
+    shown = help_text("en")
+    for reader in all_readers():
+        if not getattr(reader, "command_is_prose", False):
+            assert shown.count(f": {reader.command}\n") == 1, reader.name
+    assert not any(command.startswith(("setspn", "w32tm")) for command, _ in EXAMPLES)
+
+
+def test_help_reads_in_german_with_the_readers_commands_as_they_are() -> None:
+    shown = help_text("de")
+    assert "Gelesene Formate (Name: auszuführender Befehl):" in shown
+    assert "setspn -L: auf einem Konto registrierte SPNs: setspn -L EX01" in shown
+    assert "Ereignisanzeige: das Ereignis auswählen" in shown
+    assert "# die Ausgaben zweier Maschinen" in shown

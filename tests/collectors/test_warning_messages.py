@@ -12,12 +12,20 @@ import pytest
 from kbdoctor.collectors import importers, parsing
 from kbdoctor.collectors.importers.base import ImportWarning, Material, warning
 from kbdoctor.collectors.importing import import_paths
-from kbdoctor.collectors.messages import DERIVED_PLACEHOLDERS, MESSAGES
-from kbdoctor.collectors.warning_messages import WARNINGS
+from kbdoctor.collectors.messages import DERIVED_PLACEHOLDERS, catalogue_key
+from kbdoctor.engine.i18n import COLLECTORS, LANGS, Lang
 
 from tests.collectors.importers.fixtures import DATA
 
 _KEY = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
+# The readers' warnings: the catalogue's two-part keys, less the collection script's texts
+# (``collect.script.*``, looked up by collectors/script_texts.py).
+WARNINGS = {
+    key.removeprefix("collect.")
+    for key in COLLECTORS.catalogue("en")
+    if re.fullmatch(r"collect\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*", key)
+    and not key.startswith(("collect.script.", "collect.live."))
+}
 _READER_SOURCES = sorted(
     path
     for package in (importers, parsing)
@@ -65,19 +73,21 @@ def test_fixtures_give_warnings_of_many_readers(fixture_warnings: list[ImportWar
     assert len(families) >= 6, families
 
 
-def test_every_fixture_warning_renders_its_polish_text_with_all_placeholders_filled(
-    fixture_warnings: list[ImportWarning],
+@pytest.mark.parametrize("lang", LANGS[1:])
+def test_every_fixture_warning_renders_in_each_language_with_all_placeholders_filled(
+    fixture_warnings: list[ImportWarning], lang: Lang
 ) -> None:
+    texts = COLLECTORS.catalogue(lang)
     for item in fixture_warnings:
-        texts = WARNINGS.get(item.key) or MESSAGES.get(item.key)
-        assert texts is not None, item.key
+        template = texts.get(catalogue_key(item.key))
+        assert template is not None, item.key
         # A placeholder such as {formats} is filled when the warning is shown, in its language.
-        params = {name: make("pl") for name, make in DERIVED_PLACEHOLDERS.items()}
+        params = {name: make(lang) for name, make in DERIVED_PLACEHOLDERS.items()}
         params.update(item.params)
-        assert _fields(texts["pl"]) <= set(params), item.key
-        assert item.text("pl") == texts["pl"].format(**params)
-        assert item.render("pl").endswith(item.text("pl"))
-        assert item.text("pl") != item.message, item.key
+        assert _fields(template) <= set(params), item.key
+        assert item.text(lang) == template.format(**params)
+        assert item.render(lang).endswith(item.text(lang))
+        assert item.text(lang) != item.message, item.key
 
 
 def test_str_is_the_english_line_with_file_and_line() -> None:

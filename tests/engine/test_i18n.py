@@ -1,21 +1,177 @@
-"""Every text exists in English and Polish with the same placeholders."""
+"""One translation system: every area's catalogues are data files read by one loader; every
+language has every key with the same placeholders; every key names its area by its first
+segment; every key is used by the code, literally or through a family of keys the code builds
+at run time, each family listed below with why it is built."""
 
 from __future__ import annotations
 
+import json
 import re
+import string
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
 
-from kbdoctor.engine.i18n import catalogue, language_from_env, text
+import pytest
+from kbdoctor.engine.i18n import (
+    AREAS,
+    LANGS,
+    RULE_LANGS,
+    Area,
+    Lang,
+    catalogue,
+    language_from_env,
+    language_option,
+    text,
+)
 from kbdoctor.engine.rulebase import load_rule_base
+from kbdoctor.engine.rules_model import Text
 from kbdoctor.engine.templates import placeholders
 
-_FIELD = re.compile(r"(?<!\{)\{([a-z_]+)\}(?!\})")
+ROOT = Path(__file__).resolve().parents[2]
+FOLDER = {"kbdoctor.engine": "engine", "kbdoctor.collectors": "collectors", "kbdoctor.tui": "tui"}
+SOURCES = ("engine", "collectors", "tui", "kbdoctor")
+
+# Keys the code builds at run time, as the f-string that builds them is written in the code
+# (``{...}`` stands for any value); a key is used when its literal is in the code or it is one of
+# these. Each one says what the value is, so that a reviewer can see why no literal exists.
+DYNAMIC: dict[str, str] = {
+    'f"pydantic.{error[\'type\']}"': "pydantic's error type of a fact or rule file problem "
+    "(engine/factio.py, tui/screens/fact_edit.py)",
+    'f"fact.summary.{fact_type}"': "one summary a fact type (engine/presentation.py)",
+    'f"why_not.{reason}"': "why a rule did not count, one key a reason (engine/explain.py)",
+    'f"lint.severity.{self.severity}"': "a lint finding's severity, error or warning",
+    "f'docs.{kind}s'": "the catalogue's sections, one a kind: causes, findings, symptoms",
+    "f'docs.kind.{conclude.kind}'": "what a rule concludes: finding, cause, symptom, ...",
+    'f"docs.kind.{pattern.kind}"': "the kind of fact a rule's condition matches",
+    'f"docs.status.{rule.status}"': "a rule's status: stable, experimental, deprecated",
+    'f"status.{cause.status}"': "a cause's status in the text report",
+    'f"reader.{name}.title"': "each registered reader's title (collectors/messages.py); a "
+    "test in tests/collectors/test_reader_titles.py checks one per registered reader",
+    'f"reader.{reader.name}.command"': "the command of a reader whose command is prose",
+    'f"tui.command.{key}"': "the command palette's entries, one a command",
+    'f"tui.command.{key}.help"': "the help line of each palette entry",
+    'f"tui.command.{name}"': "the command palette's entries, one a command (tui/palette.py)",
+    'f"tui.command.{name}.help"': "the help line of each palette entry (tui/palette.py)",
+    "f'tui.request.shell.{shell}'": "the shell a line of the collection request runs in",
+    "f'tui.tab.{pane}'": "the tabs' names, on the tabs",
+    'f"tui.status.{cause.status}"': "a cause's status in the TUI",
+    'f"tui.pick.{self.mode}.title"': "the path picker, one mode (facts, import) each",
+    'f"tui.pick.{self.mode}.hint"': "the path picker's hint per mode",
+    'f"tui.pick.{self.mode}.missing"': "the path picker's 'no such path' per mode",
+    'f"tui.save.{self.kind}.title"': "the save dialog, one kind (facts, report) each",
+    'f"tui.save.{self.kind}.hint"': "the save dialog's hint per kind",
+    'f"tui.format.{fmt}"': "the save dialog's formats",
+    'f"tui.import_report.status.{file.status}"': "a file's status in the import report",
+    'f"tui.import_report.not_output.{file.not_output}"': "why a file is not command output",
+    'f"tui.entry.{self.entry.status}"': "a fact's history entry: loaded, edited, disabled",
+    'f"tui.rules.column.{column}"': "the Rules tab's columns",
+    'f"tui.rule_status.{status}"': "a rule's status in the Rules tab",
+    'f"tui.mark.{mark}"': "a fact's mark in the reasoning pane",
+    'f"tui.miss.{miss.reason}"': "why a rule did not count, in the TUI",
+    'f"tui.kind.{premise.kind}"': "a premise's kind: symptom, finding, cause, recommendation",
+    'f"tui.live.field.{name}"': "the live collection form's fields",
+    'f"tui.live.hint.{name}"': "the live collection form's hints",
+    "f'tui.sources.kind.{source.kind}'": "a source's kind in the sources screen",
+    'f"tui.sources.kind.{source.kind}"': "a source's kind in the sources screen",
+    'f"tui.sources.column.{column}"': "the sources screen's columns",
+}
+
+# The collectors name a text by its stable key (the import report writes it); the catalogue key
+# is that key under ``collect.``, and the collection script's and the live collection's texts
+# are looked up under ``script.`` and ``live.`` by the functions that own them.
+_STABLE = re.compile(r"^collect\.(?:script\.|live\.)?")
 
 
-def test_catalogues_have_the_same_keys_and_placeholders() -> None:
-    en, pl = catalogue("en"), catalogue("pl")
-    assert set(en) == set(pl)
-    for key in en:
-        assert set(_FIELD.findall(en[key])) == set(_FIELD.findall(pl[key])), key
+def _raw(area: Area, lang: str) -> str:
+    return (ROOT / FOLDER[area.package] / "locales" / f"{lang}.json").read_text(encoding="utf-8")
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("area", AREAS, ids=lambda a: a.name)
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_language_has_every_key_with_the_same_placeholders(area: Area, lang: Lang) -> None:
+    english = area.catalogue("en")
+    other = area.catalogue(lang)
+    assert sorted(set(english) - set(other)) == [], "missing"
+    assert sorted(set(other) - set(english)) == [], "not in English"
+    for key, template in english.items():
+        assert other[key].strip(), key
+        assert _fields(other[key]) == _fields(template), key
+
+
+@pytest.mark.parametrize("area", AREAS, ids=lambda a: a.name)
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_catalogue_writes_a_key_twice(area: Area, lang: str) -> None:
+    pairs = json.loads(_raw(area, lang), object_pairs_hook=lambda items: items)
+    keys = [key for key, _ in pairs]
+    assert sorted({k for k in keys if keys.count(k) > 1}) == []
+
+
+def test_a_keys_first_segment_names_its_area_and_no_two_areas_share_one() -> None:
+    owners = [section for area in AREAS for section in area.sections]
+    assert len(owners) == len(set(owners))
+    for area in AREAS:
+        for key in area.catalogue("en"):
+            assert key.split(".", 1)[0] in area.sections, f"{area.name}: {key}"
+            assert re.fullmatch(r"[a-z_]+(?:\.[A-Za-z0-9_-]+)+", key), key
+
+
+def _fstrings() -> Iterator[str]:
+    for folder in SOURCES:
+        for path in (ROOT / folder).rglob("*.py"):
+            source = path.read_text(encoding="utf-8")
+            for match in re.finditer(r"""f("|')([a-z_][a-z_.]*\.[^"'\n]*?)\1""", source):
+                yield match.group(0)
+
+
+def _pattern(fstring: str) -> re.Pattern[str]:
+    body = fstring[2:-1]
+    parts = re.split(r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)?\}", body)
+    return re.compile("[A-Za-z0-9_-]+".join(re.escape(part) for part in parts))
+
+
+def _source() -> str:
+    return "\n".join(
+        path.read_text(encoding="utf-8")
+        for folder in SOURCES
+        for path in (ROOT / folder).rglob("*.py")
+    )
+
+
+def test_every_key_is_used_in_the_code() -> None:
+    source = _source()
+    present = [f for f in DYNAMIC if f in source]
+    patterns = [_pattern(f) for f in present]
+    unused: list[str] = []
+    for area in AREAS:
+        for key in area.catalogue("en"):
+            literal = _STABLE.sub("", key) if area.name == "collectors" else key
+            if f'"{literal}"' in source or f"'{literal}'" in source:
+                continue
+            if any(p.fullmatch(_STABLE.sub("", key)) or p.fullmatch(key) for p in patterns):
+                continue
+            unused.append(key)
+    assert unused == []
+
+
+def test_every_family_of_keys_built_at_run_time_is_listed_and_still_built() -> None:
+    source = _source()
+    keys = [k for area in AREAS for k in area.catalogue("en")]
+    keys += [_STABLE.sub("", k) for k in keys]
+    built = {f for f in _fstrings() if any(_pattern(f).fullmatch(k) for k in keys)}
+    assert sorted(built - set(DYNAMIC)) == [], "families built but not listed in DYNAMIC"
+    gone = [f for f in DYNAMIC if f not in source]
+    assert gone == [], "listed families no code builds any more"
+
+
+def test_the_pattern_of_a_family_matches_its_keys() -> None:
+    assert _pattern('f"tui.command.{key}.help"').fullmatch("tui.command.open.help")
+    assert not _pattern('f"tui.command.{key}.help"').fullmatch("tui.command.open")
+    assert _pattern("f'docs.{kind}s'").fullmatch("docs.causes")
 
 
 def test_rule_texts_have_the_same_placeholders_in_both_languages() -> None:
@@ -26,11 +182,36 @@ def test_rule_texts_have_the_same_placeholders_in_both_languages() -> None:
         ) or not placeholders(rule.explain.pl), rule.id
 
 
+def test_rule_texts_are_english_in_a_language_rule_files_do_not_carry() -> None:
+    assert RULE_LANGS == ("en", "pl")
+    words = Text(en="the clock", pl="zegar")
+    assert [words.get(lang) for lang in LANGS] == ["the clock", "zegar", "the clock"]
+
+
 def test_language_follows_the_environment() -> None:
     assert language_from_env({"LANG": "pl_PL.UTF-8"}) == "pl"
+    assert language_from_env({"LANG": "de_DE.UTF-8"}) == "de"
     assert language_from_env({"LANG": "pl_PL.UTF-8", "LC_ALL": "en_US.UTF-8"}) == "en"
+    assert language_from_env({"LANG": "fr_FR.UTF-8"}) == "en"
     assert language_from_env({}) == "en"
 
 
-def test_missing_key_falls_back_to_the_key() -> None:
-    assert text("no.such.key", "pl") == "no.such.key"
+def test_the_option_wins_over_the_environment() -> None:
+    assert language_option("de", {"LANG": "pl_PL.UTF-8"}) == "de"
+    assert language_option(None, {"LANG": "de_AT.UTF-8"}) == "de"
+    assert language_option(None, {}) == "en"
+
+
+def test_a_key_reads_in_each_language_and_an_unknown_key_shows_itself() -> None:
+    assert [text("report.title", lang) for lang in LANGS] == [
+        catalogue(lang)["report.title"] for lang in LANGS
+    ]
+    assert len({text("report.title", lang) for lang in LANGS}) == len(LANGS)
+    assert text("no.such.key", "de") == "no.such.key"
+
+
+def test_every_areas_catalogues_ship_with_the_installed_package() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = config["tool"]["setuptools"]["package-data"]
+    for area in AREAS:
+        assert "locales/*.json" in shipped[area.package], area.package

@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 from kbdoctor.collectors import importing
-from kbdoctor.collectors.command import run_collect
 from kbdoctor.collectors.importing import import_paths
 
+from kbdoctor.collect_command import run_collect
 from tests.hostile.bounded import ROOT, _limit, assert_refused, kbdoctor
 
 DEMO = ROOT / "examples" / "demo-incident.yaml"

@@ -369,13 +369,22 @@ async def test_the_language_switches_at_run_time(make_app: MakeApp) -> None:
         assert "1 Diagnoza" in text
         assert "Przyczyny" in text
         assert "zdiagnozowana" in text
+        assert "l deutsch" in text
+        await pilot.press("l")
+        await settle(pilot)
+        assert app.report.lang == "de"
+        text = screen_text(app)
+        assert "1 Diagnose" in text
+        assert "Ursachen" in text
         assert "l english" in text
         await pilot.press("l")
         await settle(pilot)
         assert "1 Diagnosis" in screen_text(app)
 
 
-@pytest.mark.parametrize(("env", "expected"), [("pl_PL.UTF-8", "pl"), ("en_GB.UTF-8", "en")])
+@pytest.mark.parametrize(
+    ("env", "expected"), [("pl_PL.UTF-8", "pl"), ("de_DE.UTF-8", "de"), ("en_GB.UTF-8", "en")]
+)
 async def test_the_language_comes_from_lang_unless_given(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch, env: str, expected: str
 ) -> None:

@@ -1,4 +1,4 @@
-"""Every text of the TUI exists in English and Polish, with the same placeholders."""
+"""Every text of the TUI exists in every language, with the same placeholders."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import string
 from pathlib import Path
 
 import pytest
-from kbdoctor.tui.i18n import catalogue, other_language, t
+from kbdoctor.tui.i18n import LANGS, Lang, catalogue, other_language, t
 
 TUI = Path(__file__).resolve().parents[2] / "tui"
 
@@ -16,12 +16,13 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def test_both_catalogues_have_the_same_keys_and_placeholders() -> None:
-    en, pl = catalogue("en"), catalogue("pl")
-    assert set(en) == set(pl)
+@pytest.mark.parametrize("lang", LANGS[1:])
+def test_every_catalogue_has_the_english_keys_and_placeholders(lang: Lang) -> None:
+    en, other = catalogue("en"), catalogue(lang)
+    assert set(en) == set(other)
     for key in en:
-        assert placeholders(en[key]) == placeholders(pl[key]), key
-        assert pl[key].strip(), key
+        assert placeholders(en[key]) == placeholders(other[key]), key
+        assert other[key].strip(), key
 
 
 def test_every_literal_key_used_in_the_code_is_in_the_catalogue() -> None:
@@ -50,6 +51,13 @@ def test_an_unknown_key_falls_back_to_the_engine_catalogue() -> None:
     assert t("tui.causes.was", "pl", value="0.90") == "(było 0.90)"
 
 
-def test_the_language_switch_alternates() -> None:
+def test_the_language_switch_cycles_through_every_language() -> None:
     assert other_language("en") == "pl"
-    assert other_language("pl") == "en"
+    assert other_language("pl") == "de"
+    assert other_language("de") == "en"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_language_key_names_the_language_it_switches_to(lang: Lang) -> None:
+    names = {"en": "english", "pl": "polski", "de": "deutsch"}
+    assert t("tui.key.language", lang) == names[other_language(lang)]

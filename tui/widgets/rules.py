@@ -63,7 +63,7 @@ class RulesView(Vertical):
             return
         for pack in base.packs:
             for rule in pack.rules:
-                title = getattr(rule.title, lang)
+                title = rule.title.get(lang)
                 table.add_row(
                     Text(file_label(pack.file), style="bright_black"),
                     Text(pack_label(base, pack.pack, rule.id, lang)),

@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from kbdoctor.engine.errors import Problem
-from kbdoctor.engine.i18n import LANGS
+from kbdoctor.engine.i18n import RULE_LANGS
 from kbdoctor.engine.lint.model import Check, LintInput
 
 
 def _texts(data: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
     if isinstance(data, dict):
-        if any(lang in data for lang in LANGS) and set(data) <= set(LANGS):
+        if any(lang in data for lang in RULE_LANGS) and set(data) <= set(RULE_LANGS):
             yield path, data
             return
         for key, value in data.items():
@@ -28,7 +28,7 @@ def run(given: LintInput) -> list[Problem]:
     problems: list[Problem] = []
     for source in given.sources:
         for path, text in _texts(source.data, ()):
-            for lang in LANGS:
+            for lang in RULE_LANGS:
                 value = text.get(lang)
                 if value is None:
                     key = "lint.text_missing"

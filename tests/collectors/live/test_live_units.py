@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kbdoctor.collectors.command import run_collect
 from kbdoctor.collectors.live import gss, kerberos, ports, sntp
 from kbdoctor.collectors.live.model import LiveOptions, Secret
 from kbdoctor.collectors.live.options import add_live_arguments, live_options
 from kbdoctor.collectors.live.runner import collect, expected_spns
+
+from kbdoctor.collect_command import run_collect
 
 _NTP_EPOCH = 2_208_988_800
 
@@ -258,7 +259,7 @@ def test_options_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_live_option_without_domain_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command")
-    from kbdoctor.collectors.command import add_collect_parser
+    from kbdoctor.collect_command import add_collect_parser
 
     add_collect_parser(sub)
     args = parser.parse_args(["collect", "--dc", "dc1"])

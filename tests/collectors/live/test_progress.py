@@ -15,8 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
-from kbdoctor.collectors.command import add_collect_parser, run_collect
 from kbdoctor.collectors.live.progress import ProgressLine
+
+from kbdoctor.collect_command import add_collect_parser, run_collect
 
 
 class _Terminal(io.StringIO):

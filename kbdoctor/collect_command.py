@@ -15,24 +15,25 @@ Standard error says, file by file, which reader read which lines (the import rep
 ``--report FILE`` writes the whole import report (import-report/1) as JSON, atomically, under the
 same rules as ``-o``. It is written even when nothing could be read (exit 2), since that is when
 the engineer needs it most.
+
+This module is the command line only (parsing, messages, exit statuses); what it calls - the
+importer, the live collection, the import report, ``--append``'s merge - lives in
+:mod:`kbdoctor.collectors`, which prints nothing of its own.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import fcntl
-import io
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
+from kbdoctor.collectors.fact_append import appended, locked
 from kbdoctor.collectors.import_report import build_report
 from kbdoctor.collectors.import_summary import summary_lines
 from kbdoctor.collectors.importers.registry import describe_formats, known_formats
-from kbdoctor.collectors.importing import ImportResult, fact_key, import_paths
+from kbdoctor.collectors.importing import ImportResult, import_paths
 from kbdoctor.collectors.live.options import (
     add_live_arguments,
     interrupted,
@@ -45,21 +46,10 @@ from kbdoctor.collectors.messages import message
 from kbdoctor.collectors.script_texts import script_text
 from kbdoctor.engine.atomic import resolve_target, why_unwritable, write_atomic
 from kbdoctor.engine.errors import FactFileError, InputRefused, UsageError
-from kbdoctor.engine.factio import dump_fact_file, fact_data, parse_fact_text, read_text_limited
+from kbdoctor.engine.factio import dump_fact_file, parse_fact_text, read_text_limited
 from kbdoctor.engine.facts import Fact, FactFile
-from kbdoctor.engine.i18n import Lang, language_from_env
+from kbdoctor.engine.i18n import LANGS, Lang, language_from_env, language_option
 from kbdoctor.engine.limits import Limits
-from kbdoctor.engine.yamlio import dump_yaml
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedSeq
-from ruamel.yaml.events import (
-    AliasEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-)
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -68,23 +58,10 @@ STDOUT = "-"
 
 PROG = "kbdoctor collect"
 
-# Each example is a command line, exactly as it is typed in any language, and optionally the key of
-# a comment (in the catalogue, so in both languages) printed above it.
-EXAMPLES: tuple[tuple[str, str | None], ...] = (
-    ("setspn -L EX01 > setspn-L-EX01.txt", None),
-    ("setspn -Q SMTPSVC/ex01.corp.example.com > setspn-Q-smtpsvc-ex01.txt", None),
-    ("setspn -X -F > setspn-X-F.txt", None),
-    ("w32tm /stripchart /computer:DC01 /dataonly /samples:5 > stripchart-DC01.txt", None),
-    ("w32tm /monitor > w32tm-monitor.txt", None),
-    ("w32tm /query /status /verbose > w32tm-status.txt", None),
-    ("w32tm /query /peers > w32tm-peers.txt", None),
-    ("Test-NetConnection -ComputerName DC01 -Port 88 > tnc-DC01-88.txt", None),
-    ("klist get SMTPSVC/ex02.corp.example.com > klist-get-ex02.txt", None),
-    ("repadmin /showrepl * /csv > showrepl.csv", None),
-    ("repadmin /replsummary > replsummary.txt", None),
-    ("Get-ExchangeServer | Format-List > exchange-servers.txt", None),
-    ("Get-ReceiveConnector | Export-Clixml rc.xml", None),
-    ("Get-Queue | Format-List > queues.txt", None),
+# kbdoctor's own command lines, each with the key of the comment printed above it (in the
+# catalogue, so in every language). The commands that produce the material are not repeated
+# here: "Formats read" lists each reader's own (``Reader.command``, their one source).
+EXAMPLES: tuple[tuple[str, str], ...] = (
     ("kbdoctor collect --import EX01/ --import DC01/ -o facts.yaml", "help_example_folders"),
     (
         "kbdoctor collect --import stripchart-DC01.txt --host EX01 -o facts.yaml --append",
@@ -98,9 +75,7 @@ def epilog(lang: Lang) -> str:
     lines.append(describe_formats(known_formats(lang=lang)))
     lines += ["", message("help_examples_heading", lang)]
     for command, note in EXAMPLES:
-        if note is not None:
-            lines.append(f"  {message(note, lang)}")
-        lines.append(f"  {command}")
+        lines += [f"  {message(note, lang)}", f"  {command}"]
     return "\n".join(lines)
 
 
@@ -155,7 +130,7 @@ def _configure(parser: argparse.ArgumentParser, lang: Lang) -> None:
         help=message("help_format", lang),
     )
     parser.add_argument(
-        "--lang", choices=("en", "pl"), default=None, help=message("help_lang", lang)
+        "--lang", choices=LANGS, default=None, help=message("help_lang", lang)
     )
     add_live_arguments(parser, lang)  # --domain, --dc, ... (kbdoctor.collectors.live)
     script = parser.add_argument_group("script")
@@ -172,11 +147,7 @@ def _configure(parser: argparse.ArgumentParser, lang: Lang) -> None:
 def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     """Run ``collect`` with parsed arguments; messages go to ``stderr``."""
     err = stderr or sys.stderr
-    lang: Lang = (
-        "pl"
-        if getattr(args, "lang", None) == "pl"
-        else ("en" if getattr(args, "lang", None) == "en" else language_from_env())
-    )
+    lang = language_option(getattr(args, "lang", None))
     if getattr(args, "show_help", False):
         sys.stdout.write(help_text(lang))
         return EXIT_OK
@@ -275,11 +246,11 @@ def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
             return done
         # Read, merge and replace under an exclusive lock on a file beside the target, so that
         # two runs appending at once both keep their facts (the second waits for the first).
-        with _locked(output):
+        with locked(output):
             existing = _read_existing(output, limits, lang, err)
             if existing is False:
                 return EXIT_USAGE
-            write_atomic(output, _appended(existing, result.facts, fmt))
+            write_atomic(output, appended(existing, result.facts, fmt))
     except OSError as error:
         detail = error.strerror or str(error)
         print(message("write_failed", lang, file=output, detail=detail), file=err)
@@ -304,21 +275,6 @@ def _report(result: ImportResult, path: str | None, lang: Lang, err: TextIO) -> 
     return True
 
 
-@contextlib.contextmanager
-def _locked(output: str) -> Iterator[None]:
-    """An exclusive ``flock`` on ``.NAME.lock`` beside the (symlink-resolved) target. The lock
-    file stays: removing it would let a third run lock a new file while the second holds the
-    old one."""
-    target = resolve_target(output)
-    lock = target.with_name(f".{target.name}.lock")
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
 def _read_existing(
     output: str, limits: Limits, lang: Lang, err: TextIO
 ) -> tuple[str, FactFile] | Literal[False] | None:
@@ -340,89 +296,6 @@ def _read_existing(
         detail = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         print(message("write_failed", lang, file=output, detail=detail), file=err)
     return False
-
-
-def _appended(
-    existing: tuple[str, FactFile] | None, new: list[Fact], fmt: Literal["yaml", "json"]
-) -> str:
-    """The fact file with the ``new`` facts it does not hold yet appended. A YAML file keeps its
-    comments and layout: when ``facts`` is its last key and a block list (as ``collect`` writes
-    it), the new facts are added as text after the last one; otherwise the file goes through
-    ruamel's round trip. Either result is read back and checked before it is used; if it does
-    not hold exactly the facts it should, the file is written anew (comments lost, facts not)."""
-    if existing is None:
-        return dump_fact_file(FactFile(kbdoctor="facts/1", facts=new), fmt)
-    text, fact_file = existing
-    seen = {fact_key(f) for f in fact_file.facts}
-    added = [f for f in new if fact_key(f) not in seen]
-    merged = FactFile(
-        kbdoctor="facts/1",
-        collected_at=fact_file.collected_at,
-        environment=fact_file.environment,
-        facts=[*fact_file.facts, *added],
-    )
-    if fmt == "yaml" and not text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
-        for extend in (_append_as_text, _append_round_trip):
-            try:
-                candidate = extend(text, added)
-                if candidate is not None and _holds(candidate, merged):
-                    return candidate
-            except Exception:  # a layout this cannot extend: the next way, or a new file
-                continue
-    return dump_fact_file(merged, fmt)
-
-
-def _holds(text: str, expected: FactFile) -> bool:
-    read = parse_fact_text(text, "<appended>", Limits(facts=len(expected.facts) + 1))
-    return [fact_key(f) for f in read.facts] == [fact_key(f) for f in expected.facts]
-
-
-def _append_as_text(text: str, added: list[Fact]) -> str | None:
-    """``text`` with the facts written after its last one, at the same indentation, when
-    ``facts`` is the last key of the file and a block list; None otherwise."""
-    if not added:
-        return text
-    depth = 0
-    want_value = False  # at the top level: the next scalar is a value, not a key
-    key: Any = None
-    column: int | None = None  # of the facts list's dashes, while it is the last key
-    for event in YAML(typ="safe").parse(text):
-        kind = type(event)
-        if kind is MappingStartEvent or kind is SequenceStartEvent:
-            if depth == 1:
-                block = kind is SequenceStartEvent and not event.flow_style
-                column = event.start_mark.column if key == "facts" and block else None
-                want_value = False
-            depth += 1
-        elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            depth -= 1
-        elif kind is ScalarEvent and depth == 1:
-            if want_value:
-                want_value = False
-            else:
-                key, column, want_value = event.value, None, True
-        elif kind is AliasEvent:
-            return None
-    if column is None:
-        return None
-    items = dump_yaml([fact_data(f) for f in added])
-    indent = " " * column
-    shifted = "".join(indent + line if line.strip() else line for line in items.splitlines(True))
-    return (text if text.endswith("\n") else text + "\n") + shifted
-
-
-def _append_round_trip(text: str, added: list[Fact]) -> str:
-    yaml = YAML(typ="rt", pure=True)
-    yaml.width = 4096
-    yaml.allow_unicode = True
-    document = yaml.load(text)
-    facts = document["facts"]
-    if not facts and isinstance(facts, CommentedSeq):
-        facts.fa.set_block_style()
-    facts.extend(fact_data(f) for f in added)
-    out = io.StringIO()
-    yaml.dump(document, out)
-    return out.getvalue()
 
 
 def _format(explicit: str | None, output: str) -> Literal["yaml", "json"]:

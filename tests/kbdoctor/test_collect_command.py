@@ -10,9 +10,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from kbdoctor.collectors.command import add_collect_parser, run_collect
 from kbdoctor.engine.factio import parse_fact_text
 
+from kbdoctor.collect_command import add_collect_parser, run_collect
 from tests.collectors.importers.fixtures import fixture_path
 
 
@@ -130,7 +130,7 @@ def test_help_lists_the_windows_commands_to_run() -> None:
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     help_text = sub.choices["collect"].format_help()
     for command in ("setspn -L EX01 > setspn-L-EX01.txt",
-                    "Get-ReceiveConnector | Export-Clixml rc.xml",
+                    "Get-ReceiveConnector | Export-Clixml receive-connectors.xml",
                     "w32tm /stripchart /computer:DC01 /dataonly /samples:5"):
         assert command in help_text
 
