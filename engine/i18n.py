@@ -31,8 +31,6 @@ RULE_LANGS: tuple[Lang, ...] = ("en", "pl")
 """The languages every rule file text must carry; in any other language a rule's text is shown
 in English (the rule format is unchanged by a new catalogue language)."""
 
-_LOCALE_PREFIXES: dict[str, Lang] = {"pl": "pl", "de": "de"}
-
 
 @dataclass(frozen=True)
 class Area:
@@ -119,7 +117,7 @@ def language_from_env(environ: dict[str, str] | None = None) -> Lang:
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(name)
         if value:
-            return _LOCALE_PREFIXES.get(value.lower()[:2], "en")
+            return next((lang for lang in LANGS if value.lower().startswith(lang)), "en")
     return "en"
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def default_rule_files() -> list[str]:
     """The rule files loaded when none are given: the shipped pack, then the configured packs."""
     from kbdoctor.engine.config import load_config
-    from kbdoctor.engine.rulebase import bundled_rule_files, expand_rule_paths
+    from kbdoctor.engine.rule_files import bundled_rule_files, expand_rule_paths
 
     return bundled_rule_files() + expand_rule_paths(load_config().packs)
 

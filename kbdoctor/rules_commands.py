@@ -141,7 +141,7 @@ def _import_outputs(path: str) -> list[Any]:
 
 
 def _test(paths: list[str], lang: Lang, fmt: str) -> int:
-    from kbdoctor.engine.rulebase import bundled_rule_files
+    from kbdoctor.engine.rule_files import bundled_rule_files
     from kbdoctor.engine.ruletests.discover import find_test_files
     from kbdoctor.engine.ruletests.run import run_tests
 

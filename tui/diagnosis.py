@@ -21,12 +21,8 @@ from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.i18n import Lang
 from kbdoctor.engine.packs import default_rule_files
 from kbdoctor.engine.report import Report
-from kbdoctor.engine.rulebase import (
-    RuleBase,
-    bundled_rule_files,
-    expand_rule_paths,
-    load_rule_base,
-)
+from kbdoctor.engine.rule_files import bundled_rule_files, expand_rule_paths
+from kbdoctor.engine.rulebase import RuleBase, load_rule_base
 from kbdoctor.engine.suppressions import Entry
 
 Stamp = tuple[float, int] | None  # (mtime, size); None when the file cannot be read

@@ -20,15 +20,9 @@ from kbdoctor.engine.lint.model import Check, LintInput, PackSource, Severity
 from kbdoctor.engine.lint.suppression_file import CHECK as SUPPRESSIONS
 from kbdoctor.engine.lint.suppression_file import lint_suppressions
 from kbdoctor.engine.packs import apply_overrides, default_rule_files, extended_packs
-from kbdoctor.engine.rulebase import (
-    RuleBase,
-    RulePack,
-    _LazyLocator,
-    _register,
-    expand_rule_paths,
-    read_pack,
-    shipped_packs,
-)
+from kbdoctor.engine.rule_files import expand_rule_paths, shipped_packs
+from kbdoctor.engine.rule_parsing import LazyLocator, RulePack, read_pack
+from kbdoctor.engine.rulebase import RuleBase, register
 from kbdoctor.engine.ruletests.discover import rules_with_tests
 
 SCHEMA = "schema"
@@ -110,7 +104,7 @@ def lint(
         result.files[:0] = [display_path(f) for f in extended]
         given.tested = rules_with_tests([*extended, *files])
     for pack, _ in given.packs:
-        _register(base, pack)
+        register(base, pack)
     apply_overrides(base)
     for check in checks:
         result.problems.extend(LintProblem(p, check.severity, check.name) for p in check.run(given))
@@ -132,7 +126,7 @@ def _read(
     for name, content in texts:
         # positions only when a problem needs one: the loader that keeps them takes seconds on a
         # pack of 1,000 rules (bench/bench_authoring.py), and a clean pack needs none
-        locator = _LazyLocator(content, limits)
+        locator = LazyLocator(content, limits)
         data, model, problems = read_pack(name, content, locator, limits)
         result.problems.extend(
             LintProblem(p, "error", SCHEMA)

@@ -10,9 +10,10 @@ import pickle
 from pathlib import Path
 
 import pytest
-from kbdoctor.engine import rulebase
+from kbdoctor.engine import rule_cache
 from kbdoctor.engine.limits import Limits
-from kbdoctor.engine.rulebase import bundled_rule_files, parse_rule_texts
+from kbdoctor.engine.rule_files import bundled_rule_files
+from kbdoctor.engine.rulebase import parse_rule_texts
 
 from tests.hostile.bounded import kbdoctor
 
@@ -111,7 +112,7 @@ def test_a_damaged_or_foreign_cache_entry_is_ignored_and_rebuilt(
     expected = parse_rule_texts(texts, Limits())
     for _, text in texts:
         path = cache_home / f"{_digest(text)}.json"
-        planted = planted.replace("%s", _digest(text)).replace("%m", rulebase._models_shape())
+        planted = planted.replace("%s", _digest(text)).replace("%m", rule_cache.models_shape())
         path.write_text(planted, encoding="utf-8")
     again = parse_rule_texts(texts, Limits())
     assert [r.id for r in again.rules] == [r.id for r in expected.rules]

@@ -18,7 +18,8 @@ from kbdoctor.engine.evaluate import Evaluator
 from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.i18n import Lang
 from kbdoctor.engine.report import Report
-from kbdoctor.engine.rulebase import bundled_rule_files, load_rule_base
+from kbdoctor.engine.rule_files import bundled_rule_files
+from kbdoctor.engine.rulebase import load_rule_base
 from kbdoctor.engine.yamlio import load_yaml, load_yaml_data
 from pydantic import TypeAdapter
 
