@@ -221,11 +221,14 @@ class _Builder:
             key: self.place(self.run.conclusions[key].locators)
             for key, _ in assessed
         }
+        # one per subject (thousands in a large organisation), built without re-validation:
+        # every value is a string, float or bool the engine computed
         subjects = [
-            SubjectAssessment(
+            SubjectAssessment.model_construct(
                 subject=self.run.conclusions[key].subject,
                 confidence=cf,
                 on_failing_path=placed[key],
+                suppressed=False,
             )
             for key, cf in assessed
         ]
