@@ -70,10 +70,11 @@ class CollectionRequestScreen(ModalScreen[None]):
         self.query_one(TextArea).load_text(self.text())
 
     def action_copy(self) -> None:
-        """Hand the text to the terminal (OSC 52); whether the terminal puts it on the clipboard
-        cannot be known here, so the message says what was done and what else works."""
-        self.app.copy_to_clipboard(self.text())
-        self.notify(t("tui.request.copied", self.lang), markup=False)
+        """Copy the request the way every copy does (tui/screens/copied.py: a clipboard tool or
+        OSC 52, said as it happened, the text shown to copy with the terminal or to write)."""
+        from kbdoctor.tui.screens.copied import offer_copy
+
+        offer_copy(self.app, self.text(), len(self.request.plan.commands), self.lang)
 
     def action_export(self) -> None:
         from kbdoctor.tui.screens.save import SaveScreen
