@@ -108,7 +108,7 @@ def render(template: str, values: Mapping[str, Any]) -> str:
         parts = _COMPILED[template] = _compile(template)
     out: list[str] = []
     for part in parts:
-        if type(part) is str:
+        if isinstance(part, str):
             out.append(part)
             continue
         name, field, spec = part
