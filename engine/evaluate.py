@@ -28,7 +28,7 @@ from kbdoctor.engine.durable_backend import (
     bound_ids,
     ruleset_for,
 )
-from kbdoctor.engine.facts import Fact
+from kbdoctor.engine.facts import Fact, is_disabled
 from kbdoctor.engine.i18n import Lang
 from kbdoctor.engine.names import HostRegistry
 from kbdoctor.engine.normalize import (
@@ -153,7 +153,9 @@ class Evaluator:
         and the session is closed with no action pending."""
         deadline = None if budget is None else time.monotonic() + budget
         with self._lock, no_cyclic_gc():
-            return self._run(list(facts), explain, deadline, cancel)
+            # a fact a person disabled in a what-if stays in its file but is never evaluated
+            kept = [fact for fact in facts if not is_disabled(fact)]
+            return self._run(kept, explain, deadline, cancel)
 
     def evaluate(
         self,

@@ -51,6 +51,30 @@ AccountName = Annotated[str, Field(min_length=1), FieldKind.ACCOUNT]
 Spn = Annotated[str, Field(min_length=1), FieldKind.SPN]
 
 
+class FieldChange(BaseModel):
+    """One field a person changed: its value as collected and the value given instead."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: str
+    old: Any = None
+    new: Any = None
+
+
+class WhatIf(BaseModel):
+    """A person's what-if change to a collected fact (kbdoctor tui), kept when the facts are
+    saved so that a shared file never passes an edited value off as collected: ``edited``
+    names each field's old and new value; ``disabled`` keeps the fact in the file, and the
+    engine leaves it out of every evaluation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: Literal["edited", "disabled"]
+    changes: list[FieldChange] | None = None
+    by: str | None = Field(None, description="who made the change (the user name)")
+    at: datetime | None = Field(None, description="when the change was made")
+
+
 class Source(BaseModel):
     """Where a fact came from, so that every conclusion can be traced back to material."""
 
@@ -64,6 +88,14 @@ class Source(BaseModel):
     line_end: WholeNumber | None = Field(None, ge=1)
     host: str | None = Field(None, description="the machine the material was collected on")
     inferred: str | None = Field(None, description="how a fact that was inferred was inferred")
+    what_if: WhatIf | None = Field(None, description="a person's change to the fact as collected")
+
+
+def is_disabled(fact: Any) -> bool:
+    """Whether a person disabled the fact in a what-if (kept in the file, never evaluated)."""
+    provenance = getattr(fact, "provenance", None)
+    what_if = provenance.what_if if provenance is not None else None
+    return what_if is not None and what_if.status == "disabled"
 
 
 class _Fact(BaseModel):

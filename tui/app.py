@@ -21,6 +21,7 @@ from kbdoctor.engine.factio import dump_fact_file
 from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.report import FactRef, Report
 from kbdoctor.tui import loading, source_desk
+from kbdoctor.tui.case_desk import CaseDesk
 from kbdoctor.tui.compat import LocalisedCommandPalette
 from kbdoctor.tui.diagnosis import Diagnoser, file_label
 from kbdoctor.tui.evaluations import Evaluations
@@ -73,6 +74,8 @@ class KbdoctorApp(App[None]):
         Binding("U", "redo", "tui.key.redo", show=False),
         Binding("ctrl+s", "save_facts", "tui.key.save_facts", show=False),
         Binding("x", "export", "tui.key.export"),
+        Binding("k", "save_case", "tui.key.save_case", show=False),
+        Binding("n", "note", "tui.key.note", show=False),
         Binding("s", "sources", "tui.key.sources", show=False),
         Binding("g", "collect_live", "tui.key.collect_live", show=False),
         Binding("a", "collection_request", "tui.key.collection_request", show=False),
@@ -115,6 +118,7 @@ class KbdoctorApp(App[None]):
         self.last_import: loading.ImportOutcome | None = None  # what the import report shows
         self.baseline: Report | None = None
         self.evaluations = Evaluations(self)
+        self.case_desk = CaseDesk(self)  # notes, the case file, asking before leaving
         self._shown = False
         self._first_frame = ExitStack()
         self._holding_first_frame = False
@@ -198,6 +202,7 @@ class KbdoctorApp(App[None]):
                 )
             if paths:
                 fact_set = loading.load_facts(paths)
+                self.session.saw_collected_at(fact_set.collected_at)  # saved facts keep it
                 self.post_message(
                     MaterialRead(
                         fact_set.facts,
@@ -532,6 +537,16 @@ class KbdoctorApp(App[None]):
         self.open_dialog(
             SaveScreen("facts", [("yaml", ".yaml"), ("json", ".json")], default, self.lang), chosen
         )
+
+    def action_save_case(self) -> None:
+        self.case_desk.save()
+
+    def action_note(self) -> None:
+        self.case_desk.note()
+
+    async def action_quit(self) -> None:
+        """Quit, asking first when what-if changes or notes are not saved in a case."""
+        self.case_desk.quit()
 
     def action_export(self) -> None:
         from kbdoctor.tui.screens.save import SaveScreen

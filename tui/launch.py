@@ -7,6 +7,7 @@ functions, so that ``kbdoctor evaluate`` and the other headless commands never l
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbdoctor.engine.evaluate import DEFAULT_BUDGET_S
@@ -29,14 +30,28 @@ def create_app(
 ) -> KbdoctorApp:
     """The application, not yet running (tests and benchmarks drive it with Textual's Pilot).
     ``lang`` None: the language of the environment (LC_ALL, LC_MESSAGES, LANG).
-    ``suppressions``: the site's accepted findings, marked in the cause list."""
+    ``suppressions``: the site's accepted findings, marked in the cause list.
+    A single path that is a case file (``kbdoctor: case/1``) reopens the case: its facts,
+    what-if changes and notes, diagnosed with its rule files when they are all still there
+    (unless ``rules`` are given). A broken case raises ``UsageError`` (exit status 2)."""
     from kbdoctor.tui.app import KbdoctorApp
+    from kbdoctor.tui.case import is_case_file, load_case
+
+    case = None
+    if len(fact_paths) == 1 and not demo and is_case_file(fact_paths[0]):
+        case_path = fact_paths[0]
+        case = load_case(case_path)
+        if rules is None and case.rule_files and all(Path(f).is_file() for f in case.rule_files):
+            rules = case.rule_files
+        fact_paths = ()
 
     chosen: Lang = language_option(lang)
     app = KbdoctorApp(
         fact_paths, lang=chosen, rules=rules, demo=demo, watch_rules=watch_rules, budget=budget
     )
     app.diagnoser.suppressions = suppressions
+    if case is not None:
+        app.case_desk.open(case, case_path)
     return app
 
 

@@ -13,6 +13,8 @@ back exactly, what-if changes included, and keys stay what they were.
 
 from __future__ import annotations
 
+import getpass
+import os
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -24,7 +26,10 @@ from kbdoctor.engine.facts import (
     FACT_TYPES,
     Fact,
     FactFile,
+    FieldChange,
     FieldKind,
+    Source,
+    WhatIf,
     fact_fields,
     field_kind,
 )
@@ -63,6 +68,24 @@ class Change:
     key: int
     before: Fact | _Unset | None  # None: disabled; _UNSET: as loaded
     after: Fact | _Unset | None
+    # who made the change and when: saved with the facts and in a case (never guessed later)
+    by: str = field(default_factory=lambda: current_user(), compare=False)
+    at: datetime = field(default_factory=lambda: _now(), compare=False)
+
+
+def current_user() -> str:
+    """The user name of whoever runs kbdoctor (``USER``, else the system's), or ``unknown``."""
+    name = os.environ.get("USER") or os.environ.get("USERNAME")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -111,6 +134,8 @@ class Session:
     _undo: list[Change | SourceChange] = field(default_factory=list)
     _redo: list[Change | SourceChange] = field(default_factory=list)
     generation: int = 0  # bumped when loaded material changes (not on what-if changes)
+    # the latest collected_at of the fact files read (saved facts keep it; never the save time)
+    collected_at: datetime | None = None
     _search: dict[int, tuple[Fact, SearchText]] = field(default_factory=dict)
     _active: tuple[int, list[int]] | None = None  # (generation, keys of active sources' facts)
 
@@ -300,6 +325,15 @@ class Session:
     def can_redo(self) -> bool:
         return bool(self._redo)
 
+    def history(self) -> list[Change]:
+        """The what-if changes in the order made (what undo walks back), as a case saves them."""
+        return [change for change in self._undo if isinstance(change, Change)]
+
+    def saw_collected_at(self, when: datetime | None) -> None:
+        """A fact file read was collected at ``when``: the session keeps the latest."""
+        if when is not None and (self.collected_at is None or when > self.collected_at):
+            self.collected_at = when
+
     # -- what-if changes -----------------------------------------------------------------------
 
     def replace(self, key: int, fact: Fact) -> None:
@@ -360,16 +394,40 @@ class Session:
     # -- saving --------------------------------------------------------------------------------
 
     def fact_file(self, note: str | None = None) -> FactFile:
-        """The effective facts as a fact file of their own (what-if results are shareable)."""
+        """The facts as a fact file of their own (what-if results are shareable), honest about
+        what a person changed: a fact keeps its source (file, line); an edited one is marked
+        ``what_if: edited`` with each field's old and new value, who and when; a disabled one is
+        kept, marked ``what_if: disabled`` (the engine leaves it out). ``collected_at`` is the
+        material's, never the time of saving."""
         environment = dict(self.environment)
         if note:
             environment["what_if"] = note
         return FactFile(
             kbdoctor="facts/1",
-            collected_at=datetime.now(UTC).replace(microsecond=0),
+            collected_at=self.collected_at,
             environment=environment or None,
-            facts=self.effective_facts(),
+            facts=[self._saved_fact(entry) for entry in self.entries()],
         )
+
+    def _saved_fact(self, entry: Entry) -> Fact:
+        if entry.status == "loaded":
+            return entry.fact
+        change = next((c for c in reversed(self.history()) if c.key == entry.key), None)
+        by, at = (change.by, change.at) if change is not None else (current_user(), _now())
+        if entry.status == "disabled":
+            mark = WhatIf(status="disabled", by=by, at=at)
+            fact = entry.loaded
+        else:
+            before, after = fact_data(entry.loaded), fact_data(entry.fact)
+            changes = [
+                FieldChange(field=name, old=before.get(name), new=after.get(name))
+                for name in fact_fields(entry.fact.type)
+                if before.get(name) != after.get(name)
+            ]
+            mark = WhatIf(status="edited", changes=changes, by=by, at=at)
+            fact = entry.fact
+        source = fact.provenance or Source()
+        return fact.model_copy(update={"provenance": source.model_copy(update={"what_if": mark})})
 
     # -- finding a fact of the report ----------------------------------------------------------
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from kbdoctor.engine.factio import dump_fact_file, parse_fact_text
-from kbdoctor.engine.facts import ClockOffset, ReplicationLink, Source, SpnListing
+from kbdoctor.engine.facts import ClockOffset, ReplicationLink, Source, SpnListing, is_disabled
 from kbdoctor.engine.report import FactRef
 from kbdoctor.tui.state import FactQuery, Session, edit_fact, editable_text
 from pydantic import ValidationError
@@ -104,15 +106,41 @@ def test_the_filter_matches_type_host_text_and_state(query: str, keys: list[int]
     assert [e.key for e in s.entries() if FactQuery.parse(query).matches(e)] == keys
 
 
-def test_the_saved_file_holds_the_effective_facts_and_says_it_is_a_what_if() -> None:
+def test_the_saved_file_marks_what_a_person_changed_and_drops_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("USER", "anna")
     s = session()
+    s.saw_collected_at(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    s.saw_collected_at(datetime(2026, 2, 1, 9, 0, tzinfo=UTC))
     s.disable(2)
     s.replace(0, edit_fact(SKEW, {"offset_s": "0"}))
     text = dump_fact_file(s.fact_file("1 change"), "yaml")
     again = parse_fact_text(text, "whatif.yaml")
-    assert [f.type for f in again.facts] == ["clock_offset", "spn_listing"]
-    assert again.facts[0].offset_s == 0  # type: ignore[union-attr]
+    assert again.collected_at == datetime(2026, 3, 1, 9, 0, tzinfo=UTC)  # not the save time
+    assert [f.type for f in again.facts] == ["clock_offset", "spn_listing", "replication_link"]
+    edited, kept, disabled = again.facts
+    assert edited.offset_s == 0  # type: ignore[union-attr]
+    assert edited.provenance is not None
+    assert (edited.provenance.file, edited.provenance.line) == ("w32tm.txt", 3)  # where it was
+    mark = edited.provenance.what_if
+    assert mark is not None
+    assert mark.status == "edited"
+    assert mark.by == "anna"
+    assert mark.at is not None
+    assert [(c.field, c.old, c.new) for c in mark.changes or []] == [("offset_s", 312.0, 0.0)]
+    assert kept == SPNS  # unchanged facts are written as they were read
+    assert disabled.provenance is not None
+    assert disabled.provenance.what_if is not None
+    assert disabled.provenance.what_if.status == "disabled"
+    assert disabled.last_result == 1722  # type: ignore[union-attr]  # the fact as collected
+    assert is_disabled(disabled)
+    assert not is_disabled(edited)
     assert again.environment == {"what_if": "1 change"}
+
+
+def test_without_a_collection_time_none_is_invented() -> None:
+    assert session().fact_file().collected_at is None
 
 
 def test_a_fact_cited_by_the_report_is_found_in_the_session() -> None:
@@ -147,7 +175,12 @@ def test_the_filter_remembers_search_texts_but_sees_an_edit_at_once() -> None:
 
 @pytest.mark.parametrize(
     "account",
-    ["EX-KRK01$", "CORP\\EX-KRK01$", "EX-KRK01$@CORP.EXAMPLE.COM", "CN=EX-KRK01,OU=Servers,DC=corp"],
+    [
+        "EX-KRK01$",
+        "CORP\\EX-KRK01$",
+        "EX-KRK01$@CORP.EXAMPLE.COM",
+        "CN=EX-KRK01,OU=Servers,DC=corp",
+    ],
 )
 def test_a_host_filter_finds_a_machine_through_its_computer_account(account: str) -> None:
     s = Session()
