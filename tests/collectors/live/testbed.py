@@ -176,10 +176,24 @@ class Testbed:
             check=False, timeout=120,
         )  # fmt: skip
         for dc in (first, self):  # the KCC makes the inbound connections (repsFrom) now
-            dc.run(["samba-tool", "drs", "kcc", dc.fqdn, f"-U{ADMIN}%{ADMIN_PASSWORD}",
-                    "-s", str(dc.conf)], timeout=120)  # fmt: skip
+            dc.run_kcc()
         self.replicate_all(first)
         first.replicate_all(self)
+
+    def run_kcc(self, limit: float = 60) -> None:
+        """Run this DC's KCC now (``samba-tool drs kcc``). Right after samba opens its ports its
+        KCC service may not answer yet ("Device Timeout", "The operation cannot be performed"
+        were seen on a loaded machine), so it is asked again for up to ``limit`` seconds."""
+        deadline = time.monotonic() + limit
+        while True:
+            try:
+                self.run(["samba-tool", "drs", "kcc", self.fqdn, f"-U{ADMIN}%{ADMIN_PASSWORD}",
+                          "-s", str(self.conf)], timeout=120)  # fmt: skip
+                return
+            except RuntimeError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(2)
 
     def naming_contexts(self) -> list[str]:
         return [BASE_DN, f"CN=Configuration,{BASE_DN}", f"CN=Schema,CN=Configuration,{BASE_DN}"]
