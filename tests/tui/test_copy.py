@@ -92,9 +92,9 @@ async def test_without_a_clipboard_tool_the_copy_says_osc52_was_sent_not_copied(
         command = app.main.query_one(RemediationView).selected_command()
         assert command
         assert app.clipboard == command  # what Textual sent as OSC 52
-        messages = [n.message for n in app._notifications]
-        assert any("sent to the terminal (OSC 52)" in m for m in messages)
-        assert not any("Copied" in m for m in messages)
+        how = str(screen.query_one("#copied-how").render())
+        assert "sent to the terminal (OSC 52)" in how
+        assert "Copied" not in how
         area = screen.query_one("#copied-text", TextArea)
         assert area.text == command
         assert area.selected_text == command  # shown selected, to copy with the terminal
@@ -108,11 +108,11 @@ async def test_with_a_clipboard_tool_the_copy_names_it(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await _copied(pilot, "c")
+        screen = await _copied(pilot, "c")
         command = app.main.query_one(RemediationView).selected_command()
         assert got.read_text() == command
-        messages = [n.message for n in app._notifications]
-        assert any(m == "Copied to the system clipboard with xclip." for m in messages)
+        how = str(screen.query_one("#copied-how").render())
+        assert how == "Copied to the system clipboard with xclip."
 
 
 async def test_copy_all_copies_every_command_and_writes_them_to_a_file(

@@ -34,7 +34,7 @@ def how_copied(tool: str | None, lang: Lang) -> str:
 
 def offer_copy(app: App[None], text: str, count: int, lang: Lang) -> None:
     """Copy ``text`` (``count`` commands): a clipboard tool in a worker, OSC 52 when none took
-    it; then say which, and open the text in :class:`CopiedScreen`."""
+    it; then open :class:`CopiedScreen`, which says which and shows the text."""
 
     def copy() -> None:
         tool = copy_with_tool(text)
@@ -43,12 +43,7 @@ def offer_copy(app: App[None], text: str, count: int, lang: Lang) -> None:
     def copied(tool: str | None) -> None:
         if tool is None:
             app.copy_to_clipboard(text)  # OSC 52: sent, never known to have arrived
-        app.notify(
-            how_copied(tool, lang),
-            title=t("tui.copied.count", lang, count=count),
-            severity="information" if tool is not None else "warning",
-            markup=False,
-        )
+        # the dialog says what happened (no toast besides, which would cover the text)
         screen = CopiedScreen(text, tool, count, lang)
         localise_bindings(screen, lang)
         app.push_screen(screen)
