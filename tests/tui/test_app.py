@@ -372,7 +372,9 @@ async def test_the_language_switches_at_run_time(make_app: MakeApp) -> None:
         assert "l deutsch" in text
         await pilot.press("l")
         await settle(pilot)
-        assert app.report.lang == "de"
+        german = app.report
+        assert german is not None
+        assert german.lang == "de"
         text = screen_text(app)
         assert "1 Diagnose" in text
         assert "Ursachen" in text
