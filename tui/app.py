@@ -666,7 +666,8 @@ class KbdoctorApp(App[None]):
 
     def action_command_palette(self) -> None:
         """Textual's command palette, with its own words in the language shown."""
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        open_already = any(isinstance(s, CommandPalette) for s in self.screen_stack)
+        if self.use_command_palette and not open_already:
             self.push_screen(
                 LocalisedCommandPalette(
                     id="--command-palette",
