@@ -18,7 +18,8 @@ the engineer needs it most.
 
 This module is the command line only (parsing, messages, exit statuses); what it calls - the
 importer, the live collection, the import report, ``--append``'s merge - lives in
-:mod:`kbdoctor.collectors`, which prints nothing of its own.
+:mod:`kbdoctor.collectors` (of which only ``--script``, ``collectors/script_command.py``, and
+the live collection's prompts and progress, ``collectors/live/options.py``, print).
 """
 
 from __future__ import annotations
