@@ -79,6 +79,9 @@ class KbdoctorApp(App[None]):
         Binding("s", "sources", "tui.key.sources", show=False),
         Binding("g", "collect_live", "tui.key.collect_live", show=False),
         Binding("a", "collection_request", "tui.key.collection_request", show=False),
+        Binding("h", "server", "tui.key.server", show=False),
+        Binding("t", "timeline", "tui.key.timeline", show=False),
+        Binding("b", "compare", "tui.key.compare", show=False),
         Binding("l", "switch_language", "tui.key.language"),
         Binding("ctrl+r", "reload_rules", "tui.key.reload", show=False),
         Binding("q", "quit", "tui.key.quit"),
@@ -117,6 +120,7 @@ class KbdoctorApp(App[None]):
         self.report: Report | None = None
         self.last_import: loading.ImportOutcome | None = None  # what the import report shows
         self.baseline: Report | None = None
+        self.rules_before: Report | None = None  # the diagnosis before a rule file changed
         self.evaluations = Evaluations(self)
         self.case_desk = CaseDesk(self)  # notes, the case file, asking before leaving
         self._shown = False
@@ -289,7 +293,9 @@ class KbdoctorApp(App[None]):
     def _show_report(self) -> None:
         if self.report is None:
             return
-        shown_baseline = self.baseline if self.session.changed else None
+        # what-if edits: marked against the facts as loaded; else against the rules before
+        # the last rule file change ("(was ...)" on a cause it moved)
+        shown_baseline = self.baseline if self.session.changed else self.rules_before
         with self.batch_update():
             self.main.show_report(self.report, shown_baseline, self._fact_mark, self.lang)
             self._say_loaded()
@@ -495,6 +501,7 @@ class KbdoctorApp(App[None]):
             self._changed(key)
 
     def _changed(self, key: int | None) -> None:
+        self.rules_before = None  # what moved now is the engineer's edit, not the rules
         entry = self.session.entry(key) if key is not None else None
         with self.batch_update():
             if entry is None:  # the sources changed (an undone import, a removal)
@@ -582,6 +589,32 @@ class KbdoctorApp(App[None]):
 
         open_request(self)
 
+    def action_server(self) -> None:
+        from kbdoctor.tui.desk_views import server_in_view
+        from kbdoctor.tui.screens.server import open_server
+
+        open_server(self, server_in_view(self))
+
+    def action_pick_server(self) -> None:
+        from kbdoctor.tui.screens.server import open_server
+
+        open_server(self, None)
+
+    def action_timeline(self) -> None:
+        from kbdoctor.tui.screens.timeline import open_timeline
+
+        open_timeline(self)
+
+    def action_compare(self) -> None:
+        from kbdoctor.tui.screens.compare import open_comparison
+
+        open_comparison(self)
+
+    def action_compare_file(self) -> None:
+        from kbdoctor.tui.screens.compare import compare_with_file
+
+        compare_with_file(self)
+
     @work(thread=True, group="write", exit_on_error=False, description="write file")
     def _write(self, path: str, text: str) -> None:
         try:
@@ -609,6 +642,7 @@ class KbdoctorApp(App[None]):
             self.call_from_thread(self._rules_reloaded)
 
     def _rules_reloaded(self) -> None:
+        self.rules_before = self.report
         self.evaluations.forget_baseline()
         self.notify(t("tui.rules.reloaded", self.lang), markup=False)
         self.evaluate()
@@ -705,6 +739,11 @@ class KbdoctorApp(App[None]):
             ("sources", "sources"),
             ("collect_live", "collect_live"),
             ("collection_request", "collection_request"),
+            ("server", "server"),
+            ("pick_server", "pick_server"),
+            ("timeline", "timeline"),
+            ("compare", "compare"),
+            ("compare_file", "compare_file"),
             ("switch_language", "language"),
             ("reload_rules", "reload"),
             *([("cancel_evaluation", "cancel_evaluation")] if self.evaluating() else []),

@@ -50,6 +50,7 @@ class FactDetailScreen(ModalScreen[None]):
         Binding("e", "request('edit')", "tui.key.edit"),
         Binding("d", "request('toggle')", "tui.key.toggle"),
         Binding("R", "request('revert')", "tui.key.revert"),
+        Binding("h", "app.server", "tui.key.server"),  # the machine the fact is about
     ]
 
     def __init__(self, entry: Entry, lang: Lang) -> None:

@@ -20,6 +20,7 @@ from kbdoctor.tui.state import Entry, Session
 from kbdoctor.tui.widgets.diagnosis import DiagnosisPane
 from kbdoctor.tui.widgets.footer import KeyFooter
 from kbdoctor.tui.widgets.reasoning import FactMark
+from kbdoctor.tui.widgets.rules_broken import RulesBrokenLine
 from kbdoctor.tui.widgets.status import StatusBar, whatif_cleared_text, whatif_text
 from kbdoctor.tui.widgets.tabs import Tab, Tabbed
 from kbdoctor.tui.widgets.title_bar import TitleBar
@@ -147,6 +148,7 @@ class MainScreen(Screen[None]):
         self, base: RuleBase | None, files: list[str], problems: list[Problem], lang: Lang
     ) -> None:
         self._rules = (base, files, problems, lang)
+        self.query_one("#rules-broken", RulesBrokenLine).show_problems(problems, lang)
         if self._rules_view is not None:
             self._rules_view.show(base, files, problems, lang)
 

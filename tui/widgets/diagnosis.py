@@ -13,6 +13,7 @@ from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.widgets.causes import CauseList
 from kbdoctor.tui.widgets.reasoning import FactMark, ReasoningTree
 from kbdoctor.tui.widgets.remediation import RemediationView
+from kbdoctor.tui.widgets.rules_broken import RulesBrokenLine
 from kbdoctor.tui.widgets.tabs import Tab, Tabbed
 from rich.text import Text
 from textual import on
@@ -59,6 +60,7 @@ class DiagnosisPane(Horizontal):
         lang = self._lang
         with Vertical(id="overview") as overview:
             overview.border_title = t("tui.causes.title", lang)
+            yield RulesBrokenLine(id="rules-broken")
             yield Static(id="symptoms")
             yield CauseList(id="causes")
         tabs = [

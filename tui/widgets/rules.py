@@ -39,6 +39,15 @@ class RulesView(Vertical):
         yield Static(id="rules-status")
         yield DataTable(id="rules-table", cursor_type="row", zebra_stripes=True)
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a rule: its conditions, file and line, pack, firings in this case."""
+        event.stop()
+        from kbdoctor.tui.app import KbdoctorApp
+        from kbdoctor.tui.screens.rule_detail import open_rule
+
+        if isinstance(self.app, KbdoctorApp) and event.row_key.value is not None:
+            open_rule(self.app, event.row_key.value)
+
     def show(
         self, base: RuleBase | None, files: list[str], problems: list[Problem], lang: Lang
     ) -> None:
