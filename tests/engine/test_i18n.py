@@ -70,6 +70,7 @@ DYNAMIC: dict[str, str] = {
     "tui.live.hint.*": "the live collection form's hints",
     "tui.sources.kind.*": "a source's kind in the sources screen",
     "tui.sources.column.*": "the sources screen's columns",
+    "tui.server.role.*": "a machine's role in the server view and picker: exchange, dc, ...",
 }
 
 # The collectors name a text by its stable key (the import report writes it); the catalogue key
