@@ -49,7 +49,11 @@ def copy(tmp_path: Path) -> Path:
         ("engine/_probe.py", "import kbdoctor.collectors.importing", "The engine imports neither"),
         ("engine/_probe.py", "import kbdoctor.tui.app", "The engine imports neither"),
         ("collectors/_probe.py", "import kbdoctor.tui.app", "The collectors import neither"),
-        ("collectors/_probe.py", "import kbdoctor.collect_command", "The collectors import neither"),
+        (
+            "collectors/_probe.py",
+            "import kbdoctor.collect_command",
+            "The collectors import neither",
+        ),
         ("kbdoctor/render/_probe.py", "import textual.app", "never imports textual"),
         ("engine/_probe.py", "import durable.lang", "Only engine/durable_backend.py"),
         ("kbdoctor/_probe.py", "import textual", "The command line imports textual only"),
