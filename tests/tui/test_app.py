@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from kbdoctor.engine.factio import load_fact_files
+from kbdoctor.engine.facts import is_disabled
 from kbdoctor.tui.app import KbdoctorApp
 from kbdoctor.tui.messages import WorkFinished, WorkProgressed
 from kbdoctor.tui.screens.fact_detail import FactDetailScreen
@@ -21,6 +22,7 @@ from kbdoctor.tui.widgets.line_table import LineTable
 from kbdoctor.tui.widgets.reasoning import ReasoningTree
 from kbdoctor.tui.widgets.tabs import Tabbed
 from textual.command import CommandPalette
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, ProgressBar
 from textual.widgets.tree import TreeNode
 
@@ -115,8 +117,11 @@ async def test_a_cause_that_was_not_concluded_shows_why_not(make_app: MakeApp) -
 
 
 async def test_the_fix_tab_shows_commands_and_c_copies_the_highlighted_one(
-    make_app: MakeApp,
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no clipboard tool: the copy goes as OSC 52
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -127,9 +132,22 @@ async def test_the_fix_tab_shows_commands_and_c_copies_the_highlighted_one(
         assert "KB 979174, step 1" in text
         assert "$ w32tm /config /syncfromflags:domhier" in text
         await pilot.press("c")  # the first step: the PDC emulator takes an external source
+        await _until_copied(pilot)
         assert "/manualpeerlist:" in app.clipboard
-        await pilot.press("down", "c")
+        await pilot.press("escape", "down", "c")
+        await _until_copied(pilot)
         assert app.clipboard == "w32tm /resync /rediscover"
+
+
+async def _until_copied(pilot: Pilot[None]) -> None:
+    """The copy runs in a worker, then shows what it copied (tui/screens/copied.py)."""
+    from kbdoctor.tui.screens.copied import CopiedScreen
+
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if isinstance(pilot.app.screen, CopiedScreen):
+            return
+    raise AssertionError("the copy did not finish")
 
 
 async def test_facts_can_be_filtered_by_type_host_and_text_and_opened(make_app: MakeApp) -> None:
@@ -222,8 +240,12 @@ async def test_the_modified_facts_are_saved_as_a_new_file(
         await settle(pilot)
         await app.workers.wait_for_complete()
     saved = load_fact_files([str(target)])
-    assert len(saved.facts) == 6
-    assert not any(f.type == "clock_offset" for f in saved.facts)
+    assert len(saved.facts) == 7  # the disabled fact is kept, marked as disabled
+    clock = next(f for f in saved.facts if f.type == "clock_offset")
+    assert is_disabled(clock)
+    assert clock.provenance is not None
+    assert clock.provenance.file  # where it was read, as before
+    assert saved.collected_at == load_fact_files([str(INCIDENT)]).collected_at
     assert "what_if" in saved.environment
     assert INCIDENT.read_text(encoding="utf-8").count("clock_offset") == 1
 
