@@ -36,20 +36,24 @@ class ViewDialog(ModalScreen[None]):
         super().__init__()
         self._title = title
         self._body = body
+        self._composed: RenderableType | None = None  # the body compose showed
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog") as dialog:
             dialog.border_title = self._title
+            self._composed = self._body
             yield Static(self._body, id="view-body")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#dialog", VerticalScroll).focus()
+        if self._body is not self._composed:  # a worker's body came between compose and mount
+            self.query_one("#view-body", Static).update(self._body)
 
     def show(self, body: RenderableType) -> None:
         """Another body (a worker's result), in place of the one shown."""
         self._body = body
-        if self.is_mounted:  # else compose shows it
+        if self.is_mounted:  # else compose or on_mount shows it
             self.query_one("#view-body", Static).update(body)
 
     @property
