@@ -350,7 +350,10 @@ class KbdoctorApp(App[None]):
 
     @on(Worker.StateChanged)
     def _worker_state_changed(self) -> None:
-        self.refresh_bindings()  # the cancel key is shown only while an evaluation runs
+        # the cancel key is shown only while an evaluation runs; a worker that ends while the
+        # application closes finds no screen left to refresh, and nothing needs showing then
+        if self.is_running and self.screen_stack:
+            self.refresh_bindings()
 
     # -- loading ------------------------------------------------------------------------------
 
