@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from kbdoctor.engine.errors import Problem, UsageError
 from kbdoctor.engine.facts import Fact
-from kbdoctor.tui.state import Change, Session, _Unset, current_user
+from kbdoctor.tui.state import Change, Entry, Session, _Unset, current_user
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 FORMAT = "case/1"
@@ -104,18 +104,31 @@ def case_of(
         files=list(session.files),
         rule_files=rule_files,
         sources=sources,
-        changes=[_change(change) for change in session.history()],
+        changes=_changes(session, entries),
         notes=list(notes.values()),
     )
 
 
-def _change(change: Change) -> CaseChange:
+def _changes(session: Session, entries: list[Entry]) -> list[CaseChange]:
+    """The what-if changes as positions among the facts the case saves. A session keys a fact
+    by its place among every fact ever read, taken-out sources included; the case holds only
+    the facts still in it, so a change is renumbered to its fact's place there, and a change
+    to a fact whose source was taken out is left out (it no longer touches the diagnosis)."""
+    position = {entry.key: index for index, entry in enumerate(entries)}
+    return [
+        _change(change, position[change.key])
+        for change in session.history()
+        if change.key in position
+    ]
+
+
+def _change(change: Change, fact: int) -> CaseChange:
     after = change.after
     if isinstance(after, _Unset):
-        return CaseChange(fact=change.key, action="revert", by=change.by, at=change.at)
+        return CaseChange(fact=fact, action="revert", by=change.by, at=change.at)
     if after is None:
-        return CaseChange(fact=change.key, action="disable", by=change.by, at=change.at)
-    return CaseChange(fact=change.key, action="edit", value=after, by=change.by, at=change.at)
+        return CaseChange(fact=fact, action="disable", by=change.by, at=change.at)
+    return CaseChange(fact=fact, action="edit", value=after, by=change.by, at=change.at)
 
 
 def session_of(case: CaseFile, path: str = "case") -> tuple[Session, Notes]:

@@ -69,6 +69,26 @@ def test_a_case_reopens_with_its_facts_changes_and_notes(fmt: str, tmp_path: Pat
     assert again.effective_facts() == s.effective_facts()
 
 
+def test_a_case_saved_after_a_source_was_taken_out_reopens_with_changes_on_the_same_facts(
+    tmp_path: Path,
+) -> None:
+    s = Session()
+    s.add([LINK], "repl.yaml")
+    s.add([SKEW, SPNS], "incident.yaml")
+    s.disable(0)  # on the source about to be taken out
+    s.replace(1, edit_fact(SKEW, {"offset_s": "10"}))
+    s.disable(2)
+    first = s.sources()[0]
+    assert s.remove_source(first.id) is not None
+    case = case_of(s, {}, None, saved_at=datetime.now(UTC))
+    assert [(c.fact, c.action) for c in case.changes] == [(0, "edit"), (1, "disable")]
+    saved = tmp_path / "case.yaml"
+    saved.write_text(dump_case(case))
+    again, _notes = session_of(load_case(str(saved)), str(saved))
+    assert again.effective_facts() == s.effective_facts()
+    assert [e.status for e in again.entries()] == ["edited", "disabled"]
+
+
 def test_a_file_that_is_not_a_case_is_refused_with_the_reason(tmp_path: Path) -> None:
     broken = tmp_path / "case.yaml"
     broken.write_text("kbdoctor: case/1\nsources: [{origin: a.yaml, facts: [{type: nope}]}]\n")
