@@ -9,14 +9,12 @@ from the rules; words come from the catalogue (English and Polish)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 from kbdoctor.engine.i18n import Lang, text
 from kbdoctor.engine.rulebase import RuleBase
 from kbdoctor.engine.rules_model import Absent, FieldTest, Pattern, Rule, Where
-from kbdoctor.engine.ruletests.discover import find_test_files
-from kbdoctor.engine.yamlio import load_yaml_data
+from kbdoctor.engine.ruletests.discover import rule_expectations
 
 # operator -> catalogue key of its words
 _OPERATORS = {
@@ -44,23 +42,11 @@ _OPERATORS = {
 
 def rule_tests(rule_files: Sequence[str]) -> dict[str, list[str]]:
     """Rule id -> the names of the tests beside these rule files that expect it to fire or to
-    stay silent. Read without validation: ``kbdoctor rules test`` reports broken test files."""
-    found: dict[str, list[str]] = {}
-    for path in find_test_files(sorted({str(Path(f).parent) for f in rule_files})):
-        try:
-            data = load_yaml_data(path.read_text(encoding="utf-8"))
-        except Exception:  # reported by kbdoctor rules test
-            continue
-        tests = data.get("tests") if isinstance(data, dict) else None
-        for test in tests if isinstance(tests, list) else []:
-            if not isinstance(test, dict) or not isinstance(test.get("expect"), dict):
-                continue
-            expect = test["expect"]
-            for key in ("fires", "silent"):
-                listed = expect.get(key)
-                for rule in listed if isinstance(listed, list) else []:
-                    found.setdefault(str(rule), []).append(f"{path.name}: {test.get('name')}")
-    return found
+    stay silent."""
+    return {
+        rule: [name for name, _kind in named]
+        for rule, named in rule_expectations(rule_files).items()
+    }
 
 
 def _value(value: Any) -> str:

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kbdoctor.engine.errors import InputRefused, Problem
-from kbdoctor.engine.factio import display_path, read_text_limited
+from kbdoctor.engine.errors import Problem
+from kbdoctor.engine.factio import display_path
 from kbdoctor.engine.i18n import Lang, text
 from kbdoctor.engine.limits import Limits
 from kbdoctor.engine.lint.checks import CHECKS
@@ -20,7 +20,12 @@ from kbdoctor.engine.lint.model import Check, LintInput, PackSource, Severity
 from kbdoctor.engine.lint.suppression_file import CHECK as SUPPRESSIONS
 from kbdoctor.engine.lint.suppression_file import lint_suppressions
 from kbdoctor.engine.packs import apply_overrides, default_rule_files, extended_packs
-from kbdoctor.engine.rule_files import expand_rule_paths, shipped_packs
+from kbdoctor.engine.rule_files import (
+    expand_rule_paths,
+    read_rule_files,
+    read_shipped_files,
+    shipped_packs,
+)
 from kbdoctor.engine.rule_parsing import LazyLocator, RulePack, read_pack
 from kbdoctor.engine.rulebase import RuleBase, register
 from kbdoctor.engine.ruletests.discover import rules_with_tests
@@ -79,25 +84,15 @@ def lint(
     limits = limits or Limits.from_env()
     files = default_rule_files() if not paths else expand_rule_paths(paths)
     result = LintResult(files=[display_path(f) for f in files])
-    texts: list[tuple[str, str]] = []
-    for name in files:
-        shown = display_path(name)
-        try:
-            texts.append((shown, read_text_limited(name, limits)))
-        except InputRefused as exc:
-            result.unreadable.append(exc.problem(shown))
-        except (OSError, UnicodeDecodeError) as exc:
-            detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            result.unreadable.append(
-                Problem(shown, None, None, "error.cannot_read", {"detail": detail})
-            )
+    texts, unreadable = read_rule_files(files, limits)
+    result.unreadable.extend(unreadable)
     base = RuleBase()
     given = LintInput(base, [], tested=rules_with_tests(files))
     _read(texts, limits, given, result)
     extended = extended_packs([(p.pack, p.model.extends) for p, _ in given.packs], shipped_packs())
     if extended:  # the shipped packs the given ones build on are judged with them, first
         before = LintInput(base, [])
-        shipped = [(display_path(f), read_text_limited(f, limits)) for f in extended]
+        shipped = read_shipped_files(extended, limits)
         _read(shipped, limits, before, result)
         given.packs[:0] = before.packs
         given.sources[:0] = before.sources

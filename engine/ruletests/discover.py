@@ -46,10 +46,11 @@ def find_test_files(paths: Sequence[str]) -> list[Path]:
     return list(unique)
 
 
-def rules_with_tests(rule_files: Sequence[str]) -> frozenset[str]:
-    """Ids of the rules that some test beside these rule files expects to fire. Read without
-    validation: ``kbdoctor rules test`` is where a broken test file is reported."""
-    ids: set[str] = set()
+def rule_expectations(rule_files: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+    """Rule id -> (``file: test name``, ``fires`` or ``silent``) for every test beside these
+    rule files that names the rule. Read without validation: ``kbdoctor rules test`` is where a
+    broken test file is reported; lint and the rule catalogue only need to know who is tested."""
+    found: dict[str, list[tuple[str, str]]] = {}
     for path in find_test_files(sorted({str(Path(f).parent) for f in rule_files})):
         try:
             data = load_yaml_data(path.read_text(encoding="utf-8"))
@@ -58,7 +59,19 @@ def rules_with_tests(rule_files: Sequence[str]) -> frozenset[str]:
         tests = data.get("tests") if isinstance(data, dict) else None
         for test in tests if isinstance(tests, list) else []:
             expect = test.get("expect") if isinstance(test, dict) else None
-            fires = expect.get("fires") if isinstance(expect, dict) else None
-            if isinstance(fires, list):
-                ids.update(str(f) for f in fires)
-    return frozenset(ids)
+            if not isinstance(expect, dict):
+                continue
+            for key in ("fires", "silent"):
+                listed = expect.get(key)
+                for rule in listed if isinstance(listed, list) else []:
+                    name = f"{path.name}: {test.get('name')}"
+                    found.setdefault(str(rule), []).append((name, key))
+    return found
+
+
+def rules_with_tests(rule_files: Sequence[str]) -> frozenset[str]:
+    """Ids of the rules that some test beside these rule files expects to fire."""
+    expectations = rule_expectations(rule_files)
+    return frozenset(
+        rule for rule, named in expectations.items() if any(kind == "fires" for _, kind in named)
+    )
