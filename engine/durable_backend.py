@@ -1,5 +1,5 @@
 """The only module that touches durable-rules. It hides the engine's traps
-(shared/notes/durable-rules.md), each handled here and each pinned by a test in
+(docs/durable-rules.md), each handled here and each pinned by a test in
 tests/engine/test_durable_backend.py:
 
 - threads: a default Host starts two timer threads that never stop; ours (``_QuietHost``) starts

@@ -1,9 +1,9 @@
 """Evaluation: facts in, report out. The one entry point the command line and the TUI call.
 
-The run follows shared/notes/architecture.md: prepare the facts (ids, keys, derived fields), assert
-them phase by phase into a fresh durable-rules session, record every firing, assert the new
-conclusions that other rules consume in rounds until nothing new appears, then compute certainty
-factors from the record (not from firing order) and build the report.
+The run follows docs/architecture.md ("One evaluation, step by step"): prepare the facts (ids,
+keys, derived fields), assert them phase by phase into a fresh durable-rules session, record every
+firing, assert the new conclusions that other rules consume in rounds until nothing new appears,
+then compute certainty factors from the record (not from firing order) and build the report.
 """
 
 from __future__ import annotations

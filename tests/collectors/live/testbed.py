@@ -1,5 +1,5 @@
 """A real Active Directory DC (Samba) and an NTP server (chrony) in a network namespace, for
-the live collectors' tests (../../../../shared/notes/testbed.md shows each step).
+the live collectors' tests (docs/contributing.md, "Live tests", says what each step needs).
 
 Every daemon starts with a known PID in its own session and is stopped by that PID and its
 process group; samba also gets ``--maximum-runtime``; the namespace is deleted at the end. The DC
