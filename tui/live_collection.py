@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kbdoctor.collectors.live import gss
 from kbdoctor.collectors.live.model import LiveOptions, Secret
 from kbdoctor.collectors.live.options import DEFAULT_TIMEOUT_S
 from kbdoctor.tui.i18n import Lang, t
@@ -67,6 +68,8 @@ def live_options(form: LiveForm, lang: Lang) -> LiveOptions | str:
             password = Secret(form.password)
         else:
             return t("tui.live.no_password", lang)
+    # without a user, the engineer's own Kerberos ticket binds (GSSAPI), as on the command line
+    principal = gss.ticket_principal() if user is None else None
     return LiveOptions(
         domain=domain,
         dcs=_names(form.dcs),
@@ -75,6 +78,7 @@ def live_options(form: LiveForm, lang: Lang) -> LiveOptions | str:
         password=password,
         insecure=form.insecure,
         timeout=timeout,
+        kerberos_principal=principal,
     )
 
 
