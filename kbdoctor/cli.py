@@ -77,7 +77,7 @@ def build_parser(command: str | None = None, lang: Lang = "en") -> argparse.Argu
     _limit_option(rules, lang)
 
     schema = sub.add_parser("schema", help=text("cli.schema.help", lang))
-    schema.add_argument("which", choices=("facts", "report"))
+    schema.add_argument("which", choices=("facts", "report", "import-report"))
 
     if command == "collect":
         from kbdoctor.collect_command import add_collect_parser
@@ -447,6 +447,10 @@ def _schema(which: str) -> int:
         from kbdoctor.engine.facts import facts_json_schema
 
         schema = facts_json_schema()
+    elif which == "import-report":
+        from kbdoctor.collectors.import_report import ImportReport
+
+        schema = ImportReport.model_json_schema()
     else:
         from kbdoctor.engine.report import Report
 

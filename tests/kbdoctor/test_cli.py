@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema  # type: ignore[import-untyped]  # no stubs shipped
 import pytest
 from kbdoctor.engine.factio import dump_fact_file, parse_fact_text
 
@@ -128,6 +129,26 @@ def test_rules_command_reports_a_broken_rule_file(tmp_path: Path) -> None:
 def test_schema_command_prints_the_fact_schema() -> None:
     schema = json.loads(kbdoctor("schema", "facts").stdout)
     assert "facts" in schema["properties"]
+
+
+def test_schema_command_prints_the_import_report_schema_that_real_reports_meet(
+    tmp_path: Path,
+) -> None:
+    schema = json.loads(kbdoctor("schema", "import-report").stdout)
+    assert schema["properties"]["kbdoctor"]["const"] == "import-report/1"
+    outputs = tmp_path / "EX01"
+    outputs.mkdir()
+    (outputs / "setspn.txt").write_text(
+        "Registered ServicePrincipalNames for CN=EX01,OU=Servers,DC=corp,DC=example,DC=com:\n"
+        "        SMTPSVC/EX01\n        SMTPSVC/ex01.corp.example.com\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "import.json"
+    kbdoctor("collect", "--import", str(tmp_path), "-o", str(tmp_path / "facts.json"),
+             "--report", str(report))
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert [f["status"] for f in written["files"]] == ["read"]
+    jsonschema.validate(written, schema)
 
 
 def test_headless_path_never_imports_textual(skewed: Path) -> None:
