@@ -17,7 +17,11 @@ INCIDENT = DATA / "incident.yaml"
 
 
 async def settle(pilot: Pilot[None], timeout: float = 20.0) -> None:
-    """Wait until the application has a diagnosis and no worker is running."""
+    """Wait until the application has a diagnosis, no worker is running, and a complete
+    diagnosis has its explanation: the WHY-NOT is computed after the first paint (a worker
+    started from ``call_after_refresh``), so "no worker running" alone can be seen in the gap
+    before it starts, and a test measuring redraws then counts the explanation's. A diagnosis
+    cut short (budget, cancel) is never explained again, so it is not waited for."""
     app = pilot.app
     assert isinstance(app, KbdoctorApp)
     loop = asyncio.get_running_loop()
@@ -25,7 +29,8 @@ async def settle(pilot: Pilot[None], timeout: float = 20.0) -> None:
     while loop.time() < deadline:
         await pilot.pause(0.02)
         busy = [w for w in app.workers if not w.is_finished]
-        if app.report is not None and not busy:
+        report = app.report
+        if report is not None and not busy and (report.explained or report.budget is not None):
             await pilot.pause()
             return
     raise AssertionError("the application did not finish its work in time")
