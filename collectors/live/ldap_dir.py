@@ -372,23 +372,31 @@ def computers(
     return found
 
 
-def exchange_servers(connection: ldap3.Connection, root: RootDse) -> list[ExchangeConfigServer]:
-    """The ``msExchExchangeServer`` objects in the configuration partition (none when Exchange
-    never extended this forest's schema)."""
+def _exchange_rows(
+    connection: ldap3.Connection, root: RootDse, search_filter: str, attributes: list[str]
+) -> list[dict[str, Any]]:
+    """The rows of an Exchange class under the configuration partition's Exchange container;
+    none when the forest has no such container or Exchange never extended its schema."""
     base = _exchange_base(root)
     if base is None:
         return []
     try:
-        rows = _search(
-            connection,
-            base,
-            "(objectClass=msExchExchangeServer)",
-            ["cn", "networkAddress", "msExchServerSite", "serialNumber"],
-        )
+        return _search(connection, base, search_filter, attributes)
     except DirectoryError as error:
         if _absent(error):
             return []
         raise
+
+
+def exchange_servers(connection: ldap3.Connection, root: RootDse) -> list[ExchangeConfigServer]:
+    """The ``msExchExchangeServer`` objects in the configuration partition (none when Exchange
+    never extended this forest's schema)."""
+    rows = _exchange_rows(
+        connection,
+        root,
+        "(objectClass=msExchExchangeServer)",
+        ["cn", "networkAddress", "msExchServerSite", "serialNumber"],
+    )
     servers: list[ExchangeConfigServer] = []
     for row in rows:
         name = _first(row, "cn")
@@ -417,25 +425,17 @@ def exchange_servers(connection: ldap3.Connection, root: RootDse) -> list[Exchan
 def receive_connectors(connection: ldap3.Connection, root: RootDse) -> list[ConnectorEntry]:
     """Every ``msExchSmtpReceiveConnector`` object in the configuration partition (matched by
     the class's lDAPDisplayName, whatever OID a schema gave it)."""
-    base = _exchange_base(root)
-    if base is None:
-        return []
-    try:
-        rows = _search(
-            connection,
-            base,
-            "(objectClass=msExchSmtpReceiveConnector)",
-            [
-                "cn",
-                "msExchSMTPReceiveInboundSecurityFlag",
-                "msExchSmtpReceiveBindings",
-                "msExchSMTPReceiveConnectorFQDN",
-            ],
-        )
-    except DirectoryError as error:
-        if _absent(error):
-            return []
-        raise
+    rows = _exchange_rows(
+        connection,
+        root,
+        "(objectClass=msExchSmtpReceiveConnector)",
+        [
+            "cn",
+            "msExchSMTPReceiveInboundSecurityFlag",
+            "msExchSmtpReceiveBindings",
+            "msExchSMTPReceiveConnectorFQDN",
+        ],
+    )
     found: list[ConnectorEntry] = []
     for row in rows:
         dn = str(row["distinguishedName"])
