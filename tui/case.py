@@ -147,12 +147,13 @@ def session_of(case: CaseFile, path: str = "case") -> tuple[Session, Notes]:
                 [Problem(path, None, None, "error.case_change", {"fact": change.fact,
                                                                    "count": len(session)})]
             )  # fmt: skip
+        # replayed with who made each change and when, not as the reopener's, now
         if change.action == "edit" and change.value is not None:
-            session.replace(change.fact, change.value)
+            session.replace(change.fact, change.value, by=change.by, at=change.at)
         elif change.action == "disable":
-            session.disable(change.fact)
+            session.disable(change.fact, by=change.by, at=change.at)
         else:
-            session.revert(change.fact)
+            session.revert(change.fact, by=change.by, at=change.at)
     notes = {note_key(note.about, note.id): note for note in case.notes}
     return session, notes
 

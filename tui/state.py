@@ -336,20 +336,23 @@ class Session:
 
     # -- what-if changes -----------------------------------------------------------------------
 
-    def replace(self, key: int, fact: Fact) -> None:
+    def replace(
+        self, key: int, fact: Fact, *, by: str | None = None, at: datetime | None = None
+    ) -> None:
         """Use ``fact`` instead of the loaded fact ``key``; replacing with the loaded fact itself
-        removes the change."""
-        self._apply(key, _UNSET if fact == self._facts[key] else fact)
+        removes the change. ``by`` and ``at``: who made it and when, when it was made before
+        (a reopened case); by default whoever runs kbdoctor, now."""
+        self._apply(key, _UNSET if fact == self._facts[key] else fact, by, at)
 
-    def disable(self, key: int) -> None:
-        self._apply(key, None)
+    def disable(self, key: int, *, by: str | None = None, at: datetime | None = None) -> None:
+        self._apply(key, None, by, at)
 
     def toggle(self, key: int) -> None:
         """Disable an enabled fact; enable a disabled one (keeping none of its edits)."""
         self._apply(key, _UNSET if self._overrides.get(key, _UNSET) is None else None)
 
-    def revert(self, key: int) -> None:
-        self._apply(key, _UNSET)
+    def revert(self, key: int, *, by: str | None = None, at: datetime | None = None) -> None:
+        self._apply(key, _UNSET, by, at)
 
     def undo(self) -> Change | SourceChange | None:
         if not self._undo:
@@ -378,12 +381,19 @@ class Session:
         self._removed.difference_update(bring)
         self.generation += 1
 
-    def _apply(self, key: int, after: Fact | _Unset | None) -> None:
+    def _apply(
+        self,
+        key: int,
+        after: Fact | _Unset | None,
+        by: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
         before = self._overrides.get(key, _UNSET)
         if before is after or (before == after and before is not None):
             return
         self._set(key, after)
-        self._record(Change(key, before, after))
+        stamp: dict[str, Any] = {"by": by, "at": at}
+        self._record(Change(key, before, after, **{k: v for k, v in stamp.items() if v}))
 
     def _set(self, key: int, override: Fact | _Unset | None) -> None:
         if isinstance(override, _Unset):

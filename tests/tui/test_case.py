@@ -37,7 +37,9 @@ def worked_session() -> Session:
     s = Session()
     s.add([SKEW, SPNS], "incident.yaml", {"organisation": "Contoso"})
     s.add([LINK], "repl.yaml")
-    s.replace(0, edit_fact(SKEW, {"offset_s": "10"}))
+    # made earlier by someone else: a reopened case keeps who and when, not the reopener's now
+    s.replace(0, edit_fact(SKEW, {"offset_s": "10"}), by="anna",
+              at=datetime(2026, 3, 14, 9, 12, tzinfo=UTC))
     s.disable(2)
     s.replace(0, edit_fact(s.entry(0).fact, {"offset_s": "0"}))
     s.revert(2)
