@@ -12,7 +12,6 @@ import json
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 from typing import Any
 
@@ -142,7 +141,7 @@ def test_a_pack_of_simple_rules_on_one_fact_type_evaluates(tmp_path: Path, count
     assert cause["status"] == "diagnosed"
 
 
-def test_a_thousand_rules_evaluate_a_hundred_servers_in_seconds() -> None:
+def test_a_thousand_rules_evaluate_a_hundred_servers() -> None:
     """1,000 rules (the rule limit, engine/limits.py), 100 of them on one fact type, a 100-server
     organisation (bench/generate.py): no crash, every rule evaluated."""
     done = _run_python(
@@ -161,7 +160,7 @@ def test_a_thousand_rules_evaluate_a_hundred_servers_in_seconds() -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     figures = json.loads(done.stdout.splitlines()[-1])
     assert figures["firings"] > 0
-    assert figures["seconds"] < 60, figures  # 1.5 s on the development machine
+    assert figures["parts"] > 1
 
 
 def _compile(rules: str) -> None:
@@ -233,11 +232,22 @@ def test_rule_limits_accepts_what_the_kb_rules_need() -> None:
     assert durable_backend.RULES_PER_PART < 4096
 
 
-def test_a_thousand_rules_are_packed_quickly() -> None:
-    start = time.perf_counter()
+def test_each_rule_is_tried_against_a_few_parts_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Packing stays linear in the number of rules (a pack of 500 to 5,000 rules once gave no
+    output after 300 s): a rule is tried against the last few parts at most, never all."""
+    tried: list[int] = []
+    add_rule = durable_backend._AlphaModel.add_rule
+
+    def counted(model: Any, rule: dict[str, Any], **kwargs: Any) -> list[str]:
+        tried.append(1)
+        return add_rule(model, rule, **kwargs)
+
+    monkeypatch.setattr(durable_backend._AlphaModel, "add_rule", counted)
     ruleset = Ruleset(f"pack{next(_counter)}", _all_matching(1000))
-    assert time.perf_counter() - start < 10
-    assert sum(1 for _ in ruleset.parts) > 1
+    parts = len(ruleset.parts)
+    assert parts > durable_backend._OPEN_PARTS  # enough parts for "all of them" to differ
+    fixed = len(durable_backend._fixed_rules())
+    assert len(tried) <= 1000 * durable_backend._OPEN_PARTS + parts * (fixed + 1)
 
 
 def test_a_cross_product_of_bindings_is_refused_at_load(tmp_path: Path) -> None:

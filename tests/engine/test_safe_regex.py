@@ -61,47 +61,38 @@ def _problems(pattern: str) -> list[str]:
 def test_catastrophic_backtracking_pattern_finishes_at_once() -> None:
     done = _run_python(
         """
-        import time
         from kbdoctor.engine.compiler import Feature
         feature = Feature("f", "queue", "last_error", "regex", "^(a+)+$")
-        start = time.perf_counter()
-        values = [feature.compute("a" * n + "b") for n in (40, 10_000, 1_000_000)]
-        print(values, time.perf_counter() - start)
+        print([feature.compute("a" * n + "b") for n in (40, 10_000, 1_000_000)])
         """,
-        timeout=60,
+        timeout=300,  # a backtracking engine needs about 2**40 steps for the first alone
     )
     assert done.returncode == 0, done.stderr
-    values, seconds = done.stdout.rsplit("]", 1)
-    assert values == "[0, 0, 0"
-    assert float(seconds) < 2
+    assert done.stdout.strip() == "[0, 0, 0]"
 
 
 def test_the_shipped_event_1035_rule_stays_fast_on_a_megabyte_message() -> None:
-    """It took 189 s on Python's re; the symptom must still be recognised."""
+    """It took 189 s on Python's re for one 1 MB message (16 s for 300 KB: growing with the
+    square of the size); the eight here would take about 25 minutes that way. The symptom must
+    still be recognised in each message that shows it."""
     done = _run_python(
         """
-        import time
         from datetime import datetime, timezone
         from kbdoctor.engine.evaluate import Evaluator
         from kbdoctor.engine.facts import Event
         evaluator = Evaluator()
         message = "IllegalMessage " + "x" * 1_000_000 + " ExchangeAuth"
-        messages = [message, "IllegalMessage " + "y" * 1_000_000]
+        messages = [message] * 6 + ["IllegalMessage " + "y" * 1_000_000] * 2
         facts = [Event(host=f"EX0{i}", source="MSExchangeTransport", event_id=1035, message=m)
                  for i, m in enumerate(messages)]
-        start = time.perf_counter()
         run = evaluator.run(facts)
-        seconds = time.perf_counter() - start
-        fired = sorted(run.compiled.rules[r.rule_index].rule.id for r in run.firings)
-        print(fired, seconds)
+        print(sorted(run.compiled.rules[r.rule_index].rule.id for r in run.firings))
         """,
-        timeout=120,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    fired, seconds = done.stdout.strip().rsplit(" ", 1)
-    assert "symptom.event-1035-exchangeauth" in fired
-    assert fired.count("symptom.event-1035-exchangeauth") == 1
-    assert float(seconds) < 10
+    fired = done.stdout.strip()
+    assert fired.count("symptom.event-1035-exchangeauth") == 6
 
 
 @pytest.mark.parametrize(

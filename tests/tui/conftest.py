@@ -16,7 +16,7 @@ DATA = ROOT / "tests" / "data" / "tui"
 INCIDENT = DATA / "incident.yaml"
 
 
-async def settle(pilot: Pilot[None], timeout: float = 20.0) -> None:
+async def settle(pilot: Pilot[None], timeout: float = 120.0) -> None:
     """Wait until the application has a diagnosis, no worker is running, and a complete
     diagnosis has its explanation: the WHY-NOT is computed after the first paint (a worker
     started from ``call_after_refresh``), so "no worker running" alone can be seen in the gap

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,10 @@ from tests.hostile.slow_pack import write_slow_pack
 from .conftest import screen_text, settle
 
 SIZE = (120, 40)
+# How long a test waits before it calls a cancel lost: far more than a cancel takes (about 1 s
+# on an idle development machine) on a machine that is busy. Speed is not asserted here (the
+# benchmarks measure it); that the run was cut short, not finished, is.
+_WHOLE_RUN = 300.0
 MakeApp = Callable[..., KbdoctorApp]
 
 
@@ -76,16 +79,15 @@ async def test_escape_cancels_a_slow_evaluation_and_says_so(
     async with app.run_test(size=SIZE) as pilot:
         await _evaluation_running(pilot, started)
         await pilot.press("2")  # the facts tab is built while the evaluation runs
-        await _until(pilot, lambda: bool(app.main.query("#fact-table")), timeout=20)
+        await _until(pilot, lambda: bool(app.main.query("#fact-table")), timeout=_WHOLE_RUN)
         assert app.evaluating(), "the evaluation ended before the test could cancel it"
         assert app.report is None
-        begun = time.monotonic()
         await pilot.press("escape")
-        await settle(pilot)
-        assert time.monotonic() - begun < 10  # about 1 s on an idle development machine
+        await settle(pilot, timeout=_WHOLE_RUN)
         assert app.report is not None
         assert app.report.budget is not None
         assert app.report.budget.reason == "cancelled"
+        assert app.report.budget.unfinished_rules  # stopped part-way, not a finished run relabelled
         assert not app.report.explained  # no WHY-NOT run is started for a cancelled diagnosis
         assert any(notice in n.message for n in app._notifications)
         await pilot.press("1")
@@ -117,12 +119,11 @@ async def test_a_new_evaluation_cancels_the_stale_one(make_app: MakeApp, tmp_pat
     started, ended, reports = _watch_evaluations(app)
     async with app.run_test(size=SIZE) as pilot:
         await _evaluation_running(pilot, started)
-        begun = time.monotonic()
         app.evaluate()  # what a what-if edit or a language switch does
-        await _until(pilot, ended.is_set, timeout=20)
-        assert time.monotonic() - begun < 10
+        await _until(pilot, ended.is_set, timeout=_WHOLE_RUN)
         assert reports[0].budget is not None
         assert reports[0].budget.reason == "cancelled"
+        assert reports[0].budget.unfinished_rules
         app.action_cancel_evaluation()  # the new one is slow too; not to be waited for here
         await settle(pilot)
 
@@ -134,15 +135,14 @@ async def test_ctrl_q_quits_at_once_during_a_slow_evaluation(
     started, ended, reports = _watch_evaluations(app)
     async with app.run_test(size=SIZE) as pilot:
         await _evaluation_running(pilot, started)
-        begun = time.monotonic()
         await pilot.press("ctrl+q")
-        await _until(pilot, lambda: not app.is_running, timeout=10)
-    quit_s = time.monotonic() - begun
-    # the evaluation's thread stops too (the interpreter waits for it before exiting)
-    assert await asyncio.to_thread(ended.wait, 10)
-    assert quit_s < 10, quit_s
+        await _until(pilot, lambda: not app.is_running, timeout=_WHOLE_RUN)
+    # the evaluation's thread stops too (the interpreter waits for it before exiting), cut
+    # short rather than waited for
+    assert await asyncio.to_thread(ended.wait, _WHOLE_RUN)
     assert reports[0].budget is not None
     assert reports[0].budget.reason == "cancelled"
+    assert reports[0].budget.unfinished_rules
 
 
 async def test_an_evaluation_cancelled_before_it_ran_says_no_diagnosis_is_available(

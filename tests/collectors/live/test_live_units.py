@@ -281,4 +281,49 @@ def test_unreachable_dc_is_facts_and_errors_not_an_abort() -> None:
     assert "port_state" in kinds
     assert "domain_controller" in kinds
     assert all("pw-never-shown" not in e.render() for e in outcome.errors)
-    assert outcome.seconds < 5
+
+
+def test_every_probe_of_a_dc_waits_at_the_same_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What makes a dead DC cost one timeout, not one per probe: the rootDSE, SNTP, TCP and UDP
+    probes of a DC are all out at once. Each fake probe waits until every one has started; run
+    one after another, the first would wait in vain and say so."""
+    from kbdoctor.collectors.live import runner
+
+    expected = len(ports.TCP_PORTS) + len(ports.UDP_PORTS) + 2  # + rootDSE and SNTP
+    started: list[str] = []
+    lock = threading.Lock()
+    everyone = threading.Event()
+    alone: list[str] = []
+
+    def wait_for_the_others(name: str) -> None:
+        with lock:
+            started.append(name)
+            if len(started) == expected:
+                everyone.set()
+        if not everyone.wait(30):
+            alone.append(name)
+        raise TimeoutError("no answer")  # what a DC whose packets vanish gives
+
+    def tcp(address: str, port: int, timeout: float) -> tuple[str, str | None]:
+        try:
+            wait_for_the_others(f"tcp/{port}")
+        except TimeoutError:
+            return "filtered", "no answer"
+        raise AssertionError("unreachable")
+
+    def udp(address: str, port: int, timeout: float, realm: str) -> tuple[str, str | None]:
+        try:
+            wait_for_the_others(f"udp/{port}")
+        except TimeoutError:
+            return "unknown", "no answer"
+        raise AssertionError("unreachable")
+
+    monkeypatch.setattr(ports, "probe_tcp", tcp)
+    monkeypatch.setattr(ports, "probe_udp", udp)
+    monkeypatch.setattr(sntp, "query", lambda address, timeout: wait_for_the_others("sntp"))
+    monkeypatch.setattr(runner, "_root_dse", lambda target, opts: wait_for_the_others("ldap"))
+    outcome = collect(LiveOptions(domain="x.test", dcs=("192.0.2.1",), timeout=60))
+    assert alone == []
+    assert len(started) == expected
+    states = {(f.protocol, f.port): f.state for f in outcome.facts if f.type == "port_state"}
+    assert set(states.values()) == {"filtered", "unknown"}
