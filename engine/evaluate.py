@@ -172,7 +172,7 @@ class Evaluator:
     ) -> Report:
         """``suppressions``: the site's accepted findings, marked in the report (those expired
         by ``today``, default the local date, are listed as expired and not applied)."""
-        from kbdoctor.engine.explain import build_report
+        from kbdoctor.engine.report_building import build_report
         from kbdoctor.engine.suppress import apply_suppressions
 
         run = self.run(facts, explain=explain, budget=budget, cancel=cancel)

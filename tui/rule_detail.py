@@ -3,7 +3,7 @@ concluded in this case.
 
 The Rules tab lists rules by id and title; to trust (or doubt) a conclusion an engineer reads the
 rule itself. The conditions are rendered by the engine's own
-:func:`kbdoctor.engine.explain.describe_where` (the words WHY-NOT uses), the line is found in the
+:func:`kbdoctor.engine.why_not.describe_where` (the words WHY-NOT uses), the line is found in the
 rule file as it is on disk now, and the firings are taken from the report shown, so the view says
 exactly what this rule did with these facts. No Textual here.
 """
@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kbdoctor.engine.explain import describe_where
 from kbdoctor.engine.factio import read_text_limited
 from kbdoctor.engine.limits import Limits
 from kbdoctor.engine.report import Firing, Report
 from kbdoctor.engine.rulebase import RuleBase
 from kbdoctor.engine.rules_model import Absent, Pattern, Rule
+from kbdoctor.engine.why_not import describe_where
 from kbdoctor.engine.yamlio import load_yaml
 
 

@@ -11,14 +11,15 @@ from typing import Any
 
 from kbdoctor.engine.errors import KbdoctorError, Problem
 from kbdoctor.engine.evaluate import Evaluator, Run
-from kbdoctor.engine.explain import build_report, rule_reasoning
 from kbdoctor.engine.factio import display_path, load_fact_files, validation_problems
 from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.i18n import Lang, text
 from kbdoctor.engine.report import CauseReport, Report
+from kbdoctor.engine.report_building import build_report
 from kbdoctor.engine.rulebase import load_rule_base
 from kbdoctor.engine.ruletests.discover import TESTS_FOLDER
 from kbdoctor.engine.ruletests.model import RuleTest, RuleTestFile
+from kbdoctor.engine.why_not import rule_reasoning
 from kbdoctor.engine.yamlio import YamlLocator, load_yaml, yaml_error_problem
 from pydantic import ValidationError
 

@@ -38,7 +38,7 @@ SOURCES = ("engine", "collectors", "tui", "kbdoctor")
 DYNAMIC: dict[str, str] = {
     "pydantic.*": "pydantic's error type of a fact or rule file problem",
     "fact.summary.*": "one summary a fact type (engine/presentation.py)",
-    "why_not.*": "why a rule did not count, one key a reason (engine/explain.py)",
+    "why_not.*": "why a rule did not count, one key a reason (engine/why_not.py)",
     "lint.severity.*": "a lint finding's severity, error or warning",
     "docs.*s": "the rule catalogue's sections, one a kind: causes, findings, symptoms",
     "docs.kind.*": "what a rule concludes or its condition matches: fact, finding, cause, ...",

@@ -1,0 +1,126 @@
+"""HOW a conclusion was reached, as the report shows it: each firing with the rule, what it
+contributed, its text with the values bound, and the facts and conclusions it stood on; each fact
+as evidence with the older observations it replaced.
+
+Both the report (:mod:`kbdoctor.engine.report_building`) and WHY-NOT
+(:mod:`kbdoctor.engine.why_not`, whose "blocked by" names facts) show facts this way, so one
+fact is written out once per report however many firings name it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kbdoctor.engine.certainty import PREMISE_THRESHOLD, firing_strength
+from kbdoctor.engine.evaluate import ConclusionKey, FiringRecord, Run
+from kbdoctor.engine.i18n import Lang, text
+from kbdoctor.engine.normalize import parent_id
+from kbdoctor.engine.presentation import fact_summary
+from kbdoctor.engine.report import ConclusionRef, FactRef, Firing
+from kbdoctor.engine.templates import render
+
+
+class Evidence:
+    """The facts and firings of one run, written out in one language (each fact once)."""
+
+    def __init__(self, run: Run, lang: Lang) -> None:
+        self.run = run
+        self.lang = lang
+        self.base = run.compiled.base
+        self._fact_refs: dict[str, FactRef] = {}
+
+    def fact_ref(self, ident: str) -> FactRef:
+        ref = self._fact_refs.get(ident)
+        if ref is None:
+            prepared = self.run.facts[ident]
+            ref = self._ref(ident, prepared.fact, prepared.display)
+            self._fact_refs[ident] = ref
+        return ref
+
+    def _ref(self, ident: str, fact: Any, display: dict[str, Any]) -> FactRef:
+        """A fact as evidence, with the older observations it replaced as its history."""
+        fields = {
+            k: v
+            for k, v in fact.__dict__.items()
+            if v is not None and k not in ("provenance", "observed_at")
+        }
+        source = (
+            {k: v for k, v in fact.provenance.__dict__.items() if v is not None}
+            if fact.provenance
+            else None
+        )
+        history = [
+            self._ref(old_id, old, {**old.__dict__, "id": old_id})
+            for old_id, old in self.run.history.get(ident, [])
+        ]
+        # Built without re-validation: every value comes from validated facts.
+        return FactRef.model_construct(
+            id=ident,
+            type=fact.type,
+            summary=fact_summary(display, fact.type, self.lang),
+            fields=fields,
+            source=source,
+            history=history,
+        )
+
+    def firing(self, record: FiringRecord) -> Firing:
+        compiled = self.run.compiled.rules[record.rule_index]
+        rule = compiled.rule
+        bindings = self.run.bindings(record)
+        facts: list[FactRef] = []
+        premises: list[ConclusionRef] = []
+        premise_cfs: list[float] = []
+        for ident in record.ids:
+            base_id = parent_id(ident)
+            if base_id in self.run.facts:
+                ref = self.fact_ref(base_id)
+                if ref not in facts:
+                    facts.append(ref)
+            elif ident in self.run.by_fact_id:
+                conclusion = self.run.by_fact_id[ident]
+                confidence = self.run.confidence[conclusion.key]
+                premise_cfs.append(confidence)
+                premises.append(
+                    ConclusionRef(
+                        kind=conclusion.key[0],
+                        id=conclusion.key[1],
+                        subject=conclusion.subject,
+                        confidence=confidence,
+                    )
+                )
+        contribution = round(firing_strength(rule.conclude.cf, premise_cfs), 6)
+        note = None
+        if premise_cfs and min(premise_cfs) <= PREMISE_THRESHOLD:
+            note = text("why_not.weak_premise", self.lang, threshold=PREMISE_THRESHOLD)
+        return Firing.model_construct(
+            rule=rule.id,
+            rule_title=rule.title.get(self.lang),
+            rule_status=rule.status,
+            rule_cf=rule.conclude.cf,
+            contribution=contribution,
+            subject=self.run.subject(record).display,
+            text=render(rule.explain.get(self.lang), bindings),
+            facts=facts,
+            premises=premises,
+            note=note,
+            pack=self.base.rule_pack[rule.id].pack if len(self.base.packs) > 1 else None,
+            cf_set_by=self.base.changed[rule.id][0] if rule.id in self.base.changed else None,
+        )
+
+    def conclusions_of(self, kind: str, ident: str) -> list[tuple[ConclusionKey, float]]:
+        return sorted(
+            (
+                (key, self.run.confidence[key])
+                for key in self.run.conclusions
+                if key[0] == kind and key[1] == ident
+            ),
+            key=lambda item: (-item[1], item[0]),
+        )
+
+    def of(self, keys: list[ConclusionKey]) -> list[Firing]:
+        """Every firing behind ``keys``, the strongest first (then by rule, subject, facts)."""
+        firings = [self.firing(r) for key in keys for r in self.run.conclusions[key].firings]
+        return sorted(
+            firings,
+            key=lambda f: (-abs(f.contribution), f.rule, f.subject, [x.id for x in f.facts]),
+        )
