@@ -31,6 +31,7 @@ from kbdoctor.collectors.paste import clean_text, strip_decoration
 _PS_PROMPT = re.compile(r"^\s*(?:\[PS\]\s+)?PS\s+[^\s>][^>]{0,250}>\s?(?P<cmd>.*)$")
 _EMS_PROMPT = re.compile(r"^\s*\[PS\]\s+[A-Za-z]:\\[^>]{0,250}>\s?(?P<cmd>.*)$")
 _CMD_PROMPT = re.compile(r"^\s*[A-Za-z]:\\[^<>|\"?*\n]{0,250}>\s?(?P<cmd>.*)$")
+_SHORT_PROMPT = re.compile(r"^(?:PS\s*)?>\s?(?P<cmd>\S.*)$")
 
 _KLIST_VERBS = "get|tickets|tgt|purge|sessions|kcd_cache|query_bind|purge_bind|add_bind|cloud_debug"
 _BARE_COMMAND = re.compile(
@@ -69,6 +70,13 @@ def prompt_command(line: str) -> str | None:
     match = _BARE_COMMAND.match(line.strip())
     if match and line[:1].strip():
         return match.group("cmd").strip()
+    # "> setspn -q http/web01", "PS > setspn -L web01": a prompt shortened to its ">" in notes
+    # and tickets; only a known command after it makes the line a prompt
+    short = _SHORT_PROMPT.match(line)
+    if short:
+        named = _BARE_COMMAND.match(short.group("cmd").strip())
+        if named:
+            return named.group("cmd").strip()
     prose = _PROSE_COMMAND.match(line.strip())
     if prose:
         named = _BARE_COMMAND.match(prose.group("cmd").strip())

@@ -83,7 +83,24 @@ LABELS: Mapping[str, Language[SetspnLabels]] = {
             "tests/data/importers/setspn/setspn_X_none_pl.cp852.txt",
         ),
     ),
+    # es: a real setspn -L capture ("Valores de ServicePrincipalName registrados para CN=...:"),
+    # read by its structure alone; no Spanish -X capture was found, so neither the forest line
+    # nor the progress label is known
+    "es": Language(
+        SetspnLabels(forest=(), progress=()),
+        sources=("tests/data/importers/real/setspn/list_svc_sql_kerberoasting_lab_es.txt",),
+        gaps=("forest", "progress"),
+    ),
+    # ru: a real setspn -q capture ("Проверка домена DC=...", "Такое SPN не найдено."), read by
+    # its structure and its command line; no Russian -X capture was found
+    "ru": Language(
+        SetspnLabels(forest=(), progress=()),
+        sources=("tests/data/importers/real/setspn/query_http_not_found_winrm_ru.txt",),
+        gaps=("forest", "progress"),
+    ),
 }
+# No Italian setspn capture was found (searched the code, issues and pages corpora): Italian
+# output is read by its structure alone.
 # German "gesamtstruktur" and French "forêt"/"foret" were listed before without any source and
 # no capture of them was found: dropped. A forest-wide run in those languages is then read as
 # scope "domain" (which a forest-wide search covers) unless the typed command carries -F.

@@ -27,6 +27,10 @@ from kbdoctor.collectors.segments import (
         ("SetSPN -x", "SetSPN -x"),
         ("klist get krbtgt", "klist get krbtgt"),
         ("Test-NetConnection DC01 -Port 88", "Test-NetConnection DC01 -Port 88"),
+        # a prompt shortened to ">" in notes (the real Russian setspn -q paste of the corpus)
+        ("> setspn -q http/somehost.somedomain.com", "setspn -q http/somehost.somedomain.com"),
+        ("PS > setspn -L web01", "setspn -L web01"),
+        ("PS > Get-Host | Select-Object Version", "Get-Host | Select-Object Version"),
     ],
 )
 def test_prompt_and_bare_command_lines_give_the_command(line: str, command: str) -> None:
@@ -42,6 +46,9 @@ def test_prompt_and_bare_command_lines_give_the_command(line: str, command: str)
         "#0>     Client: webapp01$ @ CONTOSO.COM",
         "ComputerName     : dc01",
         "    NTP: +0.0000000s offset from PDC.example.com",
+        # a quoted line or a shortened prompt that names no known command stays output
+        "> The SPN was not found.",
+        "PS > whoami",
     ],
 )
 def test_output_lines_are_not_commands(line: str) -> None:

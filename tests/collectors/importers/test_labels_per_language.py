@@ -24,6 +24,8 @@ from kbdoctor.engine.facts import (
     Event,
     Fact,
     ReplicationLink,
+    SpnListing,
+    SpnQuery,
     TimeStatus,
 )
 
@@ -177,6 +179,24 @@ def test_setspn_polish_forest_run_without_its_command_line() -> None:
     assert DUPLICATES.sniff(material)
     runs = of(DUPLICATES.read(material), CheckRun)
     assert [(r.scope, r.found) for r in runs] == [("forest", 0)]
+
+
+@sample("setspn", "es")
+def test_setspn_spanish_listing_real_capture() -> None:
+    # no label of the table is known in Spanish: the DN header and the indented SPNs carry it
+    [listing] = of(read(_LISTING, "real/setspn/list_svc_sql_kerberoasting_lab_es.txt", None),
+                   SpnListing)
+    assert listing.account == "CN=svc_sql,CN=Users,DC=adlab,DC=local"
+    assert listing.spns == [
+        "MSSQLSvc/DC01.adlab.local\\SQLEXPRESS", "MSSQLSvc/DC01.adlab.local:1433"
+    ]
+
+
+@sample("setspn", "ru")
+def test_setspn_russian_query_not_found_real_capture() -> None:
+    # "Такое SPN не найдено." after the shortened prompt "> setspn -q ...": no account holds it
+    [query] = of(read(_QUERY, "real/setspn/query_http_not_found_winrm_ru.txt", None), SpnQuery)
+    assert (query.spn, query.accounts) == ("http/somehost.somedomain.com", [])
 
 
 # ---------------------------------------------------------------------------------- repadmin
