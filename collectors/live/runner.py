@@ -19,11 +19,13 @@ import concurrent.futures as futures
 import dataclasses
 import ipaddress
 import socket
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from kbdoctor.collectors.live import dns_srv, kerberos, ldap_dir, ports, replication, sntp
+from kbdoctor.collectors.live.batches import Batches, FactSink
 from kbdoctor.collectors.live.dns_srv import Target
 from kbdoctor.collectors.live.model import (
     COLLECTOR,
@@ -56,6 +58,11 @@ _T = TypeVar("_T")
 
 
 INCOMPLETE = "kbdoctor.live.incomplete"  # environment key of a collection cut short
+CANCEL_POLL_S = 0.05  # how often a cancellable collection looks at its cancel event
+
+
+class _Cancelled(Exception):
+    """The caller's cancel event was set while the collection ran."""
 
 
 @dataclasses.dataclass
@@ -88,65 +95,145 @@ def expected_spns(name: str, fqdn: str | None) -> list[str]:
 
 
 def collect(
-    opts: LiveOptions, progress: Progress | None = None, on_count: Counter | None = None
+    opts: LiveOptions,
+    progress: Progress | None = None,
+    on_count: Counter | None = None,
+    *,
+    on_facts: FactSink | None = None,
+    cancel: threading.Event | None = None,
 ) -> LiveResult:
     """Run every probe; never raises for what a server does or does not do. ``on_count`` hears
-    (probes done, probes started) as they change. Ctrl-C (KeyboardInterrupt) ends the waiting:
-    what was gathered by then is returned, marked ``interrupted``, and the probes still running
-    are abandoned."""
+    (probes done, probes started) as they change. ``on_facts`` hears, on the collecting
+    thread, each batch of facts as it becomes final (a DC's clock, its ports, a directory
+    read, the probe errors so far): every fact of the result exactly once, the same objects.
+
+    Ctrl-C (KeyboardInterrupt) ends the waiting: what was gathered by then is returned, marked
+    ``interrupted``, and the probes still running are abandoned. Setting ``cancel`` does the
+    same from another thread (the TUI's stop key): the result is then exactly what ``on_facts``
+    was given, marked ``cancelled``, and no callback is called any more."""
     started = time.monotonic()
     say = progress or (lambda _line: None)
-    local = opts.local_host or socket.gethostname()
+    local = collected_by(opts)
     result = ProbeResult()
-    interrupted = False
-    pool = ProbePool(1, on_count)
+    incomplete: str | None = None
+    batches = Batches(on_facts, lambda error: _error_fact(error, local))
+    counted: Counter | None = None
+    if on_count is not None:
+        count = on_count
+
+        def gated(done: int, begun: int) -> None:
+            batches.gate(lambda: count(done, begun))
+
+        counted = gated
+
+    def gather() -> None:
+        _gather(opts, local, result, batches, say, counted)
+
     try:
-        if opts.exchange and not opts.authenticated:
-            result.errors.append(
-                ProbeError(
-                    "ldap",
-                    opts.domain,
-                    "--exchange needs --user or a Kerberos ticket: computer accounts and SPNs "
-                    "are not read anonymously",
-                )
-            )
-        names = list(opts.dcs)
-        if not names:
-            try:
-                names = dns_srv.discover_dcs(opts.domain, opts.dns_server, opts.timeout)
-                say(f"DNS SRV: {len(names)} DC(s): {', '.join(names)}")
-            except dns_srv.DiscoveryError as error:
-                result.errors.append(ProbeError("dns-srv", opts.domain, str(error)))
-        # Every probe blocks on its own socket: a thread each, so none waits for another's
-        # timeout.
-        workers = max(8, min(1024, len(names) * 14 + len(opts.exchange) + 4))
-        pool = ProbePool(workers, on_count)
-        try:
-            targets = pool.map(lambda n: dns_srv.resolve(n, opts.dns_server, opts.timeout), names)
-            states = [_DcState(t) for t in targets]
-            _probe_dcs(pool, opts, local, states, result, say)
-        finally:
-            pool.shutdown()
+        if cancel is None:
+            gather()
+        else:
+            _until_cancelled(cancel, gather)
     except KeyboardInterrupt:
-        interrupted = True
+        incomplete = "interrupted"
+    except _Cancelled:
+        incomplete = "cancelled"
+    if incomplete is not None and cancel is not None:  # the gathering thread may still add
+        facts, errors = batches.close()
+    else:
+        facts, errors = batches.finish(result), result.errors
+    return LiveResult(
+        facts=facts,
+        errors=errors,
+        environment=live_environment(opts, errors, incomplete),
+        seconds=time.monotonic() - started,
+        interrupted=incomplete is not None,
+    )
+
+
+def collected_by(opts: LiveOptions) -> str:
+    """The collecting machine as its facts name it: ``--host``, else its own host name."""
+    return opts.local_host or socket.gethostname()
+
+
+def live_environment(
+    opts: LiveOptions, errors: list[ProbeError], incomplete: str | None = None
+) -> dict[str, str]:
+    """The fact file's ``environment`` of a collection: domain, collecting machine, how it
+    bound, why it is incomplete (``interrupted``, ``cancelled``, ...), and each probe error."""
     environment = {
         "kbdoctor.live.domain": opts.domain,
-        "kbdoctor.live.collected_by": local,
+        "kbdoctor.live.collected_by": collected_by(opts),
         "kbdoctor.live.bind": opts.bind_description(),
     }
-    if interrupted:
-        environment[INCOMPLETE] = "interrupted"
+    if incomplete is not None:
+        environment[INCOMPLETE] = incomplete
     if opts.insecure:
         environment["kbdoctor.live.tls"] = "insecure: certificates were not checked (--insecure)"
-    for index, problem in enumerate(result.errors, 1):
+    for index, problem in enumerate(errors, 1):
         environment[f"kbdoctor.live.error.{index}"] = problem.render()[:2000]
-    return LiveResult(
-        facts=[*result.facts, *(_error_fact(e, local) for e in result.errors)],
-        errors=result.errors,
-        environment=environment,
-        seconds=time.monotonic() - started,
-        interrupted=interrupted,
-    )
+    return environment
+
+
+def _until_cancelled(cancel: threading.Event, work: Callable[[], None]) -> None:
+    """Run ``work`` on a thread of its own and wait until it ends or ``cancel`` is set
+    (:class:`_Cancelled`); a cancelled ``work`` is abandoned (a daemon thread, its probes
+    bounded by their own timeouts)."""
+    finished = threading.Event()
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:  # handed to the waiting caller
+            failure.append(error)
+        finally:
+            finished.set()
+
+    threading.Thread(target=run, name="kbdoctor-live-collect", daemon=True).start()
+    while not finished.wait(CANCEL_POLL_S):
+        if cancel.is_set():
+            raise _Cancelled
+    if failure:
+        raise failure[0]
+
+
+def _gather(
+    opts: LiveOptions,
+    local: str,
+    result: ProbeResult,
+    batches: Batches,
+    say: Progress,
+    on_count: Counter | None,
+) -> None:
+    """Discover and resolve the DCs, then probe them (into ``result``)."""
+    if opts.exchange and not opts.authenticated:
+        result.errors.append(
+            ProbeError(
+                "ldap",
+                opts.domain,
+                "--exchange needs --user or a Kerberos ticket: computer accounts and SPNs "
+                "are not read anonymously",
+            )
+        )
+    names = list(opts.dcs)
+    if not names:
+        try:
+            names = dns_srv.discover_dcs(opts.domain, opts.dns_server, opts.timeout)
+            say(f"DNS SRV: {len(names)} DC(s): {', '.join(names)}")
+        except dns_srv.DiscoveryError as error:
+            result.errors.append(ProbeError("dns-srv", opts.domain, str(error)))
+    batches.send(result)
+    # Every probe blocks on its own socket: a thread each, so none waits for another's
+    # timeout.
+    workers = max(8, min(1024, len(names) * 14 + len(opts.exchange) + 4))
+    pool = ProbePool(workers, on_count)
+    try:
+        targets = pool.map(lambda n: dns_srv.resolve(n, opts.dns_server, opts.timeout), names)
+        states = [_DcState(t) for t in targets]
+        _probe_dcs(pool, opts, local, states, result, batches, say)
+    finally:
+        pool.shutdown()
 
 
 def _error_fact(error: ProbeError, local: str) -> Fact:
@@ -166,6 +253,7 @@ def _probe_dcs(
     local: str,
     states: list[_DcState],
     result: ProbeResult,
+    batches: Batches,
     say: Progress,
 ) -> None:
     guard = opts.timeout * 4 + 2  # a probe stuck beyond its own timeouts is abandoned
@@ -209,6 +297,7 @@ def _probe_dcs(
                 )
     if not directory and opts.authenticated:
         result.errors.append(ProbeError("ldap", opts.domain, "no DC answered over LDAP"))
+    batches.send(result)
 
     for clock_job, state in clocks.items():
         try:
@@ -231,6 +320,7 @@ def _probe_dcs(
                 observed_at=now(),
             )
         )
+        batches.send(result)  # this DC's clock
     if not opts.local_host and any(state.sntp_offset is not None for state in states):
         # Which part this machine plays (an Exchange server, an admin's laptop) is not known,
         # so its offset to a DC is no Kerberos pair: only the DCs' offsets to each other are.
@@ -257,8 +347,10 @@ def _probe_dcs(
                 )
             )
     result.facts.extend(_dc_pairs(states, local))
+    batches.send(result)  # every clock
 
-    for port_job, (state, port, protocol) in port_jobs.items():
+    owners = [job[0] for job in port_jobs.values()]  # the DC of each port probe, in order
+    for number, (port_job, (state, port, protocol)) in enumerate(port_jobs.items(), 1):
         port_state: ports.State
         try:
             port_state, why = port_job.result(timeout=max(0.0, deadline - time.monotonic()))
@@ -281,6 +373,8 @@ def _probe_dcs(
                 observed_at=now(),
             )
         )
+        if number == len(owners) or owners[number] is not state:
+            batches.send(result)  # this DC's ports
 
     listed: dict[str, ldap_dir.DirectoryDc] = {}
     configured: list[ldap_dir.ExchangeConfigServer] = []
@@ -294,6 +388,7 @@ def _probe_dcs(
             result.errors.append(ProbeError("ldap", opts.domain, describe(error)))
             continue
         result.extend(part)
+        batches.send(result, hold=(ExchangeServer,))  # completed by the configuration below
         if isinstance(part, _ConfigPart) and part.target and part.root:
             configured = part.servers
             if configured and not opts.exchange:
@@ -302,7 +397,9 @@ def _probe_dcs(
                 directory.append(pool.submit(_exchange_servers, *args))
                 deadline = max(deadline, time.monotonic() + guard)
     result.facts[:] = complete_servers(result.facts, configured, opts.exchange, local)
+    batches.send(result)  # the Exchange servers, complete
     result.extend(_tickets(opts, local, states, result.facts))
+    batches.send(result)
     for fact in result.facts:
         if isinstance(fact, DomainController):
             listed[fact.name.lower()] = ldap_dir.DirectoryDc(
