@@ -91,6 +91,15 @@ def _list_blocks(material: Material) -> Iterator[_Block]:
         yield block
 
 
+def _level(fields: dict[str, str]) -> str | None:
+    """The level of a ``Format-List`` record: the number of ``Level`` when the list has it
+    (``Format-List *``), which no display language changes, else the display name."""
+    number = _first(fields, ("Level",))
+    if number is not None and number.isdigit():
+        return number
+    return _first(fields, _LEVEL_KEYS)
+
+
 def _first(fields: dict[str, str], keys: tuple[str, ...]) -> str | None:
     lowered = {k.lower(): v for k, v in fields.items()}
     for key in keys:
@@ -207,7 +216,7 @@ class EventListReader(ReaderBase):
                 host=_first(block.fields, ("MachineName", "Machine")),
                 message=message,
                 log=_first(block.fields, _LOG_KEYS),
-                level=_first(block.fields, _LEVEL_KEYS),
+                level=_level(block.fields),
                 time=parse_datetime(raw_time) if raw_time else None,
             )
             if raw_time and record.time is None:

@@ -27,11 +27,13 @@ Every kept record becomes an ``event`` fact; a Kerberos event that names an erro
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
 from kbdoctor.collectors.importers.base import ImportWarning, Material, Reader, ReadResult
+from kbdoctor.collectors.localized import Language, label_names, words
 from kbdoctor.engine.facts import Event, Fact, KerberosError, Source
 from kbdoctor.engine.kerberos_codes import kerberos_code
 
@@ -141,33 +143,86 @@ _LEVEL_NUMBERS = {
     4: "Information",
     5: "Verbose",
 }
-_LEVEL_NAMES = {
+@dataclass(frozen=True)
+class LevelNames:
+    """The display names of the five standard event levels in one language, as text output
+    (``LevelDisplayName``, the Event Viewer copy's ``Level:``, the XML's ``RenderingInfo``)
+    prints them; XML and ``Format-List *`` also carry the number, which needs no table."""
+
+    critical: tuple[str, ...]
+    error: tuple[str, ...]
+    warning: tuple[str, ...]
+    information: tuple[str, ...]
+    verbose: tuple[str, ...]
+
+
+# The English name of each label of LevelNames (the level the fact states).
+_ENGLISH = {
     "critical": "Critical",
     "error": "Error",
     "warning": "Warning",
     "information": "Information",
     "verbose": "Verbose",
-    "krytyczny": "Critical",
-    "błąd": "Error",
-    "ostrzeżenie": "Warning",
-    "informacje": "Information",
-    "informacja": "Information",
-    "pełne": "Verbose",
-    "kritisch": "Critical",
-    "fehler": "Error",
-    "warnung": "Warning",
-    "informationen": "Information",
-    "ausführlich": "Verbose",
-    "critique": "Critical",
-    "erreur": "Error",
-    "avertissement": "Warning",
-    "commentaires": "Verbose",
+}
+
+LEVELS: Mapping[str, Language[LevelNames]] = {
+    # en: the names themselves (Microsoft's StandardEventLevel names them, Event Viewer and
+    # LevelDisplayName print "Information" for Informational)
+    "en": Language(
+        LevelNames(("Critical",), ("Error",), ("Warning",), ("Information",), ("Verbose",)),
+        sources=(
+            "https://learn.microsoft.com/en-us/dotnet/api/"
+            "system.diagnostics.eventing.reader.standardeventlevel",
+            "tests/data/importers/eventlog/wevtutil_renderedxml_1035_en.xml",
+            "tests/data/importers/real/eventlog/viewer_1035_frontend_xml_tags_stripped_en.txt",
+        ),
+    ),
+    # de: two real captures: a Get-WinEvent list (Fehler, Informationen) and an exported event
+    # whose RenderingInfo renders Level 4 as "Informationen". "Kritisch", "Warnung" and
+    # "Ausführlich" were listed before without any source: dropped.
+    "de": Language(
+        LevelNames((), ("Fehler",), (), ("Informationen",), ()),
+        sources=(
+            "tests/data/event_levels/getwinevent_codeintegrity_de.txt",
+            "tests/data/event_levels/renderinginfo_check_logfiles_de.txt",
+        ),
+        gaps=("critical", "warning", "verbose"),
+    ),
+    # ru: two real Get-WinEvent lists (Ошибка; Предупреждение from a query of levels 1-3)
+    "ru": Language(
+        LevelNames((), ("Ошибка",), ("Предупреждение",), (), ()),
+        sources=(
+            "tests/data/event_levels/getwinevent_lastauthentication_ru.txt",
+            "tests/data/event_levels/getwinevent_rdpcorets_ru.txt",
+        ),
+        gaps=("critical", "information", "verbose"),
+    ),
+    # pl: "Błąd" as the fixtures of the Polish readers print it (written from the real English
+    # layouts with Polish labels; no public Polish capture found). "Krytyczny", "Ostrzeżenie",
+    # "Informacje", "Informacja" and "Pełne" had no source: dropped.
+    "pl": Language(
+        LevelNames((), ("Błąd",), (), (), ()),
+        sources=(
+            "tests/data/importers/eventlog/viewer_details_kerberos4_pl.txt",
+            "tests/data/importers/real/eventlog/viewer_1035_xml_cut_short_pl.txt",
+        ),
+        gaps=("critical", "warning", "information", "verbose"),
+    ),
+}
+# The French names ("Critique", "Erreur", "Avertissement", "Commentaires") were listed before
+# without any source and no capture of them was found: dropped. A name no table knows is kept as
+# written (never turned into an English level by a guess), and the number is used where the
+# output carries one.
+
+_LEVEL_NAMES = {
+    word.lower(): _ENGLISH[name] for name in label_names(LevelNames) for word in words(LEVELS, name)
 }
 
 
 def level_name(raw: str | int | None) -> str | None:
-    """An event level in English (``2``, ``Błąd`` and ``Fehler`` are all ``Error``); unknown
-    names come back as written so that nothing is lost."""
+    """An event level in English (``2``, ``Błąd`` and ``Fehler`` are all ``Error``): a number by
+    the standard levels, a name by :data:`LEVELS`; a name no table knows comes back as written,
+    so that nothing is lost and nothing is guessed."""
     if raw is None:
         return None
     if isinstance(raw, int):
