@@ -557,7 +557,9 @@ LABELS: Mapping[str, Language[RepadminLabels]] = {
     ),
 }
 # German "Quell"/"Ziel" were listed before without any source and no German capture was found:
-# dropped; a German header is still recognised by its "/" and "%%".
+# dropped; a German header is still recognised by its "/" and "%%". No Spanish, Italian or
+# Russian /replsummary or /showrepl capture was found either (code, issues and pages corpora):
+# their headers are recognised by the same "/" and "%%", their rows by structure.
 
 _SUMMARY_HEADER_WORDS = re.compile(
     rf"^(?:{alternation(words(LABELS, 'summary_source') + words(LABELS, 'summary_destination'))})",
