@@ -27,8 +27,11 @@ from kbdoctor.tui.diagnosis import Diagnoser, file_label
 from kbdoctor.tui.evaluations import Evaluations
 from kbdoctor.tui.i18n import Lang, other_language, t
 from kbdoctor.tui.keys import binding_rows, localise_bindings
+from kbdoctor.tui.live_feed import LiveFeed
 from kbdoctor.tui.messages import (
     FactRequested,
+    LiveCollectionEnded,
+    LiveFactsArrived,
     MaterialRead,
     ReportReady,
     RulesLoaded,
@@ -85,7 +88,9 @@ class KbdoctorApp(App[None]):
         Binding("l", "switch_language", "tui.key.language"),
         Binding("ctrl+r", "reload_rules", "tui.key.reload", show=False),
         Binding("q", "quit", "tui.key.quit"),
-        # only while an evaluation runs (check_action): dialogs keep escape for themselves
+        # only while a collection or an evaluation runs (check_action), the collection first:
+        # dialogs keep escape for themselves
+        Binding("escape", "stop_collection", "tui.key.stop_collection"),
         Binding("escape", "cancel_evaluation", "tui.key.cancel_evaluation"),
         # Textual adds this binding itself unless the application has one; ours has its words in
         # the catalogue (and so survives ``localise_bindings``, which rebuilds from the class).
@@ -123,6 +128,7 @@ class KbdoctorApp(App[None]):
         self.rules_before: Report | None = None  # the diagnosis before a rule file changed
         self.evaluations = Evaluations(self)
         self.case_desk = CaseDesk(self)  # notes, the case file, asking before leaving
+        self.live = LiveFeed(self)  # a live collection whose facts arrive while it runs
         self._shown = False
         self._first_frame = ExitStack()
         self._holding_first_frame = False
@@ -247,6 +253,7 @@ class KbdoctorApp(App[None]):
     def _report_ready(self, message: ReportReady) -> None:
         if not self.evaluations.is_current(message.ticket) or not self.is_running:
             return  # a newer evaluation is under way, or the application is closing
+        self.live.report_shown(message.ticket)
         budget = message.report.budget
         cancelled = budget is not None and budget.reason == "cancelled"
         if cancelled and message.report.explained:
@@ -313,6 +320,10 @@ class KbdoctorApp(App[None]):
             "tui.status.no_files", self.lang
         )
         text = Text()
+        live = self.live.status_note()  # provisional while a collection's facts arrive
+        if live is not None:
+            text.append(live, style="bold")
+            text.append("  ·  ")
         budget = self.report.budget if self.report is not None else None
         if budget is not None and budget.reason == "cancelled":  # first: a long line is cut
             text.append(t("tui.status.cancelled", self.lang), style="bold")
@@ -343,9 +354,15 @@ class KbdoctorApp(App[None]):
             self._paint_first_frame()
         self.refresh_bindings()
 
+    def action_stop_collection(self) -> None:
+        """Stop the live collection under way: what arrived stays, marked incomplete."""
+        self.live.stop()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_evaluation":
             return self.evaluating()
+        if action == "stop_collection":
+            return self.live.running
         return True
 
     @on(Worker.StateChanged)
@@ -354,6 +371,7 @@ class KbdoctorApp(App[None]):
         # application closes finds no screen left to refresh, and nothing needs showing then
         if self.is_running and self.screen_stack:
             self.refresh_bindings()
+            self.live.worker_changed()  # facts that arrived during a diagnosis: the next one
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -364,6 +382,14 @@ class KbdoctorApp(App[None]):
         if self._shown:
             self.main.show_session(self.session, self.lang)
         self.evaluate()
+
+    @on(LiveFactsArrived)
+    def _live_facts_arrived(self, message: LiveFactsArrived) -> None:
+        self.live.arrived(message)
+
+    @on(LiveCollectionEnded)
+    def _live_collection_ended(self, message: LiveCollectionEnded) -> None:
+        self.live.ended(message)
 
     @on(RulesLoaded)
     def _rules_loaded(self) -> None:

@@ -151,6 +151,16 @@ class Evaluations:
             for w in self._app.workers
         )
 
+    def diagnosing(self) -> bool:
+        """Whether a diagnosis (not its explanation) is under way: one whose report is still to
+        come, so that new facts arriving now can wait for it to end (see ``tui/live_feed.py``)."""
+        return any(
+            w.group == GROUP
+            and w.description == "diagnose"
+            and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            for w in self._app.workers
+        )
+
     def cancel(self) -> CancelOutcome:
         """Stop the evaluation under way: its worker's cancelled event is the engine's cancel
         token, checked where the time budget is, so the thread ends on its own within one

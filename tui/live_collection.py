@@ -1,5 +1,6 @@
 """Live collection from the TUI (issue 12): the same collection as ``kbdoctor collect
---domain``, run in a worker with its progress on the status bar, its facts a source of the case.
+--domain``, run in a worker with its progress on the status bar, its facts a source of the case
+that grows as they arrive (:mod:`kbdoctor.tui.live_feed`).
 
 The options come from a form (:mod:`kbdoctor.tui.screens.live`); they are turned into the
 runner's :class:`LiveOptions` here, with the same rules as the command line: a password comes
@@ -14,11 +15,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kbdoctor.collectors.live import gss
-from kbdoctor.collectors.live.model import LiveOptions, Secret
+from kbdoctor.collectors.live.model import LiveOptions, ProbeError, Secret, describe
 from kbdoctor.collectors.live.options import DEFAULT_TIMEOUT_S
+from kbdoctor.engine.facts import Fact
 from kbdoctor.tui.i18n import Lang, t
-from kbdoctor.tui.messages import MaterialRead, WorkFinished, WorkProgressed
-from kbdoctor.tui.sources import SourceOrigin
+from kbdoctor.tui.messages import LiveCollectionEnded, LiveFactsArrived, WorkProgressed
+from textual.worker import get_current_worker
 
 if TYPE_CHECKING:
     from kbdoctor.tui.app import KbdoctorApp
@@ -86,10 +88,12 @@ def source_label(opts: LiveOptions) -> str:
     return f"live {opts.domain}"
 
 
-def collect_live(app: KbdoctorApp, opts: LiveOptions) -> MaterialRead:
-    """Run the collection (in the calling worker thread), telling the status bar how many
-    probes are done; the facts as a live source, the fact file's environment with them."""
-    from kbdoctor.collectors.live.runner import collect
+def run_collection(app: KbdoctorApp, run: int, opts: LiveOptions) -> None:
+    """Collect (in the calling worker thread): the probe count on the status bar, each batch of
+    facts to the UI thread as it becomes final (:mod:`kbdoctor.tui.live_feed` adds it to the
+    case), then how the collection ended. Cancelling the worker stops the collection with what
+    was delivered; a failure of kbdoctor's own keeps it too, marked incomplete."""
+    from kbdoctor.collectors.live.runner import collect, live_environment
 
     lang = app.lang
 
@@ -97,41 +101,34 @@ def collect_live(app: KbdoctorApp, opts: LiveOptions) -> MaterialRead:
         label = t("tui.live.progress", lang, domain=opts.domain, done=done, total=started)
         app.post_message(WorkProgressed(label, done, started))
 
-    outcome = collect(opts, on_count=counted)
-    return MaterialRead(
-        outcome.facts,
-        [source_label(opts)],
-        outcome.environment,
-        origin=SourceOrigin("live", live=opts),
-        undoable=True,
-        label=source_label(opts),
-    )
+    def heard(facts: list[Fact]) -> None:
+        app.post_message(LiveFactsArrived(run, facts))
 
-
-def start_collection(app: KbdoctorApp, opts: LiveOptions) -> None:
-    """Collect in a worker; the facts join the case as a source and the diagnosis follows."""
-
-    def run() -> None:
-        lang = app.lang
-        app.post_message(
-            WorkProgressed(t("tui.live.progress", lang, domain=opts.domain, done=0, total=0), 0, 0)
+    counted(0, 0)
+    try:
+        outcome = collect(
+            opts, on_count=counted, on_facts=heard, cancel=get_current_worker().cancelled_event
         )
-        read = collect_live(app, opts)
-        app.post_message(read)
-        # each probe without an answer, as the runner rendered it (never holding a password)
-        errors = [v for k, v in read.environment.items() if k.startswith("kbdoctor.live.error.")]
-        summary = t("tui.live.done", lang, facts=len(read.facts), errors=len(errors))
-        app.post_message(WorkFinished(summary, errors, "warning" if errors else "information"))
-
-    app.run_worker(run, thread=True, group="load", exit_on_error=False, description="collect")
+    except Exception as error:  # kbdoctor's own fault: what arrived stays, said incomplete
+        problem = ProbeError("collect", opts.domain, describe(error))
+        environment = live_environment(opts, [problem], "failed")
+        app.post_message(LiveCollectionEnded(run, environment, [problem.render()]))
+        return
+    # each probe without an answer, as the runner rendered it (never holding a password)
+    errors = [v for k, v in outcome.environment.items() if k.startswith("kbdoctor.live.error.")]
+    app.post_message(LiveCollectionEnded(run, outcome.environment, errors))
 
 
 def ask_and_collect(app: KbdoctorApp) -> None:
     """The form, then the collection."""
     from kbdoctor.tui.screens.live import LiveScreen
 
+    if app.live.running:
+        app.live.say_busy()
+        return
+
     def chosen(opts: LiveOptions | None) -> None:
         if opts is not None:
-            start_collection(app, opts)
+            app.live.start(opts)
 
     app.open_dialog(LiveScreen(app.lang), chosen)

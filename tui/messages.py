@@ -79,5 +79,24 @@ class MaterialRead(Message):
     label: str | None = None  # how the source is named (default: its files)
 
 
+@dataclass
+class LiveFactsArrived(Message):
+    """A batch of a live collection's facts became final (``run`` numbers the collection, so
+    that a late batch of an earlier one is told apart)."""
+
+    run: int
+    facts: list[Fact]
+
+
+@dataclass
+class LiveCollectionEnded(Message):
+    """A live collection ended: its fact file's ``environment`` (``kbdoctor.live.incomplete``
+    says why when it was cut short) and each probe without an answer, as the runner said it."""
+
+    run: int
+    environment: dict[str, str]
+    problems: list[str]
+
+
 class RulesLoaded(Message):
     """The rule files were (re)loaded; the diagnoser says whether they loaded and what is wrong."""

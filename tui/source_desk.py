@@ -105,10 +105,14 @@ def ask_add_or_replace(app: KbdoctorApp, then: Callable[[tuple[int, ...]], objec
 
 def reload_source(app: KbdoctorApp, source_id: int) -> None:
     """Read a source again from where it came from, in a worker; the new reading replaces the
-    old one in one undoable step (nothing changes when the reading fails)."""
+    old one in one undoable step (nothing changes when the reading fails). A live collection
+    runs again as one does from its form, its first facts taking the old one's place."""
     source = app.session.source(source_id)
     if not source.reloadable:
         app.notify(t("tui.sources.not_reloadable", app.lang), markup=False)
+        return
+    if source.origin.live is not None:
+        app.live.start(source.origin.live, replace=(source.id,), label=source.label)
         return
     app.run_worker(
         lambda: _reload(app, source),
@@ -133,10 +137,7 @@ def _reload(app: KbdoctorApp, source: CaseSource) -> None:
                 result=outcome.result,
             )  # fmt: skip
         else:
-            from kbdoctor.tui.live_collection import collect_live
-
-            assert origin.live is not None
-            read = collect_live(app, origin.live)
+            return  # a live source is read again by the live feed (see reload_source)
     except (OSError, KbdoctorError) as exc:
         detail = exc.render(lang) if isinstance(exc, KbdoctorError) else str(exc)
         app.post_message(WorkFinished(t("tui.sources.reload_failed", lang), [detail], "error"))

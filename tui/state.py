@@ -13,10 +13,12 @@ back exactly, what-if changes included, and keys stay what they were.
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import os
 import types
 import typing
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -177,6 +179,35 @@ class Session:
         )
         if undoable:
             self._record(SourceChange(removed, (source.id,)))
+        return source
+
+    def extend_source(
+        self,
+        source_id: int,
+        facts: Iterable[Fact],
+        *,
+        environment: Mapping[str, str] | None = None,
+    ) -> CaseSource:
+        """More facts of a source still being read (a live collection hands its facts over as
+        they are gathered), and its ``environment`` now when given (it replaces the one before:
+        a collection under way says so, and says no more once it has ended). The facts join
+        the same source, so one undo still takes the whole collection away and what-if changes
+        to its first facts stay."""
+        source = self._sources[source_id]
+        listed = list(facts)
+        for fact in listed:
+            self._facts.append(fact)
+            self._origins.append(source.label)
+            self._source_of.append(source_id)
+        counted = Counter(dict(source.counts))
+        counted.update(fact.type for fact in listed)
+        source = dataclasses.replace(
+            source,
+            counts=tuple(sorted(counted.items(), key=lambda item: (-item[1], item[0]))),
+            environment=dict(source.environment if environment is None else environment),
+        )
+        self._sources[source_id] = source
+        self.generation += 1
         return source
 
     def remove_source(self, source_id: int) -> SourceChange | None:
