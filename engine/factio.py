@@ -331,7 +331,7 @@ def validation_problems(
     problems = []
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
-        data_path = _data_path(loc, data)
+        data_path = error_path(loc, data)
         line, column = locator.position(data_path) if locator else (None, None)
         context = None
         if len(data_path) >= 2 and data_path[0] == "facts" and isinstance(data_path[1], int):
@@ -362,7 +362,7 @@ def _plain(value: Any) -> Any:
     return value if isinstance(value, (str, int, float, bool)) else str(value)
 
 
-def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+def error_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
     """pydantic's error location without the union tags it inserts (``clock_offset``,
     ``list[str]``), as a path into the loaded data."""
     path: list[Any] = []
