@@ -16,10 +16,11 @@ Standard error says, file by file, which reader read which lines (the import rep
 same rules as ``-o``. It is written even when nothing could be read (exit 2), since that is when
 the engineer needs it most.
 
-This module is the command line only (parsing, messages, exit statuses); what it calls - the
-importer, the live collection, the import report, ``--append``'s merge - lives in
-:mod:`kbdoctor.collectors` (of which only ``--script``, ``collectors/script_command.py``, and
-the live collection's prompts and progress, ``collectors/live/options.py``, print).
+This module is the command line only (parsing, messages, exit statuses), with
+``kbdoctor/live_command.py`` for the live options, prompts and progress and
+``kbdoctor/script_command.py`` for ``--script``; what they call - the importer, the live
+collection, the import report, ``--append``'s merge, the script - lives in
+:mod:`kbdoctor.collectors`, which never prints, prompts or reads a terminal.
 """
 
 from __future__ import annotations
@@ -35,14 +36,7 @@ from kbdoctor.collectors.import_report import build_report
 from kbdoctor.collectors.import_summary import summary_lines
 from kbdoctor.collectors.importers.registry import describe_formats, known_formats
 from kbdoctor.collectors.importing import ImportResult, import_paths
-from kbdoctor.collectors.live.options import (
-    add_live_arguments,
-    interrupted,
-    run_live,
-    stray_live_option,
-    wants_live,
-)
-from kbdoctor.collectors.live.options import say as live_text
+from kbdoctor.collectors.live.options import interrupted
 from kbdoctor.collectors.messages import message
 from kbdoctor.collectors.script_texts import script_text
 from kbdoctor.engine.atomic import resolve_target, why_unwritable, write_atomic
@@ -51,6 +45,8 @@ from kbdoctor.engine.factio import dump_fact_file, parse_fact_text, read_text_li
 from kbdoctor.engine.facts import Fact, FactFile
 from kbdoctor.engine.i18n import LANGS, Lang, language_from_env, language_option
 from kbdoctor.engine.limits import Limits
+from kbdoctor.live_command import add_live_arguments, run_live, stray_live_option, wants_live
+from kbdoctor.live_command import say as live_text
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -133,7 +129,7 @@ def _configure(parser: argparse.ArgumentParser, lang: Lang) -> None:
     parser.add_argument(
         "--lang", choices=LANGS, default=None, help=message("help_lang", lang)
     )
-    add_live_arguments(parser, lang)  # --domain, --dc, ... (kbdoctor.collectors.live)
+    add_live_arguments(parser, lang)  # --domain, --dc, ... (kbdoctor/live_command.py)
     script = parser.add_argument_group("script")
     script.add_argument("--script", action="store_true", help=script_text("help_script", lang))
     script.add_argument(
@@ -155,7 +151,7 @@ def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     imports: list[str] = list(getattr(args, "imports", None) or [])
     output: str = getattr(args, "output", None) or STDOUT
     if getattr(args, "script", False):  # writes the script a customer runs; collects nothing
-        from kbdoctor.collectors.script_command import run_script
+        from kbdoctor.script_command import run_script
 
         return run_script(args, lang, err, output)
     if getattr(args, "known", None):

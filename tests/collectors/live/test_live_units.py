@@ -3,8 +3,6 @@ port states, the probe packets, the options and the password's discretion. No ro
 
 from __future__ import annotations
 
-import argparse
-import io
 import socket
 import struct
 import threading
@@ -15,10 +13,12 @@ from pathlib import Path
 import pytest
 from kbdoctor.collectors.live import gss, kerberos, ports, sntp
 from kbdoctor.collectors.live.model import LiveOptions, Secret
-from kbdoctor.collectors.live.options import add_live_arguments, live_options
+from kbdoctor.collectors.live.options import (
+    DEFAULT_TIMEOUT_S,
+    LiveOptionsRefused,
+    live_options,
+)
 from kbdoctor.collectors.live.runner import collect, expected_spns
-
-from kbdoctor.collect_command import run_collect
 
 _NTP_EPOCH = 2_208_988_800
 
@@ -165,20 +165,12 @@ def test_secret_never_shows_itself() -> None:
     assert secret.scrub("bind failed for hunter2-Secret") == "bind failed for ***"
 
 
-def _args(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--host")
-    add_live_arguments(parser, "en")
-    return parser.parse_args(list(argv))
-
-
-def test_options_password_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KBD_PW", "s3cret-value")
-    args = _args("--domain", "Corp.Example.Test.", "--dc", "dc1,dc2", "--dc", "dc3",
-                 "--exchange", "EX01,EX02", "--user", "admin", "--password-env", "KBD_PW",
-                 "--timeout", "1.5")  # fmt: skip
-    opts = live_options(args, "en", io.StringIO())
-    assert opts is not None
+def test_options_password_from_environment() -> None:
+    opts = live_options(
+        domain="Corp.Example.Test.", dcs=["dc1,dc2", "dc3"], exchange=["EX01,EX02"],
+        user="admin", password_env="KBD_PW", timeout="1.5",
+        environ={"KBD_PW": "s3cret-value"},
+    )  # fmt: skip
     assert opts.domain == "corp.example.test"
     assert opts.dcs == ("dc1", "dc2", "dc3")
     assert opts.exchange == ("EX01", "EX02")
@@ -193,8 +185,7 @@ def test_options_without_user_bind_with_the_kerberos_ticket(
     monkeypatch.setattr(
         "kbdoctor.collectors.live.options.ticket_principal", lambda: "admin@CORP.EXAMPLE.TEST"
     )
-    opts = live_options(_args("--domain", "corp.example.test"), "en", io.StringIO())
-    assert opts is not None
+    opts = live_options(domain="corp.example.test", ask_user=_never, prompt_password=_never)
     assert (opts.user, opts.password, opts.kerberos_principal) == (
         None, None, "admin@CORP.EXAMPLE.TEST"
     )  # fmt: skip
@@ -202,40 +193,52 @@ def test_options_without_user_bind_with_the_kerberos_ticket(
     assert opts.bind_description() == "GSSAPI with the Kerberos ticket of admin@CORP.EXAMPLE.TEST"
 
 
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
+def _never(*_: str) -> str:
+    raise AssertionError("asked although nothing was missing")
 
 
-def test_options_without_user_or_ticket_ask_on_a_terminal(
+def test_without_user_or_ticket_the_caller_is_asked_for_both(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr("kbdoctor.collectors.live.options.ticket_principal", lambda: None)
-    monkeypatch.setattr("getpass.getpass", lambda prompt: "typed-Secret-9")
-    monkeypatch.setattr("sys.stdin", _Terminal("admin\n"))
-    err = io.StringIO()
-    opts = live_options(_args("--domain", "corp.example.test"), "en", err)
-    assert opts is not None
-    assert opts.user == "admin"
+    asked: list[str] = []
+
+    def prompt_password(user: str) -> str:
+        asked.append(user)
+        return "typed-Secret-9"
+
+    opts = live_options(
+        domain="corp.example.test", ask_user=lambda: " admin\n", prompt_password=prompt_password
+    )
+    assert (opts.user, asked) == ("admin", ["admin"])
     assert opts.password is not None
     assert opts.password.reveal() == "typed-Secret-9"
-    assert "no --user and no Kerberos ticket" in err.getvalue()
-    assert "typed-Secret-9" not in err.getvalue() + repr(opts)
-    monkeypatch.setattr("sys.stdin", _Terminal("\n"))  # nothing typed: anonymous
-    opts = live_options(_args("--domain", "corp.example.test"), "pl", io.StringIO())
-    assert opts is not None
+    # nothing typed: anonymous, and no password asked for
+    opts = live_options(domain="corp.example.test", ask_user=lambda: "\n", prompt_password=_never)
     assert not opts.authenticated
-    assert opts.bind_description() == "anonymous: the rootDSE only"
 
 
-def test_options_without_user_or_ticket_in_a_script_stay_anonymous(
+def test_a_password_from_the_environment_is_not_asked_for(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr("kbdoctor.collectors.live.options.ticket_principal", lambda: None)
-    monkeypatch.setattr("sys.stdin", io.StringIO("admin\n"))  # not a terminal: never read
-    opts = live_options(_args("--domain", "corp.example.test"), "en", io.StringIO())
-    assert opts is not None
-    assert (opts.user, opts.kerberos_principal) == (None, None)
+    opts = live_options(domain="x.test", password_env="KBD_PW", environ={"KBD_PW": "pw-env"},
+                        ask_user=lambda: "admin", prompt_password=_never)  # fmt: skip
+    assert opts.password is not None
+    assert (opts.user, opts.password.reveal()) == ("admin", "pw-env")
+
+
+def test_without_anyone_to_ask_a_user_without_password_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("kbdoctor.collectors.live.options.ticket_principal", lambda: None)
+    anonymous = live_options(domain="corp.example.test")  # nobody to ask: never a user
+    assert (anonymous.user, anonymous.kerberos_principal) == (None, None)
+    with pytest.raises(LiveOptionsRefused) as refused:
+        live_options(domain="x.test", user="u")
+    assert refused.value.render("en") == (
+        "--user needs a password: give --password-env VAR (no terminal to ask on)"
+    )
 
 
 def test_no_ticket_in_an_empty_credential_cache(
@@ -247,25 +250,15 @@ def test_no_ticket_in_an_empty_credential_cache(
         gss.copy_ticket(f"FILE:{tmp_path / 'copy'}")
 
 
-def test_options_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("KBD_PW", raising=False)
-    err = io.StringIO()
-    assert live_options(_args("--domain", "x.test", "--user", "u", "--password-env", "KBD_PW"),
-                        "en", err) is None  # fmt: skip
-    assert "KBD_PW" in err.getvalue()
-    assert live_options(_args("--domain", "x.test", "--timeout", "0"), "en", io.StringIO()) is None
-
-
-def test_live_option_without_domain_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    parser = argparse.ArgumentParser()
-    sub = parser.add_subparsers(dest="command")
-    from kbdoctor.collect_command import add_collect_parser
-
-    add_collect_parser(sub)
-    args = parser.parse_args(["collect", "--dc", "dc1"])
-    err = io.StringIO()
-    assert run_collect(args, stderr=err) == 2
-    assert "--dc needs --domain" in err.getvalue()
+def test_options_refused() -> None:
+    with pytest.raises(LiveOptionsRefused) as refused:
+        live_options(domain="x.test", user="u", password_env="KBD_PW", environ={})
+    assert refused.value.render("en") == "--password-env KBD_PW: the variable is not set"
+    for timeout in ("0", "3600", "soon"):
+        with pytest.raises(LiveOptionsRefused) as refused:
+            live_options(domain="x.test", timeout=timeout)
+        assert refused.value.key == "bad_timeout"
+    assert live_options(domain="x.test").timeout == DEFAULT_TIMEOUT_S
 
 
 def test_unreachable_dc_is_facts_and_errors_not_an_abort() -> None:

@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
-from kbdoctor.collectors.live.progress import ProgressLine
 
 from kbdoctor.collect_command import add_collect_parser, run_collect
+from kbdoctor.progress_line import ProgressLine
 
 
 class _Terminal(io.StringIO):

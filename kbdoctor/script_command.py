@@ -1,5 +1,7 @@
-"""``kbdoctor collect --script``: write the PowerShell collection script (collectors/script.py)
-with the names this run knows, instead of collecting anything."""
+"""``kbdoctor collect --script``: write the PowerShell collection script with the names this run
+knows, instead of collecting anything. The command line's side (the options a script cannot use,
+names that are not machine names, the messages and the file); the script's text is
+:mod:`kbdoctor.collectors.script`'s."""
 
 from __future__ import annotations
 
