@@ -10,13 +10,12 @@ lives in memory only (a ``Secret``, which the source keeps for a reload and no f
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kbdoctor.collectors.live import gss
-from kbdoctor.collectors.live.model import LiveOptions, ProbeError, Secret, describe
-from kbdoctor.collectors.live.options import DEFAULT_TIMEOUT_S
+from kbdoctor.collectors.live.model import LiveOptions, ProbeError, describe
+from kbdoctor.collectors.live.options import LiveOptionsRefused
+from kbdoctor.collectors.live.options import live_options as options_of
 from kbdoctor.engine.facts import Fact
 from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.messages import LiveCollectionEnded, LiveFactsArrived, WorkProgressed
@@ -40,48 +39,40 @@ class LiveForm:
     insecure: bool = False
 
 
-def _names(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(",") if part.strip())
+# What the form says for each refusal of the collectors' rules (their own texts name the
+# command line's options; the form has fields).
+_REFUSALS = {
+    "bad_timeout": "tui.live.bad_timeout",
+    "no_password": "tui.live.no_password_env",
+    "no_prompt": "tui.live.no_password",
+}
 
 
 def live_options(form: LiveForm, lang: Lang) -> LiveOptions | str:
-    """The runner's options, or why the form cannot be used (in ``lang``)."""
-    domain = form.domain.strip().rstrip(".").lower()
-    if not domain:
+    """The runner's options, or why the form cannot be used (in ``lang``): the command line's
+    rules (:func:`kbdoctor.collectors.live.options.live_options`), with the password field as
+    the prompt, and nobody asked for a user (without one, the engineer's own Kerberos ticket
+    binds, or the bind is anonymous)."""
+    if not form.domain.strip().rstrip("."):
         return t("tui.live.no_domain", lang)
-    timeout = DEFAULT_TIMEOUT_S
-    if form.timeout.strip():
-        try:
-            timeout = float(form.timeout)
-        except ValueError:
-            timeout = -1.0
-        if not 0 < timeout < 3600:
-            return t("tui.live.bad_timeout", lang)
-    user = form.user.strip() or None
-    password: Secret | None = None
-    if user:
-        variable = form.password_env.strip()
-        if variable:
-            value = os.environ.get(variable)
-            if value is None:
-                return t("tui.live.no_password_env", lang, var=variable)
-            password = Secret(value)
-        elif form.password:
-            password = Secret(form.password)
-        else:
-            return t("tui.live.no_password", lang)
-    # without a user, the engineer's own Kerberos ticket binds (GSSAPI), as on the command line
-    principal = gss.ticket_principal() if user is None else None
-    return LiveOptions(
-        domain=domain,
-        dcs=_names(form.dcs),
-        exchange=_names(form.exchange),
-        user=user,
-        password=password,
-        insecure=form.insecure,
-        timeout=timeout,
-        kerberos_principal=principal,
-    )
+    typed = form.password
+
+    def prompt_password(_user: str) -> str:
+        return typed
+
+    try:
+        return options_of(
+            domain=form.domain,
+            dcs=(form.dcs,),
+            exchange=(form.exchange,),
+            user=form.user.strip() or None,
+            password_env=form.password_env.strip() or None,
+            insecure=form.insecure,
+            timeout=form.timeout.strip() or None,
+            prompt_password=prompt_password if typed else None,
+        )
+    except LiveOptionsRefused as refused:
+        return t(_REFUSALS[refused.key], lang, **refused.values)
 
 
 def source_label(opts: LiveOptions) -> str:

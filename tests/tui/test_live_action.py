@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from kbdoctor.collectors.live import dns_srv, gss, ldap_dir, ports, runner, sntp
+from kbdoctor.collectors.live import dns_srv, ldap_dir, options, ports, runner, sntp
 from kbdoctor.collectors.live.model import LiveOptions, ProbeResult
 from kbdoctor.tui.app import KbdoctorApp
 from kbdoctor.tui.live_collection import LiveForm, live_options
@@ -79,12 +79,12 @@ def test_the_form_reads_the_password_from_the_variable_it_names_and_keeps_it_sec
 def test_without_a_user_the_engineers_kerberos_ticket_binds(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(gss, "ticket_principal", lambda: "alice@CORP.TEST")
+    monkeypatch.setattr(options, "ticket_principal", lambda: "alice@CORP.TEST")
     with_ticket = live_options(LiveForm("corp.test"), "en")
     assert not isinstance(with_ticket, str)
     assert with_ticket.kerberos_principal == "alice@CORP.TEST"
     assert with_ticket.authenticated
-    monkeypatch.setattr(gss, "ticket_principal", lambda: None)
+    monkeypatch.setattr(options, "ticket_principal", lambda: None)
     without = live_options(LiveForm("corp.test"), "en")
     assert not isinstance(without, str)
     assert without.kerberos_principal is None
