@@ -40,8 +40,8 @@ from kbdoctor.tui.messages import (
 )
 from kbdoctor.tui.palette import binding_commands
 from kbdoctor.tui.screens.main import MainScreen
+from kbdoctor.tui.session import Session, matches_ref
 from kbdoctor.tui.sources import SourceOrigin
-from kbdoctor.tui.state import Session, matches_ref
 from kbdoctor.tui.widgets.diagnosis import DiagnosisPane
 from kbdoctor.tui.widgets.reasoning import ReasoningTree
 from rich.text import Text

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from kbdoctor.engine.errors import Problem, UsageError
 from kbdoctor.engine.facts import Fact
-from kbdoctor.tui.state import Change, Entry, Session, _Unset, current_user
+from kbdoctor.tui.session import Change, Entry, Session, _Unset, current_user
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 FORMAT = "case/1"

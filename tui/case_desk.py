@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from kbdoctor.engine.atomic import write_atomic
 from kbdoctor.tui.case import CaseFile, CaseNote, Notes, case_of, dump_case, note_key, session_of
 from kbdoctor.tui.i18n import t
-from kbdoctor.tui.state import current_user
+from kbdoctor.tui.notes import NoteIndex
+from kbdoctor.tui.session import current_user
 
 if TYPE_CHECKING:
     from kbdoctor.tui.app import KbdoctorApp
@@ -115,6 +116,10 @@ class CaseDesk:
 
     # -- notes ----------------------------------------------------------------------------------
 
+    def index(self) -> NoteIndex:
+        """The notes as the panes look them up while they draw."""
+        return NoteIndex(dict(self.notes), self._app.session)
+
     def note(self) -> None:
         """Write a note about the fact selected (on the facts tab) or the cause highlighted."""
         from kbdoctor.tui.screens.note import NoteScreen
@@ -156,6 +161,9 @@ class CaseDesk:
                 app.notify(t("tui.note.kept", lang, subject=about), markup=False)
             elif self.notes.pop(key, None) is not None:
                 app.notify(t("tui.note.removed", lang, subject=about), markup=False)
+            else:
+                return
+            main.show_notes()  # the marker appears (or goes) where the note is
 
         screen = NoteScreen(about, existing.text if existing else "", lang)
         app.open_dialog(screen, written)

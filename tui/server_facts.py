@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.names import HostRegistry, account_name, host_name, is_ip_address, spn_host
 from kbdoctor.engine.report import CauseReport, Report
-from kbdoctor.tui.state import Entry, fact_hosts
+from kbdoctor.tui.fact_text import fact_hosts
+from kbdoctor.tui.session import Entry
 
 ROLE_TYPES = {"exchange_server": "exchange", "domain_controller": "dc"}
 # how the sections of the view are ordered: what the machine is, then its clock, names, network,

@@ -17,8 +17,8 @@ from kbdoctor.tui import loading
 from kbdoctor.tui.diagnosis import file_label
 from kbdoctor.tui.i18n import t
 from kbdoctor.tui.messages import MaterialRead, WorkFinished, WorkProgressed
+from kbdoctor.tui.session import Change, SourceChange
 from kbdoctor.tui.sources import CaseSource, SourceOrigin
-from kbdoctor.tui.state import Change, SourceChange
 
 if TYPE_CHECKING:
     from kbdoctor.tui.app import KbdoctorApp

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from kbdoctor.engine.presentation import source_text
-from kbdoctor.tui.state import Entry
+from kbdoctor.tui.session import Entry
 
 # (fact type, field) of every time a fact may carry besides observed_at; a field the fact type
 # does not have (a queue's last retry, a link's last attempt) is simply never found

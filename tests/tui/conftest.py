@@ -55,6 +55,39 @@ def screen_text(app: KbdoctorApp) -> str:
     )
 
 
+def flat(text: str) -> str:
+    """Text without white space, frames, guides or scroll bars: a value wrapped over several
+    lines (or folded inside a word) reads as the value itself."""
+    import re
+
+    return re.sub(r"[\s\u2500-\u259f]", "", text)
+
+
+async def dialog_text(pilot: Pilot[None]) -> str:
+    """What the dialog on top shows inside its frame, scrolled through from top to bottom: the
+    screen's own text, cropped to the dialog (the screen behind it stays out)."""
+    from textual.containers import ScrollableContainer
+
+    app = pilot.app
+    assert isinstance(app, KbdoctorApp)
+    dialog = app.screen.query_one("#dialog", ScrollableContainer)
+    dialog.scroll_home(animate=False)
+    await pilot.pause()
+    lines: dict[int, str] = {}
+    while True:
+        region = dialog.scrollable_content_region
+        shown = screen_text(app).splitlines()
+        top = round(dialog.scroll_y)
+        for row in range(region.height):
+            y = region.y + row
+            line = shown[y] if y < len(shown) else ""
+            lines[top + row] = line[region.x : region.right]
+        if dialog.scroll_y >= dialog.max_scroll_y:
+            return "\n".join(lines[row] for row in sorted(lines))
+        dialog.scroll_page_down(animate=False)
+        await pilot.pause()
+
+
 @pytest.fixture
 def make_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., KbdoctorApp]:
     """An application on the test incident (or the files given), run from the repository root

@@ -14,11 +14,12 @@ from kbdoctor.engine.errors import UsageError
 from kbdoctor.engine.facts import ClockOffset, ReplicationLink, SpnListing
 from kbdoctor.tui.app import KbdoctorApp
 from kbdoctor.tui.case import CaseNote, case_of, dump_case, load_case, note_key, session_of
+from kbdoctor.tui.fact_form import edit_fact
 from kbdoctor.tui.launch import create_app
 from kbdoctor.tui.screens.note import NoteScreen
 from kbdoctor.tui.screens.quit_case import QuitCaseScreen
 from kbdoctor.tui.screens.save import SaveScreen
-from kbdoctor.tui.state import Session, edit_fact
+from kbdoctor.tui.session import Session
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 

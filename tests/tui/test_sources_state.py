@@ -4,8 +4,9 @@ reading again and replacing the case never lose a fact, and undo puts every sour
 from __future__ import annotations
 
 from kbdoctor.engine.facts import ClockOffset, ReplicationLink, SpnListing
+from kbdoctor.tui.fact_form import edit_fact
+from kbdoctor.tui.session import Session, SourceChange
 from kbdoctor.tui.sources import SourceOrigin
-from kbdoctor.tui.state import Session, SourceChange, edit_fact
 
 SKEW = ClockOffset(host="EX01", reference="DC01", offset_s=312.0)
 SPNS = SpnListing(account="EX01$", spns=["SMTP/EX01"])

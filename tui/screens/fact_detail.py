@@ -6,7 +6,8 @@ from kbdoctor.engine.facts import fact_fields
 from kbdoctor.engine.presentation import format_value
 from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.messages import FactIntent, FactRequested
-from kbdoctor.tui.state import Entry
+from kbdoctor.tui.notes import note_line, notes_of
+from kbdoctor.tui.session import Entry
 from kbdoctor.tui.widgets.footer import KeyFooter
 from rich.table import Table
 from rich.text import Text
@@ -63,6 +64,9 @@ class FactDetailScreen(ModalScreen[None]):
             status = t(f"tui.entry.{self.entry.status}", self.lang)
             dialog.border_title = f"{self.entry.fact.type} · {status}"
             yield Static(detail_table(self.entry, self.lang), id="detail")
+            note = notes_of(self.app).fact(self.entry.key)
+            if note is not None:  # the engineer's note on this fact, in full
+                yield Static(note_line(note, self.lang), id="detail-note")
         yield KeyFooter()
 
     def action_request(self, intent: FactIntent) -> None:

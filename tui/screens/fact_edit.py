@@ -7,8 +7,9 @@ keeps the form open and names the field; nothing in the session changes until th
 from __future__ import annotations
 
 from kbdoctor.engine.facts import Fact, fact_fields
+from kbdoctor.tui.fact_form import edit_fact, editable_text, is_list_field
 from kbdoctor.tui.i18n import Lang, t
-from kbdoctor.tui.state import Entry, edit_fact, editable_text, is_list_field
+from kbdoctor.tui.session import Entry
 from kbdoctor.tui.widgets.footer import KeyFooter
 from pydantic import ValidationError
 from rich.text import Text

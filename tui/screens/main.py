@@ -9,17 +9,18 @@ a table of a thousand facts nobody looks at yet would only delay it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kbdoctor.engine.errors import Problem
 from kbdoctor.engine.report import Report
 from kbdoctor.engine.rulebase import RuleBase
 from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.keys import localise_bindings
-from kbdoctor.tui.state import Entry, Session
+from kbdoctor.tui.messages import FactRequested
+from kbdoctor.tui.session import Entry, Session
 from kbdoctor.tui.widgets.diagnosis import DiagnosisPane
 from kbdoctor.tui.widgets.footer import KeyFooter
-from kbdoctor.tui.widgets.reasoning import FactMark
+from kbdoctor.tui.widgets.reasoning import FactMark, ReasoningTree
 from kbdoctor.tui.widgets.rules_broken import RulesBrokenLine
 from kbdoctor.tui.widgets.status import StatusBar, whatif_cleared_text, whatif_text
 from kbdoctor.tui.widgets.tabs import Tab, Tabbed
@@ -31,6 +32,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.widgets.tree import TreeNode
 
 if TYPE_CHECKING:
     from kbdoctor.tui.widgets.facts import FactBrowser
@@ -53,6 +55,8 @@ class MainScreen(Screen[None]):
         Binding("2", "tab('facts')", "tui.key.tab_facts", show=False),
         Binding("3", "tab('rules')", "tui.key.tab_rules", show=False),
         Binding("z", "zoom", "tui.key.zoom", show=False),
+        Binding("v", "view_full", "tui.key.view_full", show=False),
+        Binding("W", "whatif_full", "tui.key.whatif_full", show=False),
     ]
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -205,6 +209,64 @@ class MainScreen(Screen[None]):
             self.minimize()
         elif self.focused is not None:
             self.maximize(self.focused)
+
+    def action_view_full(self) -> None:
+        """The line under the cursor in full, whichever pane has it: a line of the reasoning
+        tree with everything under it (from the causes, the whole reasoning of the highlighted
+        cause), a fact with every field and its source, a rule with its title and conditions."""
+        from kbdoctor.tui.widgets.reasoning import ReasoningTree
+
+        focused = self.focused
+        tree = self.query_one(ReasoningTree)
+        if isinstance(focused, ReasoningTree):
+            self.show_branch(focused.cursor_node or focused.root)
+        elif focused is not None and focused.id == "fact-table" and self._facts_view is not None:
+            key = self._facts_view.selected_key()
+            if key is not None:
+                self.post_message(FactRequested(key, "open"))
+        elif focused is not None and focused.id == "rules-table" and self._rules_view is not None:
+            self._rules_view.open_selected()
+        elif self.query_one("#tabs", Tabbed).active == "diagnosis":
+            self.show_branch(tree.root)
+        else:
+            self.notify(t("tui.full.nothing", self._lang), markup=False)
+
+    def show_branch(self, node: TreeNode[Any]) -> None:
+        """A line of the reasoning tree and what is under it, wrapped in a scrolling dialog."""
+        from kbdoctor.tui.full_view import branch_in_full
+        from kbdoctor.tui.widgets.view_dialog import ViewDialog
+
+        self._open(ViewDialog(t("tui.full.why", self._lang), branch_in_full(node)))
+
+    def action_whatif_full(self) -> None:
+        """Every what-if change in full (the what-if line has room for three, cut)."""
+        from kbdoctor.tui.full_view import whatif_in_full
+        from kbdoctor.tui.widgets.view_dialog import ViewDialog
+
+        session = self._session
+        if session is None or not session.changed:
+            self.notify(t("tui.whatif.cleared", self._lang), markup=False)
+            return
+        title = t("tui.whatif.title", self._lang, count=len(session.changed))
+        self._open(ViewDialog(title, whatif_in_full(session, self._lang)))
+
+    def _open(self, screen: Screen[Any]) -> None:
+        open_dialog = getattr(self.app, "open_dialog", None)
+        if open_dialog is not None:  # the application: the dialog's keys in its language
+            open_dialog(screen)
+        else:
+            self.app.push_screen(screen)
+
+    @on(ReasoningTree.LineChosen)
+    def _line_chosen(self, event: ReasoningTree.LineChosen) -> None:
+        """Enter on a line of the tree that is neither a fact nor a branch: the line in full."""
+        self.show_branch(event.node)
+
+    def show_notes(self) -> None:
+        """A note was kept or removed: redraw the markers (cause list, tree, facts table)."""
+        self.query_one(DiagnosisPane).show_notes()
+        if self._facts_view is not None and self._session is not None:
+            self._facts_view.show(self._session, self._lang)
 
     def select_cause(self, cause: str) -> None:
         self.query_one("#tabs", Tabbed).active = "diagnosis"

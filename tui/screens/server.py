@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from kbdoctor.engine.presentation import source_text
 from kbdoctor.engine.report import Report
+from kbdoctor.tui.fact_text import fact_summary
 from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.server_facts import (
     Server,
@@ -19,7 +20,7 @@ from kbdoctor.tui.server_facts import (
     server_entries,
     servers,
 )
-from kbdoctor.tui.state import Entry, Session, fact_summary
+from kbdoctor.tui.session import Entry, Session
 from kbdoctor.tui.widgets.causes import STATUS_STYLE
 from kbdoctor.tui.widgets.view_dialog import ViewDialog
 from rich.console import Group, RenderableType

@@ -23,7 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 if TYPE_CHECKING:
-    from kbdoctor.tui.state import Session
+    from kbdoctor.tui.session import Session
 
 KIND_STYLE = {"file": "cyan", "demo": "bright_black", "import": "magenta", "live": "green"}
 

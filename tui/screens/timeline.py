@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kbdoctor.tui.fact_text import fact_summary
 from kbdoctor.tui.i18n import Lang, t
-from kbdoctor.tui.state import Session, fact_summary
+from kbdoctor.tui.session import Session
 from kbdoctor.tui.timeline import Moment, moments
 from kbdoctor.tui.widgets.view_dialog import ViewDialog
 from rich.console import Group, RenderableType

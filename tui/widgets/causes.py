@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from kbdoctor.engine.report import SCOPE_RANK, CauseReport, Report
 from kbdoctor.tui.i18n import Lang, t
+from kbdoctor.tui.notes import note_tag
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
@@ -58,7 +59,9 @@ def kb_label(cause: CauseReport, lang: Lang) -> str:
     return cause.kb or ""
 
 
-def cause_prompt(cause: CauseReport, was: float | None, lang: Lang) -> Text:
+def cause_prompt(cause: CauseReport, was: float | None, lang: Lang, noted: bool = False) -> Text:
+    """Two lines: the confidence (or what to collect) and the title, which a note's tag starts
+    (where a narrow column does not cut it off)."""
     style = STATUS_STYLE[cause.status]
     line = Text()
     if cause.status == "not_assessed":
@@ -69,6 +72,7 @@ def cause_prompt(cause: CauseReport, was: float | None, lang: Lang) -> Text:
         if cause.collect:
             line.append(" · " + t("tui.causes.collect_hint", lang), style="bright_black")
         line.append("\n")
+        _tag(line, noted, lang)
         line.append(cause.title, style="italic")
         return line
     line.append(bar(cause.confidence), style=style)
@@ -88,14 +92,23 @@ def cause_prompt(cause: CauseReport, was: float | None, lang: Lang) -> Text:
             style="italic cyan",
         )
     line.append("\n")
+    _tag(line, noted, lang)
     line.append(cause.title, style="bold")
     return line
+
+
+def _tag(line: Text, noted: bool, lang: Lang) -> None:
+    if noted:
+        line.append_text(note_tag(lang))
+        line.append(" ")
 
 
 Row = tuple[str | None, bool, Text]  # cause (None: a heading), followed by a divider, prompt
 
 
-def cause_rows(report: Report, baseline: Report | None, lang: Lang) -> list[Row]:
+def cause_rows(
+    report: Report, baseline: Report | None, lang: Lang, noted: frozenset[str] = frozenset()
+) -> list[Row]:
     before = {c.cause: c.confidence for c in baseline.causes} if baseline else {}
     rows: list[Row] = []
     heading_done = False
@@ -106,7 +119,7 @@ def cause_rows(report: Report, baseline: Report | None, lang: Lang) -> list[Row]
                 rows[-1] = (rows[-1][0], True, rows[-1][2])
             rows.append((None, False, Text(t("tui.causes.not_assessed", lang), style="bold")))
         was = before.get(cause.cause) if baseline is not report else None
-        rows.append((cause.cause, False, cause_prompt(cause, was, lang)))
+        rows.append((cause.cause, False, cause_prompt(cause, was, lang, cause.cause in noted)))
     return rows
 
 
@@ -121,11 +134,18 @@ class CauseList(OptionList):
         super().__init__(id=id)
         self._rows: list[Row] = []
 
-    def show(self, report: Report, baseline: Report | None, lang: Lang) -> None:
-        """Show the causes of ``report``. When the causes keep their order (a what-if edit that
-        only moves a confidence) only the prompts that changed are replaced, and the list keeps
-        its scroll position and highlight."""
-        rows = cause_rows(report, baseline, lang)
+    def show(
+        self,
+        report: Report,
+        baseline: Report | None,
+        lang: Lang,
+        noted: frozenset[str] = frozenset(),
+    ) -> None:
+        """Show the causes of ``report`` (those in ``noted`` tagged as having a note). When the
+        causes keep their order (a what-if edit that only moves a confidence, a note) only the
+        prompts that changed are replaced, and the list keeps its scroll position and
+        highlight."""
+        rows = cause_rows(report, baseline, lang, noted)
         if rows == self._rows:
             return
         if [row[:2] for row in rows] == [row[:2] for row in self._rows]:

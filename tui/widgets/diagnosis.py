@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from kbdoctor.engine.report import CauseReport, Report
 from kbdoctor.tui.i18n import Lang, t
+from kbdoctor.tui.notes import notes_of
 from kbdoctor.tui.widgets.causes import CauseList
 from kbdoctor.tui.widgets.reasoning import FactMark, ReasoningTree
 from kbdoctor.tui.widgets.remediation import RemediationView
@@ -51,6 +52,7 @@ class DiagnosisPane(Horizontal):
     def __init__(self, *, id: str | None = None, lang: Lang = "en") -> None:
         super().__init__(id=id)
         self._report: Report | None = None
+        self._baseline: Report | None = None
         self._cause: str | None = None
         self._mark: FactMark = lambda ref: None
         self._lang: Lang = lang
@@ -83,6 +85,7 @@ class DiagnosisPane(Horizontal):
         what-if edit most of the screen stays as it was, and redrawing it would cost more than
         the evaluation."""
         self._report = report
+        self._baseline = baseline
         self._mark = mark
         if lang != self._lang:
             self.relabel(lang)
@@ -90,8 +93,13 @@ class DiagnosisPane(Horizontal):
         if symptoms != self._symptoms:
             self._symptoms = symptoms
             self.query_one("#symptoms", Static).update(symptoms)
-        self.query_one(CauseList).show(report, baseline, lang)
+        self.query_one(CauseList).show(report, baseline, lang, notes_of(self.app).causes)
         self._show_cause()
+
+    def show_notes(self) -> None:
+        """A note was kept or removed: the causes and the reasoning show their markers again."""
+        if self._report is not None:
+            self.show(self._report, self._baseline, self._mark, self._lang)
 
     @property
     def cause(self) -> CauseReport | None:
@@ -114,7 +122,8 @@ class DiagnosisPane(Horizontal):
         if self.cause is None and self._report.causes:
             highlighted = self.query_one(CauseList).highlighted_option
             self._cause = highlighted.id if highlighted is not None else None
-        self.query_one(ReasoningTree).show(self.cause, self._report, self._mark, self._lang)
+        tree = self.query_one(ReasoningTree)
+        tree.show(self.cause, self._report, self._mark, self._lang, notes_of(self.app))
         self.query_one(RemediationView).show(self.cause, self._lang)
 
     def select_cause(self, cause: str) -> None:

@@ -9,9 +9,12 @@ thousand-server organisation keystroke by keystroke stays immediate.
 from __future__ import annotations
 
 from kbdoctor.engine.presentation import source_text
+from kbdoctor.tui.fact_query import FactQuery
+from kbdoctor.tui.fact_text import fact_summary
 from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.messages import FactIntent, FactRequested
-from kbdoctor.tui.state import Entry, FactQuery, Session, fact_summary
+from kbdoctor.tui.notes import note_tag, notes_of
+from kbdoctor.tui.session import Entry, Session
 from kbdoctor.tui.widgets.line_table import Column, LineTable
 from rich.text import Text
 from textual import on, work
@@ -27,13 +30,17 @@ MARKS = {
 }
 
 
-def row_cells(entry: Entry) -> tuple[Text, ...]:
+def row_cells(entry: Entry, tag: Text | None = None) -> tuple[Text, ...]:
+    """The cells of a fact's row; ``tag`` (a note's marker) starts its summary, where the
+    column's edge does not cut it off. Enter shows every field, the source and the note."""
     fact = entry.fact
     style = "strike bright_black" if entry.status == "disabled" else ""
+    edited = "magenta" if entry.status == "edited" else ""
+    summary = Text(fact_summary(fact), style=style or edited)
     return (
         MARKS[entry.status],
         Text(fact.type, style=style or "cyan"),
-        Text(fact_summary(fact), style=style or ("magenta" if entry.status == "edited" else "")),
+        Text.assemble(tag, " ", summary) if tag is not None else summary,
         Text(source_text(fact.provenance) or entry.origin, style="bright_black"),
     )
 
@@ -99,7 +106,12 @@ class FactBrowser(Vertical):
         query = FactQuery.parse(self.query_one("#fact-filter", Input).value)
         keys = [e.key for e in entries if query.matches(e, session.search_text)]
         self._shown = len(keys)
-        table.set_rows(keys, lambda key: row_cells(session.entry(key)), keep=table.cursor_key)
+        notes, tag = notes_of(self.app), note_tag(lang)
+        table.set_rows(
+            keys,
+            lambda key: row_cells(session.entry(key), tag if notes.fact(key) else None),
+            keep=table.cursor_key,
+        )
         self._count(len(session))
         if self._indexed != (id(session), session.generation):
             self._indexed = (id(session), session.generation)

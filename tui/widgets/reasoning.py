@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from kbdoctor.engine.presentation import format_value, source_text
 from kbdoctor.engine.report import CauseReport, ConclusionRef, FactRef, Firing, Report
 from kbdoctor.tui.i18n import Lang, t
+from kbdoctor.tui.notes import NO_NOTES, NoteIndex, note_line, note_tag
 from kbdoctor.tui.widgets.causes import STATUS_STYLE
 from rich.text import Text
 from textual.message import Message
@@ -27,9 +28,12 @@ MAX_SUBJECTS_IN_LINE = 6
 FactMark = Callable[[FactRef], str | None]  # "edited" for a fact changed by a what-if edit
 
 
-def fact_label(ref: FactRef, mark: str | None, lang: Lang) -> Text:
+def fact_label(ref: FactRef, mark: str | None, lang: Lang, noted: bool = False) -> Text:
     label = Text()
     label.append("● ", style="cyan")
+    if noted:  # first: the end of a long line is cut
+        label.append_text(note_tag(lang))
+        label.append(" ")
     label.append(ref.type, style="cyan")
     label.append(" " + (ref.summary or _fields_line(ref)))
     where = source_text(ref.source)
@@ -77,11 +81,16 @@ class Branch:
 
 
 class ReasoningTree(Tree[FactRef | None]):
-    """HOW and WHY NOT for the highlighted cause; selecting a fact opens it."""
+    """HOW and WHY NOT for the highlighted cause; selecting a fact opens it, selecting any
+    other line that does not fold shows it in full (a line is cut at the pane's edge)."""
 
     @dataclass
     class FactPicked(Message):
         ref: FactRef
+
+    @dataclass
+    class LineChosen(Message):
+        node: TreeNode[FactRef | None]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
@@ -90,12 +99,21 @@ class ReasoningTree(Tree[FactRef | None]):
         self._report: Report | None = None
         self._mark: FactMark = lambda ref: None
         self._lang: Lang = "en"
+        self._notes: NoteIndex = NO_NOTES
         self._shown: Branch | None = None
 
-    def show(self, cause: CauseReport | None, report: Report, mark: FactMark, lang: Lang) -> None:
+    def show(
+        self,
+        cause: CauseReport | None,
+        report: Report,
+        mark: FactMark,
+        lang: Lang,
+        notes: NoteIndex = NO_NOTES,
+    ) -> None:
         self._report = report
         self._mark = mark
         self._lang = lang
+        self._notes = notes
         described = self.describe(cause, report)
         if described == self._shown:
             return
@@ -114,14 +132,20 @@ class ReasoningTree(Tree[FactRef | None]):
 
     def describe(self, cause: CauseReport | None, report: Report) -> Branch:
         """The tree for ``cause`` (the root is the cause itself)."""
-        lang, mark = self._lang, self._mark
+        lang = self._lang
         if cause is None:
             return Branch(Text(t("tui.reasoning.no_cause", lang), style="italic"))
+        note = self._notes.cause(cause.cause)
         root_label = Text()
+        if note is not None:
+            root_label.append_text(note_tag(lang))
+            root_label.append(" ")
         root_label.append(cause.title, style="bold")
         status = t(f"tui.status.{cause.status}", lang)
         root_label.append(f"  {status} {cause.confidence:.2f}", style=STATUS_STYLE[cause.status])
         root = Branch(root_label, expand=True, children=[])
+        if note is not None:
+            root.add_leaf(note_line(note, lang))
         if cause.subjects:
             self._add_subjects(root, cause)
         for firing in cause.evidence:
@@ -149,7 +173,7 @@ class ReasoningTree(Tree[FactRef | None]):
                         )
                     )
                 for ref in miss.facts:
-                    node.add_leaf(fact_label(ref, mark(ref), lang), data=ref)
+                    node.add_leaf(self._fact_label(ref), data=ref)
         elif not cause.evidence and not report.explained:
             root.add_leaf(Text(t("tui.reasoning.not_explained", lang), style="italic"))
         elif not cause.evidence:
@@ -182,7 +206,6 @@ class ReasoningTree(Tree[FactRef | None]):
             branch.add_leaf(Text(subject))
 
     def _add_firing(self, parent: Branch, firing: Firing, depth: int) -> None:
-        lang = self._lang
         label = Text()
         label.append("✓ ", style="green")
         label.append(firing.rule_title, style="bold")
@@ -196,9 +219,14 @@ class ReasoningTree(Tree[FactRef | None]):
         if firing.note:
             node.add_leaf(Text(firing.note, style="yellow"))
         for ref in firing.facts:
-            node.add_leaf(fact_label(ref, self._mark(ref), lang), data=ref)
+            node.add_leaf(self._fact_label(ref), data=ref)
         for premise in firing.premises:
             self._add_premise(node, premise, depth + 1)
+
+    def _fact_label(self, ref: FactRef) -> Text:
+        """A fact's line, marked when it is edited or carries a note (with the note under it,
+        in the full view and the fact's own dialog)."""
+        return fact_label(ref, self._mark(ref), self._lang, self._notes.ref(ref) is not None)
 
     def _add_premise(self, parent: Branch, premise: ConclusionRef, depth: int) -> None:
         lang = self._lang
@@ -252,3 +280,6 @@ class ReasoningTree(Tree[FactRef | None]):
         if event.node.data is not None:
             event.stop()
             self.post_message(self.FactPicked(event.node.data))
+        elif not event.node.allow_expand:
+            event.stop()
+            self.post_message(self.LineChosen(event.node))

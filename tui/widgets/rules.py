@@ -40,13 +40,26 @@ class RulesView(Vertical):
         yield DataTable(id="rules-table", cursor_type="row", zebra_stripes=True)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        """Enter on a rule: its conditions, file and line, pack, firings in this case."""
+        """Enter on a rule: its title in full, its conditions, file and line, pack, and its
+        firings in this case (the table's columns are cut at 80 columns)."""
         event.stop()
+        if event.row_key.value is not None:
+            self._open(event.row_key.value)
+
+    def open_selected(self) -> None:
+        """The rule under the cursor in full (``v``, as Enter)."""
+        table = self.query_one(DataTable)
+        if table.row_count:
+            row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+            if row_key.value is not None:
+                self._open(row_key.value)
+
+    def _open(self, rule_id: str) -> None:
         from kbdoctor.tui.app import KbdoctorApp
         from kbdoctor.tui.screens.rule_detail import open_rule
 
-        if isinstance(self.app, KbdoctorApp) and event.row_key.value is not None:
-            open_rule(self.app, event.row_key.value)
+        if isinstance(self.app, KbdoctorApp):
+            open_rule(self.app, rule_id)
 
     def show(
         self, base: RuleBase | None, files: list[str], problems: list[Problem], lang: Lang

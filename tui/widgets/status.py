@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from kbdoctor.tui.fact_text import fact_summary
 from kbdoctor.tui.i18n import Lang, t
-from kbdoctor.tui.state import Session, fact_summary
+from kbdoctor.tui.session import Session
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -12,18 +13,19 @@ from textual.widgets import ProgressBar, Static
 
 def whatif_text(session: Session, lang: Lang) -> Text:
     """The changes the diagnosis is computed with, so a what-if result is never mistaken for the
-    customer's real state."""
+    customer's real state. The keys come right after the title: the line is one line high, its
+    end is cut at 80 columns, and ``W`` shows every change in full."""
     changed = session.changed
     text = Text()
     text.append(
         " " + t("tui.whatif.title", lang, count=len(changed)) + " ", style="bold reverse magenta"
     )
+    text.append("  " + t("tui.whatif.hint", lang), style="bright_black")
     for entry in changed[:3]:
         mark = "⊘" if entry.status == "disabled" else "✎"
         text.append(f"  {mark} {entry.fact.type} {fact_summary(entry.fact)}"[:60], style="magenta")
     if len(changed) > 3:
         text.append("  " + t("tui.whatif.more", lang, count=len(changed) - 3), style="magenta")
-    text.append("   " + t("tui.whatif.hint", lang), style="bright_black")
     return text
 
 

@@ -1,4 +1,4 @@
-"""The session's rules for what-if changes, filtering and saving, without a screen."""
+"""The undo session's rules for what-if changes and saving, without a screen."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from kbdoctor.engine.factio import dump_fact_file, parse_fact_text
 from kbdoctor.engine.facts import ClockOffset, ReplicationLink, Source, SpnListing, is_disabled
 from kbdoctor.engine.report import FactRef
-from kbdoctor.tui.state import FactQuery, Session, edit_fact, editable_text
-from pydantic import ValidationError
+from kbdoctor.tui.fact_form import edit_fact
+from kbdoctor.tui.session import Session
 
 SKEW = ClockOffset(
     host="EX01",
@@ -73,39 +73,6 @@ def test_toggle_disables_then_enables_and_loading_more_keeps_changes() -> None:
     assert s.entry(1).status == "loaded"
 
 
-def test_an_edit_is_validated_by_the_fact_model() -> None:
-    with pytest.raises(ValidationError, match="offset_s"):
-        edit_fact(SKEW, {"offset_s": "soon"})
-    with pytest.raises(ValidationError):
-        edit_fact(SKEW, {"host": ""})
-
-
-def test_list_fields_are_edited_one_item_a_line_and_provenance_stays() -> None:
-    assert editable_text(SPNS, "spns") == "SMTP/EX01\nSMTPSVC/ex01.contoso.local"
-    edited = edit_fact(SPNS, {"spns": "SMTP/EX01\n\n  SMTPSVC/EX01 \n"})
-    assert edited.spns == ["SMTP/EX01", "SMTPSVC/EX01"]  # type: ignore[union-attr]
-    assert edit_fact(SKEW, {"offset_s": "1"}).provenance == SKEW.provenance
-
-
-@pytest.mark.parametrize(
-    ("query", "keys"),
-    [
-        ("", [0, 1, 2]),
-        ("type:clock", [0]),
-        ("host:dc02", [2]),
-        ("host:dc01", [0, 2]),
-        ("smtpsvc", [1]),
-        ("w32tm.txt", [0]),
-        ("type:spn host:dc01", []),
-        ("is:changed", [1]),
-    ],
-)
-def test_the_filter_matches_type_host_text_and_state(query: str, keys: list[int]) -> None:
-    s = session()
-    s.disable(1)
-    assert [e.key for e in s.entries() if FactQuery.parse(query).matches(e)] == keys
-
-
 def test_the_saved_file_marks_what_a_person_changed_and_drops_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -159,37 +126,3 @@ def test_a_fact_cited_by_the_report_is_found_in_the_session() -> None:
     assert s.find(ref) == 2
     other = ref.model_copy(update={"fields": {**ref.fields, "last_result": 0}})
     assert s.find(other) is None
-
-
-def test_the_filter_remembers_search_texts_but_sees_an_edit_at_once() -> None:
-    s = session()
-    query = FactQuery.parse("offset_s=312")
-    assert [e.key for e in s.entries() if query.matches(e, s.search_text)] == [0]
-    s.replace(0, edit_fact(SKEW, {"offset_s": "12"}))
-    assert [e.key for e in s.entries() if query.matches(e, s.search_text)] == []
-    edited = FactQuery.parse("offset_s=12")
-    assert [e.key for e in s.entries() if edited.matches(e, s.search_text)] == [0]
-    s.undo()
-    assert [e.key for e in s.entries() if query.matches(e, s.search_text)] == [0]
-
-
-@pytest.mark.parametrize(
-    "account",
-    [
-        "EX-KRK01$",
-        "CORP\\EX-KRK01$",
-        "EX-KRK01$@CORP.EXAMPLE.COM",
-        "CN=EX-KRK01,OU=Servers,DC=corp",
-    ],
-)
-def test_a_host_filter_finds_a_machine_through_its_computer_account(account: str) -> None:
-    s = Session()
-    s.add([SpnListing(account=account, spns=["SMTPSVC/ex-krk01"])], "spns.yaml")
-    assert FactQuery.parse("host:ex-krk01").matches(s.entry(0))
-    assert not FactQuery.parse("host:ex-waw01").matches(s.entry(0))
-
-
-def test_a_user_account_is_no_host() -> None:
-    s = Session()
-    s.add([SpnListing(account="CORP\\svc-exch", spns=["HTTP/mail"])], "spns.yaml")
-    assert not FactQuery.parse("host:svc").matches(s.entry(0))

@@ -1,4 +1,4 @@
-"""The session of one TUI run: the facts loaded so far and the what-if changes made to them.
+"""The undo session of one TUI run: the facts loaded so far and the what-if changes made to them.
 
 Kept free of Textual so that the rules of editing (what an edit replaces, what undo restores,
 which facts the diagnosis sees) are tested as plain Python. A fact is immutable: a what-if change
@@ -16,31 +16,18 @@ from __future__ import annotations
 import dataclasses
 import getpass
 import os
-import types
-import typing
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from kbdoctor.engine.facts import (
-    FACT_TYPES,
-    Fact,
-    FactFile,
-    FieldChange,
-    FieldKind,
-    Source,
-    WhatIf,
-    fact_fields,
-    field_kind,
-)
-from kbdoctor.engine.names import account_name
-from kbdoctor.engine.presentation import fields_text, format_value, source_text
+from kbdoctor.engine.facts import Fact, FactFile, FieldChange, Source, WhatIf, fact_fields
 from kbdoctor.engine.report import FactRef
 from kbdoctor.tui import sources as case_sources
+from kbdoctor.tui.fact_query import SearchText, search_text
+from kbdoctor.tui.fact_text import fact_data
 from kbdoctor.tui.sources import CaseSource, SourceOrigin, fact_counts
-from pydantic import ValidationError
 
 EntryStatus = Literal["loaded", "edited", "disabled"]
 
@@ -102,25 +89,6 @@ class SourceChange:
     def key(self) -> None:
         """No single fact changed (the same attribute as :class:`Change`'s)."""
         return None
-
-
-@dataclass(frozen=True)
-class SearchText:
-    """What the facts filter looks in for one fact, lower-cased: worked out once per fact, since
-    a filter keystroke looks at every fact of the session."""
-
-    hosts: tuple[str, ...]
-    text: str
-
-
-def search_text(entry: Entry) -> SearchText:
-    fact = entry.fact
-    return SearchText(
-        tuple(h.lower() for h in fact_hosts(fact)),
-        " ".join(
-            (fact.type, fact_summary(fact), entry.origin, source_text(fact.provenance))
-        ).lower(),
-    )
 
 
 @dataclass
@@ -309,6 +277,10 @@ class Session:
             return Entry(key, loaded, loaded, self._origins[key], "disabled")
         return Entry(key, loaded, override, self._origins[key], "edited")
 
+    def holds(self, key: int) -> bool:
+        """Whether ``key`` is a fact of a source in the case (a note may name one taken out)."""
+        return 0 <= key < len(self._facts) and self._source_of[key] not in self._removed
+
     def entries(self) -> list[Entry]:
         return [self.entry(key) for key in self._keys()]
 
@@ -496,164 +468,3 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     return value
-
-
-# -- presenting facts ---------------------------------------------------------------------------
-
-
-def fact_data(fact: Fact) -> dict[str, Any]:
-    """The data fields of a fact that are set, JSON-shaped (no type, no provenance)."""
-    data = fact.model_dump(mode="json", exclude_none=True, by_alias=False)
-    return {name: data[name] for name in fact_fields(fact.type) if name in data}
-
-
-def fact_hosts(fact: Fact) -> list[str]:
-    """The machines a fact is about, for filtering by host: every host-kind field, and every
-    computer account (an account-kind field written ``EX01$`` or as a DN, ``CN=EX01,...``) by
-    its machine name, so that ``host:ex01`` finds EX01's SPN listing as well as its clock."""
-    hosts = []
-    for name in fact_fields(fact.type):
-        kind = field_kind(fact.type, name)
-        if kind not in (FieldKind.HOST, FieldKind.ACCOUNT):
-            continue
-        value = getattr(fact, name)
-        values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-        for one in (str(v) for v in values):
-            if kind is FieldKind.HOST:
-                hosts.append(one)
-            elif _is_machine_account(one):
-                hosts.append(account_name(one))
-    return hosts
-
-
-def _is_machine_account(raw: str) -> bool:
-    """A computer account (``EX01$``, ``CORP\\EX01$``, ``EX01$@REALM``) or a DN, which names a
-    machine when the account is one; a user account (``svc-exch``) is no host."""
-    name = raw.strip()
-    return name.upper().startswith("CN=") or name.split("@", 1)[0].endswith("$")
-
-
-def fact_summary(fact: Fact) -> str:
-    """One line for people: the data fields in declaration order (the raw view of
-    :func:`kbdoctor.engine.presentation.fields_text`)."""
-    return fields_text(fact_data(fact))
-
-
-# -- filtering ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FactQuery:
-    """A filter typed by the user: ``type:clock host:ex01 skew`` keeps facts of a type starting
-    with ``clock``, about a host containing ``ex01``, whose text contains ``skew``; ``is:edited``
-    (or ``is:disabled``, ``is:changed``) keeps changed facts. Every term must match."""
-
-    types: tuple[str, ...] = ()
-    hosts: tuple[str, ...] = ()
-    words: tuple[str, ...] = ()
-    states: tuple[str, ...] = ()
-
-    @classmethod
-    def parse(cls, text: str) -> FactQuery:
-        types_, hosts, words, states = [], [], [], []
-        for term in text.lower().split():
-            prefix, sep, rest = term.partition(":")
-            if sep and rest and prefix == "type":
-                types_.append(rest)
-            elif sep and rest and prefix == "host":
-                hosts.append(rest)
-            elif sep and rest and prefix == "is":
-                states.append(rest)
-            else:
-                words.append(term)
-        return cls(tuple(types_), tuple(hosts), tuple(words), tuple(states))
-
-    def matches(
-        self, entry: Entry, text_of: Callable[[Entry], SearchText] = search_text
-    ) -> bool:
-        """Whether the entry passes every term; ``text_of`` gives its search text when a term
-        needs it (``Session.search_text`` remembers them)."""
-        if self.types and not any(entry.fact.type.startswith(t) for t in self.types):
-            return False
-        for state in self.states:
-            wanted = {"changed": ("edited", "disabled")}.get(state, (state,))
-            if entry.status not in wanted:
-                return False
-        if self.hosts or self.words:
-            found = text_of(entry)
-            if not all(any(q in h for h in found.hosts) for q in self.hosts):
-                return False
-            if not all(w in found.text for w in self.words):
-                return False
-        return True
-
-
-# -- editing ------------------------------------------------------------------------------------
-
-
-def is_list_field(fact_type: str, name: str) -> bool:
-    annotation = FACT_TYPES[fact_type].model_fields[name].annotation
-    for candidate in (annotation, *typing.get_args(annotation)):
-        if typing.get_origin(candidate) is list:
-            return True
-    return False
-
-
-def is_optional_field(fact_type: str, name: str) -> bool:
-    info = FACT_TYPES[fact_type].model_fields[name]
-    if not info.is_required():
-        return True
-    annotation = info.annotation
-    return typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in (
-        typing.get_args(annotation)
-    )
-
-
-def edit_fact(fact: Fact, raw: Mapping[str, str]) -> Fact:
-    """A copy of ``fact`` with the fields a person typed (strings; list fields one item a line),
-    validated by the fact's own model. An empty optional field becomes unset. Raises
-    ``pydantic.ValidationError`` naming each field that is wrong."""
-    data: dict[str, Any] = fact.model_dump(mode="json", by_alias=False, exclude_none=True)
-    for name, typed in raw.items():
-        if is_list_field(fact.type, name):
-            items = [line.strip() for line in typed.splitlines() if line.strip()]
-            if not items and is_optional_field(fact.type, name):
-                data.pop(name, None)
-            else:
-                data[name] = items
-        elif typed.strip() == "" and is_optional_field(fact.type, name):
-            data.pop(name, None)
-        else:
-            data[name] = typed.strip()
-    return typing.cast(Fact, FACT_TYPES[fact.type].model_validate(data))
-
-
-def editable_text(fact: Fact, name: str) -> str:
-    """The current value of a field as the edit form shows it (list items one a line)."""
-    value = getattr(fact, name)
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return "\n".join(format_value(v) for v in value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return format_value(value)
-
-
-__all__ = [
-    "Change",
-    "Entry",
-    "EntryStatus",
-    "FactQuery",
-    "Session",
-    "SourceChange",
-    "ValidationError",
-    "edit_fact",
-    "editable_text",
-    "fact_data",
-    "fact_hosts",
-    "fact_summary",
-    "is_list_field",
-    "is_optional_field",
-    "matches_ref",
-]
