@@ -17,7 +17,8 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any, Literal
 
-from kbdoctor.engine.errors import Problem, UsageError
+from kbdoctor.engine.errors import InputRefused, Problem, UsageError
+from kbdoctor.engine.factio import error_path
 from kbdoctor.engine.facts import Fact
 from kbdoctor.tui.session import Change, Entry, Session, _Unset, current_user
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -182,22 +183,54 @@ def is_case_file(path: str) -> bool:
 
 
 def load_case(path: str) -> CaseFile:
-    """Read a case file; a file that is not a valid case is refused with the reason."""
-    from kbdoctor.engine.yamlio import load_yaml
+    """Read a case file; a file that is not a valid case is refused with the reason, at its line
+    and column. Parsed by the bounded readers of fact files (aliases, depth, keys given twice
+    refused), which build plain data fast: a case of 1,000 servers is megabytes, and the YAML
+    loader that keeps positions took 86 s on one (bench/tui_bench.py); positions are looked up
+    only for a case that is refused."""
+    from kbdoctor.engine.factio import load_json_data
+    from kbdoctor.engine.limits import Limits
+    from kbdoctor.engine.yamlio import load_yaml_data, yaml_error_problem
 
     try:
         text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise _refused(path, exc.strerror or str(exc)) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise _refused(path, detail) from exc
+    limits = Limits.from_env()
     try:
-        data: Any = json.loads(text) if text.lstrip().startswith("{") else load_yaml(text)[0]
+        if text.lstrip("\ufeff \t\r\n").startswith("{"):
+            data: Any = load_json_data(text.lstrip("\ufeff"), limits)
+        else:
+            data = load_yaml_data(text, limits)
+    except InputRefused as exc:
+        raise UsageError([exc.problem(path)]) from None
+    except json.JSONDecodeError as exc:
+        problem = Problem(path, exc.lineno, exc.colno, "error.case_invalid", {"detail": exc.msg})
+        raise UsageError([problem]) from None
+    except Exception as exc:  # the YAML reader raises many classes; each carries a mark
+        raise UsageError([yaml_error_problem(exc, path)]) from None
+    try:
         return CaseFile.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise _refused(path, f"{where}: {first['msg']}") from exc
-    except Exception as exc:  # the YAML reader raises many classes; each says what is wrong
-        raise _refused(path, str(exc)) from exc
+        line, column = _position(text, error_path(tuple(first["loc"]), data))
+        detail = f"{where}: {first['msg']}"
+        problem = Problem(path, line, column, "error.case_invalid", {"detail": detail})
+        raise UsageError([problem]) from None
+
+
+def _position(text: str, data_path: tuple[Any, ...]) -> tuple[int | None, int | None]:
+    """Where ``data_path`` is in the text (a second, slower parse that keeps positions)."""
+    from kbdoctor.engine.limits import Limits
+    from kbdoctor.engine.yamlio import load_yaml
+
+    try:
+        _data, locator = load_yaml(text, Limits(string_chars=len(text) + 1))
+    except Exception:  # the data was read; a position is only a courtesy
+        return None, None
+    return locator.position(data_path)
 
 
 def _refused(path: str, detail: str) -> UsageError:

@@ -99,7 +99,30 @@ def test_a_file_that_is_not_a_case_is_refused_with_the_reason(tmp_path: Path) ->
         load_case(str(broken))
     assert "not a case file (kbdoctor: case/1)" in raised.value.render("en")
     assert "to nie jest plik sprawy" in raised.value.render("pl")
+    assert raised.value.render("en").startswith(f"{broken}:2:36: ")  # the fact's mapping
     assert kbdoctor(["tui", str(broken)]) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where", "what"),
+    [
+        ("twice.yaml", "kbdoctor: case/1\nsources:\n  - origin: a\n    origin: b\n", ":4:5: ",
+         "the key 'origin' is given twice"),
+        ("cut.json", '{"kbdoctor": "case/1",\n "sources": [}\n', ":2:14: ", "Expecting value"),
+        ("open.yaml", "kbdoctor: case/1\nsources: [\n", ":3:1: ", "invalid YAML"),
+        ("alias.yaml", "kbdoctor: case/1\nfiles: &a [x]\nrule_files: *a\n", ":3:13: ", "alias"),
+    ],
+)  # fmt: skip
+def test_a_broken_case_is_refused_at_its_line_and_column(
+    tmp_path: Path, name: str, text: str, where: str, what: str
+) -> None:
+    broken = tmp_path / name
+    broken.write_text(text, encoding="utf-8")
+    with pytest.raises(UsageError) as raised:
+        load_case(str(broken))
+    said = raised.value.render("en")
+    assert said.startswith(f"{broken}{where}"), said
+    assert what in said
 
 
 async def _toggle_first_fact(pilot: Pilot[None]) -> None:
