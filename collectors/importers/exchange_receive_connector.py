@@ -98,12 +98,16 @@ def _to_fact(
                 warning(material, where, "receive_connector.unknown_flags", connector=name,
                         property=label, values=", ".join(decoded.unknown))
             )
+    if not auth.complete:
+        return  # the list could lack a mechanism that is set: said above, never stated
     result.facts.append(
         ReceiveConnector(
             server=server.strip(),
             name=name.strip(),
             auth_mechanisms=auth.names,
-            permission_groups=permissions.names if permissions is not None else None,
+            # an incomplete list of groups is not read rather than stated
+            permission_groups=(permissions.names if permissions is not None
+                               and permissions.complete else None),
             bindings=item.bindings,
             provenance=source_for(reader, material, item.first, item.last),
         )

@@ -38,6 +38,14 @@ class FlagNames:
     names: list[str]
     unknown: list[str]
 
+    @property
+    def complete(self) -> bool:
+        """Whether ``names`` holds every known flag the value sets. A bit no table knows
+        (``0x40``) is none of the known flags, so the names stay complete; a name no table knows
+        (``Integriert``, a misspelling, a word of another language) may be one of them, so a
+        list without it could leave out a flag that is set."""
+        return all(item.startswith("0x") for item in self.unknown)
+
 
 def decode_flags(value: object, table: dict[str, int]) -> FlagNames | None:
     """Names for an enum value given as an integer (``31``), digits (``"31"``) or names

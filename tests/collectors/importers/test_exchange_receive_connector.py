@@ -66,6 +66,38 @@ def test_unknown_bits_and_names_are_reported() -> None:
     assert decode_flags(True, AUTH_MECHANISMS) is None
 
 
+def test_an_unknown_name_leaves_the_list_incomplete_but_an_unknown_bit_does_not() -> None:
+    named = decode_flags("Tls, Integriert, BasicAuth", AUTH_MECHANISMS)
+    assert named is not None and not named.complete
+    bits = decode_flags(64 | 1, AUTH_MECHANISMS)
+    assert bits is not None and bits.complete and bits.names == ["Tls"]
+
+
+def test_a_connector_whose_mechanisms_are_not_all_known_is_a_warning_not_a_fact() -> None:
+    # a partial list would state that Integrated (here in a form no table knows) is not set
+    text = (
+        "Name             : Default EX06\n"
+        "Server           : EX06\n"
+        "AuthMechanism    : Tls, Integriert, BasicAuth\n"
+        "PermissionGroups : AnonymousUsers, Gruppen\n"
+        "\n"
+        "Name             : Client EX06\n"
+        "Server           : EX06\n"
+        "AuthMechanism    : Tls, BasicAuth\n"
+        "PermissionGroups : ExchangeUsers, Gruppen\n"
+    )
+    m = Material(path="fl.txt", data=text.encode(), text=text)
+    assert FL.sniff(m)
+    result = FL.read(m)
+    [client] = connectors(result.facts)
+    assert (client.name, client.auth_mechanisms) == ("Client EX06", ["Tls", "BasicAuth"])
+    assert client.permission_groups is None  # ExchangeUsers and a group no table knows
+    unknown = [w for w in result.warnings if w.key == "receive_connector.unknown_flags"]
+    assert [(w.line, dict(w.params)["values"]) for w in unknown] == [
+        (1, "Integriert"), (1, "Gruppen"), (6, "Gruppen")
+    ]
+
+
 class TestFormatList:
     def test_utf16_listing_gives_each_connector(self) -> None:
         m = material("get_receiveconnector_fl_en.utf16.txt")
