@@ -510,9 +510,12 @@ class EventDetailsReader(ReaderBase):
             collector.warn(line, "eventlog.text_without_id")
             return
         when = " ".join(x for x in (fields.get("date"), fields.get("time")) if x)
-        # the header's local time when it can be read, else the XML's SystemTime as the XML
-        # reader reads it: an aware UTC time, never a UTC clock reading passed off as local
-        time = (parse_datetime(when) if when else None) or system_time(system.get("time"))
+        # the XML's SystemTime when the copy has it, as the XML reader reads it (an aware UTC
+        # time, never a UTC clock reading passed off as local): the same in every language,
+        # whereas the header's local time is found only by a label the table knows, so that a
+        # copy in a language without a table would give the same event another time. The
+        # header's time when there is no XML part.
+        time = system_time(system.get("time")) or (parse_datetime(when) if when else None)
         if when and time is None:
             collector.warn(line, "eventlog.time_unread", text=when[:40])
         # The XML part's level number first: it is the same in every language, whereas the

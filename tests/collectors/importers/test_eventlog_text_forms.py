@@ -66,6 +66,18 @@ def test_a_copy_with_its_xml_cut_short_is_read_from_its_labels() -> None:
         1035,
         _MESSAGE,
     )
+    # the XML's SystemTime (UTC), not the header's local 9:12:44 AM: it is the time a copy in a
+    # language without a label table gives too
+    assert event.time == datetime(2024, 3, 14, 8, 12, 44, 812345, tzinfo=UTC)
+
+
+def test_a_copy_without_its_xml_part_takes_the_time_of_its_header() -> None:
+    text = (
+        "Log Name:      Application\nSource:        MSExchangeTransport\n"
+        "Date:          3/14/2024 9:12:44 AM\nEvent ID:      1035\nLevel:         Error\n"
+        f"Computer:      EX02.corp.example.com\nDescription:\n{_MESSAGE}\n"
+    )
+    [event] = _events(text)
     assert event.time == datetime(2024, 3, 14, 9, 12, 44)
 
 
