@@ -6,34 +6,72 @@ it: the facts of every source embedded (so the case reopens without the original
 are named for reference only), the what-if changes in the order made with who made each and
 when (replayed on opening, so undo walks back through them as before), the engineer's notes
 about causes and facts, and the rule files the diagnosis used. ``kbdoctor tui CASE`` reopens
-it: the same facts, changes and rules give the same diagnosis. No Textual here.
+it: the same facts, changes and rules give the same diagnosis. Each source keeps what the
+Sources screen shows of it (its kind, when it was read, the files it stands for, where to read
+it again, an import's report, a live collection's options), so that the reopened case shows
+the same sources; what redo would make again is kept too. A password never is: a reopened live
+collection that binds as a user asks for it again. Every field added since case/1 was first
+written is optional, so older case files open as before. No Textual here.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from itertools import groupby
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from kbdoctor.engine.errors import InputRefused, Problem, UsageError
 from kbdoctor.engine.factio import error_path
 from kbdoctor.engine.facts import Fact
-from kbdoctor.tui.session import Change, Entry, Session, _Unset, current_user
+from kbdoctor.tui.session import _UNSET, Change, Entry, Session, _Unset, current_user
+from kbdoctor.tui.sources import CaseSource, SourceKind, SourceOrigin
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+if TYPE_CHECKING:
+    from kbdoctor.collectors.import_report import ImportReport
+    from kbdoctor.collectors.live.model import LiveOptions
 
 FORMAT = "case/1"
 
 
+class CaseLive(BaseModel):
+    """A live collection's options, enough to collect again, and never its password: there is
+    no field for one, so a case file that holds one is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    domain: str
+    dcs: list[str] = Field(default_factory=list)
+    exchange: list[str] = Field(default_factory=list)
+    user: str | None = None
+    ca_file: str | None = None
+    insecure: bool = False
+    timeout: float = 5.0
+    dns_server: str | None = None
+    local_host: str | None = None
+    tickets: bool = False
+    kerberos_principal: str | None = None
+
+
 class CaseSourceRecord(BaseModel):
-    """One source of the case with its facts as read (before any what-if change)."""
+    """One source of the case with its facts as read (before any what-if change), and what the
+    Sources screen shows of it. Every field after ``facts`` is optional (older case files have
+    none: their sources read as fact files, read when the case is opened)."""
 
     model_config = ConfigDict(extra="forbid")
 
     origin: str = Field(description="the file or import the facts came from, as shown")
     environment: dict[str, str] | None = None
     facts: list[Fact]
+    kind: SourceKind | None = Field(None, description="file, demo, import or live")
+    read_at: datetime | None = Field(None, description="when the source was read")
+    files: list[str] | None = Field(None, description="the files it stands for")
+    paths: list[str] | None = Field(None, description="what to read again (files, imports)")
+    live: CaseLive | None = Field(None, description="a live collection's options, no password")
+    report: dict[str, Any] | None = Field(
+        None, description="an import's report (import-report/1), as kbdoctor collect --report"
+    )
 
 
 class CaseChange(BaseModel):
@@ -76,6 +114,9 @@ class CaseFile(BaseModel):
     )
     sources: list[CaseSourceRecord] = Field(default_factory=list)
     changes: list[CaseChange] = Field(default_factory=list)
+    redo: list[CaseChange] | None = Field(
+        None, description="the what-if changes redo would make again, the next one first"
+    )
     notes: list[CaseNote] = Field(default_factory=list)
 
 
@@ -90,13 +131,16 @@ def case_of(
     session: Session, notes: Notes, rule_files: list[str] | None, saved_at: datetime
 ) -> CaseFile:
     """The case of a session as it stands."""
-    entries = session.entries()
+    by_source: dict[int, list[Entry]] = {source.id: [] for source in session.sources()}
+    for entry in session.entries():
+        by_source[session.source_of(entry.key).id].append(entry)
+    # the facts in the order the case holds them: source after source (a live collection's
+    # facts can arrive after another source was read, so the session's order may differ)
+    entries = [entry for group in by_source.values() for entry in group]
     sources = [
-        CaseSourceRecord(origin=origin, facts=[entry.loaded for entry in group])
-        for origin, group in groupby(entries, key=lambda entry: entry.origin)
+        _source_record(session.source(source_id), group) for source_id, group in by_source.items()
     ]
-    if sources and session.environment:
-        sources[0].environment = dict(session.environment)
+    position = {entry.key: index for index, entry in enumerate(entries)}
     return CaseFile(
         kbdoctor="case/1",
         saved_at=saved_at,
@@ -105,22 +149,72 @@ def case_of(
         files=list(session.files),
         rule_files=rule_files,
         sources=sources,
-        changes=_changes(session, entries),
+        changes=_changes(session, position),
+        redo=_redo(session, position) or None,
         notes=list(notes.values()),
     )
 
 
-def _changes(session: Session, entries: list[Entry]) -> list[CaseChange]:
+def _source_record(source: CaseSource, entries: list[Entry]) -> CaseSourceRecord:
+    """A source as the case keeps it: its facts as read and what the Sources screen shows."""
+    origin = source.origin
+    return CaseSourceRecord(
+        origin=source.label,
+        environment=dict(source.environment) or None,
+        facts=[entry.loaded for entry in entries],
+        kind=source.kind,
+        read_at=source.read_at,
+        files=list(source.files),
+        paths=list(origin.paths) or None,
+        live=_live_record(origin.live) if origin.live is not None else None,
+        report=(
+            source.report.model_dump(mode="json", exclude_none=True)
+            if source.report is not None
+            else None
+        ),
+    )
+
+
+def _live_record(opts: LiveOptions) -> CaseLive:
+    """The options of a live collection without the password (never written anywhere)."""
+    return CaseLive(
+        domain=opts.domain,
+        dcs=list(opts.dcs),
+        exchange=list(opts.exchange),
+        user=opts.user,
+        ca_file=opts.ca_file,
+        insecure=opts.insecure,
+        timeout=opts.timeout,
+        dns_server=opts.dns_server,
+        local_host=opts.local_host,
+        tickets=opts.tickets,
+        kerberos_principal=opts.kerberos_principal,
+    )
+
+
+def _changes(session: Session, position: dict[int, int]) -> list[CaseChange]:
     """The what-if changes as positions among the facts the case saves. A session keys a fact
     by its place among every fact ever read, taken-out sources included; the case holds only
     the facts still in it, so a change is renumbered to its fact's place there, and a change
     to a fact whose source was taken out is left out (it no longer touches the diagnosis)."""
-    position = {entry.key: index for index, entry in enumerate(entries)}
     return [
         _change(change, position[change.key])
         for change in session.history()
         if change.key in position
     ]
+
+
+def _redo(session: Session, position: dict[int, int]) -> list[CaseChange]:
+    """What redo would make again, the next first, as far as a case can hold it: up to the
+    first change of the sources (a source taken out is not in the case, so redo could not
+    bring it back) or to a fact whose source is not in the case; what follows is left out, as
+    redo could only reach it through those."""
+    kept: list[CaseChange] = []
+    for change in session.redo_stack():
+        if not isinstance(change, Change) or change.key not in position:
+            break
+        kept.append(_change(change, position[change.key]))
+    return kept
 
 
 def _change(change: Change, fact: int) -> CaseChange:
@@ -133,21 +227,27 @@ def _change(change: Change, fact: int) -> CaseChange:
 
 
 def session_of(case: CaseFile, path: str = "case") -> tuple[Session, Notes]:
-    """A session holding the case's facts with its changes made again in order (so that undo
-    walks back through them), and its notes."""
+    """A session holding the case's sources (with what the Sources screen shows of each) and
+    facts, with its changes made again in order (so that undo walks back through them) and
+    redo as it was, and its notes."""
     session = Session()
-    for source in case.sources:
-        session.add(source.facts, source.origin, source.environment, [source.origin])
+    for index, source in enumerate(case.sources):
+        session.add_source(
+            source.facts,
+            source.origin,
+            _origin(source),
+            environment=source.environment,
+            files=source.files if source.files is not None else [source.origin],
+            report=_report(source, index, path),
+            undoable=False,
+            read_at=source.read_at,
+        )
     for name in case.files:
         if name not in session.files:
             session.files.append(name)
     session.saw_collected_at(case.collected_at)
     for change in case.changes:
-        if change.fact >= len(session):
-            raise UsageError(
-                [Problem(path, None, None, "error.case_change", {"fact": change.fact,
-                                                                   "count": len(session)})]
-            )  # fmt: skip
+        _check(change, session, path)
         # replayed with who made each change and when, not as the reopener's, now
         if change.action == "edit" and change.value is not None:
             session.replace(change.fact, change.value, by=change.by, at=change.at)
@@ -155,8 +255,70 @@ def session_of(case: CaseFile, path: str = "case") -> tuple[Session, Notes]:
             session.disable(change.fact, by=change.by, at=change.at)
         else:
             session.revert(change.fact, by=change.by, at=change.at)
+    redo = []
+    for change in case.redo or []:
+        _check(change, session, path)
+        after: Fact | _Unset | None = _UNSET
+        if change.action == "edit" and change.value is not None:
+            after = _UNSET if change.value == session.entry(change.fact).loaded else change.value
+        elif change.action == "disable":
+            after = None
+        redo.append((change.fact, after, change.by, change.at))
+    session.restore_redo(redo)
     notes = {note_key(note.about, note.id): note for note in case.notes}
     return session, notes
+
+
+def _check(change: CaseChange, session: Session, path: str) -> None:
+    if change.fact >= len(session):
+        raise UsageError(
+            [Problem(path, None, None, "error.case_change", {"fact": change.fact,
+                                                               "count": len(session)})]
+        )  # fmt: skip
+
+
+def _origin(source: CaseSourceRecord) -> SourceOrigin:
+    """Where a saved source can be read again from (an older case names only its origin, a
+    fact file). A live collection's password is not in the case: it is asked again."""
+    kind = source.kind or "file"
+    if kind == "demo":
+        return SourceOrigin("demo")
+    if kind == "live" and source.live is not None:
+        from kbdoctor.collectors.live.model import LiveOptions
+
+        live = source.live
+        opts = LiveOptions(
+            domain=live.domain,
+            dcs=tuple(live.dcs),
+            exchange=tuple(live.exchange),
+            user=live.user,
+            password=None,
+            ca_file=live.ca_file,
+            insecure=live.insecure,
+            timeout=live.timeout,
+            dns_server=live.dns_server,
+            local_host=live.local_host,
+            tickets=live.tickets,
+            kerberos_principal=live.kerberos_principal,
+        )
+        return SourceOrigin("live", live=opts)
+    paths = source.paths if source.paths is not None else [source.origin]
+    return SourceOrigin(kind, tuple(paths) if kind != "live" else ())  # live: options lost
+
+
+def _report(source: CaseSourceRecord, index: int, path: str) -> ImportReport | None:
+    """An import's report, checked as import-report/1 (read only when a source has one: the
+    collectors' models are not loaded for a case without imports)."""
+    if source.report is None:
+        return None
+    from kbdoctor.collectors.import_report import ImportReport
+
+    try:
+        return ImportReport.model_validate(source.report)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in ("sources", index, "report", *first["loc"]))
+        raise _refused(path, f"{where}: {first['msg']}") from None
 
 
 def dump_case(case: CaseFile, fmt: Literal["yaml", "json"] = "yaml") -> str:
@@ -241,6 +403,7 @@ __all__ = [
     "FORMAT",
     "CaseChange",
     "CaseFile",
+    "CaseLive",
     "CaseNote",
     "CaseSourceRecord",
     "Notes",

@@ -137,14 +137,17 @@ class Session:
         result: Any = None,
         replace: Iterable[int] = (),
         undoable: bool = True,
+        read_at: datetime | None = None,
     ) -> CaseSource:
         """A new source with its facts; the sources ``replace`` names are taken away in the
-        same step (reading a source again, or replacing the case), so one undo restores them."""
+        same step (reading a source again, or replacing the case), so one undo restores them.
+        ``read_at``: when it was read, when that was before (a reopened case); by default now."""
         removed = tuple(i for i in replace if i in self._sources and i not in self._removed)
         self._removed.update(removed)
         source = self._new_source(
-            list(facts), label, environment, files, origin, report=report, result=result
-        )
+            list(facts), label, environment, files, origin, report=report, result=result,
+            read_at=read_at,
+        )  # fmt: skip
         if undoable:
             self._record(SourceChange(removed, (source.id,)))
         return source
@@ -198,6 +201,7 @@ class Session:
         *,
         report: Any = None,
         result: Any = None,
+        read_at: datetime | None = None,
     ) -> CaseSource:
         source_id = max(self._sources, default=-1) + 1
         source = CaseSource(
@@ -206,7 +210,7 @@ class Session:
             label=label,
             files=tuple(files if files is not None else [label]),
             environment=dict(environment or {}),
-            read_at=case_sources.now(),  # looked up here: tests fix the clock
+            read_at=read_at or case_sources.now(),  # looked up here: tests fix the clock
             counts=fact_counts(facts),
             report=report,
             result=result,
@@ -331,6 +335,29 @@ class Session:
     def history(self) -> list[Change]:
         """The what-if changes in the order made (what undo walks back), as a case saves them."""
         return [change for change in self._undo if isinstance(change, Change)]
+
+    def redo_stack(self) -> list[Change | SourceChange]:
+        """What redo would make again, in the order it would (the next redo first)."""
+        return list(reversed(self._redo))
+
+    def restore_redo(
+        self, changes: Iterable[tuple[int, Fact | _Unset | None, str | None, datetime | None]]
+    ) -> None:
+        """Put back what redo would make again (a reopened case): ``changes`` in the order redo
+        makes them, each a fact's key, the override it sets (a fact, None: disabled, ``_UNSET``:
+        as loaded), who made it and when. What each change finds (what undo restores after the
+        redo) is worked out by making them in turn from the overrides of now."""
+        state: dict[int, Fact | None] = dict(self._overrides)
+        stack: list[Change | SourceChange] = []
+        for key, after, by, at in changes:
+            before = state.get(key, _UNSET)
+            if isinstance(after, _Unset):
+                state.pop(key, None)
+            else:
+                state[key] = after
+            stamp: dict[str, Any] = {"by": by, "at": at}
+            stack.append(Change(key, before, after, **{k: v for k, v in stamp.items() if v}))
+        self._redo = list(reversed(stack))
 
     def saw_collected_at(self, when: datetime | None) -> None:
         """A fact file read was collected at ``when``: the session keeps the latest."""

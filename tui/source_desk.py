@@ -111,6 +111,11 @@ def reload_source(app: KbdoctorApp, source_id: int) -> None:
     if not source.reloadable:
         app.notify(t("tui.sources.not_reloadable", app.lang), markup=False)
         return
+    if source.needs_password:
+        from kbdoctor.tui.screens.sources import password_text
+
+        app.notify(password_text(source, app.lang), severity="warning", markup=False)
+        return
     if source.origin.live is not None:
         app.live.start(source.origin.live, replace=(source.id,), label=source.label)
         return

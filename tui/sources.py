@@ -67,6 +67,14 @@ class CaseSource:
         """Whether reading it again can give anything new (the demo never changes)."""
         return self.kind != "demo" and (bool(self.origin.paths) or self.origin.live is not None)
 
+    @property
+    def needs_password(self) -> bool:
+        """A live collection that binds as a user whose password is not held: one reopened
+        from a case (a password is never written anywhere), so collecting again needs the
+        password given again."""
+        live = self.origin.live
+        return live is not None and bool(live.user) and live.password is None
+
 
 def fact_counts(facts: Iterable[Fact]) -> tuple[tuple[str, int], ...]:
     """How many facts of each type, most first, then by type name (a stable order to show)."""

@@ -1,6 +1,8 @@
-"""Before and after: the case now against the case as loaded (before what-if edits), or against
-another fact file. Which causes changed status or confidence, and the firings that differ
-(:mod:`kbdoctor.tui.comparison`).
+"""Before and after: the case now against the case as loaded (before what-if edits), against
+another fact file, or against a saved case (an earlier save of this case, or a colleague's):
+which causes changed status or confidence, and the firings that differ
+(:mod:`kbdoctor.tui.comparison`). A saved case is compared as it was worked: its facts with its
+what-if changes made, as reopening it would show them.
 
 Both diagnoses are made by the application's diagnoser (the rules loaded now) in a worker, so the
 screen opens at once and fills when they are ready; a fact file that does not load is said with
@@ -9,9 +11,11 @@ its file and line, and nothing is compared.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kbdoctor.engine.errors import KbdoctorError
+from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.report import Firing, Report
 from kbdoctor.tui.comparison import CauseChange, compare
 from kbdoctor.tui.i18n import Lang, t
@@ -100,7 +104,7 @@ def open_comparison(app: KbdoctorApp) -> None:
 
 
 def compare_with_file(app: KbdoctorApp) -> None:
-    """Ask for a fact file, then compare the case now (first) with that file (second)."""
+    """Ask for a fact file or a saved case, then compare it with the case now."""
     from kbdoctor.tui.screens.pick_path import PickPathScreen
 
     if not app.diagnoser.ready:
@@ -111,14 +115,47 @@ def compare_with_file(app: KbdoctorApp) -> None:
         if path is not None:
             compare_file_now(app, path)
 
-    app.open_dialog(PickPathScreen("facts", app.lang), chosen)
+    app.open_dialog(PickPathScreen("compare", app.lang), chosen)
+
+
+@dataclass(frozen=True)
+class OtherSide:
+    """The facts of the file compared with the case now, and how the comparison names it."""
+
+    facts: list[Fact]
+    files: list[str]
+    environment: dict[str, str]
+    name: str
+    earlier: bool  # a saved case: an earlier state, so it is the first side (before)
+
+
+def read_other_side(path: str, lang: Lang) -> OtherSide:
+    """A fact file's facts, or a saved case's facts with its what-if changes made (as
+    reopening it shows them); ``KbdoctorError`` when it does not load, with file and line."""
+    from kbdoctor.tui import loading
+    from kbdoctor.tui.case import is_case_file, load_case, session_of
+    from kbdoctor.tui.diagnosis import file_label
+
+    if not is_case_file(path):
+        other = loading.load_facts([path])
+        return OtherSide(
+            other.facts, list(other.files), dict(other.environment), file_label(path), False
+        )
+    case = load_case(path)
+    session, _notes = session_of(case, path)
+    if case.saved_at is not None:
+        when = case.saved_at.strftime("%Y-%m-%d %H:%M UTC")
+        name = t("tui.compare.saved_case_at", lang, path=file_label(path), when=when)
+    else:
+        name = t("tui.compare.saved_case", lang, path=file_label(path))
+    facts = session.effective_facts()
+    return OtherSide(facts, list(session.files), dict(session.environment), name, True)
 
 
 def compare_file_now(app: KbdoctorApp, path: str) -> None:
-    """Compare the case now (first) with the fact file at ``path`` (second)."""
-    from kbdoctor.tui import loading
-    from kbdoctor.tui.diagnosis import file_label
-
+    """Compare the case now with the fact file or saved case at ``path``: a fact file is the
+    second side (what another collection would change), a saved case the first (what changed
+    since it was saved)."""
     lang, session = app.lang, app.session
     screen = ViewDialog(t("tui.compare.title", lang), Text(t("tui.compare.working", lang)))
     app.open_dialog(screen)
@@ -128,19 +165,24 @@ def compare_file_now(app: KbdoctorApp, path: str) -> None:
     def work() -> None:
         diagnoser = app.diagnoser
         try:
-            other = loading.load_facts([path])
+            other = read_other_side(path, lang)
         except KbdoctorError as exc:
             problems = "\n".join(p.render(lang) for p in exc.problems)
             body: RenderableType = Text(t("tui.load.failed", lang) + "\n" + problems, style="red")
             app.call_from_thread(screen.show, body)
             return
-        before = diagnoser.evaluate(
+        current = diagnoser.evaluate(
             now, lang=lang, files=files, environment=environment, explain=False
         )
-        after = diagnoser.evaluate(
-            other.facts, lang=lang, files=other.files, environment=other.environment, explain=False
-        )
-        body = compare_body(before, after, t("tui.compare.now", lang), file_label(path), lang)
+        theirs = diagnoser.evaluate(
+            other.facts, lang=lang, files=other.files, environment=other.environment,
+            explain=False,
+        )  # fmt: skip
+        here = t("tui.compare.now", lang)
+        if other.earlier:
+            body = compare_body(theirs, current, other.name, here, lang)
+        else:
+            body = compare_body(current, theirs, here, other.name, lang)
         app.call_from_thread(screen.show, body)
 
     app.run_worker(work, thread=True, exit_on_error=False, description="compare")

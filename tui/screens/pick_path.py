@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Input, Static
 
-PickMode = Literal["facts", "import"]
+PickMode = Literal["facts", "import", "compare"]  # compare: a fact file or a saved case
 
 
 class PickPathScreen(ModalScreen[str | None]):
@@ -73,7 +73,7 @@ class PickPathScreen(ModalScreen[str | None]):
         path = Path(value).expanduser()
         if not path.is_absolute():
             path = self.start / path
-        if not path.exists() or (self.mode == "facts" and not path.is_file()):
+        if not path.exists() or (self.mode != "import" and not path.is_file()):
             self.query_one("#pick-error", Static).update(
                 Text(
                     t(f"tui.pick.{self.mode}.missing", self.lang, path=str(path)), style="bold red"

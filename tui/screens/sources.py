@@ -58,9 +58,19 @@ def detail_text(source: CaseSource, lang: Lang) -> Text:
         totals = source.report.totals.model_dump()
         text.append(t("tui.import_report.totals", lang, **totals) + "\n", style="magenta")
         text.append(t("tui.sources.report_hint", lang) + "\n", style="bright_black")
-    if not source.reloadable:
+    if source.needs_password:
+        text.append(password_text(source, lang), style="yellow")
+    elif not source.reloadable:
         text.append(t("tui.sources.not_reloadable", lang), style="bright_black")
     return text
+
+
+def password_text(source: CaseSource, lang: Lang) -> str:
+    """Why a live collection reopened from a case cannot simply be read again: its password
+    is never written anywhere, so it must be given again."""
+    live = source.origin.live
+    user = live.user if live is not None and live.user else "?"
+    return t("tui.sources.needs_password", lang, user=user)
 
 
 class SourcesScreen(ModalScreen[None]):
