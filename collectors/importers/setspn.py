@@ -65,7 +65,7 @@ class SetspnLabels:
 
 
 LABELS: Mapping[str, Language[SetspnLabels]] = {
-    # en: public samples copied from /work/shared/samples (SOURCES-setspn-w32tm-tnc-klist.md)
+    # en: public samples with their origin (tests/data/importers/SOURCES-setspn-w32tm-tnc-klist.md)
     "en": Language(
         SetspnLabels(forest=("forest",), progress=("processing entry",)),
         sources=(

@@ -86,7 +86,7 @@ class W32tmLabels:
 
 
 LABELS: Mapping[str, Language[W32tmLabels]] = {
-    # en: the samples copied from /work/shared/samples with their public origin
+    # en: the public samples kept in the repository with their origin
     # (tests/data/importers/SOURCES-setspn-w32tm-tnc-klist.md) and the Checkmk agent capture.
     "en": Language(
         W32tmLabels(tracking=("tracking",), ntp=("offset", "from"), source=("source",)),
