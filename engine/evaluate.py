@@ -128,6 +128,11 @@ class Evaluator:
         self._probe_sets: set[frozenset[int]] = set()  # rules left out of probe rulesets built
         self._lock = threading.Lock()
         self._cache = PreparationCache()
+        # what a firing is about (its subject, and its conclusion's values once rendered), kept
+        # between evaluations in one host context: a what-if edit changes a fact or two, and the
+        # thousands of other firings render the same templates from the same views again
+        self._said: dict[FiringRecord, list[Any]] = {}
+        self._said_context: tuple[int, int] | None = None
         # per compiled rule: what it concludes, the shape of its subject, the subject template
         self._targets = [
             (
@@ -198,6 +203,9 @@ class Evaluator:
     ) -> Run:
         compiled = self.compiled
         prepared, registry, history = prepare(facts, compiled, self._cache)
+        if self._cache.current != self._said_context or len(self._said) > _SAID_LIMIT:
+            self._said.clear()
+            self._said_context = self._cache.current
         by_id = {p.id: p for p in prepared}
         phases: dict[int, list[dict[str, Any]]] = {}
         for item in prepared:
@@ -260,19 +268,30 @@ class Evaluator:
                     raise
             run.firings.append(record)
             kind, target, shape, template = self._targets[record.rule_index]
-            bindings = run.bindings(record)
-            subject = shape.subject(template, bindings, run.registry)
+            said = self._said.get(record)
+            bindings: dict[str, Any] | None = None
+            if said is None:
+                bindings = run.bindings(record)
+                said = [shape.subject(template, bindings, run.registry), None]
+                if not any(ident.startswith(CONCLUSION_ID) for ident in record.ids):
+                    # a conclusion's id names its key, not its values: those are not kept
+                    self._said[record] = said
+            subject: Subject = said[0]
             key = (kind, target, subject.key)
             conclusion = run.conclusions.get(key)
             if conclusion is None:
-                templates = self.compiled.rules[record.rule_index].rule.conclude.values
-                values = {name: render(t, bindings) for name, t in templates.items()}
+                values = said[1]
+                if values is None:
+                    if bindings is None:
+                        bindings = run.bindings(record)
+                    templates = self.compiled.rules[record.rule_index].rule.conclude.values
+                    values = said[1] = {name: render(t, bindings) for name, t in templates.items()}
                 digest = hashlib.sha1("\0".join(key).encode()).hexdigest()[:12]
                 conclusion = Conclusion(
                     key,
                     subject.display,
-                    f"c-{digest}",
-                    values,
+                    f"{CONCLUSION_ID}{digest}",
+                    dict(values),
                     parts=subject.parts,
                     locators=subject.locators,
                 )
@@ -446,6 +465,12 @@ def _confidences(run: Run) -> dict[ConclusionKey, float]:
 # Seconds the rules of one evaluation may run by default, on the command line (an ordinary incident
 # takes a tenth of that; 1,000 rules on 100 servers about 1.5 s).
 DEFAULT_BUDGET_S = 5.0
+
+
+# The prefix of a conclusion's fact id (fact ids begin with three letters of their type and '-').
+CONCLUSION_ID = "c-"
+# Firings whose subject and values are kept between evaluations (about 1 KiB each).
+_SAID_LIMIT = 200_000
 
 
 # Firings recorded between two checks of the deadline and the cancel event.

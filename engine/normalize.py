@@ -121,6 +121,10 @@ class PreparationCache:
         # that looking a view up never compares two sets of every host (once per fact that was
         # quadratic between evaluations, where the sets are equal but not the same objects)
         self._contexts: dict[tuple[frozenset[str], frozenset[tuple[str, str]]], int] = {}
+        self._generation = 0  # raised each time the numbering starts again
+        # (generation, context) of the last evaluation: equal between two evaluations exactly
+        # when every fact's view is the same function of its content
+        self.current: tuple[int, int] | None = None
 
     def fact_id(self, fact: Fact) -> str:
         known = self._ids.get(id(fact))
@@ -140,7 +144,9 @@ class PreparationCache:
             if len(self._contexts) >= 64:
                 self._contexts.clear()
                 self._views.clear()
+                self._generation += 1
             number = self._contexts[shape] = len(self._contexts) + 1
+        self.current = (self._generation, number)
         return number
 
     def prepared(
