@@ -68,9 +68,12 @@ def test_unknown_bits_and_names_are_reported() -> None:
 
 def test_an_unknown_name_leaves_the_list_incomplete_but_an_unknown_bit_does_not() -> None:
     named = decode_flags("Tls, Integriert, BasicAuth", AUTH_MECHANISMS)
-    assert named is not None and not named.complete
+    assert named is not None
+    assert not named.complete
     bits = decode_flags(64 | 1, AUTH_MECHANISMS)
-    assert bits is not None and bits.complete and bits.names == ["Tls"]
+    assert bits is not None
+    assert bits.complete
+    assert bits.names == ["Tls"]
 
 
 def test_a_connector_whose_mechanisms_are_not_all_known_is_a_warning_not_a_fact() -> None:
