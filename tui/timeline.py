@@ -32,16 +32,28 @@ TIME_FIELDS: tuple[tuple[str, str], ...] = (
 class Moment:
     """One time of one fact: ``what`` names the field (``time``, ``last_sync``, ...)."""
 
-    at: datetime
+    at: datetime  # with its zone: in UTC; without one, as the output gave it
     what: str
     entry: Entry
     source: str
 
+    @property
+    def zoned(self) -> bool:
+        """Whether the time is a point in time: an output without its zone (Format-List, a
+        repadmin table, the header of an Event Viewer copy) gives the clock of the machine it
+        came from, which is no point in time until that machine's zone is known."""
+        return self.at.tzinfo is not None
 
-def _aware(value: datetime) -> datetime:
-    """Times without a zone are read as UTC (as the fact files document), so they sort with
-    the others instead of failing to compare."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    def order(self) -> datetime:
+        """The sorting key: a time without a zone is placed as if it were UTC, so it sorts
+        among the others (approximately: its machine's zone is not known) instead of failing
+        to compare."""
+        return self.at if self.at.tzinfo is not None else self.at.replace(tzinfo=UTC)
+
+
+def _moment(value: datetime, what: str, entry: Entry, source: str) -> Moment:
+    at = value.astimezone(UTC) if value.tzinfo is not None else value
+    return Moment(at, what, entry, source)
 
 
 def moments(entries: Sequence[Entry]) -> list[Moment]:
@@ -57,8 +69,8 @@ def moments(entries: Sequence[Entry]) -> list[Moment]:
             if fact.type == fact_type:
                 value = getattr(fact, name, None)
                 if isinstance(value, datetime):
-                    found.append(Moment(_aware(value), name, entry, source))
+                    found.append(_moment(value, name, entry, source))
         if fact.observed_at is not None:
-            found.append(Moment(_aware(fact.observed_at), "observed_at", entry, source))
-    found.sort(key=lambda m: m.at, reverse=True)
+            found.append(_moment(fact.observed_at, "observed_at", entry, source))
+    found.sort(key=Moment.order, reverse=True)
     return found

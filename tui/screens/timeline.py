@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 
 def timeline_body(found: list[Moment], lang: Lang) -> RenderableType:
-    """One row a time: when (UTC), which time it is, the fact, its source."""
+    """One row a time: when (in UTC, or marked as a machine's clock with no zone), which time
+    it is, the fact, its source."""
     intro = Text(t("tui.timeline.intro", lang, count=len(found)), style="bright_black")
     if not found:
         return Group(intro, Text(t("tui.timeline.none", lang), style="italic bright_black"))
@@ -32,8 +33,10 @@ def timeline_body(found: list[Moment], lang: Lang) -> RenderableType:
     )
     for moment in found:
         fact = moment.entry.fact
+        when = moment.at.strftime("%Y-%m-%d %H:%M:%S")
+        zone = "UTC" if moment.zoned else t("tui.timeline.local", lang)
         table.add_row(
-            moment.at.strftime("%Y-%m-%d %H:%M:%S"),
+            f"{when} {zone}",
             f"{fact.type}.{moment.what}",
             fact_summary(fact),
             moment.source,
