@@ -29,6 +29,7 @@ from kbdoctor.tui.i18n import Lang, other_language, t
 from kbdoctor.tui.keys import binding_rows, localise_bindings
 from kbdoctor.tui.live_feed import LiveFeed
 from kbdoctor.tui.messages import (
+    BaselineReady,
     FactRequested,
     LiveCollectionEnded,
     LiveFactsArrived,
@@ -263,7 +264,9 @@ class KbdoctorApp(App[None]):
             )
             return
         self.report = message.report
-        if message.baseline is not None:
+        if message.baseline_pending:
+            self.baseline = None  # of other material: no marks until ``_baseline_ready``
+        elif message.baseline is not None:
             self.baseline = message.baseline
         elif not self.session.changed and not cancelled:
             # The facts as loaded: the baseline of the next what-if edit, which then need not
@@ -296,6 +299,16 @@ class KbdoctorApp(App[None]):
             self.call_after_refresh(
                 self.evaluations.explain_after_paint, message.ticket, message.elapsed_ms
             )
+
+    @on(BaselineReady)
+    def _baseline_ready(self, message: BaselineReady) -> None:
+        """The facts as loaded were diagnosed after the what-if diagnosis was shown: show it
+        again with the marks of what the changes moved."""
+        if not self.evaluations.is_current(message.ticket) or not self.is_running:
+            return
+        self.baseline = message.baseline
+        if self._shown and self.report is not None:
+            self._show_report()
 
     def _show_report(self) -> None:
         if self.report is None:

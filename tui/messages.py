@@ -22,12 +22,23 @@ if TYPE_CHECKING:
 class ReportReady(Message):
     """An evaluation finished. ``baseline`` is the diagnosis of the facts as loaded (what-if
     changes are compared with it); ``ticket`` orders evaluations so that a late one never
-    overwrites a newer one."""
+    overwrites a newer one. ``baseline_pending``: the baseline shown until now is of other
+    material (or rules, or language) and the new one follows as ``BaselineReady``."""
 
     report: Report
     baseline: Report | None
     ticket: int
     elapsed_ms: float
+    baseline_pending: bool = False
+
+
+@dataclass
+class BaselineReady(Message):
+    """The diagnosis of the facts as loaded, evaluated after the what-if diagnosis of the same
+    ``ticket`` was posted (so that the diagnosis is painted without waiting for it)."""
+
+    baseline: Report
+    ticket: int
 
 
 @dataclass
