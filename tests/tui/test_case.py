@@ -225,3 +225,34 @@ async def test_quitting_without_changes_does_not_ask(make_app: MakeApp) -> None:
         await pilot.pause()
         assert not isinstance(app.screen, QuitCaseScreen)
         assert app.return_code == 0
+
+
+async def test_a_large_case_is_offered_as_json_and_written_in_the_background(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past LARGE_CASE_FACTS facts a new case is proposed as kbdoctor-case.json with JSON
+    chosen (YAML of a case of 1,000 servers reads ten times slower and writes fifty times
+    slower); a smaller one as YAML, as before. Either reopens the same."""
+    from kbdoctor.tui import case_desk
+    from textual.widgets import RadioSet
+
+    monkeypatch.chdir(tmp_path)
+    for limit, suffix in ((10_000, ".yaml"), (2, ".json")):
+        monkeypatch.setattr(case_desk, "LARGE_CASE_FACTS", limit)
+        app = make_app(str(Path(__file__).parents[1] / "data" / "tui" / "incident.yaml"))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert len(app.session) > 2
+            await pilot.press("k")
+            await pilot.pause()
+            assert isinstance(app.screen, SaveScreen)
+            proposed = Path(app.screen.query_one("#save-path", Input).value)
+            assert proposed.name == f"kbdoctor-case{suffix}"
+            pressed = app.screen.query_one(RadioSet).pressed_button
+            assert pressed is not None
+            assert f".{pressed.id}" == suffix
+            target = tmp_path / proposed.name
+            await _save_case(pilot, target)
+        text = target.read_text(encoding="utf-8")
+        assert text.startswith("{") == (suffix == ".json")
+        assert load_case(str(target)).sources
