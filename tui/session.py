@@ -17,7 +17,7 @@ import dataclasses
 import getpass
 import os
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -25,7 +25,7 @@ from typing import Any, Literal
 from kbdoctor.engine.facts import Fact, FactFile, FieldChange, Source, WhatIf, fact_fields
 from kbdoctor.engine.report import FactRef
 from kbdoctor.tui import sources as case_sources
-from kbdoctor.tui.fact_query import SearchText, search_text
+from kbdoctor.tui.fact_query import SearchColumns, SearchText, search_text
 from kbdoctor.tui.fact_text import fact_data
 from kbdoctor.tui.sources import CaseSource, SourceOrigin, fact_counts
 
@@ -104,10 +104,12 @@ class Session:
     _undo: list[Change | SourceChange] = field(default_factory=list)
     _redo: list[Change | SourceChange] = field(default_factory=list)
     generation: int = 0  # bumped when loaded material changes (not on what-if changes)
+    changes: int = 0  # bumped on every what-if change (made, undone or redone)
     # the latest collected_at of the fact files read (saved facts keep it; never the save time)
     collected_at: datetime | None = None
     _search: dict[int, tuple[Fact, SearchText]] = field(default_factory=dict)
     _active: tuple[int, list[int]] | None = None  # (generation, keys of active sources' facts)
+    _columns: tuple[tuple[int, int], SearchColumns] | None = None  # ((generation, changes), ...)
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -298,6 +300,38 @@ class Session:
         self._search[entry.key] = (entry.fact, found)
         return found
 
+    def search_columns(self) -> SearchColumns:
+        """What the filter looks at for every fact of the case, worked out once per state of
+        the case (loaded material and what-if changes): every filter keystroke looks at it.
+        Safe to call from a worker thread: what it finds is labelled with the state read
+        before it started, so a change meanwhile makes the next call work it out again."""
+        state = (self.generation, self.changes)
+        made = self._columns
+        if made is not None and made[0] == state:
+            return made[1]
+        columns = SearchColumns.of(self._search_rows())
+        self._columns = (state, columns)
+        return columns
+
+    def _search_rows(self) -> Iterator[tuple[int, str, EntryStatus, SearchText]]:
+        """(key, fact type, status, search text) of each fact of the case, without making an
+        :class:`Entry` for a fact whose search text is remembered."""
+        facts, overrides, memo = self._facts, self._overrides, self._search
+        status: EntryStatus
+        for key in self._keys():
+            override = overrides.get(key, _UNSET)
+            if isinstance(override, _Unset):
+                fact, status = facts[key], "loaded"
+            elif override is None:
+                fact, status = facts[key], "disabled"
+            else:
+                fact, status = override, "edited"
+            cached = memo.get(key)
+            if cached is not None and cached[0] is fact:
+                yield key, fact.type, status, cached[1]
+            else:
+                yield key, fact.type, status, self.search_text(self.entry(key))
+
     def loaded_facts(self) -> list[Fact]:
         """The facts as loaded: the baseline a what-if diagnosis is compared with."""
         return [self._facts[key] for key in self._keys()]
@@ -430,6 +464,7 @@ class Session:
             self._overrides.pop(key, None)
         else:
             self._overrides[key] = override
+        self.changes += 1
 
     # -- saving --------------------------------------------------------------------------------
 

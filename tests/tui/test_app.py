@@ -175,6 +175,19 @@ async def test_facts_can_be_filtered_by_type_host_and_text_and_opened(make_app: 
         assert "setspn-X" in text
 
 
+async def test_a_filter_typed_after_a_what_if_change_sees_the_change(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "slash", *"type:clock", "enter", "d")
+        await settle(pilot)
+        line = app.main.query_one("#fact-filter", Input)
+        line.value = "type:clock is:disabled"  # narrows the query before, on a changed case
+        await pilot.pause()
+        assert app.main.query_one("#fact-table", LineTable).row_count == 1
+        assert "1 of 7 facts" in screen_text(app)
+
+
 async def test_a_what_if_edit_updates_the_diagnosis_and_can_be_undone(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -28,6 +28,62 @@ def test_the_filter_matches_type_host_text_and_state(query: str, keys: list[int]
     s = session()
     s.disable(1)
     assert [e.key for e in s.entries() if FactQuery.parse(query).matches(e)] == keys
+    columns = s.search_columns()
+    assert [columns.keys[i] for i in FactQuery.parse(query).select(columns)] == keys
+
+
+@pytest.mark.parametrize(
+    ("narrower", "wider", "narrows"),
+    [
+        ("skew", "ske", True),
+        ("host:ex01 spn", "host:ex01", True),
+        ("host:ex01", "host:ex0", True),
+        ("type:clock", "type:cl", True),
+        ("type:clock", "", True),
+        ("skew is:edited", "skew", True),
+        ("host:e", "host:", False),  # the word "host:" became a host term
+        ("ske", "skew", False),
+        ("", "type:c", False),
+        ("type:clock type:spn", "type:clock", False),  # types are alternatives
+        ("type:clock", "type:clock type:spn", True),
+        ("skew", "is:edited", False),
+    ],
+)
+def test_a_query_narrows_another_when_it_keeps_no_fact_the_other_drops(
+    narrower: str, wider: str, narrows: bool
+) -> None:
+    assert FactQuery.parse(narrower).narrows(FactQuery.parse(wider)) is narrows
+
+
+@pytest.mark.parametrize("typed", ["host:dc01 w32", "type:spn smtp", "incident is:changed"])
+def test_typing_key_by_key_keeps_what_the_whole_query_keeps(typed: str) -> None:
+    s = session()
+    s.disable(1)
+    columns = s.search_columns()
+    kept: list[int] | None = None
+    before = FactQuery()
+    for end in range(1, len(typed) + 1):
+        query = FactQuery.parse(typed[:end])
+        kept = query.select(columns, kept if query.narrows(before) else None)
+        assert kept == query.select(columns), typed[:end]
+        before = query
+    assert [columns.keys[i] for i in kept or []] == [
+        e.key for e in s.entries() if FactQuery.parse(typed).matches(e)
+    ]
+
+
+def test_the_search_columns_follow_every_what_if_change() -> None:
+    s = session()
+    disabled = FactQuery.parse("is:disabled")
+    assert disabled.select(s.search_columns()) == []
+    s.disable(1)
+    assert disabled.select(s.search_columns()) == [1]
+    s.undo()
+    assert disabled.select(s.search_columns()) == []
+    s.replace(0, edit_fact(SKEW, {"offset_s": "12"}))
+    columns = s.search_columns()
+    assert FactQuery.parse("offset_s=12").select(columns) == [0]
+    assert columns is s.search_columns()  # made once per state of the session
 
 
 def test_the_filter_remembers_search_texts_but_sees_an_edit_at_once() -> None:
