@@ -123,3 +123,31 @@ async def test_new_rows_keep_the_cursor_on_its_row_and_a_changed_row_is_redrawn(
         assert app.table.cursor_key is None
         await pilot.press("down", "enter")
         assert app.chosen == []
+
+
+async def test_rows_with_the_same_cells_are_drawn_again_from_memory() -> None:
+    app = TableApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        app.asked.clear()
+        app.table.set_rows(list(range(0, ROWS, 2)), app.cells, same_cells=True)  # narrowed
+        await pilot.pause()
+        assert app.lines()[2].split()[0] == "2"
+        assert set(app.asked) == set(range(20, 38, 2))  # only the keys not on screen before
+        app.asked.clear()
+        app.names[4] = "renamed"
+        app.table.set_rows(list(range(0, ROWS, 2)), app.cells)  # the cells changed: all drawn
+        await pilot.pause()
+        assert "renamed" in app.lines()[3]
+        assert set(app.asked) == set(range(0, 38, 2))
+
+
+async def test_a_changed_row_is_redrawn_even_among_rows_drawn_from_memory() -> None:
+    app = TableApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        app.names[3] = "renamed"
+        app.table.refresh_row(3)
+        app.table.set_rows([1, 3, 5], app.cells, same_cells=True)
+        await pilot.pause()
+        assert "renamed" in app.lines()[2]

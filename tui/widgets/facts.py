@@ -66,6 +66,8 @@ class FactBrowser(Vertical):
         self._columns_for: tuple[int, int, Lang] | None = None  # what the columns were made for
         # the last filter applied, to narrow: the columns it looked at, its query, what it kept
         self._kept: tuple[SearchColumns, FactQuery, list[int]] | None = None
+        # what the rows were last drawn from: the session, and (generation, changes, lang, noted)
+        self._cells_of: tuple[Session, tuple[object, ...]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(id="fact-filter")
@@ -107,10 +109,19 @@ class FactBrowser(Vertical):
         keys = self._filtered(session)
         self._shown = len(keys)
         notes, tag = notes_of(self.app), note_tag(lang)
+        # A row's cells are made of its entry (loaded facts, what-if changes), whether its fact
+        # has a note, and the language of the note's tag: when none of these changed (a filter
+        # keystroke), a row drawn before is drawn again from memory.
+        noted = frozenset(ident for about, ident in notes.notes if about == "fact")
+        drawn_from = (session.generation, session.changes, lang, noted)
+        before = self._cells_of
+        same_cells = before is not None and before[0] is session and before[1] == drawn_from
+        self._cells_of = (session, drawn_from)
         table.set_rows(
             keys,
             lambda key: row_cells(session.entry(key), tag if notes.fact(key) else None),
             keep=table.cursor_key,
+            same_cells=same_cells,
         )
         self._count(len(session))
         if self._indexed != (id(session), session.generation):

@@ -3,9 +3,10 @@
 Textual's DataTable measures and lays out every cell of every row whenever its rows change; with
 the 1,400 facts of a 100-server organisation, opening the facts tab took most of a second and so
 did every keystroke of the filter. This table keeps its rows as keys, asks for a row's cells only
-when the row is drawn, and remembers what it drew, so a keystroke costs the same for ten rows or
-ten thousand. It does one job (show rows, move a cursor, say which row was chosen); what the rows
-mean is left to the widget that owns it.
+when the row is drawn, and remembers what it drew by key, so a keystroke costs the same for ten
+rows or ten thousand, and a row still on screen after a filter narrows is not drawn again. It
+does one job (show rows, move a cursor, say which row was chosen); what the rows mean is left to
+the widget that owns it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-LOOKS = ("cursor", "cursor-blurred", "even", "odd")  # how a row can be drawn
 Cells = Callable[[int], Sequence[Text]]  # a row's key -> its cells, one Text per column
 
 
@@ -111,7 +111,8 @@ class LineTable(ScrollView, can_focus=True):
         self._keys: list[int] = []
         self._cells: Cells = lambda key: ()
         self._index: dict[int, int] = {}  # key -> row
-        self._strips: LRUCache[tuple[int, int, str], Strip] = LRUCache(1024)
+        # the lines drawn, by (key, width), before the row's look (cursor, stripe) is applied
+        self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(1024)
         self._looks: dict[str, Style] = {}  # the row styles, resolved once per style change
 
     # -- what the owner sets ------------------------------------------------------------------
@@ -131,25 +132,36 @@ class LineTable(ScrollView, can_focus=True):
         self._columns = list(columns)
         self._forget()
 
-    def set_rows(self, keys: Sequence[int], cells: Cells, *, keep: int | None = None) -> None:
-        """Show these rows; the cursor stays on the row of ``keep`` when it is still shown."""
+    def set_rows(
+        self,
+        keys: Sequence[int],
+        cells: Cells,
+        *,
+        keep: int | None = None,
+        same_cells: bool = False,
+    ) -> None:
+        """Show these rows; the cursor stays on the row of ``keep`` when it is still shown.
+        ``same_cells``: every key's cells are what they were before (only which rows are shown
+        changed, as when a filter narrows), so a line drawn for a key before is drawn again
+        from memory."""
         self._keys = list(keys)
         self._cells = cells
         self._index = {key: row for row, key in enumerate(self._keys)}
         self.virtual_size = Size(self.size.width, len(self._keys) + 1)  # + the header line
-        self._forget()
+        if same_cells:
+            self.refresh()
+        else:
+            self._forget()
         row = self._index.get(keep, 0) if keep is not None else 0
         self.set_reactive(LineTable.cursor_row, min(row, max(len(self._keys) - 1, 0)))
         self._keep_cursor_visible()
 
     def refresh_row(self, key: int) -> None:
         """Draw the row of ``key`` again (its cells changed)."""
+        self._strips.discard((key, self.size.width))
         row = self._index.get(key)
-        if row is None:
-            return
-        for look in LOOKS:
-            self._strips.discard((row, self.size.width, look))
-        self.refresh_lines(row + 1)  # line 0 is the header
+        if row is not None:
+            self.refresh_lines(row + 1)  # line 0 is the header
 
     def _forget(self) -> None:
         self._strips.clear()
@@ -199,17 +211,19 @@ class LineTable(ScrollView, can_focus=True):
             look = "cursor" if self.has_focus else "cursor-blurred"
         else:
             look = "even" if row % 2 == 0 else "odd"
-        cache_key = (row, width, look)
-        strip = self._strips.get(cache_key)
+        key = self._keys[row]
+        strip = self._strips.get((key, width))
         if strip is None:
-            strip = self._strip(self._cells(self._keys[row]), width, self._look(look))
-            self._strips[cache_key] = strip
-        return strip
+            strip = self._strip(self._cells(key), width)
+            self._strips[key, width] = strip
+        return strip.apply_style(self._look(look))
 
     def _header(self, width: int) -> Strip:
-        return self._strip([Text(c.label) for c in self._columns], width, self._look("header"))
+        return self._strip([Text(c.label) for c in self._columns], width).apply_style(
+            self._look("header")
+        )
 
-    def _strip(self, cells: Sequence[Text], width: int, style: Style) -> Strip:
+    def _strip(self, cells: Sequence[Text], width: int) -> Strip:
         widths = column_widths(self._columns, width)
         line = Text(no_wrap=True, end="")
         for n, (cell, cell_width) in enumerate(zip(cells, widths, strict=False)):
@@ -217,7 +231,7 @@ class LineTable(ScrollView, can_focus=True):
                 line.append(" ")
             line.append_text(fit(cell, cell_width))
         strip = Strip(line.render(self.app.console), cell_len(line.plain))
-        return strip.adjust_cell_length(width).apply_style(style)
+        return strip.adjust_cell_length(width)
 
     # -- moving ---------------------------------------------------------------------------------
 
