@@ -39,7 +39,7 @@ class CaseLive(BaseModel):
     """A live collection's options, enough to collect again, and never its password: there is
     no field for one, so a case file that holds one is refused."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     domain: str
     dcs: list[str] = Field(default_factory=list)
@@ -59,7 +59,7 @@ class CaseSourceRecord(BaseModel):
     Sources screen shows of it. Every field after ``facts`` is optional (older case files have
     none: their sources read as fact files, read when the case is opened)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     origin: str = Field(description="the file or import the facts came from, as shown")
     environment: dict[str, str] | None = None
@@ -78,7 +78,7 @@ class CaseChange(BaseModel):
     """One what-if change: the fact (its position in the case, sources in order), what was
     done, the fact given instead (``edit``), who and when."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     fact: int = Field(ge=0)
     action: Literal["edit", "disable", "revert"]
@@ -90,7 +90,7 @@ class CaseChange(BaseModel):
 class CaseNote(BaseModel):
     """A note the engineer typed about a cause (its id) or a fact (its position)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     about: Literal["cause", "fact"]
     id: str
@@ -102,7 +102,7 @@ class CaseNote(BaseModel):
 class CaseFile(BaseModel):
     """The whole case (``kbdoctor: case/1``)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     kbdoctor: Literal["case/1"]
     saved_at: datetime | None = None

@@ -9,6 +9,7 @@ sources it replaces, so that a reload is one undoable step.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,8 @@ def add_material(app: KbdoctorApp, message: MaterialRead) -> None:
 
 def refresh_sources_screen(app: KbdoctorApp) -> None:
     """The Sources screen, when open, shows the session again."""
+    if "kbdoctor.tui.screens.sources" not in sys.modules:
+        return  # never opened, so not open: importing it here delayed the first paint
     from kbdoctor.tui.screens.sources import SourcesScreen
 
     for screen in app.screen_stack:
