@@ -9,6 +9,7 @@ import pytest
 from kbdoctor.tui.widgets.line_table import Column, LineTable, column_widths
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.strip import Strip
 
 ROWS = 5000
 COLUMNS = [Column("#", 6), Column("Name", None, min_width=8), Column("Where", 12)]
@@ -151,3 +152,39 @@ async def test_a_changed_row_is_redrawn_even_among_rows_drawn_from_memory() -> N
         app.table.set_rows([1, 3, 5], app.cells, same_cells=True)
         await pilot.pause()
         assert "renamed" in app.lines()[2]
+
+
+class CountingTable(LineTable):
+    """A line table that records which lines the screen asked it for."""
+
+    def __init__(self) -> None:
+        super().__init__(COLUMNS, id="table")
+        self.drawn: list[int] = []
+
+    def render_line(self, y: int) -> Strip:
+        self.drawn.append(y)
+        return super().render_line(y)
+
+
+class CountingApp(TableApp):
+    def compose(self) -> ComposeResult:
+        yield CountingTable()
+
+
+async def test_only_the_lines_that_show_another_row_are_drawn_again() -> None:
+    app = CountingApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        table = app.query_one(CountingTable)
+        keys = list(range(ROWS))
+        keys[5] = keys[-1] = ROWS + 1  # one row on screen shows another key, as many rows
+        app.names[ROWS + 1] = "new"
+        table.drawn.clear()
+        table.set_rows(keys, app.cells, same_cells=True)
+        await pilot.pause()
+        assert set(table.drawn) == {6}  # row 5, under the header
+        assert "new" in app.lines()[6]
+        table.drawn.clear()
+        table.set_rows(keys, app.cells, keep=3, same_cells=True)  # the cursor moves to row 3
+        await pilot.pause()
+        assert set(table.drawn) == {1, 4}

@@ -143,18 +143,29 @@ class LineTable(ScrollView, can_focus=True):
         """Show these rows; the cursor stays on the row of ``keep`` when it is still shown.
         ``same_cells``: every key's cells are what they were before (only which rows are shown
         changed, as when a filter narrows), so a line drawn for a key before is drawn again
-        from memory."""
+        from memory, and a line showing what it showed before is not drawn at all."""
+        before, cursor_before = self._keys, self.cursor_row
         self._keys = list(keys)
         self._cells = cells
         self._index = {key: row for row, key in enumerate(self._keys)}
         self.virtual_size = Size(self.size.width, len(self._keys) + 1)  # + the header line
-        if same_cells:
-            self.refresh()
-        else:
-            self._forget()
         row = self._index.get(keep, 0) if keep is not None else 0
         self.set_reactive(LineTable.cursor_row, min(row, max(len(self._keys) - 1, 0)))
+        if same_cells:
+            self._refresh_changed(before, cursor_before)
+        else:
+            self._forget()
         self._keep_cursor_visible()
+
+    def _refresh_changed(self, before: Sequence[int], cursor_before: int) -> None:
+        """Ask for the lines on screen whose row shows another key, or gained or lost the
+        cursor (a change of the number of rows or of the scroll position redraws them all)."""
+        top, cursor, keys = self.scroll_offset.y, self.cursor_row, self._keys
+        for row in range(top, top + max(self.size.height - 1, 0)):
+            was = (before[row] if row < len(before) else None, row == cursor_before)
+            now = (keys[row] if row < len(keys) else None, row == cursor)
+            if was != now:
+                self.refresh_lines(row + 1)  # line 0 is the header
 
     def refresh_row(self, key: int) -> None:
         """Draw the row of ``key`` again (its cells changed)."""
