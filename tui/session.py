@@ -274,6 +274,10 @@ class Session:
     def __len__(self) -> int:
         return len(self._keys())
 
+    def keys(self) -> list[int]:
+        """The keys of the facts of the case, in order."""
+        return list(self._keys())
+
     def entry(self, key: int) -> Entry:
         loaded = self._facts[key]
         override = self._overrides.get(key, _UNSET)

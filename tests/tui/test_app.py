@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,12 +13,14 @@ import pytest
 from kbdoctor.engine.factio import load_fact_files
 from kbdoctor.engine.facts import is_disabled
 from kbdoctor.tui.app import KbdoctorApp
+from kbdoctor.tui.fact_query import SearchColumns
 from kbdoctor.tui.messages import WorkFinished, WorkProgressed
 from kbdoctor.tui.screens.fact_detail import FactDetailScreen
 from kbdoctor.tui.screens.fact_edit import FactEditScreen
 from kbdoctor.tui.screens.help import HelpScreen
 from kbdoctor.tui.screens.pick_path import PickPathScreen
 from kbdoctor.tui.screens.save import SaveScreen
+from kbdoctor.tui.session import Session
 from kbdoctor.tui.widgets.line_table import LineTable
 from kbdoctor.tui.widgets.reasoning import ReasoningTree
 from kbdoctor.tui.widgets.tabs import Tabbed
@@ -173,6 +176,30 @@ async def test_facts_can_be_filtered_by_type_host_and_text_and_opened(make_app: 
         assert "OLDEX01$" in text
         assert "source.reader" in text
         assert "setspn-X" in text
+
+
+async def test_the_facts_tab_opens_without_waiting_for_the_search_texts(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Working out what the filter searches is the index worker's job (half a second at 1,000
+    servers); the tab with an empty filter shows every fact without it."""
+    asked_by: list[bool] = []  # whether the caller was the interface's own thread
+    search_columns = Session.search_columns
+
+    def recorded(session: Session) -> SearchColumns:
+        asked_by.append(threading.current_thread() is threading.main_thread())
+        return search_columns(session)
+
+    monkeypatch.setattr(Session, "search_columns", recorded)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.main.query_one("#fact-table", LineTable).row_count == 7
+        assert asked_by == [False]  # the worker only
+        await pilot.press("slash", "x")
+        assert asked_by == [False, True]  # a filter keystroke reads what the worker made
 
 
 async def test_a_filter_typed_after_a_what_if_change_sees_the_change(make_app: MakeApp) -> None:

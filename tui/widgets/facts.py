@@ -134,6 +134,11 @@ class FactBrowser(Vertical):
         end of a word), only the facts kept then are looked at: the same keys in the same
         order, found among fewer."""
         query = FactQuery.parse(self.query_one("#fact-filter", Input).value)
+        if query == FactQuery():
+            # Every fact: no search text needed, so opening the tab does not wait for what
+            # the index worker is working out.
+            self._kept = None
+            return session.keys()
         columns = session.search_columns()
         kept = self._kept
         among = None
