@@ -9,6 +9,7 @@ becomes a located message on the screen and nothing already loaded is lost.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -143,6 +144,9 @@ class KbdoctorApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         return self.main
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # what gc.freeze() set aside (on loading) is the collector's again
 
     def on_mount(self) -> None:
         # The first frame waits (a little) for the first diagnosis: painting the screen while the
@@ -392,6 +396,11 @@ class KbdoctorApp(App[None]):
     def _material_read(self, message: MaterialRead) -> None:
         if message.files or message.facts:
             source_desk.add_material(self, message)
+            # What was just loaded lives as long as the case: out of the cyclic collector's
+            # reach, a full pass over it (about 270 ms over the 290,000 objects of 1,000
+            # servers) no longer lands on whichever keystroke comes next. Objects are still
+            # freed when nothing refers to them; unfrozen when the application ends.
+            gc.freeze()
         if self._shown:
             self.main.show_session(self.session, self.lang)
         self.evaluate()
