@@ -6,14 +6,12 @@ is an expected failure (strict: it fails loudly once a reader is fixed, so the m
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from kbdoctor.collectors.decoding import decode_bytes
 from kbdoctor.collectors.importers.base import HostHint, ReadResult
 from kbdoctor.collectors.importers.registry import pick_reader
 from kbdoctor.collectors.importing import fact_key
@@ -21,8 +19,9 @@ from kbdoctor.collectors.segments import CommandMaterial, split_segments
 from kbdoctor.engine.facts import Fact
 from ruamel.yaml import YAML
 
+from tests.collectors.importers.fixtures import text_without_header
+
 REAL = Path(__file__).resolve().parents[1] / "data" / "importers" / "real"
-_HEADER = re.compile(r"^# (?:source|note):")
 _LANGUAGES = {"en", "de", "fr", "es", "pl", "ru", "ja", "zh", "pt", "it", "nl", "cs", "tr", "ko"}
 
 
@@ -37,26 +36,13 @@ def _expectation(path: Path) -> dict[str, Any]:
     return data
 
 
-def _text_without_header(path: Path) -> str:
-    """The file as decoded, its leading ``# source:``/``# note:`` lines blanked (not removed, so
-    that line numbers stay those of the file)."""
-    text = decode_bytes(path.read_bytes()).text
-    assert text is not None, path
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if not _HEADER.match(line):
-            break
-        lines[index] = ""
-    return "\n".join(lines)
-
-
 def import_real(path: Path, host: str | None) -> ReadResult:
     """One file through segmenting and the first reader that recognises each segment, facts
     de-duplicated the way ``collect`` does (host inference is left out: it is not reading)."""
     hint = HostHint(host, "option") if host else None
     total = ReadResult()
     seen: set[str] = set()
-    for segment in split_segments(_text_without_header(path)):
+    for segment in split_segments(text_without_header(path)):
         material = CommandMaterial(
             str(path), b"", segment.text, segment.first_line, hint, command=segment.command
         )

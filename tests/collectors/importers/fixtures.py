@@ -10,6 +10,22 @@ from kbdoctor.collectors.segments import CommandMaterial, split_segments
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "importers"
 
+_HEADER = ("# source:", "# note:")
+
+
+def text_without_header(path: Path) -> str:
+    """A real capture as decoded, its leading ``# source:``/``# note:`` lines (where it was
+    published; Windows never prints them) blanked, not removed, so that line numbers stay those
+    of the file."""
+    text = decode_bytes(path.read_bytes()).text
+    assert text is not None, path
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if not line.startswith(_HEADER):
+            break
+        lines[index] = ""
+    return "\n".join(lines)
+
 
 def fixture_path(family: str, name: str) -> Path:
     return DATA / family / name

@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import TypeVar
 
 import pytest
-from kbdoctor.collectors.decoding import decode_bytes
 from kbdoctor.collectors.importers import eventlog_text, nltest, repadmin, setspn, w32tm
 from kbdoctor.collectors.importers.base import HostHint, Reader, ReadResult
 from kbdoctor.collectors.segments import CommandMaterial, split_segments
@@ -29,7 +28,7 @@ from kbdoctor.engine.facts import (
     TimeStatus,
 )
 
-from tests.collectors.importers.fixtures import DATA, text_material
+from tests.collectors.importers.fixtures import DATA, text_material, text_without_header
 from tests.collectors.test_localized import TABLES
 
 F = TypeVar("F", bound=Callable[..., None])
@@ -53,16 +52,9 @@ def read(reader: Reader, relative: str, host: str | None = "EX01") -> ReadResult
     them)."""
     path = DATA / relative
     data = path.read_bytes()
-    text = decode_bytes(data).text
-    assert text is not None
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if not line.startswith(("# source:", "# note:")):
-            break
-        lines[index] = ""
     total = ReadResult()
     hint = HostHint(host, "option") if host else None
-    for segment in split_segments("\n".join(lines)):
+    for segment in split_segments(text_without_header(path)):
         material = CommandMaterial(str(path), data, segment.text, segment.first_line, hint,
                                    segment.line_map, command=segment.command)
         if reader.sniff(material):

@@ -66,7 +66,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from kbdoctor.collectors.decoding import decode_bytes
 from kbdoctor.collectors.importers.base import ImportWarning
 from kbdoctor.collectors.importers.registry import all_readers
 from kbdoctor.collectors.importing import ImportResult, import_file
@@ -81,7 +80,7 @@ from kbdoctor.engine.facts import (
 )
 from ruamel.yaml import YAML
 
-from tests.collectors.importers.fixtures import DATA
+from tests.collectors.importers.fixtures import DATA, text_without_header
 
 # The made-up languages: an alphabet each, and whether a word keeps its length (CJK-like words
 # are shorter, as Chinese and Japanese words are, so columns and paddings shift)
@@ -90,7 +89,6 @@ ALPHABETS: dict[str, tuple[str, bool]] = {
     "cyrillic": ("бвгджзклмнпрстфхцчшщаеиоуыэюя", True),
     "cjk": ("".join(chr(c) for c in range(0x4E00, 0x4E00 + 400, 7)), False),
 }
-_HEADER = re.compile(r"^# (?:source|note):")
 _WORD = re.compile(r"[^\W\d_]+")
 # a token that is a word of a sentence: letters only (a hyphenated word too), with the
 # punctuation of a sentence around it; anything holding digits, dots, slashes, backslashes,
@@ -185,18 +183,6 @@ def _host_of(path: Path) -> str | None:
     data = YAML(typ="safe", pure=True).load(expect.read_text(encoding="utf-8"))
     host = data.get("host") if isinstance(data, dict) else None
     return str(host) if host else None
-
-
-def _original_text(path: Path) -> str:
-    """The fixture as decoded, the leading ``# source:``/``# note:`` lines blanked."""
-    text = decode_bytes(path.read_bytes()).text
-    assert text is not None, path
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if not _HEADER.match(line):
-            break
-        lines[index] = ""
-    return "\n".join(lines)
 
 
 def _import(name: str, text: str, host: str | None) -> ImportResult:
@@ -313,7 +299,7 @@ class Outcome:
 
 
 def translate_and_read(path: Path, translation: Translation) -> Outcome:
-    text, host = _original_text(path), _host_of(path)
+    text, host = text_without_header(path), _host_of(path)
     original = _import(path.name, text, host)
     kept = _kept_words(text, original.facts, host)
     translated = _import(path.name, translation.text(text, kept), host)
