@@ -49,7 +49,6 @@ class ProbePool:
                 thread.start()
             else:
                 self._idle = max(0, self._idle - 1)
-        future.add_done_callback(self._finished)
         self._queue.put((future, fn, args))
         self._count()
         return future
@@ -69,8 +68,8 @@ class ProbePool:
                 item = self._queue.get_nowait()
             except queue.Empty:
                 break
-            if item is not _STOP:
-                item[0].cancel()
+            if item is not _STOP and item[0].cancel():
+                self._finished()
         for _ in range(threads):
             self._queue.put(_STOP)
 
@@ -82,13 +81,20 @@ class ProbePool:
             future, fn, args = item
             if future.set_running_or_notify_cancel():
                 try:
-                    future.set_result(fn(*args))
+                    result = fn(*args)
                 except BaseException as error:  # handed to whoever waits on the future
+                    self._finished()
                     future.set_exception(error)
+                else:
+                    self._finished()
+                    future.set_result(result)
             with self._lock:
                 self._idle += 1
 
-    def _finished(self, _future: futures.Future[Any]) -> None:
+    def _finished(self) -> None:
+        """Count a probe done before its result is handed over: whoever waits on the last
+        result and then ends the display has heard every count (a done-callback of the future
+        runs after the waiter is woken, and its count could come after the display closed)."""
         with self._lock:
             self._done += 1
         self._count()

@@ -68,3 +68,24 @@ def test_a_blocked_probe_does_not_keep_the_process_alive() -> None:
     )
     # the probe would sleep an hour: the process ending at all is the proof
     subprocess.run([sys.executable, "-c", code], check=True, timeout=300)
+
+
+def test_a_probe_is_counted_done_before_its_result_is_handed_over() -> None:
+    """Whoever waits on the last result and then closes the progress display has heard every
+    count: the display of a collection that ended showed 8/8 of 13 probes when the last counts
+    came after it closed. A slow listener makes the order visible: the result waits for it."""
+    heard: list[tuple[int, int]] = []
+
+    def slow_record(done: int, started: int) -> None:
+        if done:
+            time.sleep(0.3)  # a listener that takes its time (a terminal, a UI thread)
+        heard.append((done, started))
+
+    pool = ProbePool(1, slow_record)
+    assert pool.submit(lambda: 42).result(timeout=30) == 42
+    assert max(heard) == (1, 1)  # counts come from several threads: the highest is the news
+    failing = pool.submit(int, "x")
+    with pytest.raises(ValueError):
+        failing.result(timeout=30)
+    assert max(heard) == (2, 2)
+    pool.shutdown()
