@@ -85,7 +85,7 @@ def test_a_probe_is_counted_done_before_its_result_is_handed_over() -> None:
     assert pool.submit(lambda: 42).result(timeout=30) == 42
     assert max(heard) == (1, 1)  # counts come from several threads: the highest is the news
     failing = pool.submit(int, "x")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="invalid literal"):
         failing.result(timeout=30)
     assert max(heard) == (2, 2)
     pool.shutdown()
