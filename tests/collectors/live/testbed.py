@@ -180,10 +180,11 @@ class Testbed:
         self.replicate_all(first)
         first.replicate_all(self)
 
-    def run_kcc(self, limit: float = 60) -> None:
+    def run_kcc(self, limit: float = 300) -> None:
         """Run this DC's KCC now (``samba-tool drs kcc``). Right after samba opens its ports its
         KCC service may not answer yet ("Device Timeout", "The operation cannot be performed"
-        were seen on a loaded machine), so it is asked again for up to ``limit`` seconds."""
+        were seen on a loaded machine, and on CI for more than a minute right after the second
+        DC joined), so it is asked again for up to ``limit`` seconds: a hang guard, not a pace."""
         deadline = time.monotonic() + limit
         while True:
             try:
