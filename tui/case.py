@@ -177,19 +177,7 @@ def _source_record(source: CaseSource, entries: list[Entry]) -> CaseSourceRecord
 
 def _live_record(opts: LiveOptions) -> CaseLive:
     """The options of a live collection without the password (never written anywhere)."""
-    return CaseLive(
-        domain=opts.domain,
-        dcs=list(opts.dcs),
-        exchange=list(opts.exchange),
-        user=opts.user,
-        ca_file=opts.ca_file,
-        insecure=opts.insecure,
-        timeout=opts.timeout,
-        dns_server=opts.dns_server,
-        local_host=opts.local_host,
-        tickets=opts.tickets,
-        kerberos_principal=opts.kerberos_principal,
-    )
+    return CaseLive.model_validate({name: getattr(opts, name) for name in CaseLive.model_fields})
 
 
 def _changes(session: Session, position: dict[int, int]) -> list[CaseChange]:
@@ -288,18 +276,7 @@ def _origin(source: CaseSourceRecord) -> SourceOrigin:
 
         live = source.live
         opts = LiveOptions(
-            domain=live.domain,
-            dcs=tuple(live.dcs),
-            exchange=tuple(live.exchange),
-            user=live.user,
-            password=None,
-            ca_file=live.ca_file,
-            insecure=live.insecure,
-            timeout=live.timeout,
-            dns_server=live.dns_server,
-            local_host=live.local_host,
-            tickets=live.tickets,
-            kerberos_principal=live.kerberos_principal,
+            **{**live.model_dump(), "dcs": tuple(live.dcs), "exchange": tuple(live.exchange)}
         )
         return SourceOrigin("live", live=opts)
     paths = source.paths if source.paths is not None else [source.origin]

@@ -281,3 +281,14 @@ async def test_before_after_compares_the_case_now_with_a_saved_case(
     assert changed in text  # the saved SPN change is on both sides: only the clock differs
     assert moved in text
     assert "- time.skew.between-parties +0.90 DC01 / EX01" in text
+
+
+def test_a_case_keeps_every_live_option_but_the_password() -> None:
+    """A new collection option is saved with the case (or the case forgets it on reopening)."""
+    import dataclasses
+
+    from kbdoctor.collectors.live.model import LiveOptions
+    from kbdoctor.tui.case import CaseLive
+
+    options = {f.name for f in dataclasses.fields(LiveOptions)}
+    assert set(CaseLive.model_fields) == options - {"password"}
