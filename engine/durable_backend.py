@@ -213,6 +213,37 @@ class Ruleset:
                 self._cancel = None
                 session.close()
 
+    def kept_session(self) -> Session:
+        """A session that outlives one evaluation (what-if edits assert and retract the facts
+        that changed): it is used with ``using`` and ended with ``end``. It holds the content of
+        its facts (for ``Session.retract``), about what durable-rules itself holds."""
+        with self._lock:
+            return Session(self, str(next(self._sids)), keep=True)
+
+    @contextmanager
+    def using(
+        self,
+        session: Session,
+        deadline: float | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[Session]:
+        """A kept session, for one evaluation: the C core has no locks, so one session of a
+        ruleset is worked on at a time, kept or not."""
+        with self._lock:
+            session.deadline, session.cancel = deadline, cancel
+            self._cancel = cancel
+            try:
+                yield session
+            finally:
+                self._cancel = None
+                self._records.clear()  # what an interrupted evaluation left undrained
+
+    def end(self, session: Session) -> None:
+        """Delete a kept session (never one with pending actions: none is pending between two
+        ``using`` blocks, which drain what they fire)."""
+        with self._lock:
+            session.close()
+
 
 def _fixed_rules() -> dict[str, Any]:
     """The rules every part has: the marker every session opens with, and the sink."""
@@ -257,13 +288,16 @@ def _pack(rules: dict[str, Any]) -> list[tuple[dict[str, Any], set[str] | None, 
 
 
 class _PartSession:
-    __slots__ = ("asserted", "broken", "opened", "part")
+    __slots__ = ("asserted", "broken", "opened", "part", "stored")
 
-    def __init__(self, part: _Part) -> None:
+    def __init__(self, part: _Part, keep: bool) -> None:
         self.part = part
         self.opened = False
         self.broken = False
         self.asserted = 0
+        # a kept session's facts as this part holds them (our id -> what was asserted): durable
+        # retracts a fact by walking its alpha network with the fact's content
+        self.stored: dict[str, dict[str, Any]] | None = {} if keep else None
 
 
 # Facts per call into the C core: the deadline is checked between calls.
@@ -279,12 +313,14 @@ class Session:
         sid: str,
         deadline: float | None = None,
         cancel: threading.Event | None = None,
+        keep: bool = False,
     ) -> None:
         self._ruleset = ruleset
         self.sid = sid
         self.deadline = deadline
         self.cancel = cancel
-        self._parts = [_PartSession(part) for part in ruleset.parts]
+        self.kept = keep
+        self._parts = [_PartSession(part, keep) for part in ruleset.parts]
         self._known: set[str] = set()
         self._missed: dict[int, set[str]] = {}  # part -> fact types it missed for lack of time
 
@@ -366,6 +402,9 @@ class Session:
             for fact, durable_id in zip(facts, ids, strict=True)
         ]
         state.opened = True
+        if state.stored is not None:
+            for fact in batch:
+                state.stored[fact[ORIGINAL_ID]] = fact
         part = state.part
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # utcfromtimestamp on 3.12
@@ -378,6 +417,33 @@ class Session:
                 # deleting this session would crash the process; it is left to durable-rules
                 state.broken = True
                 raise DurableError(f"durable-rules failed: {exc}") from exc
+
+    def retract(self, originals: list[str]) -> None:
+        """Withdraw facts (by our ids) from a kept session: matches that used them are dropped,
+        and matches they blocked come back; actions they triggered stay fired (durable-rules has
+        no truth maintenance: the caller forgets those firings). A fact retracted may be asserted
+        again later, as new."""
+        if not self.kept:
+            raise DurableError("only a kept session can retract facts")
+        for state in self._parts:
+            stored = state.stored
+            assert stored is not None
+            chosen = [stored.pop(ident) for ident in originals if ident in stored]
+            if not chosen:
+                continue
+            if state.broken:
+                raise DurableError("durable-rules failed earlier in this session")
+            part = state.part
+            for start in range(0, len(chosen), ASSERT_CHUNK):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    try:
+                        part.host.retract_facts(part.name, chosen[start : start + ASSERT_CHUNK])
+                    except Exception as exc:
+                        state.broken = True
+                        raise DurableError(f"durable-rules failed: {exc}") from exc
+        self._known.difference_update(originals)
+        self._raise_action_errors()
 
     def drain(self) -> list[Any]:
         """The records of the firings since the last drain, in firing order."""

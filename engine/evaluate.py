@@ -14,14 +14,15 @@ import gc
 import hashlib
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from kbdoctor.engine.certainty import combine, firing_strength
 from kbdoctor.engine.compiler import TYPE, Compiled, CompiledRule, compile_rule_base
 from kbdoctor.engine.durable_backend import (
     Cancelled,
+    DurableError,
     OutOfTime,
     Ruleset,
     Session,
@@ -35,7 +36,6 @@ from kbdoctor.engine.normalize import (
     History,
     PreparationCache,
     PreparedFact,
-    member_facts,
     parent_id,
     prepare,
 )
@@ -45,9 +45,11 @@ from kbdoctor.engine.subjects import Shape, Subject, name_key, shape_of
 from kbdoctor.engine.templates import render
 
 if TYPE_CHECKING:
+    from kbdoctor.engine.incremental import Kept
     from kbdoctor.engine.suppressions import Entry
 
 ConclusionKey = tuple[str, str, str]  # kind, id, subject key
+Material = tuple[list[PreparedFact], HostRegistry, History]  # what ``prepare`` gives
 
 
 @dataclass(frozen=True, order=True)
@@ -126,8 +128,11 @@ class Evaluator:
         )
         self._probe_ruleset: Ruleset | None = None
         self._probe_sets: set[frozenset[int]] = set()  # rules left out of probe rulesets built
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # ``forget`` takes it, also from within a run
         self._cache = PreparationCache()
+        self._kept: Kept | None = None  # the session of the last ``keep`` run, still open
+        self._excluded: frozenset[int] = frozenset()  # rules the last full run left out
+        self.last_path: Literal["full", "incremental", "reused"] = "full"
         # what a firing is about (its subject, and its conclusion's values once rendered), kept
         # between evaluations in one host context: a what-if edit changes a fact or two, and the
         # thousands of other firings render the same templates from the same views again
@@ -151,16 +156,22 @@ class Evaluator:
         explain: bool = False,
         budget: float | None = None,
         cancel: threading.Event | None = None,
+        keep: bool = False,
     ) -> Run:
         """Evaluate; with a ``budget`` (seconds), rules still running when it is spent are left
         unfinished and named in ``Run.unfinished``. Setting ``cancel`` (from another thread)
         stops the run the same way, at the same points, as a spent budget: no thread is killed,
-        and the session is closed with no action pending."""
+        and the session is closed with no action pending.
+
+        ``keep``: the durable-rules session stays open after the run, and the next ``keep`` run
+        asserts and retracts only the facts that changed (a what-if edit), where that gives the
+        same result as a full run (engine/incremental.py says when it does not; then a full run
+        is made). ``last_path`` says which it was."""
         deadline = None if budget is None else time.monotonic() + budget
         with self._lock, no_cyclic_gc():
             # a fact a person disabled in a what-if stays in its file but is never evaluated
             kept = [fact for fact in facts if not is_disabled(fact)]
-            return self._run(kept, explain, deadline, cancel)
+            return self._run(kept, explain, deadline, cancel, keep)
 
     def evaluate(
         self,
@@ -174,13 +185,15 @@ class Evaluator:
         cancel: threading.Event | None = None,
         suppressions: Sequence[Entry] = (),
         today: datetime.date | None = None,
+        keep: bool = False,
     ) -> Report:
         """``suppressions``: the site's accepted findings, marked in the report (those expired
-        by ``today``, default the local date, are listed as expired and not applied)."""
+        by ``today``, default the local date, are listed as expired and not applied). ``keep``:
+        see ``run``."""
         from kbdoctor.engine.report_building import build_report
         from kbdoctor.engine.suppress import apply_suppressions
 
-        run = self.run(facts, explain=explain, budget=budget, cancel=cancel)
+        run = self.run(facts, explain=explain, budget=budget, cancel=cancel, keep=keep)
         with no_cyclic_gc():
             report = build_report(
                 run,
@@ -200,43 +213,135 @@ class Evaluator:
         explain: bool,
         deadline: float | None = None,
         cancel: threading.Event | None = None,
+        keep: bool = False,
     ) -> Run:
-        compiled = self.compiled
-        prepared, registry, history = prepare(facts, compiled, self._cache)
+        material = prepare(facts, self.compiled, self._cache)
         if self._cache.current != self._said_context or len(self._said) > _SAID_LIMIT:
             self._said.clear()
             self._said_context = self._cache.current
+        followed = self._follow(material, deadline, cancel, keep)
+        if followed is None:
+            run, phases = self._full_run(material, deadline, cancel, keep)
+            excluded = self._excluded
+        else:
+            run, excluded = followed, frozenset()
+        if explain and run.cut_short != "cancelled":
+            if followed is not None:
+                from kbdoctor.engine.incremental import phases_of
+
+                assert self._kept is not None
+                phases = phases_of(self._kept, material[0], self.compiled)
+            run.probes = self._probe(run, phases, deadline, excluded, cancel)
+        return run
+
+    def _follow(
+        self,
+        material: Material,
+        deadline: float | None,
+        cancel: threading.Event | None,
+        keep: bool,
+    ) -> Run | None:
+        """The run of these facts from the kept one (see engine/incremental.py), or None when a
+        full run must be made: nothing is kept, the host context changed, or the change is one the
+        kept session cannot follow. Only a ``keep`` run moves the kept session; any run may reuse
+        it when its facts are the kept ones (the explanation of a diagnosis just made)."""
+        from kbdoctor.engine import incremental
+
+        kept = self._kept
+        if kept is None or kept.context != self._cache.current:
+            return None
+        prepared, registry, history = material
+        by_id = {p.id: p for p in prepared}
+        if by_id.keys() == kept.run.facts.keys():
+            incremental.refresh(kept, by_id, registry, history)
+            self.last_path = "reused"
+            return incremental.snapshot(kept)
+        if not keep:
+            return None
+        try:
+            followed = incremental.follow(self, kept, by_id, registry, history, deadline, cancel)
+        except (OutOfTime, DurableError):
+            followed = False
+        if not followed:
+            self.forget()
+            return None
+        self.last_path = "incremental"
+        return incremental.snapshot(kept)
+
+    def forget(self) -> None:
+        """End the kept session (new rules, a closed case, or a change it cannot follow); waits
+        for an evaluation under way on another thread."""
+        with self._lock:
+            kept, self._kept = self._kept, None
+            if kept is not None:
+                # an error an action kept was reported by the run that hit it
+                with contextlib.suppress(DurableError):
+                    kept.ruleset.end(kept.session)
+
+    def _full_run(
+        self,
+        material: Material,
+        deadline: float | None,
+        cancel: threading.Event | None,
+        keep: bool,
+    ) -> tuple[Run, dict[int, list[dict[str, Any]]]]:
+        from kbdoctor.engine import incremental
+
+        prepared, registry, history = material
+        self.last_path = "full"
+        compiled = self.compiled
         by_id = {p.id: p for p in prepared}
         phases: dict[int, list[dict[str, Any]]] = {}
+        asserted: dict[str, list[dict[str, Any]]] = {}  # by fact: what it put into durable
         for item in prepared:
-            phase = compiled.phases.get(item.type)
-            if phase is not None:
-                phases.setdefault(phase, []).append(item.match)
-            for member in member_facts(item, compiled, registry):
-                member_phase = compiled.phases.get(member[TYPE])
-                if member_phase is not None:
-                    phases.setdefault(member_phase, []).append(member)
+            own = incremental.asserted_of(item, compiled, registry)
+            if keep:
+                asserted[item.id] = own
+            for fact in own:
+                phases.setdefault(compiled.phases[fact[TYPE]], []).append(fact)
         run = Run(compiled, by_id, registry, [], {}, {}, {})
         run.types_present = {p.type for p in prepared}
         run.history = history
         run.shapes = [shape for _, _, shape, _ in self._targets]
         seen: set[FiringRecord] = set()
-        excluded = _too_many_matches(compiled, phases)
+        excluded = self._excluded = _too_many_matches(compiled, phases)
         ruleset = _without(self, excluded) if excluded else self._ruleset
-        with ruleset.session(deadline, cancel) as session:
+        keeping = keep and not excluded
+        if keep:
+            self.forget()
+        owners: dict[FiringRecord, ConclusionKey] | None = {} if keeping else None
+        used = (
+            ruleset.using(ruleset.kept_session(), deadline, cancel)
+            if keeping
+            else ruleset.session(deadline, cancel)
+        )
+        with used as session:
             try:
                 for phase in sorted(phases):
                     session.assert_batch(phases[phase])
                 pending = _new(session.drain(), seen)
                 rounds = 0
                 while pending:
-                    batch = self._conclude(run, pending, session)
+                    batch = self._conclude(run, pending, session, owners)
                     rounds += 1
                     _check_chaining(run, rounds)
                     session.assert_batch(batch)
                     pending = _new(session.drain(), seen)
             except OutOfTime as exc:
                 _out_of_time(self, run, session, seen, exc)
+            except BaseException:
+                if keeping:
+                    # nothing of it is kept: the session ends here, unless durable-rules broke
+                    # it half-way (then deleting it could crash the process; it is left alone)
+                    session.close()
+                raise
+        if keeping and owners is not None:
+            if run.cut_short is None:
+                self._kept = incremental.Kept.of(
+                    self, ruleset, session, run, seen, owners, asserted
+                )
+            else:
+                ruleset.end(session)
         run.firings.sort()
         for conclusion in run.conclusions.values():
             if len(conclusion.firings) > 1:
@@ -244,12 +349,43 @@ class Evaluator:
         if excluded:
             _add_unfinished(run, [], sorted(excluded), reason="matches")
         run.confidence = _confidences(run)
-        if explain and run.cut_short != "cancelled":
-            run.probes = self._probe(run, phases, deadline, excluded, cancel)
-        return run
+        if self._kept is not None and self._kept.run is run:
+            self._kept.confidence = run.confidence
+            # the kept run goes on changing with the next edits: the caller gets a copy
+            return incremental.snapshot(self._kept), phases
+        return run, phases
+
+    def _described(self, run: Run, record: FiringRecord) -> tuple[Subject, dict[str, Any]]:
+        """What a firing would conclude: its subject and the values its templates render."""
+        said = self._said_of(run, record)
+        return said[0], self._values_of(run, record, said)
+
+    def _said_of(self, run: Run, record: FiringRecord) -> list[Any]:
+        """[subject, values or None] of a firing, kept between evaluations in one host context
+        (a firing that binds a conclusion is not kept: a conclusion's id names its key, not its
+        values)."""
+        said = self._said.get(record)
+        if said is None:
+            _, _, shape, template = self._targets[record.rule_index]
+            said = [shape.subject(template, run.bindings(record), run.registry), None]
+            if not any(ident.startswith(CONCLUSION_ID) for ident in record.ids):
+                self._said[record] = said
+        return said
+
+    def _values_of(self, run: Run, record: FiringRecord, said: list[Any]) -> dict[str, Any]:
+        if said[1] is None:
+            templates = self.compiled.rules[record.rule_index].rule.conclude.values
+            bindings = run.bindings(record)
+            said[1] = {name: render(t, bindings) for name, t in templates.items()}
+        values: dict[str, Any] = said[1]
+        return values
 
     def _conclude(
-        self, run: Run, records: list[FiringRecord], session: Session | None = None
+        self,
+        run: Run,
+        records: list[FiringRecord],
+        session: Session | None = None,
+        owners: dict[FiringRecord, ConclusionKey] | None = None,
     ) -> list[dict[str, Any]]:
         """Record new firings and their conclusions; return the conclusions that other rules
         consume, as facts to assert (each conclusion is asserted once). With a ``session``, its
@@ -267,25 +403,15 @@ class Evaluator:
                     _add_unfinished(run, [], sorted(rest))
                     raise
             run.firings.append(record)
-            kind, target, shape, template = self._targets[record.rule_index]
-            said = self._said.get(record)
-            bindings: dict[str, Any] | None = None
-            if said is None:
-                bindings = run.bindings(record)
-                said = [shape.subject(template, bindings, run.registry), None]
-                if not any(ident.startswith(CONCLUSION_ID) for ident in record.ids):
-                    # a conclusion's id names its key, not its values: those are not kept
-                    self._said[record] = said
+            kind, target, _, _ = self._targets[record.rule_index]
+            said = self._said_of(run, record)
             subject: Subject = said[0]
             key = (kind, target, subject.key)
+            if owners is not None:
+                owners[record] = key
             conclusion = run.conclusions.get(key)
             if conclusion is None:
-                values = said[1]
-                if values is None:
-                    if bindings is None:
-                        bindings = run.bindings(record)
-                    templates = self.compiled.rules[record.rule_index].rule.conclude.values
-                    values = said[1] = {name: render(t, bindings) for name, t in templates.items()}
+                values = self._values_of(run, record, said)
                 digest = hashlib.sha1("\0".join(key).encode()).hexdigest()[:12]
                 conclusion = Conclusion(
                     key,
@@ -434,9 +560,15 @@ def _shape(base: RuleBase, kind: str, ident: str) -> Shape:
     return shape_of(kind, definition.subject if definition else "text")
 
 
-def _confidences(run: Run) -> dict[ConclusionKey, float]:
-    """Certainty of every conclusion, premises first; a cycle contributes nothing."""
-    result: dict[ConclusionKey, float] = {}
+def _confidences(
+    run: Run,
+    known: dict[ConclusionKey, float] | None = None,
+    keys: Iterable[ConclusionKey] | None = None,
+) -> dict[ConclusionKey, float]:
+    """Certainty of every conclusion, premises first; a cycle contributes nothing. ``known``:
+    certainties that still hold, and ``keys``: the conclusions to work out (after an edit,
+    those it touched and what rests on them; engine/incremental.py)."""
+    result: dict[ConclusionKey, float] = dict(known or {})
     active: set[ConclusionKey] = set()
 
     def value(key: ConclusionKey) -> float:
@@ -455,7 +587,7 @@ def _confidences(run: Run) -> dict[ConclusionKey, float]:
         result[key] = combine(factors)
         return result[key]
 
-    for key in sorted(run.conclusions):
+    for key in sorted(run.conclusions if keys is None else keys):
         value(key)
     return result
 

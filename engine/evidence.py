@@ -28,6 +28,10 @@ class Evidence:
         self.lang = lang
         self.base = run.compiled.base
         self._fact_refs: dict[str, FactRef] = {}
+        # the run's conclusions by what they conclude (kind, id): each cause and finding asks
+        # for its own, and scanning thousands of conclusions once per question was a fifth of
+        # a 1,000-server report
+        self._by_target: dict[tuple[str, str], list[ConclusionKey]] | None = None
 
     def fact_ref(self, ident: str) -> FactRef:
         ref = self._fact_refs.get(ident)
@@ -108,12 +112,13 @@ class Evidence:
         )
 
     def conclusions_of(self, kind: str, ident: str) -> list[tuple[ConclusionKey, float]]:
+        if self._by_target is None:
+            self._by_target = {}
+            for key in self.run.conclusions:
+                self._by_target.setdefault((key[0], key[1]), []).append(key)
+        confidence = self.run.confidence
         return sorted(
-            (
-                (key, self.run.confidence[key])
-                for key in self.run.conclusions
-                if key[0] == kind and key[1] == ident
-            ),
+            ((key, confidence[key]) for key in self._by_target.get((kind, ident), ())),
             key=lambda item: (-item[1], item[0]),
         )
 

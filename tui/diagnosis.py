@@ -71,6 +71,10 @@ class Diagnoser:
             return False
         self.problems = []
         if base is not self.rule_base or self._evaluator is None:
+            if self._evaluator is not None:
+                # its kept session ends once its evaluation under way (if any) has: on a thread
+                # of its own, so that the interface never waits for it
+                threading.Thread(target=self._evaluator.forget, daemon=True).start()
             self.rule_base = base
             self._evaluator = Evaluator(base)
         return True
@@ -95,9 +99,12 @@ class Diagnoser:
         environment: dict[str, str] | None = None,
         explain: bool = True,
         cancel: threading.Event | None = None,
+        keep: bool = False,
     ) -> Report:
         """The report; setting ``cancel`` (the worker's cancelled event) stops the evaluation
-        the way a spent budget does, and the report says so (``budget.reason: cancelled``)."""
+        the way a spent budget does, and the report says so (``budget.reason: cancelled``).
+        ``keep``: the diagnosis of the case as edited, whose session the next what-if edit
+        follows (``Evaluator.run``); other evaluations (the baseline, a comparison) leave it."""
         if self._evaluator is None:
             raise RuntimeError("no rule base loaded")
         return self._evaluator.evaluate(
@@ -109,6 +116,7 @@ class Diagnoser:
             budget=self.budget,
             cancel=cancel,
             suppressions=self.suppressions,
+            keep=keep,
         )
 
 

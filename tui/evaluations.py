@@ -101,8 +101,15 @@ class Evaluations:
         start = time.perf_counter()
         cancel = get_current_worker().cancelled_event  # set by escape, a newer edit, or quit
         files, environment = list(app.session.files), dict(app.session.environment)
+        # kept: the next what-if edit retracts and asserts only what it changed
         report = app.diagnoser.evaluate(
-            facts, lang=lang, files=files, environment=environment, explain=False, cancel=cancel
+            facts,
+            lang=lang,
+            files=files,
+            environment=environment,
+            explain=False,
+            cancel=cancel,
+            keep=True,
         )
         elapsed = (time.perf_counter() - start) * 1000.0
         # The baseline (the facts as loaded, for the "(was ...)" marks) costs a whole evaluation
