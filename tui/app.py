@@ -338,6 +338,7 @@ class KbdoctorApp(App[None]):
         )
         text = Text()
         live = self.live.status_note()  # provisional while a collection's facts arrive
+        self.main.show_live_state(live, self.live.diagnosis_state())
         if live is not None:
             text.append(live, style="bold")
             text.append("  ·  ")

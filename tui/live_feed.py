@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from kbdoctor.engine.facts import Fact
 from kbdoctor.tui.i18n import t
@@ -204,6 +204,19 @@ class LiveFeed:
         """A diagnosis was shown: once it is the one of the whole collection, it is final."""
         if self._awaiting is not None and ticket >= self._awaiting:
             self._awaiting = None
+
+    def diagnosis_state(self) -> Literal["provisional", "incomplete", "final"] | None:
+        """What the diagnosis shown is, as far as a collection decides it: provisional while
+        facts are still coming or being diagnosed, incomplete once a collection that was cut
+        short is diagnosed, final once a whole one is; None when no collection concerns it."""
+        if self._run is not None:
+            return "provisional"
+        ended = self._ended
+        if ended is None or ended.generation != self._app.session.generation:
+            return None
+        if self._awaiting is not None:
+            return "provisional"
+        return "final" if ended.incomplete is None else "incomplete"
 
     def status_note(self) -> str | None:
         """What the status line says of the diagnosis shown: provisional while facts are still

@@ -10,26 +10,25 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from kbdoctor.collectors.live import dns_srv, ldap_dir, ports, runner, sntp
-from kbdoctor.collectors.live.model import LiveOptions, ProbeResult
+from kbdoctor.collectors.live import runner
+from kbdoctor.collectors.live.model import LiveOptions
 from kbdoctor.engine.facts import Fact, PortState
 from kbdoctor.engine.report import Report
 from kbdoctor.tui import live_collection
 from kbdoctor.tui.app import KbdoctorApp
 from kbdoctor.tui.messages import LiveCollectionEnded, LiveFactsArrived
 from kbdoctor.tui.sources import CaseSource
+from kbdoctor.tui.widgets.live_state import LiveStateLine
 from textual.pilot import Pilot
 
+from ..collectors.live.fake_network import HANG_GUARD_S, Answers, install
 from .conftest import settle
 
 MakeApp = Callable[..., KbdoctorApp]
 SIZE = (120, 40)
-HANG_GUARD_S = 60.0  # only a hang reaches it
-SLOW = ("192.0.2.2", 445)
 OPTS = LiveOptions(domain="corp.test", dcs=("dc01.corp.test", "dc02.corp.test"), timeout=60)
 INCOMPLETE = "kbdoctor.live.incomplete"
 
@@ -38,42 +37,13 @@ INCOMPLETE = "kbdoctor.live.incomplete"
 def release(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """DC01 and DC02 answer every probe at once (DC02's clock ten minutes behind DC01's), but
     DC02's TCP 445 waits for the event returned (then: closed)."""
-    released = threading.Event()
-    addresses = {"dc01.corp.test": "192.0.2.1", "dc02.corp.test": "192.0.2.2"}
-    offsets = {"192.0.2.1": 0.0, "192.0.2.2": 600.0}
-
-    def tcp(address: str, port: int, timeout: float) -> tuple[str, str | None]:
-        if (address, port) == SLOW:
-            assert released.wait(HANG_GUARD_S), "the test never released the slow probe"
-            return "closed", None
-        return "open", None
-
-    def root(target: dns_srv.Target, opts: LiveOptions) -> ldap_dir.RootDse:
-        return ldap_dir.RootDse(
-            dns_host_name=target.name, default_nc="DC=corp,DC=test",
-            config_nc="CN=Configuration,DC=corp,DC=test", root_nc="DC=corp,DC=test",
-            current_time=datetime.now(UTC), offset_s=None, observed_at=datetime.now(UTC),
-            transport="ldaps",
-        )  # fmt: skip
-
-    def quiet(*_args: Any) -> ProbeResult:
-        return ProbeResult()
-
-    monkeypatch.setattr(
-        dns_srv, "resolve", lambda name, *_a: dns_srv.Target(name=name, address=addresses[name])
+    answers = Answers(
+        ldap_offsets={"192.0.2.1": None, "192.0.2.2": None},
+        sntp_offsets={"192.0.2.1": 0.0, "192.0.2.2": 600.0},
     )
-    monkeypatch.setattr(ports, "probe_tcp", tcp)
-    monkeypatch.setattr(ports, "probe_udp", lambda *_a: ("open", None))
-    monkeypatch.setattr(
-        sntp,
-        "query",
-        lambda address, _t: sntp.SntpReading(offset_s=offsets[address], delay_s=0.001, stratum=3),
-    )
-    monkeypatch.setattr(runner, "_root_dse", root)
-    for name in ("_dc_listing", "_exchange_config", "_exchange_servers", "_replication"):
-        monkeypatch.setattr(runner, name, quiet)
-    yield released
-    released.set()  # a probe abandoned by a stopped collection ends with the test
+    fake = install(monkeypatch, answers)
+    yield fake.release
+    fake.release.set()  # a probe abandoned by a stopped collection ends with the test
 
 
 async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
@@ -158,6 +128,8 @@ async def test_the_diagnosis_follows_the_first_facts_before_the_collection_ends(
         clocks = [f for f in app.session.effective_facts() if f.type == "clock_offset"]
         assert clocks  # DC02 against DC01, from the first batches
         assert "diagnosis provisional: collecting from corp.test" in said[-1]
+        # and above the causes, where the engineer reads them
+        assert banner(app) == "Diagnosis provisional: collecting from corp.test"
         source = live_source(app)
         assert source is not None
         assert source.environment[INCOMPLETE] == "collecting"  # a case saved now says so
@@ -174,6 +146,7 @@ async def test_the_diagnosis_follows_the_first_facts_before_the_collection_ends(
         assert ended.environment["kbdoctor.live.domain"] == "corp.test"
         assert INCOMPLETE not in ended.environment
         assert "diagnosis final: collection from corp.test complete" in said[-1]
+        assert banner(app) is None  # a whole collection's diagnosis needs no sign
 
 
 async def test_stopping_the_collection_keeps_what_arrived_marked_incomplete(
@@ -200,6 +173,17 @@ async def test_stopping_the_collection_keeps_what_arrived_marked_incomplete(
         assert diagnosed.shown_is_current()
         assert "diagnoza ostateczna dla zebranych faktów" in said[-1]
         assert "niepełne" in said[-1]
+        shown = banner(app)
+        assert shown is not None
+        assert shown.startswith("Diagnoza ostateczna dla zebranych faktów")
+
+
+def banner(app: KbdoctorApp) -> str | None:
+    """The line above the causes, when it is shown (its first words)."""
+    line = app.main.query_one("#live-state", LiveStateLine)
+    if not line.display:
+        return None
+    return str(line.render()).split(",", 1)[0]
 
 
 def port(number: int) -> Fact:

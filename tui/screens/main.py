@@ -20,6 +20,7 @@ from kbdoctor.tui.messages import FactRequested
 from kbdoctor.tui.session import Entry, Session
 from kbdoctor.tui.widgets.diagnosis import DiagnosisPane
 from kbdoctor.tui.widgets.footer import KeyFooter
+from kbdoctor.tui.widgets.live_state import LiveStateLine, State
 from kbdoctor.tui.widgets.reasoning import FactMark, ReasoningTree
 from kbdoctor.tui.widgets.rules_broken import RulesBrokenLine
 from kbdoctor.tui.widgets.status import StatusBar, whatif_cleared_text, whatif_text
@@ -147,6 +148,10 @@ class MainScreen(Screen[None]):
             bar.update(whatif_text(session, lang), layout=False)  # always one line high
         elif bar.display:
             bar.update(whatif_cleared_text(lang), layout=False)
+
+    def show_live_state(self, note: str | None, state: State | None) -> None:
+        """The diagnosis is provisional (a collection under way) or covers an incomplete one."""
+        self.query_one("#live-state", LiveStateLine).show_state(note, state)
 
     def show_rules(
         self, base: RuleBase | None, files: list[str], problems: list[Problem], lang: Lang

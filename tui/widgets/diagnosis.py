@@ -12,6 +12,7 @@ from kbdoctor.engine.report import CauseReport, Report
 from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.notes import notes_of
 from kbdoctor.tui.widgets.causes import CauseList
+from kbdoctor.tui.widgets.live_state import LiveStateLine
 from kbdoctor.tui.widgets.reasoning import FactMark, ReasoningTree
 from kbdoctor.tui.widgets.remediation import RemediationView
 from kbdoctor.tui.widgets.rules_broken import RulesBrokenLine
@@ -63,6 +64,7 @@ class DiagnosisPane(Horizontal):
         with Vertical(id="overview") as overview:
             overview.border_title = t("tui.causes.title", lang)
             yield RulesBrokenLine(id="rules-broken")
+            yield LiveStateLine(id="live-state")
             yield Static(id="symptoms")
             yield CauseList(id="causes")
         tabs = [
