@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from kbdoctor.collectors.live import dns_srv, ldap_dir, ports, runner, sntp
+from kbdoctor.collectors.live import dns_srv, ldap_dir, runner
 from kbdoctor.collectors.live.model import LiveOptions, ProbeError, ProbeResult, Secret
 from kbdoctor.collectors.live.runner import INCOMPLETE, collect
 from kbdoctor.engine.facts import (
@@ -26,42 +24,14 @@ from kbdoctor.engine.facts import (
 )
 from kbdoctor.engine.facts import ProbeError as ProbeErrorFact
 
-HANG_GUARD_S = 60.0  # far above any machine's pace: only a hang reaches it
-SLOW = ("192.0.2.2", 445)  # the probe that waits for the test
-
-
-@dataclass
-class FakeNetwork:
-    release: threading.Event = field(default_factory=threading.Event)
-    slow_started: threading.Event = field(default_factory=threading.Event)
+from .fake_network import HANG_GUARD_S, Answers, FakeNetwork, install
 
 
 @pytest.fixture
 def network(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeNetwork]:
     """DC01 (192.0.2.1, ten minutes fast) and DC02 (192.0.2.2): every port open but DC02's
-    445, which answers (closed) once released and refuses 636; the directory answers with one
-    DC, one configured Exchange server and its computer account."""
-    fake = FakeNetwork()
-    addresses = {"dc01.corp.test": "192.0.2.1", "dc02.corp.test": "192.0.2.2"}
-    offsets = {"192.0.2.1": -600.0, "192.0.2.2": 0.0}
-
-    def tcp(address: str, port: int, timeout: float) -> tuple[str, str | None]:
-        if (address, port) == SLOW:
-            fake.slow_started.set()
-            assert fake.release.wait(HANG_GUARD_S), "the test never released the slow probe"
-            return "closed", None
-        if address == "192.0.2.2" and port == 636:
-            return "unknown", "connection reset"
-        return "open", None
-
-    def root(target: dns_srv.Target, opts: LiveOptions) -> ldap_dir.RootDse:
-        assert target.address is not None
-        return ldap_dir.RootDse(
-            dns_host_name=target.name, default_nc="DC=corp,DC=test",
-            config_nc="CN=Configuration,DC=corp,DC=test", root_nc="DC=corp,DC=test",
-            current_time=datetime.now(UTC), offset_s=offsets[target.address],
-            observed_at=datetime.now(UTC), transport="ldaps",
-        )  # fmt: skip
+    445, which answers (closed) once released, and 636, which is reset; the directory answers
+    with one DC, one configured Exchange server and its computer account."""
 
     def listing(*_args: Any) -> ProbeResult:
         dc = DomainController(name="DC01", fqdn="dc01.corp.test", site="HQ", pdc=True)
@@ -83,21 +53,19 @@ def network(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeNetwork]:
         problem = ProbeError("ldap-replication", target.name, "no inbound links readable")
         return ProbeResult(errors=[problem])
 
-    monkeypatch.setattr(
-        dns_srv, "resolve", lambda name, *_a: dns_srv.Target(name=name, address=addresses[name])
+    offsets: dict[str, float | None] = {"192.0.2.1": -600.0, "192.0.2.2": 0.0}
+    answers = Answers(
+        ldap_offsets=offsets,
+        sntp_offsets={"192.0.2.1": -600.0, "192.0.2.2": 0.0},
+        reset=frozenset({("192.0.2.2", 636)}),
+        directory={
+            "_dc_listing": listing,
+            "_exchange_config": config,
+            "_exchange_servers": servers,
+            "_replication": replication,
+        },
     )
-    monkeypatch.setattr(ports, "probe_tcp", tcp)
-    monkeypatch.setattr(ports, "probe_udp", lambda *_a: ("open", None))
-    monkeypatch.setattr(
-        sntp,
-        "query",
-        lambda address, _t: sntp.SntpReading(offset_s=offsets[address], delay_s=0.001, stratum=3),
-    )
-    monkeypatch.setattr(runner, "_root_dse", root)
-    monkeypatch.setattr(runner, "_dc_listing", listing)
-    monkeypatch.setattr(runner, "_exchange_config", config)
-    monkeypatch.setattr(runner, "_exchange_servers", servers)
-    monkeypatch.setattr(runner, "_replication", replication)
+    fake = install(monkeypatch, answers)
     yield fake
     fake.release.set()  # an abandoned probe ends with the test
 
