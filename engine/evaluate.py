@@ -304,12 +304,15 @@ class Evaluator:
         run.history = history
         run.shapes = [shape for _, _, shape, _ in self._targets]
         seen: set[FiringRecord] = set()
-        excluded = self._excluded = _too_many_matches(compiled, phases)
+        bounds = _match_bounds(compiled, phases)
+        excluded = frozenset(i for i, bound in bounds.items() if bound > MAX_MATCHES_PER_RULE)
+        self._excluded = excluded
         ruleset = _without(self, excluded) if excluded else self._ruleset
         keeping = keep and not excluded
         if keep:
             self.forget()
         owners: dict[FiringRecord, ConclusionKey] | None = {} if keeping else None
+        rounds_of: dict[FiringRecord, int] = {}  # kept: the round each firing came in
         used = (
             ruleset.using(ruleset.kept_session(), deadline, cancel)
             if keeping
@@ -322,6 +325,8 @@ class Evaluator:
                 pending = _new(session.drain(), seen)
                 rounds = 0
                 while pending:
+                    if keeping:
+                        rounds_of.update(dict.fromkeys(pending, rounds + 1))
                     batch = self._conclude(run, pending, session, owners)
                     rounds += 1
                     _check_chaining(run, rounds)
@@ -338,8 +343,9 @@ class Evaluator:
         if keeping and owners is not None:
             if run.cut_short is None:
                 self._kept = incremental.Kept.of(
-                    self, ruleset, session, run, seen, owners, asserted
+                    self, ruleset, session, run, (seen, owners, rounds_of), asserted
                 )
+                self._kept.bound = max(bounds.values(), default=0)
             else:
                 ruleset.end(session)
         run.firings.sort()
@@ -351,6 +357,7 @@ class Evaluator:
         run.confidence = _confidences(run)
         if self._kept is not None and self._kept.run is run:
             self._kept.confidence = run.confidence
+            self._kept.firings = list(run.firings)
             # the kept run goes on changing with the next edits: the caller gets a copy
             return incremental.snapshot(self._kept), phases
         return run, phases
@@ -668,12 +675,11 @@ def _rule_index(key: str) -> int:
 MAX_MATCHES_PER_RULE = 1_000_000
 
 
-def _too_many_matches(
-    compiled: Compiled, phases: dict[int, list[dict[str, Any]]]
-) -> frozenset[int]:
+def _match_bounds(compiled: Compiled, phases: dict[int, list[dict[str, Any]]]) -> dict[int, int]:
+    """Per rule, how many matches it could keep (``Compiled.match_bounds``); a rule over
+    MAX_MATCHES_PER_RULE is left out of the run."""
     facts = [fact for batch in phases.values() for fact in batch]
-    bounds = compiled.match_bounds(facts, MAX_MATCHES_PER_RULE)
-    return frozenset(i for i, bound in bounds.items() if bound > MAX_MATCHES_PER_RULE)
+    return compiled.match_bounds(facts, MAX_MATCHES_PER_RULE)
 
 
 def _without(evaluator: Evaluator, excluded: frozenset[int], *, probes: bool = False) -> Ruleset:

@@ -96,25 +96,25 @@ class Kept:
         ruleset: Ruleset,
         session: Session,
         run: Run,
-        seen: set[FiringRecord],
-        owners: dict[FiringRecord, ConclusionKey],
+        record: tuple[
+            set[FiringRecord], dict[FiringRecord, ConclusionKey], dict[FiringRecord, int]
+        ],
         asserted: dict[str, list[dict[str, Any]]],
     ) -> Kept:
+        """The kept state of a full run just made: ``record`` is its firings, the conclusion
+        each supports and the round each came in. Called before the run sorts its firings, so
+        a conclusion's first firing is the one it was made by."""
+        seen, owners, rounds = record
         kept = cls(ruleset, session, evaluator._cache.current, run, asserted, set(seen), owners)
-        for record in seen:
-            for ident in record.ids:
-                kept.users.setdefault(parent_id(ident), set()).add(record)
-        worked_out = _rounds(kept)
-        if worked_out is None:  # a full run reaches every firing it records
-            raise AssertionError("a full run recorded a firing it could not have reached")
-        kept.rounds, kept.created = worked_out
+        for firing in seen:
+            for ident in firing.ids:
+                kept.users.setdefault(parent_id(ident), set()).add(firing)
+        kept.rounds = rounds
         for key, conclusion in run.conclusions.items():
-            kept.first[key] = _first(kept, conclusion)
-        kept.firings = sorted(seen)
+            first = conclusion.firings[0]
+            kept.created[key] = rounds[first]
+            kept.first[key] = (rounds[first], first.rule_index, first.ids)
         kept.dirty = set(run.conclusions)
-        everything = [f for facts in asserted.values() for f in facts]
-        bounds = evaluator.compiled.match_bounds(everything, MAX_MATCHES_PER_RULE)
-        kept.bound = max(bounds.values(), default=0)
         return kept
 
 
