@@ -171,12 +171,15 @@ class Compiled:
             out[f"r{index:04d}"] = definition
         return out
 
-    def match_bounds(self, facts: list[dict[str, Any]], limit: int) -> dict[int, int]:
+    def match_bounds(
+        self, facts: list[dict[str, Any]], limit: int, rules: set[int] | None = None
+    ) -> dict[int, int]:
         """For each rule, a bound on how many matches (partial ones included) durable-rules could
         keep for these facts: per positive fact condition, the facts of its type, or, when it is
         joined with ``same_as`` or ``contains_ref``, the most facts sharing one value of the
         joined field; conclusions count as one. Where that exceeds ``limit``, only the facts
-        that pass the condition's own equality tests are counted."""
+        that pass the condition's own equality tests are counted. ``rules``: only those (by
+        index)."""
         by_type: dict[str, list[dict[str, Any]]] = {}
         for fact in facts:
             by_type.setdefault(str(fact.get(TYPE)), []).append(fact)
@@ -209,6 +212,8 @@ class Compiled:
 
         bounds: dict[int, int] = {}
         for rule in self.rules:
+            if rules is not None and rule.index not in rules:
+                continue
             bounds[rule.index] = bound(rule, False)
             if bounds[rule.index] > limit:
                 bounds[rule.index] = bound(rule, True)

@@ -345,7 +345,6 @@ class Evaluator:
                 self._kept = incremental.Kept.of(
                     self, ruleset, session, run, (seen, owners, rounds_of), asserted
                 )
-                self._kept.bound = max(bounds.values(), default=0)
             else:
                 ruleset.end(session)
         run.firings.sort()

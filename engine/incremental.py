@@ -87,7 +87,6 @@ class Kept:
     # the certainty of each conclusion, and the conclusions edits changed since it was given
     confidence: dict[ConclusionKey, float] | None = None
     reached: set[ConclusionKey] = field(default_factory=set)
-    bound: int = 0  # the largest number of matches a rule could keep, at the last check
 
     @classmethod
     def of(
@@ -225,19 +224,24 @@ def _within_bounds(
     by_id: dict[str, PreparedFact],
     new_asserted: dict[str, list[dict[str, Any]]],
 ) -> bool:
-    """Whether every rule stays under the number of matches a full run lets it keep. A rule's
-    bound is a product of one factor per pattern, each of which ``n`` new facts raise by at most
-    ``n``: when even that cannot pass the limit, the bounds are not counted again."""
-    limit = MAX_MATCHES_PER_RULE
-    added = sum(len(facts) for facts in new_asserted.values())
-    patterns = max((len(r.positives) for r in compiled.rules), default=1)
-    if kept.bound * (1 + added) ** patterns <= limit:
+    """Whether every rule stays under the number of matches a full run lets it keep. Facts
+    taken away only lower a rule's bound; the rules that test a type of the facts added are
+    counted again, on every fact of those types."""
+    types = {str(f[TYPE]) for facts in new_asserted.values() for f in facts}
+    rules = {
+        rule.index
+        for rule in compiled.rules
+        if any(p.kind == "fact" and p.asserted_type in types for p in rule.positives)
+    }
+    if not rules:
         return True
-    everything = [f for i, facts in kept.asserted.items() if i in by_id for f in facts]
+    tested = {p.asserted_type for i in rules for p in compiled.rules[i].positives}
+    everything = [
+        f for i, facts in kept.asserted.items() if i in by_id for f in facts if f[TYPE] in tested
+    ]
     everything += [f for facts in new_asserted.values() for f in facts]
-    bounds = compiled.match_bounds(everything, limit)
-    kept.bound = max(bounds.values(), default=0)
-    return kept.bound <= limit
+    bounds = compiled.match_bounds(everything, MAX_MATCHES_PER_RULE, rules)
+    return max(bounds.values(), default=0) <= MAX_MATCHES_PER_RULE
 
 
 def _forget_facts(

@@ -376,3 +376,54 @@ def test_kept_sessions_are_ended_not_piled_up() -> None:
         kept.evaluate(facts, lang="en", keep=True)
         assert kept.last_path == "full"
     kept.forget()
+
+
+PAIRS = """kbdoctor: rules/1
+pack: pairs
+findings:
+  pair:
+    title: {en: Pair, pl: Para}
+    subject: text
+rules:
+  - id: pair
+    title: {en: P, pl: P}
+    when:
+      - bind: o
+        fact: clock_offset
+      - bind: p
+        fact: port_state
+    conclude: {finding: pair, cf: 0.5, subject: "{o.host} {p.port}"}
+    explain: {en: x, pl: x}
+"""
+
+
+def test_an_edit_that_takes_a_rule_over_its_match_bound_is_run_in_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A full run leaves out a rule that could keep too many matches (and names it); an edit
+    that adds the fact taking it over the bound must do the same."""
+    from kbdoctor.engine import evaluate, incremental
+    from kbdoctor.engine.facts import PortState
+
+    monkeypatch.setattr(evaluate, "MAX_MATCHES_PER_RULE", 10)
+    monkeypatch.setattr(incremental, "MAX_MATCHES_PER_RULE", 10)
+    pairs = parse_rule_texts([("pairs.yaml", PAIRS)])
+    kept, fresh = Evaluator(pairs), Evaluator(pairs)
+    clocks = _clocks(("EX01", "DC01", 1.0), ("EX02", "DC01", 2.0), ("EX03", "DC01", 3.0))
+
+    def ports(*numbers: int) -> list[Fact]:
+        return [
+            PortState(source="EX01", target="DC01", port=n, protocol="tcp", state="open")
+            for n in numbers
+        ]
+
+    # the rule could keep one match per clock and port
+    assert _same_as_a_full_run(kept, fresh, [*clocks, *ports(88, 389)]) == "full"  # 6
+    assert _same_as_a_full_run(kept, fresh, [*clocks[:2], *ports(88, 389)]) == "incremental"
+    assert _same_as_a_full_run(kept, fresh, [*clocks, *ports(88, 389)]) == "incremental"
+    assert _same_as_a_full_run(kept, fresh, [*clocks, *ports(88, 389, 445)]) == "incremental"
+    over = [*clocks, *ports(88, 389, 445, 464)]  # 12
+    assert _same_as_a_full_run(kept, fresh, over) == "full"
+    report = kept.evaluate(over, keep=True)
+    assert report.budget is not None
+    assert report.budget.reason == "matches"
