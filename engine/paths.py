@@ -11,6 +11,7 @@ without touching this module.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -127,6 +128,26 @@ def failing_paths(run: Run, org: Organisation) -> list[FailingPath]:
 
 
 Locator = tuple[str | None, str]  # a host key (None: not known) and the role it must play
+Verdicts = dict[tuple[Locator, ...], "bool | None"]  # locators -> ``place``'s answer
+
+_VERDICTS: dict[tuple[object, ...], Verdicts] = {}
+_VERDICT_SETS = 4  # the last sets of paths placed on (a what-if and its baseline, a comparison)
+_VERDICTS_LOCK = threading.Lock()
+
+
+def verdicts_for(paths: list[FailingPath], org: Organisation) -> Verdicts:
+    """Where subjects lie on these paths, kept between reports: a verdict depends only on the
+    paths and on which machines are DCs and Exchange servers (see ``place``), which a what-if
+    edit seldom changes, and placing thousands of subjects again was a third of the report of a
+    1,000-server organisation. The caller fills the mapping as it places."""
+    key = (tuple(paths), frozenset(org.dcs), frozenset(org.exchange))
+    with _VERDICTS_LOCK:
+        found = _VERDICTS.get(key)
+        if found is None:
+            if len(_VERDICTS) >= _VERDICT_SETS:
+                del _VERDICTS[next(iter(_VERDICTS))]
+            found = _VERDICTS[key] = {}
+        return found
 
 
 def place(

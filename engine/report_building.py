@@ -14,7 +14,7 @@ from typing import Any
 from kbdoctor.engine.evaluate import ConclusionKey, Run
 from kbdoctor.engine.evidence import Evidence
 from kbdoctor.engine.i18n import Lang, text
-from kbdoctor.engine.paths import failing_paths, organisation, place
+from kbdoctor.engine.paths import failing_paths, organisation, place, verdicts_for
 from kbdoctor.engine.report import (
     DIAGNOSIS_THRESHOLD,
     SCOPE_RANK,
@@ -107,7 +107,7 @@ class _Builder:
         self.evidence = Evidence(run, lang)
         self.why_not = WhyNot(run, lang, self.evidence)
         self.steps = Steps(run, lang, self.org, self.paths)
-        self._placed: dict[tuple[tuple[str | None, str], ...], bool | None] = {}
+        self._placed = verdicts_for(self.paths, self.org)
         # the steps that end every fix of a pack's causes
         self.verify = [step for pack in self.base.packs for step in pack.model.verify]
 

@@ -265,3 +265,22 @@ def test_a_dc_the_unnamed_end_may_use_is_not_called_latent(evaluator: Evaluator)
               "protocol": "udp", "state": "filtered"}]
     ports = _cause(_report(evaluator, facts), "kerberos_ports_blocked")
     assert (ports.status, ports.scope) == ("diagnosed", "unknown")
+
+
+def test_where_a_subject_lies_is_kept_only_for_the_same_paths_and_machines() -> None:
+    """Verdicts are kept between reports (a what-if edit seldom moves a path), but a machine
+    that is a DC in one organisation and an Exchange server in another is placed anew."""
+    from kbdoctor.engine.paths import FailingPath, Organisation, place, verdicts_for
+
+    path = FailingPath("ex01", "ex02", "EX01", "EX02", frozenset({"dc01"}), ("r",))
+    as_dc = Organisation(None, None, {"dc01": None, "dc09": None}, {"ex01": None}, {}, {})
+    as_exchange = Organisation(None, None, {"dc01": None}, {"ex01": None, "dc09": None}, {}, {})
+    locators = (("dc09", "dc"),)
+    first = verdicts_for([path], as_dc)
+    first[locators] = place(locators, [path], as_dc)
+    assert verdicts_for([path], as_dc) is first
+    other = verdicts_for([path], as_exchange)
+    assert other is not first
+    assert locators not in other
+    assert first[locators] is False  # a DC the path does not use
+    assert place(locators, [path], as_exchange) is False
