@@ -46,6 +46,7 @@ from kbdoctor.engine.templates import render
 
 if TYPE_CHECKING:
     from kbdoctor.engine.incremental import Kept
+    from kbdoctor.engine.kept_probes import KeptProbes
     from kbdoctor.engine.suppressions import Entry
 
 ConclusionKey = tuple[str, str, str]  # kind, id, subject key
@@ -131,6 +132,7 @@ class Evaluator:
         self._lock = threading.RLock()  # ``forget`` takes it, also from within a run
         self._cache = PreparationCache()
         self._kept: Kept | None = None  # the session of the last ``keep`` run, still open
+        self._kept_probes: KeptProbes | None = None  # and the probe session explaining it
         self._excluded: frozenset[int] = frozenset()  # rules the last full run left out
         self.last_path: Literal["full", "incremental", "reused"] = "full"
         # what a firing is about (its subject, and its conclusion's values once rendered), kept
@@ -231,7 +233,8 @@ class Evaluator:
 
                 assert self._kept is not None
                 phases = phases_of(self._kept, material[0], self.compiled)
-            run.probes = self._probe(run, phases, deadline, excluded, cancel)
+            kept = followed is not None  # a what-if lineage: its probe session is kept too
+            run.probes = self._probe(run, phases, deadline, excluded, cancel, kept)
         return run
 
     def _follow(
@@ -263,20 +266,28 @@ class Evaluator:
         except (OutOfTime, DurableError):
             followed = False
         if not followed:
-            self.forget()
+            self._forget_run()
             return None
         self.last_path = "incremental"
         return incremental.snapshot(kept)
 
     def forget(self) -> None:
-        """End the kept session (new rules, a closed case, or a change it cannot follow); waits
-        for an evaluation under way on another thread."""
+        """End the kept sessions (new rules, a closed case); waits for an evaluation under way
+        on another thread."""
         with self._lock:
-            kept, self._kept = self._kept, None
-            if kept is not None:
-                # an error an action kept was reported by the run that hit it
-                with contextlib.suppress(DurableError):
-                    kept.ruleset.end(kept.session)
+            self._forget_run()
+            probes, self._kept_probes = self._kept_probes, None
+            if probes is not None:
+                with contextlib.suppress(DurableError):  # reported by the run that hit it
+                    probes.end()
+
+    def _forget_run(self) -> None:
+        """End the kept session of the rules (a change it cannot follow, or a new full run);
+        the probe session, which any facts can be brought to, stays."""
+        kept, self._kept = self._kept, None
+        if kept is not None:
+            with contextlib.suppress(DurableError):  # reported by the run that hit it
+                kept.ruleset.end(kept.session)
 
     def _full_run(
         self,
@@ -310,7 +321,7 @@ class Evaluator:
         ruleset = _without(self, excluded) if excluded else self._ruleset
         keeping = keep and not excluded
         if keep:
-            self.forget()
+            self._forget_run()
         owners: dict[FiringRecord, ConclusionKey] | None = {} if keeping else None
         rounds_of: dict[FiringRecord, int] = {}  # kept: the round each firing came in
         used = (
@@ -461,6 +472,7 @@ class Evaluator:
         deadline: float | None = None,
         excluded: frozenset[int] = frozenset(),
         cancel: threading.Event | None = None,
+        keep: bool = False,
     ) -> dict[tuple[int, str], list[tuple[str, ...]]]:
         # WHY NOT is asked only of rules that did not fire (one that fired is "weak", or its
         # firings are the answer): the probes of the others are left out, which at 1,000 servers
@@ -485,6 +497,8 @@ class Evaluator:
             asserted = f"{conclusion.key[0]}:{conclusion.key[1]}"
             if asserted in self.compiled.consumed_conclusions:
                 facts.append(self._conclusion_fact(conclusion, asserted, run.registry))
+        if keep:
+            return self._probe_kept(run, probe_ruleset, facts, deadline, cancel)
         results: dict[tuple[int, str], list[tuple[str, ...]]] = {}
         with probe_ruleset.session(deadline, cancel) as session:
             try:
@@ -496,6 +510,30 @@ class Evaluator:
         for value in results.values():
             value.sort()
         return results
+
+    def _probe_kept(
+        self,
+        run: Run,
+        ruleset: Ruleset,
+        facts: list[dict[str, Any]],
+        deadline: float | None,
+        cancel: threading.Event | None,
+    ) -> dict[tuple[int, str], list[tuple[str, ...]]]:
+        """The probes of a what-if edit, asked of the probe session kept since the last one
+        (engine/kept_probes.py). When time runs out it is ended, and the rules it had not
+        finished are named as a new session would name them."""
+        from kbdoctor.engine.kept_probes import kept_probes
+
+        probes = self._kept_probes = kept_probes(self._kept_probes, ruleset, self._cache.current)
+        try:
+            return probes.update(facts, deadline, cancel)
+        except OutOfTime:
+            self._kept_probes = None
+            unfinished = probes.session.unfinished_rules()
+            with contextlib.suppress(DurableError):
+                probes.end()
+            _add_unfinished(run, unfinished)
+            return {}
 
 
 _GC_LOCK = threading.Lock()

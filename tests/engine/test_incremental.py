@@ -367,14 +367,19 @@ def test_a_run_that_does_not_keep_leaves_the_kept_session_alone(base: RuleBase) 
 
 def test_kept_sessions_are_ended_not_piled_up() -> None:
     """durable-rules holds at most 1,024 live sessions per ruleset (the next raises
-    MemoryError): every run that replaces or gives up a kept session ends the old one."""
+    MemoryError): every run that replaces or gives up a kept session (of the rules or of their
+    WHY-NOT probes) ends the old one."""
     chain = parse_rule_texts([("chain.yaml", CHAIN)])
     kept = Evaluator(chain)
     for step in range(1_100):
         # a new FQDN each time: a new host context, so each run is a full one that keeps
         facts = _clocks((f"ex{step}.corp.example", "DC01", 600.0))
         kept.evaluate(facts, lang="en", keep=True)
-        assert kept.last_path == "full"
+        paths = [kept.last_path]
+        # and its explanation's probe session, kept too, is ended when the next one starts
+        kept.evaluate(facts, lang="en", explain=True)
+        paths.append(kept.last_path)
+        assert paths == ["full", "reused"]
     kept.forget()
 
 
@@ -427,3 +432,64 @@ def test_an_edit_that_takes_a_rule_over_its_match_bound_is_run_in_full(
     report = kept.evaluate(over, keep=True)
     assert report.budget is not None
     assert report.budget.reason == "matches"
+
+
+def test_the_explanation_of_each_edit_is_asked_of_one_kept_probe_session(base: RuleBase) -> None:
+    """Edit after edit, the near misses come from the probe session kept since the first
+    explanation (only what changed is asserted and retracted), and are those of a new one."""
+    kept, fresh = Evaluator(base), Evaluator(base)
+    facts = _organisation()
+    _same_as_a_full_run(kept, fresh, facts)
+    _same_as_a_full_run(kept, fresh, facts, explain=True)
+    session = kept._kept_probes
+    assert session is not None
+    for offset in (900.0, 0.5, 1200.0):
+        edited = _replace(facts, "clock_offset", offset_s=offset)
+        assert _same_as_a_full_run(kept, fresh, edited) == "incremental"
+        assert _same_as_a_full_run(kept, fresh, edited, explain=True) == "reused"
+        assert kept._kept_probes is session
+
+
+STOPPED = """kbdoctor: rules/1
+pack: stopped
+causes:
+  skew-and-port:
+    title: {en: S, pl: S}
+    description: {en: S, pl: S}
+    kb_steps: [1]
+    assessed_by: [clock_offset]
+    remediation:
+      - text: {en: "fix {subject}", pl: "napraw {subject}"}
+rules:
+  - id: skew-and-port
+    title: {en: S, pl: S}
+    when:
+      - bind: o
+        fact: clock_offset
+        where: {offset_s: {gt: 300}}
+      - bind: p
+        fact: port_state
+        where: {port: 9999}
+    conclude: {cause: skew-and-port, cf: 0.5, subject: "{o.host}"}
+    explain: {en: x, pl: x}
+"""
+
+
+def test_a_near_miss_that_rested_on_a_retracted_fact_is_forgotten() -> None:
+    """The rule never fires (no port 9999): while a clock is skewed its first condition holds
+    and WHY NOT names the second; once the edit takes the skew away, the kept probe session
+    must forget that near miss, and WHY NOT names the first."""
+    from kbdoctor.engine.facts import PortState
+
+    stopped = parse_rule_texts([("stopped.yaml", STOPPED)])
+    kept, fresh = Evaluator(stopped), Evaluator(stopped)
+    port = PortState(source="EX01", target="DC01", port=88, protocol="tcp", state="open")
+    skewed = [*_clocks(("EX01", "DC01", 600.0)), port]
+    _same_as_a_full_run(kept, fresh, skewed)
+    before = kept.evaluate(skewed, explain=True)
+    assert before.causes[0].why_not[0].pattern == 2
+    calm = [*_clocks(("EX01", "DC01", 1.0)), port]
+    assert _same_as_a_full_run(kept, fresh, calm) == "incremental"
+    assert _same_as_a_full_run(kept, fresh, calm, explain=True) == "reused"
+    after = kept.evaluate(calm, explain=True)
+    assert after.causes[0].why_not[0].pattern == 1
