@@ -11,28 +11,21 @@ from __future__ import annotations
 
 from typing import Literal
 
+from kbdoctor.tui.widgets.sign_line import SignLine
 from rich.text import Text
-from textual.widgets import Static
 
 State = Literal["provisional", "incomplete", "final"]
 
 
-class LiveStateLine(Static):
+class LiveStateLine(SignLine):
     """Hidden unless the diagnosis shown is provisional or covers an incomplete collection."""
 
     DEFAULT_CSS = """
     LiveStateLine {
-        height: auto;
-        max-height: 3;
         background: $warning 20%;
     }
     """
 
-    def on_mount(self) -> None:
-        self.display = False
-
     def show_state(self, note: str | None, state: State | None) -> None:
         shown = note is not None and state in ("provisional", "incomplete")
-        self.display = shown
-        if shown and note is not None:
-            self.update(Text(note[:1].upper() + note[1:], style="bold"))
+        self.say(Text(note[:1].upper() + note[1:], style="bold") if shown and note else None)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from kbdoctor.engine.errors import Problem
 from kbdoctor.tui.i18n import Lang, t
+from kbdoctor.tui.widgets.sign_line import SignLine
 from rich.text import Text
-from textual.widgets import Static
 
 
 def broken_text(problems: list[Problem], lang: Lang) -> Text:
@@ -21,21 +21,14 @@ def broken_text(problems: list[Problem], lang: Lang) -> Text:
     return text
 
 
-class RulesBrokenLine(Static):
+class RulesBrokenLine(SignLine):
     """Hidden while the rule files load; one line (wrapped) while they do not."""
 
     DEFAULT_CSS = """
     RulesBrokenLine {
-        height: auto;
-        max-height: 3;
         background: $error 20%;
     }
     """
 
-    def on_mount(self) -> None:
-        self.display = False
-
     def show_problems(self, problems: list[Problem], lang: Lang) -> None:
-        self.display = bool(problems)
-        if problems:
-            self.update(broken_text(problems, lang))
+        self.say(broken_text(problems, lang) if problems else None)
