@@ -36,12 +36,12 @@ from typing import TYPE_CHECKING, Any
 from kbdoctor.engine.compiler import TYPE, Compiled
 from kbdoctor.engine.evaluate import (
     MAX_CHAIN_ROUNDS,
-    MAX_CONCLUSIONS,
     MAX_MATCHES_PER_RULE,
     Conclusion,
     ConclusionKey,
     FiringRecord,
     Run,
+    _check_chaining,
     _confidences,
     _new,
 )
@@ -184,8 +184,7 @@ def follow(
                 for ident in record.ids:
                     kept.users.setdefault(parent_id(ident), set()).add(record)
             rounds += 1
-            if rounds > MAX_CHAIN_ROUNDS or len(run.conclusions) > MAX_CONCLUSIONS:
-                return False
+            _check_chaining(run, rounds)  # ChainingStopped: a full run decides what to say
             session.assert_batch(batch)
             pending = _new(session.drain(), kept.seen)
     if any(f"{key[0]}:{key[1]}" in compiled.consumed_conclusions for key in changed) or any(
