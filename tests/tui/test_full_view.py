@@ -61,6 +61,14 @@ async def start(pilot: Pilot[None], lang: str) -> None:
     assert pilot.app.lang == lang  # type: ignore[attr-defined]
 
 
+async def open_reasoning(pilot: Pilot[None], app: KbdoctorApp) -> ReasoningTree:
+    """The reasoning tree of the duplicate-SPN cause, opened with ``w`` (cursor on the cause)."""
+    app.main.select_cause("spn_duplicate")
+    await pilot.press("w")
+    await settle(pilot)
+    return app.main.query_one(ReasoningTree)
+
+
 def cut_on_screen(app: KbdoctorApp, value: str) -> bool:
     """No line of the screen holds the whole value (a one-line pane cut it)."""
     return not any(value in line for line in screen_text(app).splitlines())
@@ -74,10 +82,7 @@ async def test_v_on_the_reasoning_shows_a_cut_fact_line_in_full(
     app = make_app(long_facts)
     async with app.run_test(size=size) as pilot:
         await start(pilot, lang)
-        app.main.select_cause("spn_duplicate")
-        await pilot.press("w")  # the reasoning tree, cursor on the cause
-        await settle(pilot)
-        tree = app.main.query_one(ReasoningTree)
+        tree = await open_reasoning(pilot, app)
         assert app.focused is tree
         assert cut_on_screen(app, LONG_ACCOUNT)
         assert cut_on_screen(app, LONG_FILE)
@@ -99,10 +104,7 @@ async def test_enter_on_a_line_that_is_not_a_fact_shows_it_in_full(
     app = make_app(long_facts)
     async with app.run_test(size=size) as pilot:
         await start(pilot, lang)
-        app.main.select_cause("spn_duplicate")
-        await pilot.press("w")
-        await settle(pilot)
-        tree = app.main.query_one(ReasoningTree)
+        tree = await open_reasoning(pilot, app)
         # the firing's own words ("... is registered on the accounts EX01$, CN=...") are a leaf
         quote = next(
             node
