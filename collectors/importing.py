@@ -40,6 +40,8 @@ from kbdoctor.engine.facts import Fact, FieldKind, TimeStatus, field_kind
 from kbdoctor.engine.i18n import Lang
 from kbdoctor.engine.limits import ENV_VARS, Limits
 from kbdoctor.engine.names import same_host
+from kbdoctor.engine.observations import one_reading_each
+from kbdoctor.engine.probe import probe
 
 PEERS_READER = "w32tm-peers"
 
@@ -64,30 +66,39 @@ class ImportResult:
 def walk(paths: Sequence[str]) -> tuple[list[Path], list[ImportWarning]]:
     """The files under ``paths`` in a stable order: each path in the order given, a folder's
     files sorted by relative path; hidden files and folders are left out. A path that does not
-    exist and a folder that cannot be listed are warnings naming them (never silently skipped)."""
+    exist, a folder that cannot be listed and a file that cannot be looked at (its folder can be
+    listed but not searched) are warnings naming them, and the walk goes on."""
     files: list[Path] = []
     missing: list[ImportWarning] = []
+
+    def unreadable(error: OSError, where: str) -> None:
+        shown = display_path(str(error.filename)) if error.filename else display_path(where)
+        detail = error.strerror or str(error)
+        missing.append(ImportWarning.at(shown, None, "cannot_read", detail=detail))
+
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-
-            def unreadable(error: OSError, raw: str = raw) -> None:
-                where = display_path(str(error.filename)) if error.filename else raw
-                detail = error.strerror or str(error)
-                missing.append(ImportWarning.at(where, None, "cannot_read", detail=detail))
-
+        seen = probe(path)
+        if seen.kind == "folder":
             found: list[Path] = []
-            for folder, folders, names in os.walk(path, onerror=unreadable):
+
+            def listing_failed(error: OSError, raw: str = raw) -> None:
+                unreadable(error, raw)
+
+            for folder, folders, names in os.walk(path, onerror=listing_failed):
                 folders[:] = sorted(f for f in folders if not f.startswith("."))
                 here = Path(folder)
-                found.extend(
-                    here / name
-                    for name in names
-                    if not name.startswith(".") and (here / name).is_file()
-                )
+                for name in names:
+                    entry = probe(here / name) if not name.startswith(".") else None
+                    if entry is not None and entry.error is not None:
+                        unreadable(entry.error, str(here / name))
+                    elif entry is not None and entry.kind == "file":
+                        found.append(here / name)
             files.extend(sorted(found, key=lambda p: p.relative_to(path).parts))
-        elif path.is_file():
+        elif seen.kind == "file":
             files.append(path)
+        elif seen.error is not None:
+            unreadable(seen.error, raw)
         else:
             missing.append(ImportWarning.at(display_path(raw), None, "no_such_path"))
     return files, missing
@@ -305,19 +316,13 @@ def fact_key(fact: Fact) -> str:
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:
-    seen: set[str] = set()
-    kept: list[Fact] = []
-    for fact in facts:
-        key = fact_key(fact)
-        if key not in seen:
-            seen.add(key)
-            kept.append(fact)
-    return kept
+    """One fact per reading: the same output saved under ``EX02`` and under
+    ``ex02.corp.example.com`` is one measurement, and two facts of it would count twice."""
+    return one_reading_each(facts)
 
 
 def _dedupe_against(new: list[Fact], existing: list[Fact]) -> list[Fact]:
-    seen = {fact_key(f) for f in existing}
-    return [f for f in _dedupe(new) if fact_key(f) not in seen]
+    return one_reading_each(new, existing)
 
 
 def _merge_peers(facts: list[Fact]) -> list[Fact]:

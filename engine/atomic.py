@@ -9,6 +9,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from kbdoctor.engine.probe import probe
+
 # Temporary files being written, so that an interrupted run (Ctrl-C ends the process at once, see
 # kbdoctor/cli.py) can remove them instead of leaving ``.name.*.tmp`` beside the target.
 _PENDING: set[str] = set()
@@ -16,9 +18,10 @@ _PENDING: set[str] = set()
 
 def resolve_target(path: str | Path) -> Path:
     """Where writing ``path`` must go: a symbolic link is followed (to the end of a chain, even a
-    dangling one), so that the link stays a link and its target gets the new content."""
+    dangling one), so that the link stays a link and its target gets the new content. A path that
+    cannot be looked at is returned as given (:func:`why_unwritable` says why)."""
     target = Path(path)
-    if target.is_symlink():
+    if probe(target, follow=False).kind == "link":
         return Path(os.path.realpath(target))
     return target
 
@@ -34,19 +37,23 @@ def _special(path: str | Path) -> bool:
 
 def why_unwritable(path: str | Path) -> OSError | None:
     """Why ``path`` cannot be written, known before any work is done: it is a folder, its
-    folder does not exist or cannot be written to. None when nothing is known against it (the
-    write itself still reports anything else)."""
+    folder does not exist, cannot be searched or cannot be written to. None when nothing is
+    known against it (the write itself still reports anything else)."""
     if _special(path):
         return (
             None if os.access(path, os.W_OK) else OSError(errno.EACCES, os.strerror(errno.EACCES))
         )
     target = resolve_target(path)
     folder = target.parent if str(target.parent) else Path(".")
+    seen, around = probe(target), probe(folder)
     code = None
-    if target.is_dir():
+    if seen.error is not None or around.error is not None:
+        error = seen.error or around.error
+        code = error.errno if error is not None and error.errno else errno.EACCES
+    elif seen.kind == "folder":
         code = errno.EISDIR
-    elif not folder.is_dir():
-        code = errno.ENOENT if not folder.exists() else errno.ENOTDIR
+    elif around.kind != "folder":
+        code = errno.ENOENT if around.kind == "missing" else errno.ENOTDIR
     elif not os.access(folder, os.W_OK | os.X_OK):
         code = errno.EACCES
     return None if code is None else OSError(code, os.strerror(code), str(path))
@@ -64,7 +71,10 @@ def write_atomic(path: str | Path, text: str) -> None:
             handle.write(text)
         return
     target = resolve_target(path)
-    if target.is_dir():
+    seen = probe(target)
+    if seen.error is not None:
+        raise seen.error
+    if seen.kind == "folder":
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
@@ -74,8 +84,8 @@ def write_atomic(path: str | Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o777)
+        if seen.exists:
+            os.chmod(tmp, os.stat(target).st_mode & 0o777)
         else:
             umask = os.umask(0)
             os.umask(umask)

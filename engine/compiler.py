@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from kbdoctor.engine.durable_backend import FRAME_FACTS, matchable_number, rule_limits
-from kbdoctor.engine.errors import Problem, RuleFileError
+from kbdoctor.engine.errors import Context, Problem, RuleFileError
 from kbdoctor.engine.facts import FieldKind, field_kind
-from kbdoctor.engine.names import account_name, host_name, spn_name
+from kbdoctor.engine.names import account_name, host_name, short_name, spn_name
 from kbdoctor.engine.rulebase import RuleBase
 from kbdoctor.engine.rules_model import Absent, FieldTest, Pattern, Rule, Where
 from kbdoctor.engine.safe_regex import RegexError, compile_regex, search_in_group
@@ -57,11 +57,11 @@ class Feature:
     name: str
     fact_type: str
     field: str
-    kind: str  # "regex", "has", "short"
+    kind: str  # "regex", "has", "short", "shorts"
     argument: str
     group: tuple[str, ...] = ()  # "regex": every pattern tested on this field, matched at once
 
-    def compute(self, value: Any) -> int | str | None:
+    def compute(self, value: Any) -> int | str | list[str] | None:
         if value is None:
             return None
         if self.kind == "regex":
@@ -70,6 +70,10 @@ class Feature:
             return 1 if found else 0
         if self.kind == "has":
             return 1 if self.argument in value else 0
+        if self.kind == "shorts":
+            # a list of hosts as written: the first label of each, as "short" gives of one
+            items = value if isinstance(value, list) else [value]
+            return [short_name(str(v)) for v in items]
         return str(value).split(".", 1)[0]
 
 
@@ -238,7 +242,7 @@ def compile_rule_base(base: RuleBase) -> Compiled:
         compiled.rules.append(compiled_rule)
         limits = compiled_rule.engine_limits() + _cross_product(rule)
         if limits:
-            problems.append(_limit_problem(base, rule, "; ".join(limits)))
+            problems.extend(_limit_problem(base, rule, limit) for limit in limits)
         for pattern in _regexes(rule):  # checked again: a rule file read from the cache was not
             try:
                 compile_regex(pattern)
@@ -383,6 +387,8 @@ def _limit_problem(
     except Exception:  # a position is a courtesy; the file and the rule id are always given
         pass
     params = {"detail": detail, "field": field}
+    if isinstance(detail, Context):  # a fixed table of the engine: its own words and numbers
+        key, params = detail.key, dict(detail.params)
     return Problem(pack.file, line, column, key, params, f"rule {rule.id}")
 
 
@@ -529,6 +535,21 @@ class _Context:
             return spn_name(value)
         return value
 
+    def operand(self, field_name: str, value: Any, *, listed: bool = False) -> tuple[str, Any]:
+        """The field a literal is compared with, and the literal as that field spells it.
+
+        A host field holds the host's key, its FQDN when the facts know one; a rule's short name
+        (``EX01``) is therefore compared with the key's first label, so that it names the same
+        machine for every operator (``eq``, ``ne``, ``in``, ``not_in``, ``contains``, ...): a
+        negation that compared it with the FQDN would state that EX01 is not EX01. ``listed``:
+        the field is a list of hosts."""
+        if isinstance(value, str) and self.kind(field_name) is FieldKind.HOST:
+            literal = host_name(value)
+            if "." not in literal:
+                return self.feature(field_name, "shorts" if listed else "short", ""), literal
+            return field_name, literal
+        return field_name, self.literal(field_name, value)
+
     def feature(self, field_name: str, kind: str, argument: str) -> str:
         digest = hashlib.sha1(f"{field_name}\0{kind}\0{argument}".encode()).hexdigest()[:10]
         name = f"kbd_{kind}_{digest}"
@@ -579,31 +600,26 @@ class _Context:
             feature = self.feature(name, "regex", str(value))
             return {feature: 1 if op == "matches" else 0}
         if op == "contains":
-            return {"$iany": {name: {"$i": self.literal(name, value)}}}
+            field_name, literal = self.operand(name, value, listed=True)
+            return {"$iany": {field_name: {"$i": literal}}}
         if op == "not_contains":
-            feature = self.feature(name, "has", str(self.literal(name, value)))
+            field_name, literal = self.operand(name, value, listed=True)
+            feature = self.feature(field_name, "has", str(literal))
             return {feature: 0}
-        if (
-            op in ("eq", "ne")
-            and isinstance(value, str)
-            and self.kind(name) is FieldKind.HOST
-            and ("." not in value)
-        ):
-            feature = self.feature(name, "short", "")
-            literal = host_name(value)
-            return {feature: literal} if op == "eq" else {"$neq": {feature: literal}}
         if op == "eq":
-            return {name: self.literal(name, value)}
+            field_name, literal = self.operand(name, value)
+            return {field_name: literal}
         if op == "ne":
-            return {"$neq": {name: self.literal(name, value)}}
+            field_name, literal = self.operand(name, value)
+            return {"$neq": {field_name: literal}}
         comparisons = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
         if op in comparisons:
             return {comparisons[op]: {name: matchable_number(value)}}
         if op == "in":
-            branches = [{name: self.literal(name, v)} for v in value]
+            branches = [dict([self.operand(name, v)]) for v in value]
             return {"$or": branches} if len(branches) > 1 else branches[0]
         if op == "not_in":
-            parts = [{"$neq": {name: self.literal(name, v)}} for v in value]
+            parts = [{"$neq": dict([self.operand(name, v)])} for v in value]
             return {"$and": parts} if len(parts) > 1 else parts[0]
         bound = matchable_number(value)
         if op == "abs_gt":

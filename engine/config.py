@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from kbdoctor.engine.errors import UsageError
+from kbdoctor.engine.probe import probe
 from kbdoctor.engine.sitefile import read_site_file
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -67,7 +68,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
     """The user's configuration; raises UsageError naming file, line and column when the file
     exists but cannot be used."""
     path = config_path(environ)
-    if not path.is_file():
+    seen = probe(path)
+    if seen.kind != "file" and seen.error is None:  # one that cannot be looked at: said on reading
         return Config(None)
     read = read_site_file(str(path), ConfigModel)
     if isinstance(read, list):

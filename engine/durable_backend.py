@@ -45,6 +45,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from durable import engine as durable_engine
+from kbdoctor.engine.errors import Context
 
 Action = Callable[[Any], Any]  # called per match (alias -> fact); returns a record or None
 
@@ -575,15 +576,10 @@ class _AlphaModel:
         conditions = _conditions(rule)
         fields = self.fields.union(*(_fields(e) for _, e in conditions))
         if len(fields) > FACT_FIELDS:
-            problems.append(
-                f"its facts would carry {len(fields) + len(_OWN_FIELDS)} fields; durable-rules "
-                f"holds at most {FACT_FIELDS + len(_OWN_FIELDS)} per fact"
-            )
+            problems.append(Context("error.limit_fact_tests", count=len(fields), most=FACT_FIELDS))
         positives = sum(1 for name, _ in conditions if not name.endswith("$not"))
         if positives > FRAME_FACTS:
-            problems.append(
-                f"it binds {positives} facts at once; durable-rules holds at most {FRAME_FACTS}"
-            )
+            problems.append(Context("error.limit_bound_facts", count=positives, most=FRAME_FACTS))
         touched: set[int] = set()
         self._visited.clear()
         for _, expression in conditions:
@@ -591,8 +587,7 @@ class _AlphaModel:
             end = self._insert(self.root, expression, counter, touched)
             if counter[0] > SEQUENCE_EXPRESSIONS:
                 problems.append(
-                    f"a condition needs {counter[0]} joins and all/any groups; durable-rules holds "
-                    f"at most {SEQUENCE_EXPRESSIONS}"
+                    Context("error.limit_joins", count=counter[0], most=SEQUENCE_EXPRESSIONS)
                 )
             self._set(end, "betas", end.betas + 1)
         for node in self._visited:  # their height may change; nothing else's can
@@ -703,10 +698,9 @@ class _AlphaModel:
         pushable = _pushable(self.root)
         height = max(pushable, pushable - 1 + max(heights.values(), default=0))
         if height > ALPHA_STACK:
-            problems.append(
-                f"its tests on one fact type leave {height} alpha nodes pending at once; "
-                f"durable-rules holds at most {ALPHA_STACK}"
-            )
+            # told in the author's terms: the fact's type test always holds one of the slots
+            pending = Context("error.limit_pending", count=height - 1, most=ALPHA_STACK - 1)
+            problems.append(pending)
         return heights
 
     def _root_children(self) -> list[_Node]:
@@ -742,11 +736,12 @@ def _height(node: _Node, memo: dict[int, int], problems: list[str]) -> int:
     if known is not None:
         return known
     if node.betas > BETA_SUCCESSORS:
-        problems.append(f"{node.betas} conditions end on the same test; at most {BETA_SUCCESSORS}")
+        problems.append(Context("error.limit_same_test", count=node.betas, most=BETA_SUCCESSORS))
     if len(node.listed) > LIST_SUCCESSORS:
-        problems.append(f"{len(node.listed)} absence or any-of tests after one test")
+        problems.append(Context("error.limit_listed", count=len(node.listed), most=LIST_SUCCESSORS))
     if len(node.shared) + len(node.others) > HASH_SUCCESSORS:
-        problems.append(f"{len(node.shared) + len(node.others)} different tests after one test")
+        following = len(node.shared) + len(node.others)
+        problems.append(Context("error.limit_alternatives", count=following, most=HASH_SUCCESSORS))
     children = [*node.shared.values(), *node.others, *node.listed]
     memo[id(node)] = 0
     pushable = _pushable(node)

@@ -13,6 +13,32 @@ from typing import Any
 from kbdoctor.engine.i18n import Lang, text
 
 
+class Context(str):
+    """What was being read (``rule time.skew``) in words of the reader's language. The string
+    itself is the English text, so that code that shows a context as it is keeps working;
+    :meth:`in_lang` gives it in another language."""
+
+    key: str
+    params: dict[str, Any]
+
+    def __new__(cls, key: str, /, **params: Any) -> Context:
+        made = super().__new__(cls, text(key, "en", **params))
+        made.key = key
+        made.params = params
+        return made
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:  # copy and pickle
+        return (self.key,), self.params
+
+    def in_lang(self, lang: Lang) -> str:
+        return text(self.key, lang, **self.params)
+
+
+def context_text(context: str, lang: Lang) -> str:
+    """A problem's context in ``lang`` (a plain string is shown as it is)."""
+    return context.in_lang(lang) if isinstance(context, Context) else context
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input file."""
@@ -35,17 +61,18 @@ class Problem:
     def render(self, lang: Lang = "en") -> str:
         message = text(self.key, lang, **self.params)
         if self.context:
-            return f"{self.location()}: {self.context}: {message}"
+            return f"{self.location()}: {context_text(self.context, lang)}: {message}"
         return f"{self.location()}: {message}"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: Lang = "en") -> dict[str, Any]:
+        """For JSON output: ``context`` and ``message`` in ``lang``, ``key`` for programs."""
         return {
             "file": self.file,
             "line": self.line,
             "column": self.column,
-            "context": self.context,
+            "context": context_text(self.context, lang) if self.context else None,
             "key": self.key,
-            "message": text(self.key, "en", **self.params),
+            "message": text(self.key, lang, **self.params),
         }
 
 

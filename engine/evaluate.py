@@ -12,6 +12,7 @@ import contextlib
 import datetime
 import gc
 import hashlib
+import math
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -31,7 +32,8 @@ from kbdoctor.engine.durable_backend import (
 )
 from kbdoctor.engine.facts import Fact, is_disabled
 from kbdoctor.engine.i18n import Lang
-from kbdoctor.engine.names import HostRegistry
+from kbdoctor.engine.limits import Limits
+from kbdoctor.engine.names import HostRegistry, short_name
 from kbdoctor.engine.normalize import (
     History,
     PreparationCache,
@@ -140,6 +142,9 @@ class Evaluator:
         # thousands of other firings render the same templates from the same views again
         self._said: dict[FiringRecord, list[Any]] = {}
         self._said_context: tuple[int, int] | None = None
+        # the longest subject or value a conclusion may have: the limit on any text kbdoctor
+        # reads, so that chaining cannot build texts no input could hold
+        self._max_text = Limits.from_env().string_chars
         # per compiled rule: what it concludes, the shape of its subject, the subject template
         self._targets = [
             (
@@ -188,14 +193,20 @@ class Evaluator:
         suppressions: Sequence[Entry] = (),
         today: datetime.date | None = None,
         keep: bool = False,
+        abandon: threading.Event | None = None,
     ) -> Report:
         """``suppressions``: the site's accepted findings, marked in the report (those expired
         by ``today``, default the local date, are listed as expired and not applied). ``keep``:
-        see ``run``."""
+        see ``run``. ``abandon``: set (with ``cancel``) when nobody will read the report, as when
+        the TUI quits: a cancelled run still builds its partial report, which takes seconds on a
+        large case and would keep the process alive after the user left; an abandoned one raises
+        Abandoned instead."""
         from kbdoctor.engine.report_building import build_report
         from kbdoctor.engine.suppress import apply_suppressions
 
         run = self.run(facts, explain=explain, budget=budget, cancel=cancel, keep=keep)
+        if abandon is not None and abandon.is_set():
+            raise Abandoned
         with no_cyclic_gc():
             report = build_report(
                 run,
@@ -410,6 +421,7 @@ class Evaluator:
         hundreds of thousands): when it must stop, the rules of the firings not recorded are
         named unfinished and OutOfTime (or Cancelled) is raised."""
         batch: list[dict[str, Any]] = []
+        oversized: set[int] = set()  # rules whose conclusion would be longer than any text read
         ordered = sorted(records)
         for position, record in enumerate(ordered):
             if session is not None and position % CHECK_EVERY == CHECK_EVERY - 1:
@@ -419,16 +431,19 @@ class Evaluator:
                     rest = {r.rule_index for r in ordered[position:]}
                     _add_unfinished(run, [], sorted(rest))
                     raise
-            run.firings.append(record)
             kind, target, _, _ = self._targets[record.rule_index]
             said = self._said_of(run, record)
             subject: Subject = said[0]
             key = (kind, target, subject.key)
+            conclusion = run.conclusions.get(key)
+            values = self._values_of(run, record, said) if conclusion is None else {}
+            if self._too_long(subject, values):
+                oversized.add(record.rule_index)
+                continue
+            run.firings.append(record)
             if owners is not None:
                 owners[record] = key
-            conclusion = run.conclusions.get(key)
             if conclusion is None:
-                values = self._values_of(run, record, said)
                 digest = hashlib.sha1("\0".join(key).encode()).hexdigest()[:12]
                 conclusion = Conclusion(
                     key,
@@ -444,7 +459,19 @@ class Evaluator:
                 if asserted in self.compiled.consumed_conclusions:
                     batch.append(self._conclusion_fact(conclusion, asserted, run.registry))
             conclusion.firings.append(record)
+        if oversized:
+            # a subject that doubles each round would reach gigabytes in a few more rounds
+            _add_unfinished(run, [], sorted(oversized), reason="chaining")
+            raise ChainingStopped(f"conclusion longer than {self._max_text} characters")
         return batch
+
+    def _too_long(self, subject: Subject, values: dict[str, Any]) -> bool:
+        """Whether a conclusion's subject or a value of a new conclusion (the values of one
+        already made are not kept) would be longer than the texts kbdoctor reads may be."""
+        limit = self._max_text
+        return max(len(subject.display), len(subject.key)) > limit or any(
+            isinstance(v, str) and len(v) > limit for v in values.values()
+        )
 
     def _conclusion_fact(
         self, conclusion: Conclusion, asserted: str, registry: HostRegistry
@@ -456,11 +483,31 @@ class Evaluator:
             value_kind = definition.values.get(name, "text") if definition else "text"
             if value_kind == "number":
                 try:
-                    fact[name] = float(value)
+                    number = float(value)
                 except ValueError:
                     continue
+                # "nan" and "inf" parse as floats, but they are not numbers a rule can compare:
+                # left out, as text that is no number is
+                if math.isfinite(number):
+                    fact[name] = number
             else:
                 fact[name] = name_key(value_kind, value, registry)
+        # the features the compiler asked for on this conclusion's fields, computed as
+        # normalize computes them on base facts (a short host name compares with a subject's
+        # first label whichever operator a rule uses)
+        raw = {"subject": conclusion.subject, **conclusion.values}
+        for feature in self.compiled.features.get(ident, ()):
+            if feature.kind in ("short", "has"):
+                source = fact.get(feature.field)
+                if feature.kind == "short":
+                    source = None if source is None else short_name(str(source))
+                    fact[feature.name] = source
+                    continue
+            else:
+                source = raw.get(feature.field)
+            computed = feature.compute(source)
+            if computed is not None:
+                fact[feature.name] = computed
         return fact
 
     # --- WHY NOT ---------------------------------------------------------------------------------
@@ -641,6 +688,10 @@ def _confidences(
 # Seconds the rules of one evaluation may run by default, on the command line (an ordinary incident
 # takes a tenth of that; 1,000 rules on 100 servers about 1.5 s).
 DEFAULT_BUDGET_S = 5.0
+
+
+class Abandoned(Exception):
+    """The evaluation was abandoned (``Evaluator.evaluate(abandon=...)``): no report was made."""
 
 
 # The prefix of a conclusion's fact id (fact ids begin with three letters of their type and '-').

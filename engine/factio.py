@@ -61,7 +61,16 @@ def parse_fact_text(
     """One fact file's text, validated; raises FactFileError naming every problem. ``limits``
     (default: from the environment) bound depth, text length and the number of facts, counting
     ``facts_before`` facts already read in the same run."""
-    limits = limits or Limits.from_env()
+    try:
+        return _parse_fact_text(content, name, limits or Limits.from_env(), facts_before)
+    except RecursionError:
+        # The depth limit's ceiling (MAX_DEPTH_CEILING) keeps every parser within Python's
+        # stack; should a caller's own frames leave less room than that, the file is still
+        # refused by name instead of ending the program with a traceback.
+        raise FactFileError([Problem(name, None, None, "error.limit_depth_parser")]) from None
+
+
+def _parse_fact_text(content: str, name: str, limits: Limits, facts_before: int) -> FactFile:
     stripped = content.lstrip("\ufeff \t\r\n")
     if stripped.startswith(("{", "[")):
         text = content.lstrip("\ufeff")
@@ -303,8 +312,7 @@ def load_fact_files(
             problems.append(exc.problem(name))
             continue
         except (OSError, UnicodeDecodeError) as exc:
-            detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            problems.append(Problem(name, None, None, "error.cannot_read", {"detail": detail}))
+            problems.append(unreadable_problem(name, exc))
             continue
         try:
             merged.extend(parse_fact_text(content, name, limits, len(merged.facts)), name)
@@ -313,6 +321,25 @@ def load_fact_files(
     if problems:
         raise FactFileError(problems)
     return merged
+
+
+def unreadable_problem(name: str, exc: OSError | UnicodeDecodeError) -> Problem:
+    """Why the file ``name`` could not be read, as a problem: the system's reason, or for text
+    that is not UTF-8 the line and column of the first byte that is not (a byte offset means
+    nothing to the person who has to find it in an editor)."""
+    if isinstance(exc, UnicodeDecodeError):
+        data = bytes(exc.object)
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
+        return Problem(
+            name,
+            data.count(b"\n", 0, exc.start) + 1,
+            column,
+            "error.not_utf8",
+            {"byte": f"0x{data[exc.start]:02x}"},
+        )
+    detail = exc.strerror or str(exc)
+    return Problem(name, None, None, "error.cannot_read", {"detail": detail})
 
 
 def display_path(path: str) -> str:
@@ -329,7 +356,7 @@ def validation_problems(
 ) -> list[Problem]:
     """pydantic's errors turned into located, translatable problems."""
     problems = []
-    for error in exc.errors(include_url=False):
+    for error in _meant_branches(exc.errors(include_url=False), data):
         loc = tuple(error["loc"])
         data_path = error_path(loc, data)
         line, column = locator.position(data_path) if locator else (None, None)
@@ -338,7 +365,12 @@ def validation_problems(
             fact = data["facts"][data_path[1]] if isinstance(data, dict) else None
             fact_type = fact.get("type") if isinstance(fact, dict) else None
             context = f"fact {data_path[1] + 1}" + (f" ({fact_type})" if fact_type else "")
-        named = [p for p in loc if isinstance(p, str) and p not in _UNION_TAGS and "[" not in p]
+        tags = _tag_positions(loc, data)
+        named = [
+            p
+            for i, p in enumerate(loc)
+            if isinstance(p, str) and i not in tags and p not in _UNION_TAGS and "[" not in p
+        ]
         field_path = ".".join(named[1:] if named[:1] == ["facts"] else named) or None
         ctx = {k: _plain(v) for k, v in (error.get("ctx") or {}).items()}
         problems.append(
@@ -360,6 +392,57 @@ def validation_problems(
 
 def _plain(value: Any) -> Any:
     return value if isinstance(value, (str, int, float, bool)) else str(value)
+
+
+def _meant_branches(errors: list[Any], data: Any) -> list[Any]:
+    """Of a union no branch accepted (a rule's condition: a pattern or an absence test), only
+    the errors of the branch the data was written for. pydantic reports every branch; the others
+    complain of fields the author never meant to write ('absent' is required, 'bind' is
+    unexpected). The meant branch is the one whose own fields fit the data's keys best (fewest
+    missing and unexpected fields right under it); when branches fit alike, all are kept."""
+    branches: dict[tuple[Any, ...], dict[Any, list[int]]] = {}
+    for number, error in enumerate(errors):
+        loc = tuple(error["loc"])
+        for position in _tag_positions(loc, data):
+            branch = branches.setdefault(loc[:position], {})
+            branch.setdefault(loc[position], []).append(number)
+    dropped: set[int] = set()
+    for prefix, by_tag in branches.items():
+        if len(by_tag) < 2:
+            continue
+        misfit = {
+            tag: sum(
+                1
+                for n in numbers
+                if errors[n]["type"] in ("missing", "extra_forbidden")
+                and len(errors[n]["loc"]) == len(prefix) + 2
+            )
+            for tag, numbers in by_tag.items()
+        }
+        best = min(misfit.values())
+        for tag, numbers in by_tag.items():
+            if misfit[tag] > best:
+                dropped.update(numbers)
+    return [error for number, error in enumerate(errors) if number not in dropped]
+
+
+def _tag_positions(loc: tuple[Any, ...], data: Any) -> set[int]:
+    """Where ``loc`` names a branch of a union rather than a key of the data: a fact type, a
+    model's class name (``Absent``) or a validator wrapper (``function-after[...]``)."""
+    tags: set[int] = set()
+    node = data
+    for position, part in enumerate(loc):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
+            node = node[part]
+        elif isinstance(part, str) and (part in _UNION_TAGS or "[" in part or part[:1].isupper()):
+            tags.add(position)
+        elif isinstance(node, dict) and isinstance(part, str) and part in _ALIASES:
+            alias = next((a for a in _ALIASES[part] if a in node), None)
+            if alias is not None:
+                node = node[alias]
+    return tags
 
 
 def error_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:

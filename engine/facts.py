@@ -14,6 +14,7 @@ import functools
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+from kbdoctor.engine.json_schema import standard_bounds
 from pydantic import (
     AliasChoices,
     AllowInfNan,
@@ -385,7 +386,7 @@ def fact_fields(fact_type: str) -> tuple[str, ...]:
 
 def facts_json_schema() -> dict[str, Any]:
     """JSON Schema of a fact file, for editors and for other tools that write fact files."""
-    schema = FACT_FILE_ADAPTER.json_schema()
+    schema = standard_bounds(FACT_FILE_ADAPTER.json_schema())
     schema["$id"] = "https://kbdoctor.invalid/schema/facts-1.json"
     schema["title"] = "kbdoctor fact file, version 1"
     return schema

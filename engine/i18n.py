@@ -109,6 +109,24 @@ def text(key: str, lang: Lang = "en", /, **params: Any) -> str:
     return ENGINE.text(key, lang, **params)
 
 
+def plural_form(lang: Lang, count: int) -> int:
+    """Which of a language's plural forms a whole number takes (CLDR's cardinal rules): English
+    and German have two (1 file, 2 files), Polish three (1 plik, 2 pliki, 5 plików)."""
+    if count == 1:
+        return 0
+    if lang == "pl" and count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
+        return 1
+    return 2 if lang == "pl" else 1
+
+
+def count_text(key: str, lang: Lang, count: int, /, **params: Any) -> str:
+    """The engine's text of ``key`` for ``count`` things, ``{n}`` filled: the catalogue gives
+    one form per plural form of the language, separated by ``|`` (a language whose word does
+    not change gives one)."""
+    forms = (lookup(ENGINE, key, lang) or key).split("|")
+    return fill(forms[min(plural_form(lang, count), len(forms) - 1)], {"n": count, **params})
+
+
 def language_from_env(environ: dict[str, str] | None = None) -> Lang:
     """The language of the environment: the first of LC_ALL, LC_MESSAGES and LANG that is set
     (POSIX's order of precedence) names it by its first two letters (``pl_PL.UTF-8`` is Polish,

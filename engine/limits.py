@@ -18,6 +18,13 @@ from dataclasses import dataclass
 
 from kbdoctor.engine.errors import Problem, UsageError
 
+# The highest nesting depth a setting may ask for: what every reader of kbdoctor is proven to
+# read (tests/hostile/test_depth_ceiling.py reads fact and rule files this deep through each
+# parser). ruamel's round-trip loader, which locates the problems of a fact file, recurses about
+# four Python frames per level and reaches Python's recursion limit (1,000 frames) near 250
+# levels; the rest is headroom for the callers' own frames (the TUI's included).
+MAX_DEPTH_CEILING = 150
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -34,7 +41,8 @@ class Limits:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
         """The defaults, each replaced by its environment variable when it is set. A value that
-        is not a positive whole number raises UsageError naming the variable."""
+        is not a positive whole number, or a depth above MAX_DEPTH_CEILING, raises UsageError
+        naming the variable."""
         env = os.environ if environ is None else environ
         values: dict[str, int] = {}
         problems: list[Problem] = []
@@ -48,6 +56,17 @@ class Limits:
                 value = 0
             if value < 1:
                 problems.append(Problem(variable, None, None, "error.limit_env", {"value": raw}))
+                continue
+            if attribute == "depth" and value > MAX_DEPTH_CEILING:
+                problems.append(
+                    Problem(
+                        variable,
+                        None,
+                        None,
+                        "error.limit_depth_ceiling",
+                        {"value": raw, "ceiling": MAX_DEPTH_CEILING},
+                    )
+                )
                 continue
             values[attribute] = value
         if problems:

@@ -20,20 +20,15 @@ from typing import Any
 from kbdoctor.engine.compiler import ITEM, REF, TYPE, Compiled, member_type
 from kbdoctor.engine.durable_backend import matchable_number
 from kbdoctor.engine.facts import (
-    CheckRun,
     ClockOffset,
     DomainController,
     ExchangeServer,
     Fact,
     FieldKind,
-    PortState,
-    ReceiveConnector,
-    ReplicationLink,
     Source,
     SpnDuplicate,
     SpnListing,
     SpnQuery,
-    TimeStatus,
     field_kind,
 )
 from kbdoctor.engine.kerberos_codes import kerberos_code
@@ -45,9 +40,8 @@ from kbdoctor.engine.names import (
     spn_host,
     spn_name,
 )
+from kbdoctor.engine.observations import Observation, content_order, observation, registry_of
 from kbdoctor.engine.templates import render
-
-_HOST_FIELDS: dict[str, tuple[str, ...]] = {}
 
 
 @dataclass(frozen=True)
@@ -84,27 +78,6 @@ def _kind(fact_type: str, name: str) -> FieldKind | None:
         except KeyError:
             _KINDS[key] = None
     return _KINDS[key]
-
-
-def _host_fields(fact_type: str, fact: Fact) -> tuple[str, ...]:
-    cached = _HOST_FIELDS.get(fact_type)
-    if cached is None:
-        cached = tuple(n for n in type(fact).model_fields if _kind(fact_type, n) is FieldKind.HOST)
-        _HOST_FIELDS[fact_type] = cached
-    return cached
-
-
-def registry_of(facts: list[Fact]) -> HostRegistry:
-    registry = HostRegistry()
-    for fact in facts:
-        for name in _host_fields(fact.type, fact):
-            value = getattr(fact, name)
-            if isinstance(value, str):
-                registry.add(value)
-            elif isinstance(value, list):
-                for item in value:
-                    registry.add(item)
-    return registry
 
 
 class PreparationCache:
@@ -169,9 +142,11 @@ History = dict[str, list[tuple[str, Fact]]]  # fact id -> the older observations
 def prepare(
     facts: list[Fact], compiled: Compiled, cache: PreparationCache | None = None
 ) -> tuple[list[PreparedFact], HostRegistry, History]:
-    """Merge identical facts (keeping the first provenance in a stable order), keep the latest of
-    several observations of one thing (the others become history), derive what follows from the
-    facts together (duplicate SPNs), compute both views, and return the facts sorted by id."""
+    """Merge identical facts (keeping the first provenance in a stable order), merge the records
+    of one machine, keep one fact per observation however it was spelled or how often it was fed
+    in (the latest of several; the others become history, see ``superseded``), derive what
+    follows from the facts together (duplicate SPNs), compute both views, and return the facts
+    sorted by id."""
     unique: dict[str, Fact] = {}
     identify = cache.fact_id if cache is not None else fact_id
     for fact in facts:
@@ -184,7 +159,9 @@ def prepare(
         for ident in parts:
             del unique[ident]
         unique[identify(merged)] = merged
-    history = superseded(unique, registry)
+    history, dropped = superseded(unique, registry)
+    for ident in dropped:
+        del unique[ident]
     for older in history.values():
         for ident, _ in older:
             del unique[ident]
@@ -200,31 +177,6 @@ def prepare(
             cache.prepared(i, f, registry, compiled, context) for i, f in sorted(unique.items())
         ]
     return prepared, registry, history
-
-
-def measurement_key(fact: Fact, registry: HostRegistry) -> tuple[Any, ...] | None:
-    """What a fact measures, when it is a state that a later measurement replaces (a clock pair,
-    a port path, a replication link, a connector, an account's SPNs, ...); None for occurrences
-    (events, Kerberos errors) and for the machines themselves."""
-    key = registry.key
-    if isinstance(fact, ClockOffset):
-        return ("clock", frozenset((key(fact.host), key(fact.reference))))
-    if isinstance(fact, PortState):
-        return ("port", key(fact.source), key(fact.target), fact.port, fact.protocol)
-    if isinstance(fact, ReplicationLink):
-        context = (fact.naming_context or "").strip().lower()
-        return ("link", key(fact.source), key(fact.destination), context)
-    if isinstance(fact, ReceiveConnector):
-        return ("connector", key(fact.server), fact.name.strip().lower())
-    if isinstance(fact, SpnListing):
-        return ("listing", account_name(fact.account))
-    if isinstance(fact, SpnQuery):
-        return ("query", spn_name(fact.spn))
-    if isinstance(fact, TimeStatus):
-        return ("time_status", key(fact.host))
-    if isinstance(fact, CheckRun):
-        return ("check", fact.check, (fact.scope or "").strip().lower())
-    return None
 
 
 def merged_machines(
@@ -255,36 +207,95 @@ def merged_machines(
     return out
 
 
-def superseded(unique: dict[str, Fact], registry: HostRegistry) -> History:
-    """The latest observation wins: of several facts measuring the same thing, the newest is kept
-    and the older ones become its history (newest first). Newer means observed later, when every
-    one has its time; or, for facts without a time read from one file (a paste holding a failed
-    run and then a successful one), further down that file. Otherwise which is newer cannot be
-    told, and every observation stays evidence."""
-    groups: dict[tuple[Any, ...], list[tuple[Any, str, Fact]]] = {}
+def superseded(unique: dict[str, Fact], registry: HostRegistry) -> tuple[History, set[str]]:
+    """One fact per observation (engine/observations.py says what a fact observes): the
+    history of each kept fact, and the ids of the facts that were the same reading again.
+
+    The latest observation wins: of several observations of one state, the newest is kept and
+    the older ones become its history (newest first). Newer means observed later; for facts
+    without a time read from one file (a paste holding a failed run and then a successful one),
+    further down that file. Facts whose times are equal, or cannot be compared (no time, read
+    from different files), are one observation fed in more than once: one of them is kept,
+    chosen by content alone so that neither file nor fact order decides. Where they agree, the
+    others are dropped (the same evidence). Where they disagree, the one that shows more of a
+    problem is kept (the larger clock offset, a port not open, a failed replication, ...; see
+    observations._WORSE) and the others become its history, so that the report shows both
+    readings with their sources: one reading of a moment cannot rule out what the other
+    reading of the same moment shows, and a cause wrongly ruled out is the one nobody checks."""
+    groups: dict[tuple[Any, ...], list[tuple[str, Fact, Observation]]] = {}
     for ident, fact in unique.items():
-        measured = measurement_key(fact, registry)
-        if measured is None:
-            continue
-        source = fact.provenance
-        if fact.observed_at is not None:
-            groups.setdefault(("at", measured), []).append(
-                (_aware(fact.observed_at), ident, fact)
-            )
-        elif source is not None and source.file and source.line:
-            groups.setdefault(("in", source.file, measured), []).append(
-                (source.line, ident, fact)
-            )
+        seen = observation(fact, registry)
+        if seen is not None:
+            groups.setdefault(seen.identity, []).append((ident, fact, seen))
     history: History = {}
+    dropped: set[str] = set()
     for entries in groups.values():
         if len(entries) < 2:
             continue
-        entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
-        newest = entries[0]
-        older = [(ident, fact) for when, ident, fact in entries[1:] if when < newest[0]]
+        kept, older, same = _one_observation(entries)
         if older:
-            history[newest[1]] = older
-    return history
+            history[kept] = older
+        dropped.update(same)
+    return history, dropped
+
+
+_Entry = tuple[str, Fact, Observation]
+
+
+def _one_observation(entries: list[_Entry]) -> tuple[str, list[tuple[str, Fact]], list[str]]:
+    """The fact kept of several with one identity, its history, and the ids dropped."""
+    older: list[tuple[tuple[Any, ...], _Entry]] = []  # (newest first order, entry)
+    candidates: list[_Entry] = []
+    if entries[0][2].state:
+        by_file: dict[str, list[_Entry]] = {}
+        for entry in entries:
+            source = entry[1].provenance
+            if entry[1].observed_at is not None:
+                continue
+            if source is not None and source.file and source.line:
+                by_file.setdefault(source.file, []).append(entry)
+            else:
+                candidates.append(entry)
+        times = [(when, e) for e in entries if (when := _when(e[1])) is not None]
+        newest = max((when for when, _ in times), default=None)
+        for when, entry in times:
+            if newest is not None and when < newest:
+                older.append(((1, -when.timestamp()), entry))
+            else:
+                candidates.append(entry)
+        for file, in_file in by_file.items():
+            last = max(_line(e) for e in in_file)
+            for entry in in_file:
+                if _line(entry) < last:
+                    older.append(((2, file, -_line(entry)), entry))
+                else:
+                    candidates.append(entry)
+    else:
+        candidates = entries
+    candidates.sort(key=lambda e: (e[2].worse, content_order(e[1]), e[0]))
+    kept = candidates[0]
+    dropped = [e[0] for e in candidates[1:] if e[2].value == kept[2].value]
+    older.extend(((0,), e) for e in candidates[1:] if e[2].value != kept[2].value)
+    older.sort(key=lambda o: (o[0], o[1][0]))
+    shown: set[tuple[Any, ...]] = set()
+    replaced: list[tuple[str, Fact]] = []
+    for _, (ident, fact, seen) in older:
+        reading = (seen.value, _when(fact))
+        if reading in shown:  # an older reading fed twice is one reading in the history too
+            dropped.append(ident)
+            continue
+        shown.add(reading)
+        replaced.append((ident, fact))
+    return kept[0], replaced, dropped
+
+
+def _line(entry: _Entry) -> int:
+    source = entry[1].provenance
+    return source.line if source is not None and source.line else 0
+
+
+def _when(fact: Fact) -> datetime | None:
+    return None if fact.observed_at is None else _aware(fact.observed_at)
 
 
 def _aware(moment: datetime) -> datetime:

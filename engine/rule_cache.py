@@ -1,31 +1,34 @@
-"""The user's cache of validated rule files: a rule file's model, found again by the SHA-256 of
-its text, so that an unchanged file is not validated anew.
+"""The user's cache of rule files already read: a rule file's pack, found again by the SHA-256
+of its text, so that an unchanged file is not parsed as YAML anew.
 
-The user's cache holds, per rule file, its validated model written out as JSON data, never code:
-every mapping names its model class, which must be one of the rule models (nothing else can be
-built), and the entry must name the SHA-256 of the rule file's text and the shape of the models
-it was written for. Anything else found there (an old pickle, a damaged or planted file, an
-entry of older models) is ignored and replaced. Read back without validation: that, and not
-the YAML parse, is what the cache saves (building the validators is most of it).
+An entry is data, never code: the pack as the plain data a rule file holds (JSON), named by the
+SHA-256 of the rule file's text and naming it again inside. It is validated on load by the same
+pydantic models as a rule file (:meth:`RulePackModel.model_validate`), so an entry can only ever
+give a pack that a rule file could have given: every check the models make (numbers, regular
+expressions, references, one operator per test) holds for it. Anything that fails - an old
+pickle, a damaged or planted file, an entry for another text - is ignored and replaced.
+
+What validation cannot tell is whether a well-formed entry is the pack of *this* text: only
+parsing the text again can, and that is all the cache saves (the YAML parse; the models' own
+validation is paid either way). The cache is therefore exactly as trustworthy as the folder
+that holds it (``$XDG_CACHE_HOME/kbdoctor/rules``, the user's own); ``KBDOCTOR_NO_CACHE=1``
+turns it off.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
-from kbdoctor.engine import rules_model
 from kbdoctor.engine.atomic import write_atomic
 from kbdoctor.engine.factio import load_json_data, read_text_limited
 from kbdoctor.engine.limits import Limits
-from kbdoctor.engine.rules_model import RulePackModel
+from kbdoctor.engine.rules_model import RulePackModel, Where
 from pydantic import BaseModel
 
-_CACHE_FORMAT = "kbdoctor-rule-cache/3"
+_CACHE_FORMAT = "kbdoctor-rule-cache/4"
 
 
 def _cache_dir() -> Path | None:
@@ -42,68 +45,31 @@ def _cache_file(digest: str) -> Path | None:
     return folder / f"{digest}.json"
 
 
-@functools.cache
-def _models() -> dict[str, type[BaseModel]]:
-    """The rule models by class name: the only things a cache entry can build."""
-    return {
-        name: value
-        for name, value in vars(rules_model).items()
-        if isinstance(value, type)
-        and issubclass(value, BaseModel)
-        and value.__module__ == rules_model.__name__
-    }
-
-
-@functools.cache
-def models_shape() -> str:
-    """A fingerprint of the rule models' fields: an entry written for other models is not read."""
-    shape = {
-        name: {field: str(info.annotation) for field, info in model.model_fields.items()}
-        for name, model in sorted(_models().items())
-    }
-    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()
-
-
-class _NotAModel(Exception):
-    """A cache entry that does not describe rule models."""
-
-
-def _encode(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        # only the fields that were given: which ones were is part of a model (a field test's
-        # operator is the one field set), and model_construct restores it from the keys
-        out: dict[str, Any] = {"__model": type(value).__name__}
-        for name in sorted(value.model_fields_set):
-            out[name] = _encode(getattr(value, name))
+def source_data(value: Any) -> Any:
+    """A validated model as the plain data of a rule file that gives it: only the fields that
+    were written, under the names a rule file uses (``in``, ``not``), a ``where`` as written
+    (its field tests beside ``all``/``any``/``not``). Validating this data gives the model back."""
+    if isinstance(value, Where):
+        out: dict[str, Any] = {name: source_data(test) for name, test in value.tests.items()}
+        for name in ("all", "any", "not_"):
+            if name in value.model_fields_set:
+                out[name.rstrip("_")] = source_data(getattr(value, name))
         return out
+    if isinstance(value, BaseModel):
+        fields = type(value).model_fields
+        return {
+            fields[name].alias or name: source_data(getattr(value, name))
+            for name in sorted(value.model_fields_set)
+        }
     if isinstance(value, dict):
-        return {"__dict": {str(k): _encode(v) for k, v in value.items()}}
+        return {str(key): source_data(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_encode(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    raise _NotAModel(type(value).__name__)
-
-
-def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if set(value) == {"__dict"} and isinstance(value["__dict"], dict):
-        return {k: _decode(v) for k, v in value["__dict"].items()}
-    name = value.get("__model")
-    model = _models().get(name) if isinstance(name, str) else None
-    if model is None:
-        raise _NotAModel(str(value.get("__model")))
-    fields = {k: v for k, v in value.items() if k != "__model"}
-    if not set(fields) <= set(model.model_fields):
-        raise _NotAModel(model.__name__)
-    return model.model_construct(**{k: _decode(v) for k, v in fields.items()})
+        return [source_data(item) for item in value]
+    return value
 
 
 def cached_model(digest: str, limits: Limits) -> RulePackModel | None:
-    """The model of a rule file whose text has this SHA-256, from the cache, or None."""
+    """The pack of a rule file whose text has this SHA-256, from the cache, validated; or None."""
     path = _cache_file(digest)
     if path is None:
         return None
@@ -113,13 +79,12 @@ def cached_model(digest: str, limits: Limits) -> RulePackModel | None:
             not isinstance(entry, dict)
             or entry.get("format") != _CACHE_FORMAT
             or entry.get("sha256") != digest
-            or entry.get("models") != models_shape()
+            or not isinstance(entry.get("pack"), dict)
         ):
             return None
-        model = _decode(entry.get("model"))
-    except Exception:  # missing, damaged or foreign: only costs a parse
+        return RulePackModel.model_validate(entry["pack"])
+    except Exception:  # missing, damaged, foreign or not a valid pack: only costs a parse
         return None
-    return model if isinstance(model, RulePackModel) else None
 
 
 def store_model(digest: str, model: RulePackModel) -> None:
@@ -127,14 +92,9 @@ def store_model(digest: str, model: RulePackModel) -> None:
     if path is None:
         return
     try:
-        entry = {
-            "format": _CACHE_FORMAT,
-            "sha256": digest,
-            "models": models_shape(),
-            "model": _encode(model),
-        }
+        entry = {"format": _CACHE_FORMAT, "sha256": digest, "pack": source_data(model)}
         text = json.dumps(entry, ensure_ascii=False, allow_nan=False)
-    except (_NotAModel, ValueError):
+    except (TypeError, ValueError):
         return  # a value JSON cannot hold: this file is simply not cached
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

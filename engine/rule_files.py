@@ -12,8 +12,9 @@ from importlib import resources
 from pathlib import Path
 
 from kbdoctor.engine.errors import InputRefused, Problem
-from kbdoctor.engine.factio import display_path, read_text_limited
+from kbdoctor.engine.factio import display_path, read_text_limited, unreadable_problem
 from kbdoctor.engine.limits import Limits
+from kbdoctor.engine.probe import list_folder, probe
 
 
 def bundled_rule_files() -> list[str]:
@@ -30,12 +31,13 @@ def shipped_packs() -> dict[str, str]:
 
 
 def expand_rule_paths(paths: Sequence[str]) -> list[str]:
-    """Files as given; folders replaced by their *.yaml/*.yml files in name order."""
+    """Files as given; folders replaced by their *.yaml/*.yml files in name order. A folder that
+    cannot be listed stays as given, so that reading it (:func:`read_rule_files`) says why."""
     out: list[str] = []
     for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            out.extend(str(p) for p in sorted(path.iterdir()) if p.suffix in (".yaml", ".yml"))
+        entries = list_folder(raw) if probe(raw).kind == "folder" else None
+        if isinstance(entries, list):
+            out.extend(str(p) for p in entries if p.suffix in (".yaml", ".yml"))
         else:
             out.append(raw)
     return out
@@ -54,9 +56,12 @@ def read_rule_files(
             texts.append((shown, read_text_limited(name, limits)))
         except InputRefused as exc:
             problems.append(exc.problem(shown))
+        except IsADirectoryError as exc:  # a folder left by expand_rule_paths: why not listed
+            listed = list_folder(name)
+            reason = listed if isinstance(listed, OSError) else exc
+            problems.append(unreadable_problem(shown, reason))
         except (OSError, UnicodeDecodeError) as exc:
-            detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            problems.append(Problem(shown, None, None, "error.cannot_read", {"detail": detail}))
+            problems.append(unreadable_problem(shown, exc))
     return texts, problems
 
 

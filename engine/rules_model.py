@@ -23,7 +23,16 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from kbdoctor.engine.facts import Number, WholeNumber
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 
 class _Model(BaseModel):
@@ -48,7 +57,11 @@ REF = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 IDENT = r"^[a-z][a-z0-9_]*$"
 RULE_ID = r"^[a-z][a-z0-9_]*(?:[.-][a-z0-9_]+)*$"
 
-Scalar = str | int | float | bool
+# Numbers in rule files are those of fact files (engine/facts.py, one definition): finite, never
+# true or false, so that a test against NaN (false for every value) or a cf of `true` (1.0) is
+# refused at its line and column instead of silently ruling a cause out or in. A boolean is
+# still a value to compare with (`pdc: true`), as a boolean.
+Scalar = str | int | Number | bool
 
 
 class FieldTest(_Model):
@@ -56,14 +69,14 @@ class FieldTest(_Model):
 
     eq: Scalar | None = None
     ne: Scalar | None = None
-    lt: float | None = None
-    le: float | None = None
-    gt: float | None = None
-    ge: float | None = None
-    abs_gt: float | None = Field(None, ge=0)
-    abs_ge: float | None = Field(None, ge=0)
-    abs_lt: float | None = Field(None, ge=0)
-    abs_le: float | None = Field(None, ge=0)
+    lt: Number | None = None
+    le: Number | None = None
+    gt: Number | None = None
+    ge: Number | None = None
+    abs_gt: Number | None = Field(None, ge=0)
+    abs_ge: Number | None = Field(None, ge=0)
+    abs_lt: Number | None = Field(None, ge=0)
+    abs_le: Number | None = Field(None, ge=0)
     in_: list[Scalar] | None = Field(None, alias="in", min_length=1)
     not_in: list[Scalar] | None = Field(None, min_length=1)
     matches: str | None = None
@@ -82,18 +95,25 @@ class FieldTest(_Model):
             raise ValueError(f"a field test has exactly one operator, got {len(given)}: {given}")
         return self
 
-    @field_validator("matches", "not_matches")
+    @field_validator("matches", "not_matches", mode="before")
     @classmethod
-    def _regex(cls, value: str | None) -> str | None:
-        """Rule regexes run on RE2 (engine/safe_regex.py): linear time, no lookaround."""
-        if value is not None:
-            from kbdoctor.engine.safe_regex import RegexError, compile_regex
+    def _regex(cls, value: Any, info: ValidationInfo) -> Any:
+        """Rule regexes run on RE2 (engine/safe_regex.py): linear time, no lookaround. A pattern
+        refused is told as "'matches' of field last_error" in the reader's language (the
+        catalogue's ``pydantic.regex_*``), not as pydantic's path and its English "Value error"."""
+        if not isinstance(value, str):
+            return value  # None, or not text: the field's type says so
+        from kbdoctor.engine.safe_regex import RegexError, compile_regex
 
-            try:
-                compile_regex(value)
-            except RegexError as exc:
+        try:
+            compile_regex(value)
+        except RegexError as exc:
+            name = value.field if isinstance(value, _NamedPattern) else None
+            if name is None:  # a test validated on its own, outside a ``where``
                 raise ValueError(str(exc)) from None
-        return value
+            context = {"operator": info.field_name, "name": name, **exc.params}
+            raise PydanticCustomError(exc.key.removeprefix("error."), str(exc), context) from None
+        return str(value)
 
     @field_validator("contains_ref", "same_as", "differs_from")
     @classmethod
@@ -113,6 +133,29 @@ class FieldTest(_Model):
         return getattr(self, name)
 
 
+class _NamedPattern(str):
+    """A ``matches`` pattern that knows the name of the field it tests (``where`` gives it), so
+    that a refusal can name the field: a test's validator does not see its key."""
+
+    field: str
+
+    def __new__(cls, pattern: str, field: str) -> _NamedPattern:
+        made = super().__new__(cls, pattern)
+        made.field = field
+        return made
+
+
+def _named_patterns(name: str, test: Any) -> Any:
+    if not isinstance(test, dict):
+        return test
+    return {
+        operator: _NamedPattern(value, name)
+        if operator in ("matches", "not_matches") and isinstance(value, str)
+        else value
+        for operator, value in test.items()
+    }
+
+
 class Where(_Model):
     """A boolean combination of field tests. A plain mapping is the AND of its fields."""
 
@@ -130,7 +173,7 @@ class Where(_Model):
         tests = {k: v for k, v in data.items() if k not in ("all", "any", "not")}
         out: dict[str, Any] = dict(logical)
         out["tests"] = {
-            name: (value if isinstance(value, dict) else {"eq": value})
+            name: (_named_patterns(name, value) if isinstance(value, dict) else {"eq": value})
             for name, value in tests.items()
         }
         return out
@@ -181,10 +224,10 @@ class Conclusion(_Model):
     finding: str | None = None
     cause: str | None = None
     recommendation: str | None = None
-    cf: float = Field(ge=-1.0, le=1.0)
+    cf: Number = Field(ge=-1.0, le=1.0)
     subject: str | dict[str, str] = Field(
         description="template naming what the conclusion is about; for a cause whose subject has "
-        "parts, one template per part (a part written \"*\" is not known)"
+        'parts, one template per part (a part written "*" is not known)'
     )
     values: dict[str, str] = Field(
         default_factory=dict, description="templates the cause's remediation and chained rules use"
@@ -217,8 +260,8 @@ class Rule(_Model):
     id: str = Field(pattern=RULE_ID)
     title: Text
     status: Literal["experimental", "stable", "deprecated"] = "experimental"
-    version: int = Field(1, ge=1)
-    kb_step: int | None = Field(
+    version: WholeNumber = Field(1, ge=1)
+    kb_step: WholeNumber | None = Field(
         None, ge=1, description="the step of the KB article the rule checks"
     )
     references: list[str] = Field(default_factory=list)
@@ -240,8 +283,9 @@ class Step(_Model):
         "names no known machine",
     )
     when: Literal["pdc_known", "pdc_unknown", "path_known"] | None = Field(
-        None, description="the step applies only when the facts name the PDC emulator (or not), "
-        "or a failing path"
+        None,
+        description="the step applies only when the facts name the PDC emulator (or not), "
+        "or a failing path",
     )
     not_on_pdc: bool = Field(False, description="left out where run_on is the PDC emulator")
     shell: Literal["cmd", "powershell", "ems"] | None = Field(
@@ -339,7 +383,7 @@ class SubjectDef(_Model):
 class CauseDef(_Model):
     title: Text
     description: Text
-    kb_steps: list[int] = Field(min_length=1)
+    kb_steps: list[WholeNumber] = Field(min_length=1)
     url: str | None = None
     assessed_by: list[str] = Field(min_length=1, description="fact types that speak to the cause")
     subject: SubjectKind | SubjectDef = "host"
@@ -364,13 +408,13 @@ class RecommendationWhen(_Model):
     """When a recommendation applies, judged on the evaluated conclusions (not on facts)."""
 
     symptoms_any: list[str] = Field(min_length=1)
-    no_cause_at_least: float = Field(0.5, ge=0, le=1)
+    no_cause_at_least: Number = Field(0.5, ge=0, le=1)
 
 
 class RecommendationDef(_Model):
     title: Text
     text: Text
-    kb_steps: list[int] = Field(default_factory=list)
+    kb_steps: list[WholeNumber] = Field(default_factory=list)
     steps: list[Step] = Field(min_length=1)
     when: RecommendationWhen | None = None
 
@@ -386,7 +430,7 @@ class RuleOverride(_Model):
     rule is disabled, or its certainty factor is set. Exactly one of the two."""
 
     disabled: bool = False
-    cf: float | None = Field(None, ge=-1.0, le=1.0)
+    cf: Number | None = Field(None, ge=-1.0, le=1.0)
     reason: Text | None = Field(None, description="why the organisation changes the rule")
 
     @model_validator(mode="after")

@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any
 
 import re2
+from kbdoctor.engine.i18n import text
 
 # A text is matched on at most this many characters (RE2 takes about 10 ms per megabyte).
 MAX_MATCH_CHARS = 1_048_576
@@ -31,7 +32,14 @@ _CLASSES = {"w": _WORD, "d": _DIGIT, "s": _SPACE}
 
 
 class RegexError(ValueError):
-    """A pattern RE2 cannot run; the message says why and what to write instead."""
+    """A pattern RE2 cannot run; the message says why and what to write instead. It is data (a
+    catalogue key and its parameters, as engine/errors.Problem) so that a rule file's loader
+    shows it in the reader's language; ``str()`` is the English text."""
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(text(key, "en", **params))
 
 
 _LOOKAROUND = re.compile(r"\(\?<?[=!]")
@@ -95,18 +103,11 @@ def compile_regex(pattern: str) -> Any:
         detail = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
     lookaround = _LOOKAROUND.search(pattern)
     if lookaround is not None:
-        raise RegexError(
-            f"'{lookaround.group()}' (lookahead or lookbehind) is not supported: rule regular "
-            "expressions run on RE2, in time linear in the text, which has no lookaround; "
-            "test the exclusion with a separate not_matches (under all:)"
-        )
+        raise RegexError("error.regex_lookaround", construct=lookaround.group())
     backreference = _BACKREFERENCE.search(pattern)
     if backreference is not None:
-        raise RegexError(
-            f"'{backreference.group()}' (backreference) is not supported: rule regular "
-            "expressions run on RE2, in time linear in the text, which has no backreferences"
-        )
-    raise RegexError(f"invalid regular expression (RE2 syntax): {detail}")
+        raise RegexError("error.regex_backreference", construct=backreference.group())
+    raise RegexError("error.regex_invalid", detail=detail)
 
 
 def search(pattern: str, text: str) -> bool:
@@ -125,14 +126,14 @@ class _Group:
             compile_regex(pattern)  # a pattern RE2 cannot run raises RegexError here
             self.set.Add(_translate(pattern))
         self.set.Compile()
-        self.last: tuple[str, frozenset[int]] = ("", frozenset())
+        # None until the first match: an empty text is a text like any other (an empty
+        # last_error is the commonest field value), so its result is kept too
+        self.last: tuple[str, frozenset[int]] | None = None
 
     def matches(self, pattern: str, text: str) -> bool:
-        last_text, found = self.last
-        if text != last_text or not self.last[0]:
-            found = frozenset(self.set.Match(text[:MAX_MATCH_CHARS]) or ())
-            self.last = (text, found)
-        return self.index[pattern] in found
+        if self.last is None or self.last[0] != text:
+            self.last = (text, frozenset(self.set.Match(text[:MAX_MATCH_CHARS]) or ()))
+        return self.index[pattern] in self.last[1]
 
 
 _GROUPS: dict[int, tuple[tuple[str, ...], _Group]] = {}  # by id of the patterns tuple

@@ -4,7 +4,9 @@ marked suppressed with the entry's reason, who accepted it and until when. Nothi
 and no confidence changes: a suppressed diagnosis is still a diagnosis, shown as accepted.
 
 A cause entry covers a subject of its cause that its ``match`` holds for; a rule entry covers a
-subject whose every supporting firing is of a rule that an entry covers for that subject."""
+subject whose every supporting firing is of a rule that an entry covers for that subject. An
+``account`` holds for the accounts the subject names, or that every supporting firing's facts name
+(engine/named_accounts.py): no shipped subject has an account part."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import datetime
 from collections.abc import Sequence
 
 from kbdoctor.engine.evaluate import Conclusion, Run
+from kbdoctor.engine.named_accounts import conclusion_accounts
 from kbdoctor.engine.names import account_name
 from kbdoctor.engine.paths import FailingPath, Organisation, failing_paths, organisation, place
 from kbdoctor.engine.report import (
@@ -156,6 +159,7 @@ class _Judge:
                 return False
         if match.account is not None:
             accounts = {account_name(v) for k, v in named if k == "account"}
+            accounts |= conclusion_accounts(self.run, conclusion)
             if account_name(match.account) not in accounts:
                 return False
         if match.connector is not None:

@@ -8,6 +8,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from kbdoctor.engine.i18n import text
+
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(?:\.([a-z][a-z0-9_]*))?(?::([^{}]*))?\}")
 _SPEC = re.compile(
     r"^[<>^=]?[+\- ]?#?0?(?P<width>\d*)[,_]?(?:\.(?P<precision>\d+))?[bdeEfFgGnoxX%s]?$"
@@ -20,7 +22,14 @@ MAX_PRECISION = 20
 
 
 class TemplateError(ValueError):
-    pass
+    """A template a rule file cannot use. It is data (a catalogue key and its parameters, as
+    engine/errors.Problem) so that the rule checks show it in the reader's language; ``str()`` is
+    the English text."""
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(text(key, "en", **params))
 
 
 def placeholders(template: str) -> list[tuple[str, str | None]]:
@@ -30,7 +39,7 @@ def placeholders(template: str) -> list[tuple[str, str | None]]:
     protected = template.replace("{{", "").replace("}}", "")
     rest = _PLACEHOLDER.sub("", protected)
     if "{" in rest or "}" in rest:
-        raise TemplateError(f"unbalanced or invalid placeholder in {template!r}")
+        raise TemplateError("error.template_braces", template=template)
     for match in _PLACEHOLDER.finditer(protected):
         spec = match.group(3)
         if spec:
@@ -42,16 +51,19 @@ def placeholders(template: str) -> list[tuple[str, str | None]]:
 def _check_spec(spec: str, template: str) -> None:
     parsed = _SPEC.match(spec)
     if not parsed:
-        raise TemplateError(f"invalid format spec {spec!r} in {template!r}")
+        raise TemplateError("error.template_spec", spec=spec, template=template)
     width, precision = parsed.group("width"), parsed.group("precision")
     if width and int(width) > MAX_WIDTH:
         raise TemplateError(
-            f"format spec {spec!r} in {template!r}: width {int(width)} is more than {MAX_WIDTH}"
+            "error.template_width", spec=spec, template=template, width=int(width), most=MAX_WIDTH
         )
     if precision and int(precision) > MAX_PRECISION:
         raise TemplateError(
-            f"format spec {spec!r} in {template!r}: precision {int(precision)} is more than "
-            f"{MAX_PRECISION}"
+            "error.template_precision",
+            spec=spec,
+            template=template,
+            precision=int(precision),
+            most=MAX_PRECISION,
         )
 
 

@@ -305,8 +305,10 @@ def yaml_error_problem(exc: Exception, name: str) -> Problem:
 
 
 def dump_yaml(data: Any) -> str:
-    """Plain data as block YAML, keys in the order given (people read ``type`` first)."""
+    """Plain data as block YAML, keys in the order given (people read ``type`` first). An
+    object met twice is written out twice: the loader refuses anchors and aliases."""
     yaml = YAML(typ="rt", pure=True)
+    yaml.representer.ignore_aliases = lambda _data: True
     yaml.default_flow_style = False
     yaml.allow_unicode = True
     yaml.width = 4096

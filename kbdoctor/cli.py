@@ -4,6 +4,7 @@ load the TUI (textual), which only ``kbdoctor tui`` imports."""
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import os
 import signal
@@ -134,9 +135,7 @@ def _limit_option(parser: argparse.ArgumentParser, lang: Lang) -> None:
 
 
 def _suppressions_option(parser: argparse.ArgumentParser, lang: Lang) -> None:
-    parser.add_argument(
-        "--suppressions", metavar="FILE", help=text("cli.suppressions.help", lang)
-    )
+    parser.add_argument("--suppressions", metavar="FILE", help=text("cli.suppressions.help", lang))
 
 
 def _suppressions(given: str | None, lang: Lang) -> Any:
@@ -165,8 +164,32 @@ def _lang_option(parser: argparse.ArgumentParser, lang: Lang) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from kbdoctor.standard_output import (
+        StandardOutputFailed,
+        checked_standard_output,
+        discard_standard_output,
+    )
+
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if argv is None and args_list and args_list[0] != "tui":  # a program run, before imports
+    try:
+        with checked_standard_output():
+            code = _main(args_list, program=argv is None)
+            sys.stdout.flush()  # here, where a failure can be said, not at the interpreter's exit
+    except StandardOutputFailed as failed:
+        if argv is None:
+            discard_standard_output()
+        if failed.error.errno == errno.EPIPE:  # a reader that stopped reading: silent, as ever
+            return 128 + signal.SIGPIPE
+        detail = failed.error.strerror or str(failed.error)
+        print(text("cli.stdout_failed", _requested_lang(args_list), detail=detail), file=sys.stderr)
+        return EXIT_INVALID
+    return code
+
+
+def _main(args_list: list[str], program: bool) -> int:
+    """The command of ``args_list``; ``program``: run as the program (not called by a test or
+    another program), which may end without the interpreter's teardown."""
+    if program and args_list and args_list[0] != "tui":  # before imports
         _end_on_signals(_requested_lang(args_list))
     if args_list[:1] == ["rules"] and len(args_list) > 1:
         from kbdoctor import rules_commands
@@ -198,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-    if argv is None and args.command == "evaluate":
+    if program and args.command == "evaluate":
         _end_without_teardown(code)
     return code
 
@@ -208,9 +231,10 @@ def _end_without_teardown(code: int) -> None:
     teardown: freeing every fact, rule and report object one by one took a tenth of a
     1,000-server run, for a process that is ending anyway. Nothing is left to do then: the
     report is written (atomically with ``-o``) and every durable-rules session was closed.
-    When flushing fails (a closed pipe, a full disk), the ordinary exit reports it."""
+    A failed flush of standard output is raised (``main`` says it in one line); when standard
+    error cannot be flushed, the ordinary exit is left to deal with it."""
+    sys.stdout.flush()
     try:
-        sys.stdout.flush()
         sys.stderr.flush()
     except (OSError, ValueError):
         return
@@ -254,8 +278,9 @@ EXIT_TERMINATED = 128 + signal.SIGTERM
 
 
 def _end_on_signals(lang: Lang) -> None:
-    """Ctrl-C (SIGINT) and SIGTERM end the run at once with one line and exit 130 (143), the way
-    shells report a signal: no traceback, and no Python clean-up. That is deliberate: unwinding
+    """Ctrl-C (SIGINT) and SIGTERM end the run at once with one line (one, however many signals
+    come) and exit 130 (143), the way shells report a signal: no traceback, and no Python
+    clean-up. That is deliberate: unwinding
     through durable-rules while a session still has pending actions crashes the process
     (SIGSEGV), so the process ends without unwinding; the only clean-up is removing the
     temporary file of an atomic write under way. A closed pipe (``evaluate | head``) ends the
@@ -267,7 +292,16 @@ def _end_on_signals(lang: Lang) -> None:
         signal.SIGTERM: f"kbdoctor: {text('cli.terminated', lang)}\n".encode(),
     }
 
+    ending: list[int] = []  # the signal being handled, once one is
+
     def end(signum: int, frame: object) -> None:
+        # A second signal (two Ctrl-C in a row, Ctrl-C then SIGTERM) must not run this again
+        # between the first one's line and its exit: it is blocked at once, and one that got
+        # through before the block finds the first one under way and leaves it to finish.
+        if ending:
+            return
+        ending.append(signum)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         remove_pending()
         try:
             os.write(2, lines.get(signum, b"kbdoctor: stopped\n"))
@@ -398,16 +432,21 @@ def _run_tui(
     from kbdoctor.engine.errors import KbdoctorError
     from kbdoctor.tui.launch import run_tui
 
+    chosen = next((known for known in LANGS if known == lang), language_from_env())
     try:
-        return int(
+        code = int(
             run_tui(
                 facts, lang=lang, rules=rules, demo=demo, budget=budget, suppressions=suppressions
             )
         )
     except KbdoctorError as exc:  # a case file that cannot be reopened
-        chosen = next((known for known in LANGS if known == lang), language_from_env())
         print(exc.render(chosen), file=sys.stderr)
         return EXIT_INVALID
+    # ended by SIGINT or SIGTERM (tui/app.py): said once the terminal is the shell's again
+    ended = {EXIT_INTERRUPTED: "cli.interrupted", EXIT_TERMINATED: "cli.terminated"}.get(code)
+    if ended is not None:
+        print(f"kbdoctor: {text(ended, chosen)}", file=sys.stderr)
+    return code
 
 
 def _check_rules(args: Any) -> int:

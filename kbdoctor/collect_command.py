@@ -26,25 +26,30 @@ collection, the import report, ``--append``'s merge, the script - lives in
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from kbdoctor.collectors.fact_append import appended, locked
+from kbdoctor.collectors.fact_append import CommentsWouldBeLost, appended, locked
 from kbdoctor.collectors.import_report import build_report
 from kbdoctor.collectors.import_summary import summary_lines
 from kbdoctor.collectors.importers.registry import describe_formats, known_formats
-from kbdoctor.collectors.importing import ImportResult, import_paths
+from kbdoctor.collectors.importing import ImportResult, fact_key, import_paths
 from kbdoctor.collectors.live.options import interrupted
 from kbdoctor.collectors.messages import message
 from kbdoctor.collectors.script_texts import script_text
 from kbdoctor.engine.atomic import resolve_target, why_unwritable, write_atomic
-from kbdoctor.engine.errors import FactFileError, InputRefused, UsageError
-from kbdoctor.engine.factio import dump_fact_file, parse_fact_text, read_text_limited
+from kbdoctor.engine.errors import FactFileError, InputRefused, Problem, UsageError
+from kbdoctor.engine.factio import (
+    display_path,
+    dump_fact_file,
+    parse_fact_text,
+    read_text_limited,
+    unreadable_problem,
+)
 from kbdoctor.engine.facts import Fact, FactFile
 from kbdoctor.engine.i18n import LANGS, Lang, language_from_env, language_option
-from kbdoctor.engine.limits import Limits
+from kbdoctor.engine.limits import ENV_VARS, Limits
+from kbdoctor.engine.probe import probe
 from kbdoctor.live_command import add_live_arguments, run_live, stray_live_option, wants_live
 from kbdoctor.live_command import say as live_text
 
@@ -126,9 +131,7 @@ def _configure(parser: argparse.ArgumentParser, lang: Lang) -> None:
         default=None,
         help=message("help_format", lang),
     )
-    parser.add_argument(
-        "--lang", choices=LANGS, default=None, help=message("help_lang", lang)
-    )
+    parser.add_argument("--lang", choices=LANGS, default=None, help=message("help_lang", lang))
     add_live_arguments(parser, lang)  # --domain, --dc, ... (kbdoctor/live_command.py)
     script = parser.add_argument_group("script")
     script.add_argument("--script", action="store_true", help=script_text("help_script", lang))
@@ -165,10 +168,14 @@ def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     if not imports and not wants_live(args):
         print(message("no_import", lang), file=err)
         return EXIT_USAGE
-    missing = [p for p in imports if not Path(p).exists()]
-    if missing:
-        for path in missing:
-            print(f"{path}: {message('no_such_path', lang)}", file=err)
+    looked = [(path, probe(path)) for path in imports]
+    for path, seen in looked:
+        if seen.error is not None:
+            detail = seen.error.strerror or str(seen.error)
+            print(f"{display_path(path)}: {message('cannot_read', lang, detail=detail)}", file=err)
+        elif not seen.exists:
+            print(f"{display_path(path)}: {message('no_such_path', lang)}", file=err)
+    if any(not seen.exists for _, seen in looked):
         return EXIT_USAGE
     if append and output == STDOUT:
         print(message("append_needs_file", lang), file=err)
@@ -234,6 +241,8 @@ def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     imported = dump_fact_file(
         FactFile(kbdoctor="facts/1", environment=environment, facts=result.facts), fmt
     )
+    if not append and _over_fact_limit(None, result.facts, output, limits, lang, err):
+        return EXIT_USAGE
     if output == STDOUT:
         sys.stdout.write(imported)
         return done
@@ -247,7 +256,12 @@ def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
             existing = _read_existing(output, limits, lang, err)
             if existing is False:
                 return EXIT_USAGE
+            if _over_fact_limit(existing, result.facts, output, limits, lang, err):
+                return EXIT_USAGE
             write_atomic(output, appended(existing, result.facts, fmt))
+    except CommentsWouldBeLost:
+        print(message("append_comments", lang, file=output), file=err)
+        return EXIT_USAGE
     except OSError as error:
         detail = error.strerror or str(error)
         print(message("write_failed", lang, file=output, detail=detail), file=err)
@@ -272,14 +286,42 @@ def _report(result: ImportResult, path: str | None, lang: Lang, err: TextIO) -> 
     return True
 
 
+def _over_fact_limit(
+    existing: tuple[str, FactFile] | None,
+    new: list[Fact],
+    output: str,
+    limits: Limits,
+    lang: Lang,
+    err: TextIO,
+) -> bool:
+    """Whether the fact file about to be written holds more facts than the facts limit, said on
+    ``err``: evaluate refuses such a file, so collect refuses to write it (the limit is raised
+    the same way for both). With ``--append`` the file's facts count, and the new facts it
+    already holds do not, as :func:`appended` merges them."""
+    if existing is None:
+        count = len(new)
+    else:
+        seen = {fact_key(fact) for fact in existing[1].facts}
+        count = len(existing[1].facts) + sum(1 for fact in new if fact_key(fact) not in seen)
+    if count <= limits.facts:
+        return False
+    name = "<stdout>" if output == STDOUT else display_path(output)
+    params = {"limit": limits.facts, "variable": ENV_VARS["facts"]}
+    print(Problem(name, None, None, "error.limit_facts", params).render(lang), file=err)
+    return True
+
+
 def _read_existing(
     output: str, limits: Limits, lang: Lang, err: TextIO
 ) -> tuple[str, FactFile] | Literal[False] | None:
     """The text and facts of the file ``--append`` extends; None when there is none yet; False
     (after printing why) when it cannot be read or is not a valid fact file."""
-    if not os.path.exists(output):
+    seen = probe(output)
+    if not seen.exists and seen.error is None:
         return None
     try:
+        if seen.error is not None:
+            raise seen.error
         text = read_text_limited(output, limits)
         return text, parse_fact_text(text, output, limits)
     except FactFileError as error:
@@ -289,9 +331,11 @@ def _read_existing(
     except InputRefused as error:
         print(message("append_invalid", lang, file=output), file=err)
         print(error.problem(output).render(lang), file=err)
-    except (OSError, UnicodeDecodeError) as error:
-        detail = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        print(message("write_failed", lang, file=output, detail=detail), file=err)
+    except UnicodeDecodeError as error:  # read, not written: said as what it is
+        print(message("append_invalid", lang, file=output), file=err)
+        print(unreadable_problem(output, error).render(lang), file=err)
+    except OSError as error:
+        print(unreadable_problem(output, error).render(lang), file=err)
     return False
 
 

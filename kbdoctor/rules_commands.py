@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from kbdoctor.engine.i18n import LANGS, RULE_LANGS, Lang, language_from_env, text
+from kbdoctor.engine.i18n import LANGS, RULE_LANGS, Lang, count_text, language_from_env, text
 
 COMMANDS = ("lint", "test", "schema", "docs", "new")
 EXIT_OK = 0
@@ -44,32 +44,37 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
     )
     _lang(docs, lang)
     new = sub.add_parser("new", help=text("cli.rules_new.help", lang))
-    new.add_argument("rule_id", metavar="RULE_ID")
-    new.add_argument("--fact", required=True, metavar="TYPE", help=text("cli.new_fact.help", lang))
     new.add_argument(
-        "--where",
-        action="append",
-        required=True,
-        metavar="FIELD=OP:VALUE",
-        help=text("cli.new_where.help", lang),
+        "rule_id", nargs="?", metavar="RULE_ID", help=text("cli.new_rule_id.help", lang)
     )
+    new.add_argument("--fact", metavar="TYPE", help=text("cli.new_fact.help", lang))
     new.add_argument(
-        "--finding", required=True, metavar="ID", help=text("cli.new_finding.help", lang)
+        "--where", action="append", metavar="FIELD=OP:VALUE", help=text("cli.new_where.help", lang)
     )
+    new.add_argument("--finding", metavar="ID", help=text("cli.new_finding.help", lang))
     new.add_argument(
-        "--title", required=True, metavar="TEXT", help=text("cli.new_title.help", lang)
+        "--value", action="append", metavar="NAME=FIELD", help=text("cli.new_value.help", lang)
     )
-    new.add_argument(
-        "--title-pl", required=True, metavar="TEXT", help=text("cli.new_title_pl.help", lang)
-    )
-    new.add_argument("--cf", type=float, default=0.5, help=text("cli.new_cf.help", lang))
-    new.add_argument("--pack", default="local", help=text("cli.new_pack.help", lang))
+    new.add_argument("--title", metavar="TEXT", help=text("cli.new_title.help", lang))
+    new.add_argument("--title-pl", metavar="TEXT", help=text("cli.new_title_pl.help", lang))
+    new.add_argument("--cf", metavar="CF", help=text("cli.new_cf.help", lang))
+    new.add_argument("--pack", help=text("cli.new_pack.help", lang))
     new.add_argument(
         "-o", "--output", default=".", metavar="DIR", help=text("cli.new_output.help", lang)
     )
     _lang(new, lang)
     schema = sub.add_parser("schema", help=text("cli.rules_schema.help", lang))
-    schema.add_argument("which", nargs="?", choices=("rules", "tests"), default="rules")
+    schema.add_argument(
+        "which",
+        nargs="?",
+        choices=("rules", "tests"),
+        default="rules",
+        help=text("cli.rules_schema_which.help", lang),
+    )
+    schema.add_argument(
+        "paths", nargs="*", metavar="PATH", help=text("cli.rules_schema_paths.help", lang)
+    )
+    _lang(schema, lang)
     return parser
 
 
@@ -88,9 +93,9 @@ def _lang(parser: argparse.ArgumentParser, lang: Lang) -> None:
 
 def main(argv: Sequence[str], lang: Lang) -> int:
     args = build_parser(lang).parse_args(list(argv))
-    if args.rules_command == "schema":
-        return _schema(args.which)
     chosen: Lang = args.lang or language_from_env()
+    if args.rules_command == "schema":
+        return _schema(args.which, args.paths, chosen)
     if args.rules_command == "new":
         return _new(args, chosen)
     if args.rules_command == "docs":
@@ -104,7 +109,11 @@ def _lint(paths: list[str], lang: Lang, fmt: str, strict: bool, suppressions: st
     from kbdoctor.engine.config import load_config
     from kbdoctor.engine.errors import UsageError
     from kbdoctor.engine.lint.run import lint
+    from kbdoctor.engine.rule_files import expand_rule_paths
 
+    if paths and not expand_rule_paths(paths):  # folders without a rule file: nothing to judge
+        print(text("lint.none_found", lang, paths=" ".join(paths)), file=sys.stderr)
+        return EXIT_INVALID
     try:
         if suppressions is None and not paths:  # what evaluate uses by default
             suppressions = load_config().suppressions
@@ -116,7 +125,7 @@ def _lint(paths: list[str], lang: Lang, fmt: str, strict: bool, suppressions: st
     if fmt == "json":
         data: dict[str, Any] = {
             "files": result.files,
-            "unreadable": [p.to_dict() for p in result.unreadable],
+            "unreadable": [p.to_dict(lang) for p in result.unreadable],
             "errors": errors,
             "warnings": warnings,
             "problems": [p.to_dict(lang) for p in result.problems],
@@ -127,7 +136,12 @@ def _lint(paths: list[str], lang: Lang, fmt: str, strict: bool, suppressions: st
             print(problem.render(lang), file=sys.stderr)
         for found in result.problems:
             print(found.render(lang))
-        print(text("lint.summary", lang, files=len(result.files), errors=errors, warnings=warnings))
+        counted = {
+            "files": count_text("lint.count.files", lang, len(result.files)),
+            "errors": count_text("lint.count.errors", lang, errors),
+            "warnings": count_text("lint.count.warnings", lang, warnings),
+        }
+        print(text("lint.summary", lang, **counted))
     if result.unreadable:
         return EXIT_INVALID
     return EXIT_FINDINGS if errors or (strict and warnings) else EXIT_OK
@@ -141,11 +155,16 @@ def _import_outputs(path: str) -> list[Any]:
 
 
 def _test(paths: list[str], lang: Lang, fmt: str) -> int:
-    from kbdoctor.engine.rule_files import bundled_rule_files
+    from kbdoctor.engine.errors import UsageError
+    from kbdoctor.engine.packs import default_rule_files
     from kbdoctor.engine.ruletests.discover import find_test_files
     from kbdoctor.engine.ruletests.run import run_tests
 
-    files = find_test_files(paths or bundled_rule_files())
+    try:  # by default the tests of the packs lint and evaluate load: shipped and configured
+        files = find_test_files(paths or default_rule_files())
+    except UsageError as exc:
+        print(exc.render(lang), file=sys.stderr)
+        return EXIT_INVALID
     if not files:
         print(
             text("ruletest.none_found", lang, paths=" ".join(paths) or "kb_rules"), file=sys.stderr
@@ -158,7 +177,7 @@ def _test(paths: list[str], lang: Lang, fmt: str) -> int:
     if fmt == "json":
         data = {
             "files": [str(f) for f in files],
-            "problems": [p.to_dict() for p in result.problems],
+            "problems": [p.to_dict(lang) for p in result.problems],
             "passed": passed,
             "failed": len(failed),
             "known_gaps": len(gaps),
@@ -197,7 +216,12 @@ def _test(paths: list[str], lang: Lang, fmt: str) -> int:
                 print("  - " + text(mismatch.key, lang, **mismatch.params))
                 for line in mismatch.reasoning:
                     print("      " + line)
-        print(text("ruletest.summary", lang, passed=passed, failed=len(failed), gaps=len(gaps)))
+        counted = {
+            "passed": count_text("ruletest.count.passed", lang, passed),
+            "failed": count_text("ruletest.count.failed", lang, len(failed)),
+            "gaps": count_text("ruletest.count.gaps", lang, len(gaps)),
+        }
+        print(text("ruletest.summary", lang, **counted))
     if result.problems:
         return EXIT_INVALID
     return EXIT_FINDINGS if failed else EXIT_OK
@@ -237,41 +261,66 @@ def _docs(paths: list[str], lang: Lang, output: str | None) -> int:
 
 
 def _new(args: Any, lang: Lang) -> int:
-    """Write a first rule and its tests; never over an existing file."""
-    import re
+    """Write a first rule and its tests; never over an existing file. What the flags leave out
+    is asked on standard input (rules_new_questions)."""
     from pathlib import Path
 
     from kbdoctor.engine.atomic import write_atomic
     from kbdoctor.engine.errors import KbdoctorError, Problem
-    from kbdoctor.engine.rule_scaffold import Scaffold, parse_condition, scaffold_texts
+    from kbdoctor.engine.rule_files import bundled_rule_files
+    from kbdoctor.engine.rule_scaffold import (
+        Scaffold,
+        check_id,
+        parse_cf,
+        parse_condition,
+        parse_value,
+        scaffold_texts,
+    )
     from kbdoctor.engine.rulebase import load_rule_base
-    from kbdoctor.engine.rules_model import IDENT, PACK_ID, RULE_ID
+    from kbdoctor.rules_new_questions import Answers, Asker, ask_missing
 
-    rules = Path(args.output) / f"{args.pack}.yaml"
-    tests = Path(args.output) / "tests" / f"{args.pack}.yaml"
     try:
-        for value, pattern, name in (
-            (args.rule_id, RULE_ID, "RULE_ID"),
-            (args.pack, PACK_ID, "--pack"),
-            (args.finding, IDENT, "--finding"),
-        ):
-            if not re.match(pattern, value):
-                raise KbdoctorError(
-                    [Problem(name, None, None, "scaffold.bad_id", {"value": value})]
-                )
-        scaffold = Scaffold(
-            args.rule_id,
-            args.fact,
-            tuple(parse_condition(c) for c in args.where),
-            args.finding,
-            args.title,
-            args.title_pl,
-            args.pack,
-            args.cf,
+        shipped = load_rule_base(bundled_rule_files()).findings  # the pack it extends
+        answers = Answers(
+            rule_id=args.rule_id and check_id("rule", args.rule_id),
+            fact=args.fact,
+            conditions=[parse_condition(c) for c in args.where or []],
+            finding=args.finding and check_id("finding", args.finding),
+            values=dict(parse_value(v) for v in args.value or []),
+            title=args.title,
+            title_pl=args.title_pl,
+            cf=None if args.cf is None else parse_cf(args.cf),
+            pack=args.pack and check_id("pack", args.pack),
         )
-        rule_text, test_text = scaffold_texts(scaffold, list(load_rule_base(None).findings))
+        required = (answers.rule_id, answers.fact, answers.finding, answers.title, answers.title_pl)
+        if None in required or not answers.conditions:
+            asker = Asker(sys.stdin, sys.stderr, lang, sys.stdin.isatty())
+            answers = ask_missing(answers, shipped, asker)
+        # every one was given or asked above
+        assert answers.rule_id is not None
+        assert answers.fact is not None
+        assert answers.finding is not None
+        assert answers.title is not None
+        assert answers.title_pl is not None
+        pack = answers.pack or "local"
+        scaffold = Scaffold(
+            answers.rule_id,
+            answers.fact,
+            tuple(answers.conditions),
+            answers.finding,
+            answers.title,
+            answers.title_pl,
+            pack,
+            0.5 if answers.cf is None else answers.cf,
+            tuple(answers.values.items()),
+        )
+        rule_text, test_text = scaffold_texts(scaffold, shipped)
+        rules = Path(args.output) / f"{pack}.yaml"
+        tests = Path(args.output) / "tests" / f"{pack}.yaml"
+        from kbdoctor.engine.probe import probe
+
         for path in (rules, tests):
-            if path.exists():
+            if probe(path).exists:
                 raise KbdoctorError([Problem(str(path), None, None, "scaffold.exists")])
         tests.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(rules, rule_text)
@@ -290,9 +339,18 @@ def _new(args: Any, lang: Lang) -> int:
     return EXIT_OK
 
 
-def _schema(which: str) -> int:
-    from kbdoctor.engine.rule_schemas import rules_json_schema, tests_json_schema
+def _schema(which: str, paths: list[str], lang: Lang) -> int:
+    """The schema of rule files knows the fields the shipped packs derive, and those of the
+    packs given."""
+    from kbdoctor.engine.errors import KbdoctorError
+    from kbdoctor.engine.rule_schemas import derived_fields, rules_json_schema, tests_json_schema
 
-    schema = rules_json_schema() if which == "rules" else tests_json_schema()
+    try:
+        schema = (
+            rules_json_schema(derived_fields(paths)) if which == "rules" else tests_json_schema()
+        )
+    except KbdoctorError as exc:
+        print(exc.render(lang), file=sys.stderr)
+        return EXIT_INVALID
     sys.stdout.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK

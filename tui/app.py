@@ -9,7 +9,9 @@ becomes a located message on the screen and nothing already loaded is lost.
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import signal
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -57,6 +59,7 @@ from textual.worker import Worker
 
 if TYPE_CHECKING:
     from kbdoctor.tui.screens.pick_path import PickMode
+    from rich.console import RenderableType
 
 # The dialogs (fact detail and edit, file picker, save, help) are imported by the actions that
 # open them, and the facts and rules tabs by the screen when first shown: none is on the first
@@ -90,6 +93,9 @@ class KbdoctorApp(App[None]):
         Binding("l", "switch_language", "tui.key.language"),
         Binding("ctrl+r", "reload_rules", "tui.key.reload", show=False),
         Binding("q", "quit", "tui.key.quit"),
+        # ctrl+c quits as ctrl+q does, everywhere (Textual's own only says how to quit, in
+        # English); a SIGINT or SIGTERM from outside ends the application too (_end_on_signals)
+        Binding("ctrl+c", "quit", "tui.key.quit", show=False, priority=True),
         # only while a collection or an evaluation runs (check_action), the collection first:
         # dialogs keep escape for themselves
         Binding("escape", "stop_collection", "tui.key.stop_collection"),
@@ -136,6 +142,8 @@ class KbdoctorApp(App[None]):
         self._holding_first_frame = False
         self.last_evaluation_ms = 0.0
         self._started: list[Callable[[], None]] = []
+        self.ended_by: int | None = None  # the signal that ended the application, if one did
+        self._signals_handled = False
         self.set_reactive(KbdoctorApp.lang, lang)
         localise_bindings(self, lang)
         self.main = MainScreen(lang)
@@ -147,12 +155,55 @@ class KbdoctorApp(App[None]):
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # what gc.freeze() set aside (on loading) is the collector's again
+        self._stop_ending_on_signals()
+
+    # -- ending on a signal -------------------------------------------------------------------
+
+    def _end_on_signals(self) -> None:
+        """SIGINT and SIGTERM from outside (``kill``, a session that closes) end the application
+        the way ctrl+q does: Textual puts the terminal back (the shell's screen, no mouse
+        reporting) and cancels the evaluation under way, and the exit status says which signal
+        it was (130, 143); the command line says it in one line once the screen is restored.
+        Python's default would end the process with the terminal left in the application's
+        screen (SIGTERM), or quietly with exit status 0 (SIGINT). Not in a headless run: tests
+        drive the application in the test runner's own process and event loop."""
+        if self.is_headless:
+            return
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, self._ended_by_signal, signum)
+        self._signals_handled = True
+
+    def _stop_ending_on_signals(self) -> None:
+        if self._signals_handled:
+            self._signals_handled = False
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(signum)
+
+    def exit(
+        self,
+        result: Any = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        """Every way out (ctrl+q, ctrl+c, a signal, a dialog) abandons the evaluations under
+        way: the interpreter waits for their threads, and a cancelled one would still build a
+        report nobody reads, seconds on a large case, after the screen is the shell's again."""
+        self.evaluations.abandon()
+        super().exit(result, return_code, message)
+
+    def _ended_by_signal(self, signum: int) -> None:
+        if self.ended_by is None:  # a second signal while the first ends the application
+            self.ended_by = signum
+            self.exit(return_code=128 + signum)
 
     def on_mount(self) -> None:
         # The first frame waits (a little) for the first diagnosis: painting the screen while the
         # rules and facts load, then painting it again with the diagnosis, costs more than the
         # loading itself, and the two compete for the interpreter. A slow start still shows the
         # screen, with a spinner, after FIRST_FRAME_WAIT_S.
+        self._end_on_signals()
         self._first_frame.enter_context(self.batch_update())
         self._holding_first_frame = True
         self.set_timer(FIRST_FRAME_WAIT_S, self._paint_first_frame)

@@ -100,11 +100,13 @@ class Diagnoser:
         explain: bool = True,
         cancel: threading.Event | None = None,
         keep: bool = False,
+        abandon: threading.Event | None = None,
     ) -> Report:
         """The report; setting ``cancel`` (the worker's cancelled event) stops the evaluation
         the way a spent budget does, and the report says so (``budget.reason: cancelled``).
         ``keep``: the diagnosis of the case as edited, whose session the next what-if edit
-        follows (``Evaluator.run``); other evaluations (the baseline, a comparison) leave it."""
+        follows (``Evaluator.run``); other evaluations (the baseline, a comparison) leave it.
+        ``abandon``: see ``Evaluator.evaluate``."""
         if self._evaluator is None:
             raise RuntimeError("no rule base loaded")
         return self._evaluator.evaluate(
@@ -117,6 +119,7 @@ class Diagnoser:
             cancel=cancel,
             suppressions=self.suppressions,
             keep=keep,
+            abandon=abandon,
         )
 
 

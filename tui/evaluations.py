@@ -12,6 +12,7 @@ again, runs after the fast diagnosis was painted. The application shows what arr
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from functools import partial
@@ -47,6 +48,8 @@ class Evaluations:
         self._baseline_key: tuple[object, ...] | None = None  # what the baseline was made of
         self._started: set[int] = set()  # tickets whose worker began (see ``cancel``)
         self._explain_request: _Request | None = None
+        # set once, when the application quits: no report of a running evaluation is wanted
+        self._abandon = threading.Event()
 
     # -- starting -------------------------------------------------------------------------------
 
@@ -110,6 +113,7 @@ class Evaluations:
             explain=False,
             cancel=cancel,
             keep=True,
+            abandon=self._abandon,
         )
         elapsed = (time.perf_counter() - start) * 1000.0
         # The baseline (the facts as loaded, for the "(was ...)" marks) costs a whole evaluation
@@ -119,7 +123,12 @@ class Evaluations:
         app.post_message(ReportReady(report, None, ticket, elapsed, baseline_pending=pending))
         if loaded is not None and pending:
             baseline = app.diagnoser.evaluate(
-                loaded, lang=lang, files=files, environment=environment, explain=False
+                loaded,
+                lang=lang,
+                files=files,
+                environment=environment,
+                explain=False,
+                abandon=self._abandon,
             )
             self._baseline_key = key
             app.post_message(BaselineReady(baseline, ticket))
@@ -148,7 +157,12 @@ class Evaluations:
         cancel = get_current_worker().cancelled_event
         files, environment = list(app.session.files), dict(app.session.environment)
         explained = app.diagnoser.evaluate(
-            request.facts, lang=request.lang, files=files, environment=environment, cancel=cancel
+            request.facts,
+            lang=request.lang,
+            files=files,
+            environment=environment,
+            cancel=cancel,
+            abandon=self._abandon,
         )
         app.post_message(ReportReady(explained, None, request.ticket, elapsed_ms))
 
@@ -170,6 +184,13 @@ class Evaluations:
             and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
             for w in self._app.workers
         )
+
+    def abandon(self) -> None:
+        """The application is quitting: stop the evaluations under way without building their
+        reports (``Evaluator.evaluate``'s ``abandon``), so that the process ends with the screen
+        instead of seconds later."""
+        self._abandon.set()
+        self._app.workers.cancel_group(self._app, GROUP)
 
     def cancel(self) -> CancelOutcome:
         """Stop the evaluation under way: its worker's cancelled event is the engine's cancel

@@ -7,7 +7,6 @@ functions, so that ``kbdoctor evaluate`` and the other headless commands never l
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbdoctor.engine.evaluate import DEFAULT_BUDGET_S
@@ -41,7 +40,10 @@ def create_app(
     if len(fact_paths) == 1 and not demo and is_case_file(fact_paths[0]):
         case_path = fact_paths[0]
         case = load_case(case_path)
-        if rules is None and case.rule_files and all(Path(f).is_file() for f in case.rule_files):
+        from kbdoctor.engine.probe import probe
+
+        rule_files = case.rule_files
+        if rules is None and rule_files and all(probe(f).kind == "file" for f in rule_files):
             rules = case.rule_files
         fact_paths = ()
 

@@ -157,6 +157,19 @@ def _join_wrapped_dn(lines: list[_Line], index: int) -> tuple[str, int]:
     return text, last
 
 
+def _next_non_blank(lines: list[_Line]) -> list[_Line | None]:
+    """For each line, the first non-blank line after it: one backward pass, so that looking
+    past a header costs the same for every line (a search from each header would read the
+    rest of the file once per line, and an event-log export has hundreds of thousands)."""
+    after: list[_Line | None] = [None] * len(lines)
+    following: _Line | None = None
+    for pos in range(len(lines) - 1, -1, -1):
+        after[pos] = following
+        if lines[pos].body:
+            following = lines[pos]
+    return after
+
+
 def _is_count_line(text: str) -> int | None:
     """The number of ``found 1 group of duplicate SPNs.`` in any language: a sentence with one
     number and the word SPN(s), ending with its full stop, naming no SPN and no DN."""
@@ -240,11 +253,12 @@ class SetspnListReader(ReaderBase):
         if switch is not None:
             return switch == "L"
         lines = _lines(material)
+        after = _next_non_blank(lines)
         for pos, line in enumerate(lines):
             if line.indented or _is_command_line(line.text) or not line.body:
                 continue
             header, last = _join_wrapped_dn(lines, pos)
-            following = next((n for n in lines[last + 1 :] if n.body), None)
+            following = after[last]
             if (
                 header.endswith(":")
                 and _dn_in(header)
@@ -288,14 +302,10 @@ class SetspnListReader(ReaderBase):
             )
             for bad in spns:
                 if not _SPN.match(bad.body):
-                    result.warnings.append(
-                        _skipped(material, bad, "setspn.not_spn_shaped")
-                    )
+                    result.warnings.append(_skipped(material, bad, "setspn.not_spn_shaped"))
             pos = end + 1
         if not result.facts and not result.warnings:
-            result.warnings.append(
-                warning(material, 0, "setspn.list_without_account")
-            )
+            result.warnings.append(warning(material, 0, "setspn.list_without_account"))
         return
 
 
@@ -358,8 +368,11 @@ class SetspnQueryReader(ReaderBase):
                 )
                 pos = end + 1
                 continue
-            if not line.indented and _DN_START.search(line.body) is None and pos > 0 and (
-                line.body.endswith(("!", "."))
+            if (
+                not line.indented
+                and _DN_START.search(line.body) is None
+                and pos > 0
+                and (line.body.endswith(("!", ".")))
             ):
                 verdict = line  # "Existing SPN found!" / "No such SPN found." in any language
             elif not (not line.indented and re.search(r"\bDC=", line.body, re.IGNORECASE)):
@@ -367,14 +380,10 @@ class SetspnQueryReader(ReaderBase):
             pos += 1
         spn = _queried_spn(command)
         if verdict is None and not accounts:
-            result.warnings.append(
-                warning(material, 0, "setspn.query_without_result")
-            )
+            result.warnings.append(warning(material, 0, "setspn.query_without_result"))
             return
         if spn is None:
-            result.warnings.append(
-                warning(material, 0, "setspn.queried_spn_missing")
-            )
+            result.warnings.append(warning(material, 0, "setspn.queried_spn_missing"))
             return
         last = verdict.index if verdict is not None else len(lines) - 1
         result.facts.append(
@@ -459,8 +468,9 @@ class SetspnDuplicatesReader(ReaderBase):
                 )
                 if count != groups:
                     result.warnings.append(
-                        warning(material, pos, "setspn.group_count_mismatch", count=count,
-                                read=groups)
+                        warning(
+                            material, pos, "setspn.group_count_mismatch", count=count, read=groups
+                        )
                     )
                 run_start, groups, forest = pos + 1, 0, forest_option
                 pos += 1
@@ -479,9 +489,7 @@ class SetspnDuplicatesReader(ReaderBase):
                         )
                     )
                 else:
-                    result.warnings.append(
-                        _skipped(material, line, "setspn.group_too_small")
-                    )
+                    result.warnings.append(_skipped(material, line, "setspn.group_too_small"))
                 pos = end + 1
                 continue
             if not _is_known_x_line(line):
@@ -489,9 +497,7 @@ class SetspnDuplicatesReader(ReaderBase):
             pos += 1
         tail = [ln for ln in lines[run_start:] if ln.body and not _is_command_line(ln.text)]
         if tail:
-            result.warnings.append(
-                warning(material, tail[0].index, "setspn.duplicates_truncated")
-            )
+            result.warnings.append(warning(material, tail[0].index, "setspn.duplicates_truncated"))
         return
 
 

@@ -1,7 +1,8 @@
 """``kbdoctor rules lint``: read rule files, run every check, and give every problem at once with
 its file, line, column, severity and check. Nothing stops at the first problem: a file the schema
-refuses is still judged by the checks that read the file as written (texts), and the valid files
-are judged together (duplicate ids across packs)."""
+refuses is still judged by the checks that read the file as written (texts) and, for the rules
+and definitions the schema accepts, by every check (``salvage``); the files are judged together
+(duplicate ids across packs)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kbdoctor.engine.errors import Problem
+from kbdoctor.engine.errors import Problem, context_text
 from kbdoctor.engine.factio import display_path
 from kbdoctor.engine.i18n import Lang, text
 from kbdoctor.engine.limits import Limits
 from kbdoctor.engine.lint.checks import CHECKS
-from kbdoctor.engine.lint.model import Check, LintInput, PackSource, Severity
+from kbdoctor.engine.lint.model import Check, LintInput, PackSource, Severity, problem_identity
+from kbdoctor.engine.lint.salvage import salvage
 from kbdoctor.engine.lint.suppression_file import CHECK as SUPPRESSIONS
 from kbdoctor.engine.lint.suppression_file import lint_suppressions
 from kbdoctor.engine.packs import apply_overrides, default_rule_files, extended_packs
@@ -29,6 +31,7 @@ from kbdoctor.engine.rule_files import (
 from kbdoctor.engine.rule_parsing import LazyLocator, RulePack, read_pack
 from kbdoctor.engine.rulebase import RuleBase, register
 from kbdoctor.engine.ruletests.discover import rules_with_tests
+from kbdoctor.engine.yamlio import YamlLocator
 
 SCHEMA = "schema"
 # what the texts check says in plain words; pydantic's own message for it is left out
@@ -44,7 +47,7 @@ class LintProblem:
     def render(self, lang: Lang) -> str:
         p = self.problem
         message = text(p.key, lang, **p.params)
-        context = f"{p.context}: " if p.context else ""
+        context = f"{context_text(p.context, lang)}: " if p.context else ""
         severity = text(f"lint.severity.{self.severity}", lang)
         return f"{p.location()}: {severity}: {context}{message} [{self.check}]"
 
@@ -56,7 +59,7 @@ class LintProblem:
             "column": p.column,
             "severity": self.severity,
             "check": self.check,
-            "context": p.context,
+            "context": context_text(p.context, lang) if p.context else None,
             "key": p.key,
             "message": text(p.key, lang, **p.params),
         }
@@ -101,8 +104,13 @@ def lint(
     for pack, _ in given.packs:
         register(base, pack)
     apply_overrides(base)
+    seen: set[tuple[Any, ...]] = set()
     for check in checks:
-        result.problems.extend(LintProblem(p, check.severity, check.name) for p in check.run(given))
+        for problem in check.run(given):
+            identity = (check.name, *problem_identity(problem))
+            if identity not in seen:  # the same problem found twice is one problem
+                seen.add(identity)
+                result.problems.append(LintProblem(problem, check.severity, check.name))
     if suppressions is not None:
         result.files.append(display_path(suppressions))
         found = lint_suppressions(suppressions, base, today or datetime.date.today())
@@ -123,6 +131,9 @@ def _read(
         # pack of 1,000 rules (bench/bench_authoring.py), and a clean pack needs none
         locator = LazyLocator(content, limits)
         data, model, problems = read_pack(name, content, locator, limits)
+        if data is None:  # not YAML, or refused by a limit: unreadable, as `kbdoctor rules` says
+            result.unreadable.extend(problems)
+            continue
         result.problems.extend(
             LintProblem(p, "error", SCHEMA)
             for p in problems
@@ -130,6 +141,12 @@ def _read(
         )
         if data is not None:
             given.sources.append(PackSource(name, data, locator))
+        located: YamlLocator = locator
+        if model is None and isinstance(data, dict):
+            # the rest of a refused file is judged too: one schema error hides nothing else
+            salvaged = salvage(data, locator, given.refused)
+            if salvaged is not None:
+                model, located = salvaged
         if model is not None:
             pack = RulePack(name, hashlib.sha256(content.encode()).hexdigest(), model)
-            given.packs.append((pack, locator))
+            given.packs.append((pack, located))

@@ -9,6 +9,7 @@ import datetime
 
 from kbdoctor.engine.errors import Problem
 from kbdoctor.engine.lint.model import Severity
+from kbdoctor.engine.named_accounts import may_name_accounts
 from kbdoctor.engine.rulebase import RuleBase
 from kbdoctor.engine.rules_model import SubjectDef
 from kbdoctor.engine.suppressions import Entry, Suppressions, expiry_warnings, load_suppressions
@@ -41,7 +42,11 @@ def _entry(entry: Entry, base: RuleBase, loaded: Suppressions) -> list[tuple[Pro
         name
         for name, given, holds in (
             ("host", s.match.host, bool(set(parts.values()) & _MACHINES)),
-            ("account", s.match.account, "account" in parts.values()),
+            (
+                "account",
+                s.match.account,
+                "account" in parts.values() or may_name_accounts(base, s.kind, s.target),
+            ),
             ("connector", s.match.connector, "connector" in parts),
             ("path", s.match.path, located),
         )

@@ -24,10 +24,11 @@ class _Model(BaseModel):
 
 
 class Range(_Model):
-    """A closed range of confidence, from 0 to 1."""
+    """A closed range of confidence, from -1 to 1: evidence against a cause (ruled out) is
+    negative, and only a range can tell -0.8 from -0.3."""
 
-    min: float = Field(0.0, ge=0, le=1)
-    max: float = Field(1.0, ge=0, le=1)
+    min: float = Field(0.0, ge=-1, le=1)
+    max: float = Field(1.0, ge=-1, le=1)
 
     @model_validator(mode="after")
     def _ordered(self) -> Range:
@@ -50,9 +51,23 @@ class CauseExpectation(_Model):
         return self.status if isinstance(self.status, list) else [self.status]
 
 
+class ConfidenceExpectation(_Model):
+    confidence: Range = Field(
+        description="the range the confidence of its most believed subject must lie in"
+    )
+
+
 class PathExpectation(_Model):
-    sender: str | None = None
-    receiver: str | None = None
+    """A failing path; a side left out matches any machine (or none known)."""
+
+    sender: str | None = Field(None, description="the sender; any when left out")
+    receiver: str | None = Field(None, description="the receiver; any when left out")
+
+    @model_validator(mode="after")
+    def _names_a_side(self) -> PathExpectation:
+        if self.sender is None and self.receiver is None:
+            raise ValueError("a failing path names its sender, its receiver or both")
+        return self
 
 
 class Expectation(_Model):
@@ -67,7 +82,13 @@ class Expectation(_Model):
     diagnoses: list[str] | None = Field(
         None, description="exactly these causes are diagnosed, in this order"
     )
-    findings: list[str] = Field(default_factory=list, description="findings the report holds")
+    symptoms: dict[str, ConfidenceExpectation] = Field(
+        default_factory=dict, description="symptoms the report holds, with their confidence"
+    )
+    findings: list[str] | dict[str, ConfidenceExpectation] = Field(
+        default_factory=list,
+        description="findings the report holds (a mapping: with their confidence)",
+    )
     not_findings: list[str] = Field(
         default_factory=list, description="findings the report must not hold"
     )

@@ -1,10 +1,12 @@
-"""The report as Markdown, for pasting into a ticket: tables for the ranking, fenced commands."""
+"""The report as Markdown, for pasting into a ticket: tables for the ranking, fenced commands.
+Every conclusion's evidence names its rule and the rule's pack (when several packs are loaded), the
+way the text report and the JSON do: a ticket must say whose rule made the claim."""
 
 from __future__ import annotations
 
-from kbdoctor.engine.i18n import text
+from kbdoctor.engine.i18n import Lang, text
 from kbdoctor.engine.presentation import source_text
-from kbdoctor.engine.report import Report
+from kbdoctor.engine.report import Firing, Report
 from kbdoctor.render.common import (
     expired_line,
     inputs_line,
@@ -13,15 +15,42 @@ from kbdoctor.render.common import (
     rule_ref,
     suppressed_line,
 )
+from kbdoctor.render.partial import partial_heading, partial_lines
 
 
 def _cell(value: str) -> str:
     return value.replace("|", "\\|").replace("\n", " ")
 
 
+def _evidence(firings: list[Firing], lang: Lang, indent: str = "") -> list[str]:
+    """HOW: each firing with its contribution, its rule (and pack) and the facts it used."""
+    out: list[str] = []
+    for firing in firings:
+        contribution = percent(firing.contribution)
+        out.append(f"{indent}- {_cell(firing.text)} ({contribution}, `{rule_ref(firing, lang)}`)")
+        for fact in firing.facts:
+            where = source_text(fact.source)
+            shown = f" — `{where}`" if where else ""  # an empty code span shows as two backticks
+            out.append(f"{indent}  - {_cell(fact.summary)}{shown}")
+    return out
+
+
+def _partial(report: Report) -> list[str]:
+    """First, when the diagnosis is partial: a ticket's reader must not take a missing
+    conclusion for evidence. Every unfinished rule is listed."""
+    if report.budget is None:
+        return []
+    why, seconds, heading = partial_lines(report)
+    out = [f"## {partial_heading(report)}", "", f"**{_cell(why)}**", "", f"{seconds}", ""]
+    out += [heading, ""]
+    out += [f"- `{rule}`" for rule in report.budget.unfinished_rules]
+    return [*out, ""]
+
+
 def render_markdown(report: Report) -> str:
     lang = report.lang
     out: list[str] = [f"# {text('report.title', lang)}", "", inputs_line(report), ""]
+    out += _partial(report)
     out += [f"## {text('report.symptoms', lang)}", ""]
     if report.symptoms:
         for symptom in report.symptoms:
@@ -38,6 +67,7 @@ def render_markdown(report: Report) -> str:
             out.append(f"- **{finding.title}** ({percent(finding.confidence)}): {finding.subject}")
             if finding.suppressed is not None:
                 out.append(f"  _{_cell(suppressed_line(finding.suppressed, lang))}_")
+            out += _evidence(finding.evidence, lang, "  ")
             for number, step in enumerate(finding.remediation, start=1):
                 out.append(f"  {number}. {step.text}")
                 if step.command:
@@ -62,11 +92,7 @@ def render_markdown(report: Report) -> str:
                     out += ["", "   ```", f"   {step.command}", "   ```"]
             out.append("")
         out += [f"**{text('report.evidence', lang)}**", ""]
-        for firing in cause.evidence:
-            contribution = percent(firing.contribution)
-            out.append(f"- {_cell(firing.text)} ({contribution}, `{rule_ref(firing, lang)}`)")
-            for fact in firing.facts:
-                out.append(f"  - {_cell(fact.summary)} — `{source_text(fact.source)}`")
+        out += _evidence(cause.evidence, lang)
         out.append("")
     out += [
         f"## {text('report.causes', lang)}",
@@ -84,6 +110,10 @@ def render_markdown(report: Report) -> str:
             f"{status} | {_cell(cause.kb or '')} |"
         )
     for cause in report.causes:
+        # the evidence of the causes not diagnosed, with --explain (as the text report shows it)
+        if report.explained and cause.evidence and cause.status != "diagnosed":
+            out += ["", f"**{text('report.evidence', lang)}: `{cause.cause}`**", ""]
+            out += _evidence(cause.evidence, lang)
         if cause.why_not:
             out += ["", f"**{text('report.why_not', lang)}: `{cause.cause}`**", ""]
             for miss in cause.why_not:

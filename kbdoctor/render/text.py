@@ -1,5 +1,6 @@
 """The report for a terminal: the diagnosis first, then what to do, then (with --explain) how each
-conclusion was reached and why the other causes were not."""
+conclusion (cause or finding) was reached, by which rule of which pack, and why the other causes
+were not."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from kbdoctor.render.common import (
     rule_ref,
     suppressed_line,
 )
+from kbdoctor.render.partial import partial_heading, partial_lines
 
 
 def render_text(report: Report, *, explain: bool = False) -> str:
     lang = report.lang
     out: list[str] = [text("report.title", lang), inputs_line(report), ""]
+    out.extend(_partial(report))
     out.append(text("report.symptoms", lang))
     if report.symptoms:
         for symptom in report.symptoms:
@@ -38,6 +41,9 @@ def render_text(report: Report, *, explain: bool = False) -> str:
             out.append(f"  {percent(finding.confidence)}  {finding.title} [{finding.subject}]")
             if finding.suppressed is not None:
                 out.append(f"        {suppressed_line(finding.suppressed, lang)}")
+            if explain:  # HOW, as for causes: the rule that concluded it and its pack
+                for firing in finding.evidence:
+                    out.extend(_firing(firing, lang))
             for number, step in enumerate(finding.remediation, start=1):
                 out.append(f"        {number}. {step.text}")
                 if step.command:
@@ -91,6 +97,16 @@ def render_text(report: Report, *, explain: bool = False) -> str:
                 if step.command:
                     out.append(f"       {step.command}")
     return "\n".join(out) + "\n"
+
+
+def _partial(report: Report) -> list[str]:
+    """First, when the diagnosis is partial: everything below it is read in that light."""
+    if report.budget is None:
+        return []
+    why, seconds, heading = partial_lines(report)
+    out = [f"{partial_heading(report)}: {why}", f"  {seconds}", f"  {heading}"]
+    out.extend(f"    {rule}" for rule in report.budget.unfinished_rules)
+    return [*out, ""]
 
 
 def _cause(cause: CauseReport, lang: Lang, explain: bool) -> list[str]:

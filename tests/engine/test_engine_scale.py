@@ -205,7 +205,8 @@ def test_more_conditions_than_the_engine_holds_are_refused_at_load(
     problems = _limit_problems(_rule("wide", _distinct_conditions(count)), tmp_path)
     assert len(problems) == 1
     assert problems[0].startswith(f"{tmp_path / 'pack.yaml'}:14:5: rule wide: ")
-    assert f"binds {count} facts at once; durable-rules holds at most {FRAME_FACTS}" in problems[0]
+    words = f"binds {count} facts at once (its fact and finding conditions); at most {FRAME_FACTS}:"
+    assert words in problems[0]
 
 
 def test_a_rule_with_absence_and_sixteen_bindings_is_refused_for_its_explanation(
@@ -223,7 +224,7 @@ def test_too_many_joins_in_one_condition_are_refused_at_load(tmp_path: Path) -> 
         _condition("b", "clock_offset", f"{{any: [{tests}]}}"),
     ]
     problems = _limit_problems(_rule("joins", conditions), tmp_path)
-    assert "all/any groups; durable-rules holds at most 31" in problems[0]
+    assert "and all/any groups; at most 31:" in problems[0]
 
 
 def test_rule_limits_accepts_what_the_kb_rules_need() -> None:

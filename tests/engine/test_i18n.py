@@ -43,7 +43,11 @@ DYNAMIC: dict[str, str] = {
     "docs.*s": "the rule catalogue's sections, one a kind: causes, findings, symptoms",
     "docs.kind.*": "what a rule concludes or its condition matches: fact, finding, cause, ...",
     "docs.status.*": "a rule's status: stable, experimental, deprecated",
+    "docs.fact.*": "a fact type in words, one a type (engine/rule_docs.py, rules new's questions)",
+    "docs.field.*.*": "what a fact field means, one a type and field (engine/rule_docs.py)",
     "status.*": "a cause's status in the text report",
+    "ruletest.*": "a symptom or finding believed outside the confidence a rule test expects, "
+    "one a kind (engine/ruletests/compare.py)",
     "reader.*.title": "each registered reader's title (collectors/messages.py); "
     "tests/collectors/test_reader_titles.py checks one per registered reader",
     "reader.*.command": "the command of a reader whose command is prose (a menu path)",

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from kbdoctor.engine.compiler import compile_rule_base
 from kbdoctor.engine.errors import RuleFileError
+from kbdoctor.engine.i18n import Lang
+from kbdoctor.engine.i18n import text as catalogue_text
 from kbdoctor.engine.rulebase import parse_rule_texts
 from kbdoctor.engine.safe_regex import MAX_MATCH_CHARS, RegexError, compile_regex, search
 
@@ -195,3 +197,31 @@ def test_patterns_of_one_field_matched_at_once_agree_with_each_alone() -> None:
         for pattern in patterns:
             alone = search(pattern, text)
             assert search_in_group(patterns, pattern, text) == alone, (pattern, text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", "r.yaml:18:24: 'matches' of field last_error: '(?=' (lookahead or lookbehind) is"),
+        ("pl", "r.yaml:18:24: 'matches' pola last_error: '(?=' (lookahead lub lookbehind) nie"),
+        ("de", "r.yaml:18:24: 'matches' des Feldes last_error: '(?=' (Lookahead oder Lookbehind)"),
+    ],
+)
+def test_a_refusal_names_the_field_in_the_reader_s_language(lang: Lang, message: str) -> None:
+    """Not pydantic's path (rules.when.where.tests...) nor its English 'Value error,'."""
+    with pytest.raises(RuleFileError) as caught:
+        parse_rule_texts([("r.yaml", HEADER.replace("PATTERN", "(?=a)b"))])
+    rendered = caught.value.problems[0].render(lang)
+    assert rendered.startswith(message)
+    assert "Value error" not in rendered
+    assert "rules.when" not in rendered
+
+
+def test_a_refusal_is_a_message_key_and_its_parameters() -> None:
+    with pytest.raises(RegexError) as caught:
+        compile_regex(r"(a)\1")
+    assert (caught.value.key, caught.value.params) == (
+        "error.regex_backreference",
+        {"construct": r"\1"},
+    )
+    assert str(caught.value) == catalogue_text("error.regex_backreference", "en", construct=r"\1")

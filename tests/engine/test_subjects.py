@@ -117,11 +117,37 @@ def test_healthy_paths_do_not_outweigh_the_one_that_is_blocked() -> None:
     assert [f.rule for f in cause.evidence] == ["p.blocked"]
 
 
+UDP_DOUBT = """  - id: p.udp-doubt
+    title: {en: R, pl: R}
+    when:
+      - {bind: p, fact: port_state, where: {state: filtered, protocol: udp}}
+    conclude:
+      cause: blocked
+      cf: -0.3
+      subject: %s
+    explain: {en: x, pl: x}
+"""
+
+
 def test_counter_evidence_lowers_belief_in_its_own_subject_only() -> None:
+    """Two rules speak of one path, against each other; a healthy path beside it does not."""
+    base = parse_rule_texts([("t.yaml", PACK + BLOCKED % FULL + OPEN % FULL + UDP_DOUBT % FULL)])
+    facts = [_port("EX01", "DC01", 88, "udp", "filtered"), _port("ex01", "dc02", 88, "udp", "open")]
+    cause = _cause(Evaluator(base).evaluate(FACTS.validate_python(facts)))
+    assert [s.subject for s in cause.subjects] == ["EX01 -> DC01 88/udp", "ex01 -> dc02 88/udp"]
+    assert cause.confidence == pytest.approx((0.85 - 0.3) / (1 - 0.3), abs=1e-4)
+    assert [s.confidence for s in cause.subjects][1] == -0.3
+
+
+def test_one_path_read_filtered_and_open_at_one_moment_is_one_reading() -> None:
+    """Nothing tells which reading is newer, so they are one observation that disagrees: the one
+    showing the problem is kept and the other is its history, not counter-evidence."""
     facts = [_port("EX01", "DC01", 88, "udp", "filtered"), _port("ex01", "dc01", 88, "udp", "open")]
     cause = _cause(_evaluate(facts))
     assert [s.subject for s in cause.subjects] == ["EX01 -> DC01 88/udp"]
-    assert cause.confidence == pytest.approx((0.85 - 0.3) / (1 - 0.3), abs=1e-4)
+    assert cause.confidence == 0.85
+    [firing] = cause.evidence
+    assert [old.fields["state"] for old in firing.facts[0].history] == ["open"]
 
 
 def test_every_path_observed_healthy_rules_the_cause_out() -> None:
@@ -140,8 +166,12 @@ def test_a_pair_of_clocks_is_one_subject_whichever_way_it_was_measured() -> None
     report = Evaluator().evaluate(FACTS.validate_python(facts))
     time_sync = next(c for c in report.causes if c.cause == "time_sync")
     assert len(time_sync.subjects) == 1
-    assert len(time_sync.evidence) == 2
-    assert time_sync.confidence == pytest.approx(0.9 + 0.9 * 0.1)
+    # one measurement written twice (no time tells them apart) counts once: the larger offset
+    # is kept and the other reading is its history
+    [firing] = time_sync.evidence
+    assert time_sync.confidence == 0.9
+    assert [old.fields["offset_s"] for old in firing.facts[0].history] == [400.0]
+    assert firing.facts[0].fields["offset_s"] == -401.0
 
 
 @pytest.mark.parametrize("command", ["portqry -n DC01 -o 88,464", "w32tm /resync; w32tm /query",

@@ -67,10 +67,18 @@ def test_a_suppressed_diagnosis_stays_a_diagnosis_marked_with_who_and_why(
         ("cause-connector-auth.yaml", "cause: connector_auth", "{connector: default ex02}", True),
         ("cause-connector-auth.yaml", "cause: connector_auth", "{connector: Default EX01}", False),
         ("cause-spn-duplicate.yaml", "cause: spn_duplicate", "{host: ex02.corp.example.com}", True),
-        ("cause-kerberos-ports.yaml", "cause: kerberos_ports_blocked",
-         "{path: {sender: EX01, receiver: EX02}}", True),
-        ("cause-kerberos-ports.yaml", "cause: kerberos_ports_blocked",
-         "{path: {sender: EX02, receiver: EX01}}", False),
+        (
+            "cause-kerberos-ports.yaml",
+            "cause: kerberos_ports_blocked",
+            "{path: {sender: EX01, receiver: EX02}}",
+            True,
+        ),
+        (
+            "cause-kerberos-ports.yaml",
+            "cause: kerberos_ports_blocked",
+            "{path: {sender: EX02, receiver: EX01}}",
+            False,
+        ),
         ("cause-kerberos-ports.yaml", "rule: ports.kerberos-blocked", "{}", False),
         ("cause-spn-duplicate.yaml", "rule: spn.duplicate-smtp", "{host: EX02}", True),
     ],
@@ -133,3 +141,53 @@ def test_a_broken_entry_is_refused_at_its_line_and_column(
     problems = load_suppressions(str(path))
     assert isinstance(problems, list)
     assert [(p.line, p.column) for p in problems] == [where]
+
+
+@pytest.mark.parametrize(
+    ("example", "target", "account", "covered"),
+    [
+        # the spn_duplicate fact names the two accounts that hold the SPN
+        ("cause-spn-duplicate.yaml", "cause: spn_duplicate", "EXOLD2010", True),
+        ("cause-spn-duplicate.yaml", "cause: spn_duplicate", "CORP\\exold2010$", True),
+        ("cause-spn-duplicate.yaml", "rule: spn.duplicate-smtp", "EXOLD2010", True),
+        ("cause-spn-duplicate.yaml", "cause: spn_duplicate", "EX01", False),
+        # the SPN listing names EX02's computer account
+        ("cause-spn-missing.yaml", "cause: spn_missing", "EX02$", True),
+        ("cause-spn-missing.yaml", "cause: spn_missing", "EX01$", False),
+        # a connector is no account's
+        ("cause-connector-auth.yaml", "cause: connector_auth", "EX02$", False),
+    ],
+)
+def test_an_account_match_covers_a_conclusion_whose_facts_name_the_account(
+    tmp_path: Path, example: str, target: str, account: str, covered: bool
+) -> None:
+    report = _report(example, _entries(tmp_path, _entry(target, f"{{account: '{account}'}}")))
+    [diagnosis] = report.diagnoses
+    assert (diagnosis.suppressed is not None) is covered
+
+
+KDC_EVENT_11 = """\
+  - type: event
+    host: DC01
+    source: KDC
+    event_id: 11
+    message: >-
+      The KDC encountered duplicate names while processing a Kerberos authentication request.
+      The duplicate name is SMTPSVC/ex02.corp.example.com (of type DS_SERVICE_PRINCIPAL_NAME).
+"""
+
+
+def test_an_account_match_does_not_cover_a_subject_another_firing_supports_without_it(
+    tmp_path: Path,
+) -> None:
+    """The KDC's Event 11 shows the same duplicate without naming its accounts: accepting the
+    duplicate on EXOLD2010 does not accept what the event alone may be about."""
+    facts = tmp_path / "facts.yaml"
+    example = (ROOT / "examples" / "cause-spn-duplicate.yaml").read_text(encoding="utf-8")
+    facts.write_text(example.rstrip("\n") + "\n" + KDC_EVENT_11, encoding="utf-8")
+    entries = _entries(tmp_path, _entry("cause: spn_duplicate", "{account: EXOLD2010}"))
+    loaded = load_fact_files([str(facts)])
+    report = Evaluator(load_rule_base()).evaluate(loaded.facts, suppressions=entries, today=TODAY)
+    cause = _cause(report, "spn_duplicate")
+    assert {f.rule for f in cause.evidence} == {"spn.duplicate-smtp", "spn.kdc-duplicate-name"}
+    assert cause.suppressed is None

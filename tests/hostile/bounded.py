@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -25,6 +26,23 @@ def _limit(memory: int, cpu: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+# Root reads, writes and searches every folder whatever its mode (CAP_DAC_OVERRIDE and
+# CAP_DAC_READ_SEARCH), and CI runs the tests as root: a test of a file or folder that cannot be
+# read or written runs the command without those two capabilities, so that it tests the same
+# thing as a user would meet, instead of skipping.
+WITHOUT_FILE_PRIVILEGES = ["--bounding-set=-dac_override,-dac_read_search"]
+
+
+def unprivileged(command: Sequence[str]) -> list[str]:
+    """``command`` run so that file permissions hold for it: as it is for an ordinary user, under
+    ``setpriv`` without the capabilities that let root past them."""
+    if os.geteuid() != 0:
+        return list(command)
+    setpriv = shutil.which("setpriv")
+    assert setpriv is not None, "setpriv (util-linux) is needed to test permissions as root"
+    return [setpriv, *WITHOUT_FILE_PRIVILEGES, *command]
+
+
 def kbdoctor(
     *args: str,
     stdin: bytes | str | None = None,
@@ -32,14 +50,20 @@ def kbdoctor(
     cwd: Path | None = None,
     memory: int = MEMORY_BYTES,
     cpu: int = CPU_SECONDS,
+    permissions_hold: bool = False,
+    stdout: int | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m kbdoctor ARGS`` under RLIMIT_AS and RLIMIT_CPU; stdout and stderr as text."""
+    """``python -m kbdoctor ARGS`` under RLIMIT_AS and RLIMIT_CPU; stdout and stderr as text.
+    ``permissions_hold``: file permissions apply even when the tests run as root (see
+    :func:`unprivileged`). ``stdout``: a descriptor to write standard output to instead."""
     environment = {**os.environ, "LANG": "C.UTF-8", "KBDOCTOR_NO_CACHE": "1", **(env or {})}
     data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+    command = [sys.executable, "-m", "kbdoctor", *args]
     result = subprocess.run(
-        [sys.executable, "-m", "kbdoctor", *args],
+        unprivileged(command) if permissions_hold else command,
+        stdout=subprocess.PIPE if stdout is None else stdout,
+        stderr=subprocess.PIPE,
         input=data,
-        capture_output=True,
         timeout=WALL_SECONDS,
         check=False,
         env=environment,
@@ -49,7 +73,7 @@ def kbdoctor(
     return subprocess.CompletedProcess(
         result.args,
         result.returncode,
-        result.stdout.decode("utf-8", "replace"),
+        (result.stdout or b"").decode("utf-8", "replace"),
         result.stderr.decode("utf-8", "replace"),
     )
 

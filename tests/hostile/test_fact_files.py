@@ -218,3 +218,15 @@ def test_raising_a_limit_lets_the_input_through(tmp_path: Path) -> None:
     path.write_text(HEAD + CLOCK % 1 + CLOCK.replace("DC01", "DC02") % 2, encoding="utf-8")
     assert kbdoctor("evaluate", str(path), env={"KBDOCTOR_MAX_FACTS": "1"}).returncode == 2
     assert kbdoctor("evaluate", str(path), env={"KBDOCTOR_MAX_FACTS": "2"}).returncode == 0
+
+
+def test_a_fact_file_that_is_not_utf8_is_refused_at_its_line_and_column(tmp_path: Path) -> None:
+    """Not the byte offset Python's decoder gives ("position 53"): the line and column an editor
+    shows."""
+    path = tmp_path / "latin.yaml"
+    path.write_bytes(b'kbdoctor: facts/1\nfacts:\n - {type: queue, server: "EX\xff"}\n')
+    result = kbdoctor("evaluate", str(path))
+    assert_refused(
+        result, f"{path}:3:29: not UTF-8 text: byte 0xff cannot be read; save the file as UTF-8"
+    )
+    assert "position" not in result.stderr

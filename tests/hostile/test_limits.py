@@ -104,7 +104,7 @@ def test_more_bindings_than_the_engine_holds_are_exit_2_at_the_rule(tmp_path: Pa
     assert_refused(
         kbdoctor("rules", str(path)),
         f"{path}:14:5: rule wide:",
-        "binds 17 facts at once; durable-rules holds at most 16",
+        "binds 17 facts at once (its fact and finding conditions); at most 16:",
     )
 
 
@@ -112,4 +112,6 @@ def test_a_template_width_over_the_bound_is_exit_2_at_the_rule(tmp_path: Path) -
     when = "      - bind: o\n        fact: clock_offset"
     path = tmp_path / "wide.yaml"
     path.write_text(_rule_with(when, "{o.offset_s:>999999999}"), encoding="utf-8")
-    assert_refused(kbdoctor("rules", str(path)), f"{path}:", "width 999999999 is more than 100")
+    assert_refused(
+        kbdoctor("rules", str(path)), f"{path}:", "pads to 999999999 characters; at most 100"
+    )

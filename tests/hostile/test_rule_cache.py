@@ -49,9 +49,9 @@ def test_the_cache_holds_json_named_by_the_rule_files_hash(cache_home: Path) -> 
     entries = sorted(cache_home.iterdir())
     assert [p.name for p in entries] == sorted(f"{_digest(t)}.json" for _, t in texts)
     entry = json.loads(entries[0].read_text(encoding="utf-8"))
-    assert entry["format"] == "kbdoctor-rule-cache/3"
+    assert entry["format"] == "kbdoctor-rule-cache/4"
     assert entry["sha256"] == entries[0].stem
-    assert entry["model"]["__model"] == "RulePackModel"
+    assert entry["pack"]["kbdoctor"] == "rules/1"  # a rule file's data, nothing that builds
 
 
 def test_a_rule_base_read_back_from_the_cache_is_the_one_parsed(cache_home: Path) -> None:
@@ -86,13 +86,13 @@ def test_a_planted_pickle_is_never_executed(cache_home: Path, tmp_path: Path) ->
     "planted",
     [
         "not json at all {",
-        '{"format": "kbdoctor-rule-cache/3", "sha256": "0", "model": {}}',
-        '{"format": "pickle", "sha256": "%s", "model": {}}',
+        '{"format": "kbdoctor-rule-cache/4", "sha256": "0", "pack": %p}',
+        '{"format": "pickle", "sha256": "%s", "pack": %p}',
         "[" * 100000,
-        '{"format": "kbdoctor-rule-cache/3", "sha256": "%s", "models": "%m",'
-        ' "model": {"__model": "system", "command": "touch /tmp/x"}}',
-        '{"format": "kbdoctor-rule-cache/3", "sha256": "%s", "models": "%m",'
-        ' "model": {"__model": "RulePackModel", "__class__": "x"}}',
+        '{"format": "kbdoctor-rule-cache/4", "sha256": "%s",'
+        ' "pack": {"__model": "system", "command": "touch /tmp/x"}}',
+        '{"format": "kbdoctor-rule-cache/4", "sha256": "%s",'
+        ' "pack": {"__model": "RulePackModel", "__class__": "x"}}',
         '{"format": "kbdoctor-rule-cache/3", "sha256": "%s", "models": "old", "model": {}}',
     ],
     ids=[
@@ -102,7 +102,7 @@ def test_a_planted_pickle_is_never_executed(cache_home: Path, tmp_path: Path) ->
         "deep",
         "not-a-rule-model",
         "not-a-field",
-        "older-models",
+        "older-format",
     ],
 )
 def test_a_damaged_or_foreign_cache_entry_is_ignored_and_rebuilt(
@@ -112,13 +112,45 @@ def test_a_damaged_or_foreign_cache_entry_is_ignored_and_rebuilt(
     expected = parse_rule_texts(texts, Limits())
     for _, text in texts:
         path = cache_home / f"{_digest(text)}.json"
-        planted = planted.replace("%s", _digest(text)).replace("%m", rule_cache.models_shape())
-        path.write_text(planted, encoding="utf-8")
+        pack = json.dumps(rule_cache.source_data(expected.packs[0].model))
+        path.write_text(planted.replace("%s", _digest(text)).replace("%p", pack), encoding="utf-8")
     again = parse_rule_texts(texts, Limits())
     assert [r.id for r in again.rules] == [r.id for r in expected.rules]
     for _, text in texts:
         entry = json.loads((cache_home / f"{_digest(text)}.json").read_text(encoding="utf-8"))
         assert entry["sha256"] == _digest(text)
+
+
+@pytest.mark.parametrize(
+    ("where", "planted"),
+    [
+        (("cf",), 7),  # beyond the certainty factors' range
+        (("cf",), True),  # a boolean, not a number
+        (("explain", "pl"), ""),  # an empty text
+        (("title", "xx"), "a field no rule has"),
+    ],
+    ids=["cf-out-of-range", "cf-boolean", "empty-text", "unknown-field"],
+)
+def test_an_entry_for_the_right_text_that_the_models_refuse_is_never_used(
+    cache_home: Path, where: tuple[str, ...], planted: object
+) -> None:
+    """The entry names the right hash and holds the real pack but for one value no rule file
+    may hold: it is validated on load like a rule file, refused, and rebuilt from the text."""
+    texts = _bundled()
+    expected = parse_rule_texts(texts, Limits())
+    for pack in expected.packs:
+        data = rule_cache.source_data(pack.model)
+        node = data["rules"][0]["conclude"] if where == ("cf",) else data["rules"][0]
+        for key in where[:-1]:
+            node = node[key]
+        node[where[-1]] = planted
+        entry = {"format": "kbdoctor-rule-cache/4", "sha256": pack.sha256, "pack": data}
+        (cache_home / f"{pack.sha256}.json").write_text(json.dumps(entry), encoding="utf-8")
+    again = parse_rule_texts(texts, Limits())
+    assert again.rules == expected.rules
+    for pack in expected.packs:
+        entry = json.loads((cache_home / f"{pack.sha256}.json").read_text(encoding="utf-8"))
+        assert entry["pack"] == rule_cache.source_data(pack.model)  # replaced by the real one
 
 
 def test_evaluate_never_runs_a_planted_cache(tmp_path: Path) -> None:

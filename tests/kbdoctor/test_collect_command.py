@@ -60,11 +60,15 @@ def test_append_adds_new_facts_and_never_repeats_old_ones(material: Path, tmp_pa
     extra = tmp_path / "more" / "EX02"
     extra.mkdir(parents=True)
     shutil.copy(fixture_path("klist", "klist_get_smtpsvc_failed_en.txt"), extra)
-    assert _run("--import", str(material), "--import", str(extra.parent), "-o", str(out),
-                "--append")[0] == 0
+    assert (
+        _run("--import", str(material), "--import", str(extra.parent), "-o", str(out), "--append")[
+            0
+        ]
+        == 0
+    )
     second = parse_fact_text(out.read_text(encoding="utf-8"), str(out)).facts
     assert second[: len(first)] == first
-    assert [f.type for f in second[len(first):]] == ["kerberos_error"]
+    assert [f.type for f in second[len(first) :]] == ["kerberos_error"]
 
 
 def test_append_to_an_invalid_fact_file_changes_nothing(material: Path, tmp_path: Path) -> None:
@@ -74,6 +78,40 @@ def test_append_to_an_invalid_fact_file_changes_nothing(material: Path, tmp_path
     assert code == 2
     assert "cannot extend" in err
     assert out.read_text(encoding="utf-8").endswith("nonsense}]\n")
+
+
+def test_append_to_a_file_that_is_not_utf8_says_where_it_cannot_be_read(
+    material: Path, tmp_path: Path
+) -> None:
+    """A read error, said as one (it was "cannot write ...: 'utf-8' codec can't decode byte 0xff
+    in position 53"), at the line and column of the byte; the file is left as it was."""
+    out = tmp_path / "facts.yaml"
+    data = b'kbdoctor: facts/1\nfacts:\n - {type: queue, server: "EX\xff"}\n'
+    out.write_bytes(data)
+    code, err = _run("--import", str(material), "-o", str(out), "--append")
+    assert code == 2
+    assert err.splitlines()[-2:] == [
+        f"cannot extend {out}: it is not a valid fact file",
+        f"{out}:3:29: not UTF-8 text: byte 0xff cannot be read; save the file as UTF-8",
+    ]
+    assert "cannot write" not in err
+    assert out.read_bytes() == data
+
+
+def test_append_that_would_lose_comments_is_refused_before_writing(
+    material: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kbdoctor.collectors import fact_append
+
+    monkeypatch.setattr(fact_append, "_append_as_text", lambda text, added: None)
+    monkeypatch.setattr(fact_append, "_append_round_trip", lambda text, added: None)
+    out = tmp_path / "facts.yaml"
+    text = "# ticket 4711\nkbdoctor: facts/1\nfacts: []\n"
+    out.write_text(text, encoding="utf-8")
+    code, err = _run("--import", str(material), "-o", str(out), "--append", "--lang", "pl")
+    assert code == 2
+    assert f"nie można rozszerzyć {out} bez utraty komentarzy, więc nic nie zapisano" in err
+    assert out.read_text(encoding="utf-8") == text
 
 
 def test_a_failed_write_leaves_neither_a_partial_file_nor_a_temporary_one(
@@ -129,9 +167,11 @@ def test_help_lists_the_windows_commands_to_run() -> None:
     parser = _parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     help_text = sub.choices["collect"].format_help()
-    for command in ("setspn -L EX01 > setspn-L-EX01.txt",
-                    "Get-ReceiveConnector | Export-Clixml receive-connectors.xml",
-                    "w32tm /stripchart /computer:DC01 /dataonly /samples:5"):
+    for command in (
+        "setspn -L EX01 > setspn-L-EX01.txt",
+        "Get-ReceiveConnector | Export-Clixml receive-connectors.xml",
+        "w32tm /stripchart /computer:DC01 /dataonly /samples:5",
+    ):
         assert command in help_text
 
 
@@ -179,8 +219,10 @@ def test_the_terminal_says_which_reader_read_which_lines_in_english_and_polish(
 ) -> None:
     session = paste / "session.txt"
     _, english = _run("--import", str(paste), "-o", str(tmp_path / "f.yaml"), "--lang", "en")
-    assert f"{session}: setspn-L lines 2-3: 1 fact(s); w32tm-stripchart lines 6-10: 1 fact(s)\n" \
+    assert (
+        f"{session}: setspn-L lines 2-3: 1 fact(s); w32tm-stripchart lines 6-10: 1 fact(s)\n"
         in english
+    )
     assert "1 file(s) skipped, not command output (1 source code" in english
     _, polish = _run("--import", str(paste), "-o", str(tmp_path / "f.yaml"), "--lang", "pl")
     read = "setspn-L wiersze 2-3: faktów: 1; w32tm-stripchart wiersze 6-10: faktów: 1"
@@ -231,8 +273,9 @@ def test_the_report_follows_a_symbolic_link_and_replaces_its_target(
     target.write_text("old\n", encoding="utf-8")
     link = tmp_path / "latest.json"
     link.symlink_to(target)
-    assert _run("--import", str(paste), "-o", str(tmp_path / "f.yaml"), "--report", str(link))[0] \
-        == 0
+    assert (
+        _run("--import", str(paste), "-o", str(tmp_path / "f.yaml"), "--report", str(link))[0] == 0
+    )
     assert link.is_symlink()
     assert json.loads(target.read_text(encoding="utf-8"))["kbdoctor"] == "import-report/1"
 

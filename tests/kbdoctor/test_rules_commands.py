@@ -89,6 +89,46 @@ def test_lint_of_a_file_that_cannot_be_read_exits_2(tmp_path: Path) -> None:
     assert "missing.yaml" in result.stderr
 
 
+def test_lint_of_a_file_that_is_not_yaml_exits_2_as_the_old_rules_command_does(
+    tmp_path: Path,
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kbdoctor: rules/1\nrules: [\n  - id: x\n", encoding="utf-8")
+    assert kbdoctor("rules", str(bad)).returncode == 2
+    result = kbdoctor("rules", "lint", str(bad))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{bad}:3:3: invalid YAML: ")
+    assert result.stdout == "1 file: 0 errors, 0 warnings\n"
+
+
+def test_lint_of_a_folder_without_rule_files_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not rules", encoding="utf-8")
+    result = kbdoctor("rules", "lint", str(tmp_path))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"no rule files in {tmp_path} (*.yaml or *.yml)\n"
+
+
+def test_lint_in_polish_names_the_rule_in_polish_and_counts_in_polish_forms(
+    tmp_path: Path,
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD.replace("{p.host}", "{p.source}"), encoding="utf-8")
+    result = kbdoctor("rules", "lint", str(bad), "--lang", "pl")
+    lines = result.stdout.splitlines()
+    assert len(lines) > 1
+    assert all(": reguła r1: " in line for line in lines[:-1])
+    assert lines[-1].startswith("1 plik: ")
+    assert lines[-1].endswith(", 0 ostrzeżeń")
+    english, polish = (
+        json.loads(kbdoctor("rules", "lint", str(bad), "--lang", la, "--format", "json").stdout)
+        for la in ("en", "pl")
+    )
+    assert [p["key"] for p in polish["problems"]] == [p["key"] for p in english["problems"]]
+    for en, pl in zip(english["problems"], polish["problems"], strict=True):
+        assert (en["context"], pl["context"]) == ("rule r1", "reguła r1")
+        assert en["message"] != pl["message"]
+
+
 def test_the_old_rules_command_still_validates_and_lists() -> None:
     result = kbdoctor("rules", str(KB))
     assert result.returncode == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from kbdoctor.engine.probe import probe
 from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.widgets.footer import KeyFooter
 from rich.text import Text
@@ -73,7 +74,10 @@ class PickPathScreen(ModalScreen[str | None]):
         path = Path(value).expanduser()
         if not path.is_absolute():
             path = self.start / path
-        if not path.exists() or (self.mode != "import" and not path.is_file()):
+        # a path that cannot be looked at is taken: reading it says why, naming it
+        seen = probe(path)
+        wrong = self.mode != "import" and seen.kind not in ("file", "unknown")
+        if seen.kind == "missing" or wrong:
             self.query_one("#pick-error", Static).update(
                 Text(
                     t(f"tui.pick.{self.mode}.missing", self.lang, path=str(path)), style="bold red"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kbdoctor.engine.probe import probe
 from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.widgets.footer import KeyFooter
 from rich.text import Text
@@ -69,7 +70,8 @@ class SaveScreen(ModalScreen[tuple[str, str] | None]):
     def action_save(self) -> None:
         value = self.query_one("#save-path", Input).value.strip()
         folder = Path(value).expanduser().parent
-        if not value or not folder.is_dir():
+        # a folder that cannot be looked at is taken: the write says why, naming it
+        if not value or probe(folder).kind not in ("folder", "unknown"):
             self.query_one("#save-error", Static).update(
                 Text(t("tui.save.bad_folder", self.lang, path=str(folder)), style="bold red")
             )

@@ -1,6 +1,7 @@
 """The ranked causes: a confidence bar, the number, the status and the KB step of each cause.
 
-Causes the facts spoke to come first, highest confidence first; causes no fact spoke to follow
+Causes the facts spoke to come first, highest confidence first; then the findings
+(``tui/widgets/findings.py``), which are no cause but must be seen; causes no fact spoke to follow
 under their own heading with what to collect, because "not assessed" must never read as "fine".
 During a what-if session a cause whose confidence moved shows where it was.
 """
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from kbdoctor.engine.report import SCOPE_RANK, CauseReport, Report
 from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.notes import note_tag
+from kbdoctor.tui.widgets.findings import finding_prompts
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
@@ -61,7 +63,8 @@ def kb_label(cause: CauseReport, lang: Lang) -> str:
 
 def cause_prompt(cause: CauseReport, was: float | None, lang: Lang, noted: bool = False) -> Text:
     """Two lines: the confidence (or what to collect) and the title, which a note's tag starts
-    (where a narrow column does not cut it off)."""
+    (where a narrow column does not cut it off); a third for a suppressed cause: why the site
+    accepted it."""
     style = STATUS_STYLE[cause.status]
     line = Text()
     if cause.status == "not_assessed":
@@ -94,6 +97,9 @@ def cause_prompt(cause: CauseReport, was: float | None, lang: Lang, noted: bool 
     line.append("\n")
     _tag(line, noted, lang)
     line.append(cause.title, style="bold")
+    if cause.suppressed is not None:
+        reason = t("tui.causes.suppressed_reason", lang, reason=cause.suppressed.reason)
+        line.append("\n" + reason, style="italic cyan")
     return line
 
 
@@ -103,24 +109,38 @@ def _tag(line: Text, noted: bool, lang: Lang) -> None:
         line.append(" ")
 
 
-Row = tuple[str | None, bool, Text]  # cause (None: a heading), followed by a divider, prompt
+Row = tuple[str | None, bool, Text]  # cause (None: a heading or a finding), a divider, prompt
 
 
 def cause_rows(
     report: Report, baseline: Report | None, lang: Lang, noted: frozenset[str] = frozenset()
 ) -> list[Row]:
     before = {c.cause: c.confidence for c in baseline.causes} if baseline else {}
-    rows: list[Row] = []
-    heading_done = False
-    for cause in ranked(report):
-        if cause.status == "not_assessed" and not heading_done:
-            heading_done = True
-            if rows:
-                rows[-1] = (rows[-1][0], True, rows[-1][2])
-            rows.append((None, False, Text(t("tui.causes.not_assessed", lang), style="bold")))
+
+    def row(cause: CauseReport) -> Row:
         was = before.get(cause.cause) if baseline is not report else None
-        rows.append((cause.cause, False, cause_prompt(cause, was, lang, cause.cause in noted)))
+        return (cause.cause, False, cause_prompt(cause, was, lang, cause.cause in noted))
+
+    causes = ranked(report)  # the causes not assessed last
+    rows = [row(c) for c in causes if c.status != "not_assessed"]
+    findings: list[Row] = [(None, False, prompt) for prompt in finding_prompts(report, lang)]
+    _section(rows, t("tui.findings.title", lang), findings)
+    _section(
+        rows,
+        t("tui.causes.not_assessed", lang),
+        [row(c) for c in causes if c.status == "not_assessed"],
+    )
     return rows
+
+
+def _section(rows: list[Row], heading: str, section: list[Row]) -> None:
+    """A heading and its rows, divided from the rows above; nothing when there are none."""
+    if not section:
+        return
+    if rows:
+        rows[-1] = (rows[-1][0], True, rows[-1][2])
+    rows.append((None, False, Text(heading, style="bold")))
+    rows.extend(section)
 
 
 class CauseList(OptionList):

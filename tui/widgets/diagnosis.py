@@ -1,5 +1,5 @@
-"""The diagnosis at a glance: symptoms, ranked causes, and the reasoning and fix of the one
-highlighted.
+"""The diagnosis at a glance: symptoms, ranked causes and findings, and the reasoning and fix of
+the cause highlighted.
 
 The left column answers "what is wrong", the right column "why do we think so" and "what do I
 do"; the right column follows the highlighted cause, so the arrow keys walk through the
@@ -12,6 +12,7 @@ from kbdoctor.engine.report import CauseReport, Report
 from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.notes import notes_of
 from kbdoctor.tui.widgets.causes import CauseList
+from kbdoctor.tui.widgets.expired_suppressions import ExpiredSuppressionsLine
 from kbdoctor.tui.widgets.live_state import LiveStateLine
 from kbdoctor.tui.widgets.reasoning import FactMark, ReasoningTree
 from kbdoctor.tui.widgets.remediation import RemediationView
@@ -41,7 +42,7 @@ def symptoms_text(report: Report, lang: Lang) -> Text:
 
 
 class DiagnosisPane(Horizontal):
-    """Left: symptoms and causes. Right: WHY (reasoning tree) and FIX (remediation)."""
+    """Left: symptoms, causes and findings. Right: WHY (reasoning tree) and FIX (remediation)."""
 
     BINDINGS = [
         Binding("c", "copy_command", "tui.key.copy"),
@@ -65,6 +66,7 @@ class DiagnosisPane(Horizontal):
             overview.border_title = t("tui.causes.title", lang)
             yield RulesBrokenLine(id="rules-broken")
             yield LiveStateLine(id="live-state")
+            yield ExpiredSuppressionsLine(id="expired-suppressions")
             yield Static(id="symptoms")
             yield CauseList(id="causes")
         tabs = [
@@ -95,6 +97,7 @@ class DiagnosisPane(Horizontal):
         if symptoms != self._symptoms:
             self._symptoms = symptoms
             self.query_one("#symptoms", Static).update(symptoms)
+        self.query_one(ExpiredSuppressionsLine).show_expired(report.expired_suppressions, lang)
         self.query_one(CauseList).show(report, baseline, lang, notes_of(self.app).causes)
         self._show_cause()
 

@@ -16,6 +16,7 @@ from kbdoctor.engine.presentation import format_value, source_text
 from kbdoctor.engine.report import CauseReport, ConclusionRef, FactRef, Firing, Report
 from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.notes import NO_NOTES, NoteIndex, note_line, note_tag
+from kbdoctor.tui.widgets.attribution import rule_label, suppressed_text
 from kbdoctor.tui.widgets.causes import STATUS_STYLE
 from rich.text import Text
 from textual.message import Message
@@ -146,6 +147,8 @@ class ReasoningTree(Tree[FactRef | None]):
         root = Branch(root_label, expand=True, children=[])
         if note is not None:
             root.add_leaf(note_line(note, lang))
+        if cause.suppressed is not None:
+            root.add_leaf(suppressed_text(cause.suppressed, lang))
         if cause.subjects:
             self._add_subjects(root, cause)
         for firing in cause.evidence:
@@ -209,7 +212,7 @@ class ReasoningTree(Tree[FactRef | None]):
         label = Text()
         label.append("✓ ", style="green")
         label.append(firing.rule_title, style="bold")
-        label.append(f"  [{firing.rule}]", style="bright_black")
+        label.append(f"  [{rule_label(firing, self._lang)}]", style="bright_black")
         label.append_text(contribution_text(firing.contribution))
         if firing.subject:
             label.append(f"  {firing.subject}")

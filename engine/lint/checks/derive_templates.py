@@ -22,7 +22,7 @@ def check(base: RuleBase, pack: RulePack, out: Reporter) -> None:
             try:
                 used = placeholders(template)
             except TemplateError as exc:
-                out.add(path, "error.rules_template", None, detail=str(exc))
+                out.add(path, exc.key, None, **exc.params)
                 continue
             for name, sub in used:
                 if sub is not None or (

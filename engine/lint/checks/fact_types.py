@@ -1,10 +1,12 @@
-"""A fact type no fact file can hold (in ``derive``, a cause's ``assessed_by`` or a condition):
-a typo there makes a rule silently never match."""
+"""A fact type no fact file can hold (in ``derive``, a cause's ``assessed_by`` or the facts a
+collection step gathers, or a condition): a typo there makes a rule silently never match, a
+cause look assessed by nothing, or a collection step promise facts no importer gives."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from kbdoctor.engine.errors import Context
 from kbdoctor.engine.facts import FACT_TYPES
 from kbdoctor.engine.lint.model import Check, Reporter, per_pack, sites
 
@@ -18,12 +20,18 @@ def check(base: RuleBase, pack: RulePack, out: Reporter) -> None:
         if fact_type not in FACT_TYPES:
             out.add(("derive", fact_type), "error.rules_unknown_fact_type", None, type=fact_type)
     for ident, cause in model.causes.items():
-        for fact_type in cause.assessed_by:
+        named: list[tuple[tuple[Any, ...], str]] = [
+            (("causes", ident, "assessed_by", i), t) for i, t in enumerate(cause.assessed_by)
+        ]
+        for index, collect in enumerate(cause.collect):
+            facts = ("causes", ident, "collect", index, "facts")
+            named.extend(((*facts, i), t) for i, t in enumerate(collect.facts))
+        for path, fact_type in named:
             if fact_type not in FACT_TYPES:
                 out.add(
-                    ("causes", ident, "assessed_by"),
+                    path,
                     "error.rules_unknown_fact_type",
-                    None,
+                    Context("lint.context.cause", cause=ident),
                     type=fact_type,
                 )
     for site in sites(base, pack):

@@ -27,6 +27,8 @@ def run(given: LintInput) -> list[Problem]:
             defining = defining_index(base, rule_id)
             if defining is not None and defining <= index:
                 continue
+            if defining is None and ("rule", rule_id) in given.refused.ids:
+                continue  # the rule's schema error is the problem
             line, col = locator.position(("overrides", rule_id))
             key = "error.override_unknown" if defining is None else "error.override_later"
             params = {"rule": rule_id}

@@ -19,7 +19,9 @@ def check(base: RuleBase, pack: RulePack, out: Reporter) -> None:
     for index, rule in enumerate(pack.model.rules):
         conclusion = rule.conclude
         path = ("rules", index, "conclude", "subject")
-        if conclusion.kind == "cause" and conclusion.target in base.causes:
+        if conclusion.kind == "cause":
+            if conclusion.target not in base.causes:
+                continue  # undefined-id says so; its subject cannot be judged
             declared = base.causes[conclusion.target].subject
             for key, params in subject_problems(
                 rule, declared if isinstance(declared, SubjectDef) else None

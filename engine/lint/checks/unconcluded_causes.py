@@ -3,20 +3,21 @@ out but never diagnosed, so the report would list it as checked when nothing can
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from kbdoctor.engine.errors import Problem
 from kbdoctor.engine.lint.checks.unconcluded_premises import concluded
-from kbdoctor.engine.lint.model import Check, Reporter, per_pack
-
-if TYPE_CHECKING:
-    from kbdoctor.engine.rulebase import RuleBase, RulePack
+from kbdoctor.engine.lint.model import Check, LintInput, Reporter
 
 
-def check(base: RuleBase, pack: RulePack, out: Reporter) -> None:
-    can = concluded(base)
-    for ident in pack.model.causes:
-        if ("cause", ident) not in can:
-            out.add(("causes", ident), "lint.cause_never_concluded", None, id=ident)
+def run(given: LintInput) -> list[Problem]:
+    can = concluded(given.base) | given.refused.concluded
+    out: list[Problem] = []
+    for pack, locator in given.packs:
+        reporter = Reporter(pack, locator)
+        for ident in pack.model.causes:
+            if ("cause", ident) not in can:
+                reporter.add(("causes", ident), "lint.cause_never_concluded", None, id=ident)
+        out.extend(reporter.problems)
+    return out
 
 
-CHECK = Check("unconcluded-cause", "warning", per_pack(check))
+CHECK = Check("unconcluded-cause", "warning", run)

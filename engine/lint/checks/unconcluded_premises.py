@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kbdoctor.engine.lint.model import Check, Reporter, per_pack, sites
+from kbdoctor.engine.errors import Problem
+from kbdoctor.engine.lint.model import Check, LintInput, Reporter, sites
 
 if TYPE_CHECKING:
-    from kbdoctor.engine.rulebase import RuleBase, RulePack
+    from kbdoctor.engine.rulebase import RuleBase
 
 
 def concluded(base: RuleBase) -> set[tuple[str, str]]:
@@ -21,20 +22,26 @@ def concluded(base: RuleBase) -> set[tuple[str, str]]:
     }
 
 
-def check(base: RuleBase, pack: RulePack, out: Reporter) -> None:
-    can = concluded(base)
-    for site in sites(base, pack):
-        pattern = site.pattern
-        if site.absent or pattern.kind == "fact" or not site.known:
-            continue
-        if (pattern.kind, pattern.target) not in can:
-            out.add(
-                (*site.path, pattern.kind),
-                "lint.premise_never_concluded",
-                site.context,
-                kind=pattern.kind,
-                id=pattern.target,
-            )
+def run(given: LintInput) -> list[Problem]:
+    # a rule the schema refused may conclude it: its schema error is the problem
+    can = concluded(given.base) | given.refused.concluded
+    out: list[Problem] = []
+    for pack, locator in given.packs:
+        reporter = Reporter(pack, locator)
+        for site in sites(given.base, pack):
+            pattern = site.pattern
+            if site.absent or pattern.kind == "fact" or not site.known:
+                continue
+            if (pattern.kind, pattern.target) not in can:
+                reporter.add(
+                    (*site.path, pattern.kind),
+                    "lint.premise_never_concluded",
+                    site.context,
+                    kind=pattern.kind,
+                    id=pattern.target,
+                )
+        out.extend(reporter.problems)
+    return out
 
 
-CHECK = Check("unconcluded-premise", "warning", per_pack(check))
+CHECK = Check("unconcluded-premise", "warning", run)

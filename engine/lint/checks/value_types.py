@@ -13,6 +13,12 @@ if TYPE_CHECKING:
     from kbdoctor.engine.rulebase import RuleBase, RulePack
 
 VALUE_OPS = frozenset({"eq", "ne", "in", "not_in", "contains", "not_contains"})
+# the kind a field holds, in plain words: "true or false", not "bool"
+MESSAGES: dict[str, str] = {
+    "number": "lint.value_type_number",
+    "bool": "lint.value_type_bool",
+    "text": "lint.value_type_text",
+}
 
 
 def value_kind(value: Any) -> ValueKind:
@@ -39,11 +45,10 @@ def check(base: RuleBase, pack: RulePack, out: Reporter) -> None:
             if wrong:
                 out.add(
                     fpath,
-                    "lint.value_type",
+                    MESSAGES[info.kind],
                     site.context,
                     field=name,
                     value=", ".join(repr(v) for v in wrong),
-                    expected=info.kind,
                 )
 
 

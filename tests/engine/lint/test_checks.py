@@ -1,190 +1,127 @@
-"""Each lint check, as a specification: a small valid pack that no check faults, and for each
-check a change to it that the check (and only a problem of that check's kind) reports, at the
-line of the change. A new check is one module and one row here."""
+"""Each lint check, as a specification written in rule files: for every module of
+``engine/lint/checks/`` (and for the schema), ``data/<module>/triggers/`` holds rule files that
+the check faults, each problem announced on its line by a comment ``# expect: CHECK KEY col N``
+(nothing else may be reported), and ``data/<module>/silent/`` near misses that no check faults.
+A new check is one module and one such pair of folders."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+import pkgutil
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from kbdoctor.engine.errors import RuleFileError
+from kbdoctor.engine.i18n import text
+from kbdoctor.engine.lint import checks
 from kbdoctor.engine.lint.checks import CHECKS
-from kbdoctor.engine.lint.run import lint
+from kbdoctor.engine.lint.run import SCHEMA, lint
+from kbdoctor.engine.rulebase import parse_rule_texts
 
-BASE = """\
-kbdoctor: rules/1
-pack: demo
-findings:
-  drift:
-    title: {en: Drift, pl: Dryf}
-causes:
-  time_sync:
-    title: {en: Clocks apart, pl: Zegary rozjechane}
-    description: {en: Kerberos allows 300 s, pl: Kerberos dopuszcza 300 s}
-    kb_steps: [1]
-    assessed_by: [clock_offset]
-    remediation:
-      - text: {en: "Resync {host}", pl: "Zsynchronizuj {host}"}
-rules:
-  - id: time.drift
-    title: {en: Drift, pl: Dryf}
-    when:
-      - bind: off
-        fact: clock_offset
-        where: {offset_s: {abs_gt: 60}}
-    conclude: {finding: drift, cf: 0.5, subject: "{off.host}"}
-    explain: {en: "{off.host} drifts", pl: "{off.host} dryfuje"}
-  - id: time.skew
-    title: {en: Skew, pl: Rozjazd}
-    status: stable
-    when:
-      - bind: d
-        finding: drift
-      - bind: off
-        fact: clock_offset
-        where: {offset_s: {abs_gt: 300}, host: {same_as: d.subject}}
-      - absent:
-          fact: port_state
-          where: {state: closed, port: 88}
-    conclude: {cause: time_sync, cf: 0.9, subject: "{off.host}", values: {host: "{off.host}"}}
-    explain: {en: "{off.host} is {off.offset_s} s off", pl: "{off.host}: {off.offset_s} s"}
-"""
+DATA = Path(__file__).parent / "data"
+EXPECT = re.compile(r"#\s*expect:\s*(.+)$")
+NOTE = re.compile(r"^(?P<check>[a-z-]+) (?P<key>[a-z_.]+) col (?P<column>\d+)$")
 
-TESTS = """\
-kbdoctor: rules-test/1
-tests:
-  - name: skew fires
-    facts: [{type: clock_offset, host: EX01, reference: DC01, offset_s: 400}]
-    expect: {fires: [time.skew]}
-"""
+MODULES = sorted(m.name for m in pkgutil.iter_modules(checks.__path__))
+FOLDERS = [*MODULES, SCHEMA]
+
+# (file, line, column, check, message key)
+Found = tuple[str, int, int, str, str]
 
 
-def _lint(tmp_path: Path, pack: str) -> list[tuple[str, str, int | None]]:
-    (tmp_path / "pack.yaml").write_text(pack, encoding="utf-8")
-    (tmp_path / "tests").mkdir(exist_ok=True)
-    (tmp_path / "tests" / "t.yaml").write_text(TESTS, encoding="utf-8")
-    result = lint([str(tmp_path / "pack.yaml")])
+def _check_name(folder: str) -> str:
+    if folder == SCHEMA:
+        return SCHEMA
+    module = importlib.import_module(f"{checks.__name__}.{folder}")
+    name: str = module.CHECK.name
+    return name
+
+
+def _expected(folder: Path) -> Counter[Found]:
+    out: Counter[Found] = Counter()
+    for path in sorted(folder.glob("*.yaml")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            match = EXPECT.search(line)
+            if match is None:
+                continue
+            for note in match.group(1).split(";"):
+                parsed = NOTE.match(note.strip())
+                assert parsed is not None, f"{path}:{number}: cannot read {note!r}"
+                out[(str(path), number, int(parsed["column"]), parsed["check"], parsed["key"])] += 1
+    return out
+
+
+def _found(folder: Path) -> Counter[Found]:
+    result = lint([str(folder)])
     assert not result.unreadable
-    return [(p.check, p.problem.key, p.problem.line) for p in result.problems]
+    out: Counter[Found] = Counter()
+    for p in result.problems:
+        problem = p.problem
+        assert problem.line is not None, p
+        assert problem.column is not None, p
+        out[(problem.file, problem.line, problem.column, p.check, problem.key)] += 1
+    return out
 
 
-def _sub(old: str, new: str) -> Callable[[str], str]:
-    def change(text: str) -> str:
-        assert old in text
-        return text.replace(old, new, 1)
-
-    return change
-
-
-# check -> (the change that it must report, the message key, the line it is reported at)
-CASES: dict[str, tuple[Callable[[str], str], str, int]] = {
-    "schema": (_sub("cf: 0.9", "cf: 9"), "pydantic.less_than_equal", 35),
-    "duplicate-ids": (_sub("id: time.drift", "id: time.skew"), "error.rules_duplicate_id", 23),
-    "override-targets": (
-        lambda t: t.replace("findings:", "overrides:\n  time.skwe: {disabled: true}\nfindings:", 1),
-        "error.override_unknown",
-        4,
-    ),
-    "override-conflicts": (
-        lambda t: t.replace("findings:", "overrides:\n  time.skew: {cf: 0.5}\nfindings:", 1),
-        "lint.override_own_rule",
-        4,
-    ),
-    "unknown-fact-type": (
-        _sub("fact: port_state", "fact: port_states"),
-        "error.rules_unknown_fact_type",
-        33,
-    ),
-    "derive-template": (
-        lambda t: t.replace("findings:", "derive:\n  clock_offset: {x: '{nope}'}\nfindings:", 1),
-        "error.rules_derive_field",
-        4,
-    ),
-    "undefined-id": (
-        _sub("finding: drift\n      - bind: off", "finding: drfit\n      - bind: off"),
-        "error.rules_undefined",
-        28,
-    ),
-    "absent-derived": (
-        _sub("fact: port_state", "finding: drift"),
-        "error.rules_absent_derived",
-        32,
-    ),
-    "unknown-field": (_sub("state: closed", "status: closed"), "error.rules_unknown_field", 34),
-    "operator-type": (_sub("{abs_gt: 300}", "{contains: 300}"), "error.rules_op_type", 31),
-    "bindings": (_sub("same_as: d.subject", "same_as: e.subject"), "error.rules_unbound", 31),
-    "subject": (
-        _sub('subject: "{off.host}", values', 'subject: {a: "{off.host}"}, values'),
-        "error.rules_subject_not_parts",
-        35,
-    ),
-    "placeholders": (_sub('"{off.host} drifts"', '"{of.host} drifts"'), "error.rules_unbound", 22),
-    "remediation-values": (
-        _sub('values: {host: "{off.host}"}', "values: {}"),
-        "error.rules_missing_values",
-        35,
-    ),
-    "value-type": (_sub("port: 88", "port: '88'"), "lint.value_type", 34),
-    "never-fires": (
-        _sub(
-            "fact: clock_offset\n        where: {offset_s: {abs_gt: 60}}",
-            "fact: port_state\n        where: {state: blocked}",
-        ),
-        "lint.never_fires_value",
-        20,
-    ),
-    "unconcluded-premise": (_sub("cf: 0.5", "cf: -0.5"), "lint.premise_never_concluded", 28),
-    "unconcluded-cause": (
-        _sub("cause: time_sync, cf: 0.9", "cause: time_sync, cf: -0.9"),
-        "lint.cause_never_concluded",
-        7,
-    ),
-    "texts": (_sub("pl: Zegary rozjechane", "pl: ' '"), "lint.text_blank", 8),
-    "untested-rule": (
-        _sub("id: time.drift\n", "id: time.drift\n    status: stable\n"),
-        "lint.rule_untested",
-        16,
-    ),
-}
+def test_every_check_module_has_a_triggering_and_a_silent_folder() -> None:
+    assert {_check_name(m) for m in MODULES} == {c.name for c in CHECKS}
+    for folder in FOLDERS:
+        for kind in ("triggers", "silent"):
+            assert list((DATA / folder / kind).glob("*.yaml")), f"no rule file in {folder}/{kind}"
 
 
-def test_every_check_has_a_case() -> None:
-    assert {c.name for c in CHECKS} | {"schema"} == set(CASES)
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_the_triggering_files_get_exactly_the_problems_they_announce(folder: str) -> None:
+    expected = _expected(DATA / folder / "triggers")
+    assert _check_name(folder) in {check for _, _, _, check, _ in expected}
+    assert all(count == 1 for count in expected.values()), "a problem is reported once"
+    assert _found(DATA / folder / "triggers") == expected
 
 
-def test_the_base_pack_is_clean_under_every_check(tmp_path: Path) -> None:
-    assert _lint(tmp_path, BASE) == []
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_the_silent_files_get_no_problem(folder: str) -> None:
+    assert _found(DATA / folder / "silent") == Counter()
 
 
-@pytest.mark.parametrize("check", sorted(CASES))
-def test_a_check_reports_what_it_is_for_at_its_line(tmp_path: Path, check: str) -> None:
-    change, key, line = CASES[check]
-    found = _lint(tmp_path, change(BASE))
-    assert (check, key, line) in found, found
+def test_a_duplicate_id_names_where_it_was_first_given() -> None:
+    folder = DATA / "duplicate_ids" / "triggers"
+    first = (folder / "a.yaml").read_text(encoding="utf-8").splitlines().index("  drift:") + 1
+    messages = [p.render("en") for p in lint([str(folder)]).problems]
+    assert any(
+        m.startswith(f"{folder / 'b.yaml'}:")
+        and f"the id 'drift' is defined twice (first at {folder / 'a.yaml'}:{first}:3)" in m
+        for m in messages
+    ), messages
 
 
-def test_an_empty_number_range_under_all_never_fires(tmp_path: Path) -> None:
-    pack = BASE.replace(
-        "where: {offset_s: {abs_gt: 60}}",
-        "where: {all: [{offset_s: {gt: 10}}, {offset_s: {lt: 10}}]}",
-    )
-    assert ("never-fires", "lint.never_fires_range", 20) in _lint(tmp_path, pack)
-    same = BASE.replace(
-        "where: {offset_s: {abs_gt: 60}}",
-        "where: {all: [{offset_s: {ge: 10}}, {offset_s: {le: 10}}]}",
-    )
-    assert _lint(tmp_path, same) == []
+def test_a_yes_no_field_is_named_in_plain_words() -> None:
+    params = {"field": "pdc", "value": "1"}
+    assert "holds true or false" in text("lint.value_type_bool", "en", **params)
+    assert "prawda lub fałsz" in text("lint.value_type_bool", "pl", **params)
 
 
-def test_a_text_without_polish_is_named_plainly_once(tmp_path: Path) -> None:
-    found = _lint(
-        tmp_path, BASE.replace("title: {en: Drift, pl: Dryf}\n  ", "title: {en: Drift}\n  ", 1)
-    )
-    assert found == [("texts", "lint.text_missing", 16)]
+def test_parts_for_a_finding_are_named_as_the_mistake_they_are() -> None:
+    message = text("error.rules_subject_not_parts", "en")
+    assert message.startswith("the subject is given as parts")
 
 
-def test_every_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
-    pack = BASE.replace("fact: port_state", "fact: port_states").replace("port: 88", "port: '88'")
-    pack = pack.replace('"{off.host} drifts"', '"{of.host} drifts"')
-    checks = {c for c, _, _ in _lint(tmp_path, pack)}
-    assert {"unknown-fact-type", "placeholders"} <= checks
+def test_the_loader_refuses_a_step_placeholder_at_the_step() -> None:
+    path = DATA / "placeholders" / "triggers" / "pack.yaml"
+    content = path.read_text(encoding="utf-8")
+    with pytest.raises(RuleFileError) as caught:
+        parse_rule_texts([("pack.yaml", content)])
+    line = next(i for i, t in enumerate(content.splitlines(), 1) if "{path.recevier}" in t)
+    rendered = [p.render("en") for p in caught.value.problems]
+    expected = f"pack.yaml:{line}:12: the pack's verify steps: {{path.recevier}}"
+    assert any(r.startswith(expected) for r in rendered), rendered
+
+
+def test_the_loader_names_only_the_meant_branch_of_a_condition() -> None:
+    content = (DATA / SCHEMA / "triggers" / "pack.yaml").read_text(encoding="utf-8")
+    with pytest.raises(RuleFileError) as caught:
+        parse_rule_texts([("pack.yaml", content)])
+    fields = [str(p.params.get("field")) for p in caught.value.problems]
+    assert "rules.when.where.tests.offset_s.abs_gt" in fields
+    assert not [f for f in fields if "Absent" in f or "absent" in f or "Pattern" in f], fields

@@ -56,3 +56,16 @@ def test_a_match_on_a_field_the_subjects_never_have_is_a_warning(tmp_path: Path)
 def test_an_expired_entry_is_a_warning(tmp_path: Path) -> None:
     found = _found(tmp_path, _entry("cause: time_sync", expires="2026-05-31"))
     assert found == [("warning", "suppress.expired", 3)]
+
+
+def test_an_account_match_is_clean_where_the_rules_bind_an_account(tmp_path: Path) -> None:
+    """No shipped subject has an account part, but the facts of spn_duplicate's and spn_missing's
+    rules name accounts, and a suppression matches on those (engine/named_accounts.py); a
+    Kerberos error names none."""
+    entries = (
+        _entry("cause: spn_duplicate", "{account: EXOLD2010}")
+        + _entry("cause: spn_missing", "{account: EX02$}")
+        + _entry("rule: spn.duplicate-smtp", "{account: EXOLD2010}")
+        + _entry("rule: spn.kerberos-principal-unknown", "{account: EX02$}")
+    )
+    assert _found(tmp_path, entries) == [("warning", "lint.suppression_match_unused", 18)]
