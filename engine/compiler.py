@@ -379,17 +379,17 @@ def _limit_problem(
     pack = base.rule_pack[rule.id]
     line = column = None
     try:
-        from kbdoctor.engine.yamlio import load_yaml
+        from kbdoctor.engine.yamlio import EventLocator
 
         index = next(i for i, r in enumerate(pack.rules) if r.id == rule.id)
         content = Path(pack.file).read_text(encoding="utf-8-sig")
-        line, column = load_yaml(content)[1].position(("rules", index, "when"))
+        line, column = EventLocator(content).position(("rules", index, "when"))
     except Exception:  # a position is a courtesy; the file and the rule id are always given
         pass
     params = {"detail": detail, "field": field}
     if isinstance(detail, Context):  # a fixed table of the engine: its own words and numbers
         key, params = detail.key, dict(detail.params)
-    return Problem(pack.file, line, column, key, params, f"rule {rule.id}")
+    return Problem(pack.file, line, column, key, params, Context("lint.context.rule", rule=rule.id))
 
 
 def _compile_rule(compiled: Compiled, rule: Rule) -> CompiledRule:

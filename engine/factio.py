@@ -23,6 +23,7 @@ from kbdoctor.engine.errors import FactFileError, InputRefused, Problem
 from kbdoctor.engine.facts import FACT_FILE_ADAPTER, FACT_TYPES, Fact, FactFile
 from kbdoctor.engine.limits import ENV_VARS, Limits
 from kbdoctor.engine.yamlio import (
+    EventLocator,
     YamlLocator,
     item_position,
     load_yaml,
@@ -100,9 +101,9 @@ def _parse_fact_text(content: str, name: str, limits: Limits, facts_before: int)
     try:
         return FACT_FILE_ADAPTER.validate_python(data)
     except ValidationError as exc:
-        # Only now are positions worth a second, slower parse.
-        located, locator = load_yaml(content, limits)
-        raise FactFileError(validation_problems(exc, name, located, locator)) from None
+        # Only now are positions worth a second parse (of the parser's events only).
+        locator = EventLocator(content, limits)
+        raise FactFileError(validation_problems(exc, name, data, locator)) from None
 
 
 def _check_fact_count(

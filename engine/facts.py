@@ -36,9 +36,13 @@ class FieldKind(enum.Enum):
 
 
 def _not_bool(value: Any) -> Any:
-    """YAML's and JSON's true and false are not numbers (pydantic would read them as 1 and 0)."""
+    """YAML's and JSON's true and false are not numbers (pydantic would read them as 1 and 0),
+    and neither is text: ``"300"`` is quoted, so whoever wrote it did not write a number (pydantic
+    would convert it, and a rule's ``abs_gt: "300"`` would pass for a number)."""
     if isinstance(value, bool):
         raise PydanticCustomError("number_not_bool", "expected a number, not true or false")
+    if isinstance(value, str):
+        raise PydanticCustomError("number_not_text", "expected a number, not text")
     return value
 
 

@@ -15,7 +15,12 @@ from kbdoctor.engine.factio import validation_problems
 from kbdoctor.engine.limits import Limits
 from kbdoctor.engine.rule_cache import cached_model, store_model
 from kbdoctor.engine.rules_model import Rule, RulePackModel
-from kbdoctor.engine.yamlio import YamlLocator, load_yaml, load_yaml_data, yaml_error_problem
+from kbdoctor.engine.yamlio import (
+    EventLocator,
+    YamlLocator,
+    load_yaml_data,
+    yaml_error_problem,
+)
 from pydantic import ValidationError
 
 
@@ -83,13 +88,12 @@ class LazyLocator(YamlLocator):
         super().__init__(None)
         self._content = content
         self._limits = limits
-        self._loaded = False
+        self._found: YamlLocator | None = None
 
     def position(self, path: tuple[Any, ...]) -> tuple[int | None, int | None]:
-        if not self._loaded:
-            self._loaded = True
+        if self._found is None:
             try:
-                self._root = load_yaml(self._content, self._limits)[1]._root
+                self._found = EventLocator(self._content, self._limits)
             except Exception:  # the file was valid when cached; a position is only a courtesy
-                self._root = None
-        return super().position(path)
+                self._found = YamlLocator(None)
+        return self._found.position(path)

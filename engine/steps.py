@@ -8,6 +8,7 @@ than shown with a guess in it.
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 from kbdoctor.engine.evaluate import Conclusion, ConclusionKey, Run
@@ -27,9 +28,7 @@ COLLECT_LIMIT = 24
 class Steps:
     """The steps of one run's report, in one language."""
 
-    def __init__(
-        self, run: Run, lang: Lang, org: Organisation, paths: list[FailingPath]
-    ) -> None:
+    def __init__(self, run: Run, lang: Lang, org: Organisation, paths: list[FailingPath]) -> None:
         self.run = run
         self.lang = lang
         self.org = org
@@ -78,19 +77,21 @@ class Steps:
         servers = sorted(on_path & set(org.exchange)) or sorted(org.exchange)
         dcs = sorted(path_dcs) or sorted(org.dcs)
         server_rows = [
-            {"server": org.names.get(s, s), "server_fqdn": org.fqdn.get(s, s)} for s in servers
+            {"server": org.names.get(s, s), "server_fqdn": org.fqdn.get(s, s)}
+            for s in servers[:COLLECT_LIMIT]
         ]
         dc_rows = [
             {"dc": org.fqdn.get(d, org.names.get(d, d)), "dc_name": org.names.get(d, d)}
-            for d in dcs
+            for d in dcs[:COLLECT_LIMIT]
         ]
         if kind == "server":
-            rows = server_rows
-        elif kind == "dc":
-            rows = dc_rows
-        else:
-            rows = [{**s, **d} for s in server_rows for d in dc_rows]
-        return rows[:COLLECT_LIMIT]
+            return server_rows
+        if kind == "dc":
+            return dc_rows
+        # only the rows shown are made: every server with every DC of an organisation of
+        # thousands is millions of rows (seconds of a report's time, for a list cut at the limit)
+        pairs = ({**s, **d} for s in server_rows for d in dc_rows)
+        return list(islice(pairs, COLLECT_LIMIT))
 
     def remediation(
         self, steps: list[Step], assessed: list[tuple[ConclusionKey, float]]

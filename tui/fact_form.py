@@ -32,6 +32,30 @@ def is_optional_field(fact_type: str, name: str) -> bool:
     )
 
 
+def number_kind(fact_type: str, name: str) -> type[int] | type[float] | None:
+    """``int`` or ``float`` for a field that holds a number, else None. Fact files refuse
+    numbers written as text, so what a person types into the form is read as a number here,
+    the one place text is meant to become one."""
+    annotation = FACT_TYPES[fact_type].model_fields[name].annotation
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if typing.get_origin(candidate) is typing.Annotated:
+            candidate = typing.get_args(candidate)[0]
+        if candidate is int or candidate is float:
+            return candidate
+    return None
+
+
+def _typed_number(fact_type: str, name: str, typed: str) -> Any:
+    """The number typed, or the text as it is when it is none (the model then says why)."""
+    kind = number_kind(fact_type, name)
+    if kind is None:
+        return typed
+    try:
+        return kind(typed)
+    except ValueError:
+        return typed
+
+
 def edit_fact(fact: Fact, raw: Mapping[str, str]) -> Fact:
     """A copy of ``fact`` with the fields a person typed (strings; list fields one item a line),
     validated by the fact's own model. An empty optional field becomes unset. Raises
@@ -47,7 +71,7 @@ def edit_fact(fact: Fact, raw: Mapping[str, str]) -> Fact:
         elif typed.strip() == "" and is_optional_field(fact.type, name):
             data.pop(name, None)
         else:
-            data[name] = typed.strip()
+            data[name] = _typed_number(fact.type, name, typed.strip())
     return typing.cast(Fact, FACT_TYPES[fact.type].model_validate(data))
 
 

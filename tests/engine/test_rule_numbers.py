@@ -60,6 +60,8 @@ def test_the_pack_written_with_good_numbers_is_valid() -> None:
         ({"where": "{offset_s: {gt: .nan}}"}, "r.yaml:17:", "offset_s.gt': expected a finite"),
         ({"where": "{offset_s: {gt: -.inf}}"}, "r.yaml:17:", "offset_s.gt': expected a finite"),
         ({"where": "{offset_s: {gt: true}}"}, "r.yaml:17:", "offset_s.gt': expected a number, not"),
+        ({"where": '{offset_s: {gt: "300"}}'}, "r.yaml:17:", "gt': expected a number, not text"),
+        ({"cf": '"0.5"'}, "r.yaml:18:", "'rules.conclude.cf': expected a number, not text"),
         ({"where": "{offset_s: {abs_le: .inf}}"}, "r.yaml:17:", "abs_le': expected a finite"),
         ({"where": "{offset_s: {eq: .nan}}"}, "r.yaml:17:", "offset_s.eq': expected a finite"),
         ({"where": "{offset_s: .nan}"}, "r.yaml:17:", "offset_s.eq': expected a finite"),

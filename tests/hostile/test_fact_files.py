@@ -51,6 +51,19 @@ def test_booleans_are_not_whole_numbers_either(fact: str) -> None:
     assert "not true or false" in _problem(HEAD + f"  - {fact}\n")
 
 
+@pytest.mark.parametrize(
+    "fact",
+    [
+        '{type: clock_offset, host: EX01, reference: DC01, offset_s: "421.5"}',
+        "{type: port_state, source: EX01, target: DC01, port: '88', protocol: tcp, state: open}",
+    ],
+)
+def test_quoted_numbers_are_text_not_numbers(fact: str) -> None:
+    """Whoever quoted it wrote text; a tool that writes numbers as text is told at the line,
+    rather than kbdoctor guessing what it meant."""
+    assert "expected a number, not text" in _problem(HEAD + f"  - {fact}\n")
+
+
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
 def test_json_nan_and_infinity_are_refused_where_they_are(constant: str) -> None:
     text = (
