@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -425,16 +426,32 @@ def phases_of(
     return phases
 
 
-_ABSENT: dict[int, frozenset[str]] = {}
-_ACYCLIC: dict[int, bool] = {}
+# What each rule base's shape decides, by id() of its compiled form. An entry holds the compiled
+# rules it was made for, so that their id() cannot be reused by another rule base while the entry
+# stands (a freed rule base's id() is soon another's, which would then read the wrong answer); a
+# few rule bases at a time are kept.
+_PER_RULES: dict[tuple[str, int], tuple[Compiled, Any]] = {}
+_PER_RULES_LIMIT = 16
+
+
+def _per_rules(what: str, compiled: Compiled, compute: Callable[[], Any]) -> Any:
+    entry = _PER_RULES.get((what, id(compiled)))
+    if entry is not None and entry[0] is compiled:
+        return entry[1]
+    if len(_PER_RULES) >= _PER_RULES_LIMIT:
+        _PER_RULES.clear()
+    value = compute()
+    _PER_RULES[(what, id(compiled))] = (compiled, value)
+    return value
 
 
 def absent_types(compiled: Compiled) -> frozenset[str]:
     """The fact types (as asserted) that some rule tests for absence."""
-    known = _ABSENT.get(id(compiled))
-    if known is None:
-        known = frozenset(p.asserted_type for r in compiled.rules for p in r.negatives)
-        _ABSENT[id(compiled)] = known
+    known: frozenset[str] = _per_rules(
+        "absent",
+        compiled,
+        lambda: frozenset(p.asserted_type for r in compiled.rules for p in r.negatives),
+    )
     return known
 
 
@@ -442,15 +459,17 @@ def acyclic(compiled: Compiled) -> bool:
     """Whether no conclusion can rest on itself: then the certainty of a conclusion depends
     only on those below it, and an edit's can be worked out for what it reached alone (with a
     cycle, what ``_confidences`` gives depends on where it starts)."""
-    known = _ACYCLIC.get(id(compiled))
-    if known is None:
+
+    def compute() -> bool:
         edges: dict[str, set[str]] = {}
         for rule in compiled.rules:
             made = f"{rule.rule.conclude.kind}:{rule.rule.conclude.target}"
             for pattern in rule.positives:
                 if pattern.kind != "fact":
                     edges.setdefault(pattern.asserted_type, set()).add(made)
-        known = _ACYCLIC[id(compiled)] = not _has_cycle(edges)
+        return not _has_cycle(edges)
+
+    known: bool = _per_rules("acyclic", compiled, compute)
     return known
 
 

@@ -135,14 +135,15 @@ async def test_a_new_evaluation_cancels_the_stale_one(make_app: MakeApp, tmp_pat
         await settle(pilot)
 
 
-async def test_ctrl_q_quits_at_once_during_a_slow_evaluation(
-    make_app: MakeApp, tmp_path: Path
+@pytest.mark.parametrize("key", ["ctrl+q", "ctrl+c"])
+async def test_quitting_is_at_once_during_a_slow_evaluation(
+    make_app: MakeApp, tmp_path: Path, key: str
 ) -> None:
     app = _slow_app(make_app, tmp_path)
     started, ended, reports = _watch_evaluations(app)
     async with app.run_test(size=SIZE) as pilot:
         await _evaluation_running(pilot, started)
-        await pilot.press("ctrl+q")
+        await pilot.press(key)
         await _until(pilot, lambda: not app.is_running, timeout=_WHOLE_RUN)
     # the evaluation's thread stops too (the interpreter waits for it before exiting), cut
     # short, and without building the report of a cancelled run that nobody will read (on a

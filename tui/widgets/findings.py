@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from kbdoctor.engine.report import FindingReport, Report, SuppressionNote
 from kbdoctor.tui.i18n import Lang, t
-from kbdoctor.tui.widgets.attribution import rule_label
 from rich.text import Text
+
+from kbdoctor.render.common import rule_ref
 
 MAX_SUBJECTS_IN_LINE = 6
 
@@ -42,7 +43,7 @@ def _prompt(group: list[FindingReport], lang: Lang) -> Text:
     text.append(group[0].title, style="bold yellow")
     text.append(f"  {max(f.confidence for f in group):.2f}", style="bold")
     text.append(f"  {_subjects([f.subject for f in group], lang)}")
-    rules = dict.fromkeys(rule_label(firing, lang) for f in group for firing in f.evidence)
+    rules = dict.fromkeys(rule_ref(firing, lang) for f in group for firing in f.evidence)
     if rules:
         text.append("\n" + t("tui.findings.rules", lang, rules="; ".join(rules)))
     accepted: dict[SuppressionNote, list[str]] = {}

@@ -16,12 +16,14 @@ from kbdoctor.engine.presentation import format_value, source_text
 from kbdoctor.engine.report import CauseReport, ConclusionRef, FactRef, Firing, Report
 from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.notes import NO_NOTES, NoteIndex, note_line, note_tag
-from kbdoctor.tui.widgets.attribution import rule_label, suppressed_text
+from kbdoctor.tui.widgets.attribution import suppressed_text
 from kbdoctor.tui.widgets.causes import STATUS_STYLE
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
+
+from kbdoctor.render.common import rule_ref
 
 MAX_PREMISE_DEPTH = 4
 MAX_SUBJECTS_IN_LINE = 6
@@ -212,7 +214,7 @@ class ReasoningTree(Tree[FactRef | None]):
         label = Text()
         label.append("✓ ", style="green")
         label.append(firing.rule_title, style="bold")
-        label.append(f"  [{rule_label(firing, self._lang)}]", style="bright_black")
+        label.append(f"  [{rule_ref(firing, self._lang)}]", style="bright_black")
         label.append_text(contribution_text(firing.contribution))
         if firing.subject:
             label.append(f"  {firing.subject}")
