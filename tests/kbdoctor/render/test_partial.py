@@ -18,49 +18,17 @@ from kbdoctor.engine.rulebase import load_rule_base
 
 from kbdoctor.render.markdown import render_markdown
 from kbdoctor.render.text import render_text
+from tests.hostile.slow_pack import write_slow_pack
 
 ROOT = Path(__file__).resolve().parents[3]
 RULES = 30  # more than the 20 that standard error lists
 
 
 def _slow_pack(folder: Path) -> tuple[str, str]:
-    """A pack of RULES rules on one fact type and 200 facts they all match: with a budget spent
-    before the first assertion every rule is unfinished (structurally, not by timing)."""
-    rules = "".join(
-        f"""  - id: slow{n:03d}
-    title: {{en: S, pl: S}}
-    when:
-      - bind: o
-        fact: clock_offset
-        where: {{offset_s: {{gt: {n / 1000}}}}}
-    conclude: {{cause: slow, cf: 0.5, subject: "{{o.host}}", values: {{host: "{{o.host}}"}}}}
-    explain: {{en: x, pl: x}}
-"""
-        for n in range(RULES)
-    )
-    pack = folder / "slow.yaml"
-    pack.write_text(
-        """kbdoctor: rules/1
-pack: slow
-causes:
-  slow:
-    title: {en: Slow, pl: Wolna}
-    description: {en: A slow pack, pl: Wolny pakiet}
-    kb_steps: [1]
-    assessed_by: [clock_offset]
-    remediation:
-      - text: {en: "look at {host}", pl: "sprawdź {host}"}
-rules:
-"""
-        + rules,
-        encoding="utf-8",
-    )
-    facts = folder / "facts.yaml"
-    lines = [
-        f"  - {{type: clock_offset, host: H{n:04d}, reference: DC01, offset_s: 100.0}}\n"
-        for n in range(200)
-    ]
-    facts.write_text("kbdoctor: facts/1\nfacts:\n" + "".join(lines), encoding="utf-8")
+    """RULES rules of the slow pack (tests/hostile/slow_pack.py) and 200 facts they all match:
+    with a budget spent before the first assertion every rule is unfinished (structurally, not
+    by timing)."""
+    pack, facts = write_slow_pack(folder, rules=RULES, facts=200)
     return str(pack), str(facts)
 
 
