@@ -13,8 +13,8 @@ Run from the repository root::
 
     .venv/bin/python bench/bench_authoring.py --rules 1000 --tests 100
 
-The rule cache in the user's cache folder is switched off, so every load is a cold one: the
-figures are what a support engineer meets after editing the pack.
+kbdoctor keeps no cache of rule files (engine/rule_parsing.py says why), so every load is the one
+a support engineer meets after editing the pack.
 """
 
 from __future__ import annotations
@@ -169,7 +169,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tests", type=int, default=100, help="tests beside it (100)")
     parser.add_argument("--on-one-type", type=int, default=100, help="rules on clock_offset")
     args = parser.parse_args(argv)
-    os.environ["KBDOCTOR_NO_CACHE"] = "1"  # cold loads: the pack was just edited
     say_reference("before")
     print(f"pack: {args.rules} rules ({args.on_one_type} on clock_offset), {args.tests} tests")
     for line in measure(args.rules, args.tests, args.on_one_type):

@@ -42,6 +42,7 @@ from kbdoctor.engine.limits import ENV_VARS, Limits
 from kbdoctor.engine.names import same_host
 from kbdoctor.engine.observations import one_reading_each
 from kbdoctor.engine.probe import probe
+from pydantic import BaseModel
 
 PEERS_READER = "w32tm-peers"
 
@@ -147,11 +148,15 @@ def host_hint(path: Path, host: str | None) -> HostHint | None:
     return HostHint(folder, "folder") if folder and is_name_like(folder) else None
 
 
-def _file_bytes_limit() -> int:
+def _limits() -> Limits:
     try:
-        return Limits.from_env().file_bytes
+        return Limits.from_env()
     except UsageError:  # a bad setting is reported by the command line; here the default holds
-        return Limits().file_bytes
+        return Limits()
+
+
+def _file_bytes_limit() -> int:
+    return _limits().file_bytes
 
 
 def import_file(path: Path, host: str | None, result: ImportResult) -> None:
@@ -283,7 +288,8 @@ def _read(
                              reader=reader.name, detail=repr(error))
         )
         return reader.name, []
-    result.facts.extend(read.facts)
+    facts = _within_text_limit(read.facts, material, result)
+    result.facts.extend(facts)
     result.warnings.extend(read.warnings)
     named_in_material = hint is not None and hint.name.lower() in (material.text or "").lower()
     if (
@@ -295,7 +301,46 @@ def _read(
         result.warnings.append(
             ImportWarning.at(material.path, material.first_line, key, host=hint.name)
         )
-    return reader.name, list(read.facts)
+    return reader.name, facts
+
+
+def _within_text_limit(
+    facts: Sequence[Fact], material: Material, result: ImportResult
+) -> list[Fact]:
+    """The facts whose texts all fit the limit on characters per text (KBDOCTOR_MAX_STRING):
+    a fact with a longer one (a DN wrapped over thousands of lines, a megabyte event message)
+    would make a fact file that ``evaluate`` refuses, so it is left out with a warning at its
+    line instead of being cut, which would change what it says."""
+    limit = _limits().string_chars
+    kept: list[Fact] = []
+    for fact in facts:
+        name = _text_over(fact, limit)
+        if name is None:
+            kept.append(fact)
+            continue
+        line = fact.provenance.line if fact.provenance is not None else None
+        result.warnings.append(
+            ImportWarning.at(
+                material.path, line or material.first_line, "text_too_long",
+                type=fact.type, field=name, limit=limit, variable=ENV_VARS["string_chars"],
+            )
+        )
+    return kept
+
+
+def _text_over(fact: Fact, limit: int) -> str | None:
+    """The first field of ``fact`` (its provenance's included) with a text longer than
+    ``limit`` characters, or None."""
+    for name, value in fact:
+        if isinstance(value, BaseModel):
+            inner = next((n for n, v in value if isinstance(v, str) and len(v) > limit), None)
+            if inner is not None:
+                return f"{name}.{inner}"
+            continue
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(item, str) and len(item) > limit for item in items):
+            return name
+    return None
 
 
 def _uses_host(fact: Fact, hint: str) -> bool:

@@ -57,7 +57,7 @@ class Feature:
     name: str
     fact_type: str
     field: str
-    kind: str  # "regex", "has", "short", "shorts"
+    kind: str  # "regex", "has", "short", "shorts", "may_be"
     argument: str
     group: tuple[str, ...] = ()  # "regex": every pattern tested on this field, matched at once
 
@@ -70,6 +70,12 @@ class Feature:
             return 1 if found else 0
         if self.kind == "has":
             return 1 if self.argument in value else 0
+        if self.kind == "may_be":
+            # host keys (one, or a list) that may name the host of an FQDN: that FQDN, or its
+            # first label where the facts know the host by its short name only
+            label = self.argument.split(".", 1)[0]
+            keys = value if isinstance(value, list) else [value]
+            return 1 if any(k == self.argument or k == label for k in map(str, keys)) else 0
         if self.kind == "shorts":
             # a list of hosts as written: the first label of each, as "short" gives of one
             items = value if isinstance(value, list) else [value]
@@ -550,6 +556,23 @@ class _Context:
             return field_name, literal
         return field_name, self.literal(field_name, value)
 
+    def unlike(self, field_name: str, value: Any, *, listed: bool = False) -> dict[str, Any]:
+        """A test that holds when the field certainly does not name ``value`` (``ne``, each name
+        of ``not_in``; ``listed``: no host of the list is it, ``not_contains``).
+
+        An FQDN (``EX01.corp.example.com``) and a host the facts know by its short name only
+        (``EX01``, no FQDN anywhere) may be one machine or two: which domain EX01 is in is not
+        in the facts. Neither ``eq`` nor ``ne`` holds then; a negation that held would state as
+        a fact what nobody observed."""
+        if isinstance(value, str) and self.kind(field_name) is FieldKind.HOST:
+            literal = host_name(value)
+            if "." in literal:
+                return {self.feature(field_name, "may_be", literal): 0}
+        if listed:
+            field, literal = self.operand(field_name, value, listed=True)
+            return {self.feature(field, "has", str(literal)): 0}
+        return {"$neq": dict([self.operand(field_name, value)])}
+
     def feature(self, field_name: str, kind: str, argument: str) -> str:
         digest = hashlib.sha1(f"{field_name}\0{kind}\0{argument}".encode()).hexdigest()[:10]
         name = f"kbd_{kind}_{digest}"
@@ -603,15 +626,12 @@ class _Context:
             field_name, literal = self.operand(name, value, listed=True)
             return {"$iany": {field_name: {"$i": literal}}}
         if op == "not_contains":
-            field_name, literal = self.operand(name, value, listed=True)
-            feature = self.feature(field_name, "has", str(literal))
-            return {feature: 0}
+            return self.unlike(name, value, listed=True)
         if op == "eq":
             field_name, literal = self.operand(name, value)
             return {field_name: literal}
         if op == "ne":
-            field_name, literal = self.operand(name, value)
-            return {"$neq": {field_name: literal}}
+            return self.unlike(name, value)
         comparisons = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
         if op in comparisons:
             return {comparisons[op]: {name: matchable_number(value)}}
@@ -619,7 +639,7 @@ class _Context:
             branches = [dict([self.operand(name, v)]) for v in value]
             return {"$or": branches} if len(branches) > 1 else branches[0]
         if op == "not_in":
-            parts = [{"$neq": dict([self.operand(name, v)])} for v in value]
+            parts = [self.unlike(name, v) for v in value]
             return {"$and": parts} if len(parts) > 1 else parts[0]
         bound = matchable_number(value)
         if op == "abs_gt":

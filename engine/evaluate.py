@@ -15,7 +15,7 @@ import hashlib
 import math
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -93,6 +93,9 @@ class Run:
     types_present: set[str] = field(default_factory=set)
     shapes: list[Shape] = field(default_factory=list)  # per compiled rule: its subject's shape
     history: History = field(default_factory=dict)  # fact id -> older observations it replaced
+    # facts given, when the budget ran out (or a cancel came) while they were being prepared: then
+    # no rule ran and ``facts`` is empty
+    unprepared: int | None = None
 
     def subject(self, record: FiringRecord) -> Subject:
         """What one firing is about, as its rule names it."""
@@ -228,7 +231,10 @@ class Evaluator:
         cancel: threading.Event | None = None,
         keep: bool = False,
     ) -> Run:
-        material = prepare(facts, self.compiled, self._cache)
+        try:
+            material = prepare(facts, self.compiled, self._cache, check=_stop(deadline, cancel))
+        except OutOfTime as exc:
+            return self._unprepared(len(facts), exc)
         if self._cache.current != self._said_context or len(self._said) > _SAID_LIMIT:
             self._said.clear()
             self._said_context = self._cache.current
@@ -246,6 +252,17 @@ class Evaluator:
                 phases = phases_of(self._kept, material[0], self.compiled)
             kept = followed is not None  # a what-if lineage: its probe session is kept too
             run.probes = self._probe(run, phases, deadline, excluded, cancel, kept)
+        return run
+
+    def _unprepared(self, given: int, exc: OutOfTime) -> Run:
+        """The run of facts whose preparation the budget or a cancel stopped: no rule ran, so
+        every rule is unfinished, and no fact was evaluated (facts half prepared never are; see
+        ``prepare``)."""
+        run = Run(self.compiled, {}, HostRegistry(), [], {}, {}, {})
+        run.shapes = [shape for _, _, shape, _ in self._targets]
+        run.cut_short = "cancelled" if isinstance(exc, Cancelled) else "time"
+        run.unfinished = sorted({r.rule.id for r in self.compiled.rules})
+        run.unprepared = given
         return run
 
     def _follow(
@@ -497,7 +514,7 @@ class Evaluator:
         # first label whichever operator a rule uses)
         raw = {"subject": conclusion.subject, **conclusion.values}
         for feature in self.compiled.features.get(ident, ()):
-            if feature.kind in ("short", "has"):
+            if feature.kind in ("short", "has", "may_be"):
                 source = fact.get(feature.field)
                 if feature.kind == "short":
                     source = None if source is None else short_name(str(source))
@@ -783,10 +800,30 @@ def _without(evaluator: Evaluator, excluded: frozenset[int], *, probes: bool = F
     return ruleset_for(digest, build)
 
 
+def _stop(deadline: float | None, cancel: threading.Event | None) -> Callable[[], None] | None:
+    """What preparing the facts calls to learn that it must stop: raises Cancelled or OutOfTime,
+    as a durable-rules session does between two assertions."""
+    if deadline is None and cancel is None:
+        return None
+
+    def check() -> None:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("cancelled while preparing the facts")
+        if deadline is not None and time.monotonic() > deadline:
+            raise OutOfTime("the budget ran out while preparing the facts")
+
+    return check
+
+
 def _with_budget(report: Report, run: Run, budget: float | None) -> Report:
     """The report, with the budget's outcome when the evaluation was cut short."""
     if run.unfinished is None:
         return report
     reason = run.cut_short if run.cut_short in ("chaining", "matches", "cancelled") else "time"
-    outcome = BudgetReport(seconds=budget, unfinished_rules=run.unfinished, reason=reason)
+    outcome = BudgetReport(
+        seconds=budget,
+        unfinished_rules=run.unfinished,
+        reason=reason,
+        before_rules=run.unprepared is not None,
+    )
     return report.model_copy(update={"budget": outcome})

@@ -1,6 +1,7 @@
 """HOW a conclusion was reached, as the report shows it: each firing with the rule, what it
 contributed, its text with the values bound, and the facts and conclusions it stood on; each fact
-as evidence with the older observations it replaced.
+as evidence with the older observations it replaced; and the readings of one moment that
+contradicted a kept fact, which the report warns of.
 
 Both the report (:mod:`kbdoctor.engine.report_building`) and WHY-NOT
 (:mod:`kbdoctor.engine.why_not`, whose "blocked by" names facts) show facts this way, so one
@@ -13,10 +14,13 @@ from typing import Any
 
 from kbdoctor.engine.certainty import PREMISE_THRESHOLD, firing_strength
 from kbdoctor.engine.evaluate import ConclusionKey, FiringRecord, Run
+from kbdoctor.engine.facts import ClockOffset, Fact
 from kbdoctor.engine.i18n import Lang, text
+from kbdoctor.engine.names import HostRegistry
 from kbdoctor.engine.normalize import parent_id
+from kbdoctor.engine.observations import observation
 from kbdoctor.engine.presentation import fact_summary
-from kbdoctor.engine.report import ConclusionRef, FactRef, Firing
+from kbdoctor.engine.report import ConclusionRef, DisagreeingReadings, FactRef, Firing
 from kbdoctor.engine.templates import render
 
 
@@ -55,7 +59,7 @@ class Evidence:
         )
         history = [
             self._ref(old_id, old, {**old.__dict__, "id": old_id})
-            for old_id, old in self.run.history.get(ident, [])
+            for old_id, old, _ in self.run.history.get(ident, [])
         ]
         # Built without re-validation: every value comes from validated facts.
         return FactRef.model_construct(
@@ -66,6 +70,33 @@ class Evidence:
             source=source,
             history=history,
         )
+
+    def disagreeing_readings(self) -> list[DisagreeingReadings]:
+        """Each kept fact that readings of its moment contradicted, with those readings (its
+        history holds them among older observations; a report warns of these alone), by id so
+        that neither file nor fact order decides the order."""
+        out: list[DisagreeingReadings] = []
+        for ident, replaced in sorted(self.run.history.items()):
+            if not any(entry.disagrees for entry in replaced):
+                continue
+            ref = self.fact_ref(ident)
+            others = [
+                old for old, entry in zip(ref.history, replaced, strict=True) if entry.disagrees
+            ]
+            kept = self.run.facts[ident].fact
+            against = [entry.fact for entry in replaced if entry.disagrees]
+            out.append(
+                DisagreeingReadings.model_construct(
+                    fact=ident,
+                    type=ref.type,
+                    differing_fields=differing_fields(kept, against, self.run.registry),
+                    summary=ref.summary,
+                    fields=ref.fields,
+                    source=ref.source,
+                    others=others,
+                )
+            )
+        return out
 
     def firing(self, record: FiringRecord) -> Firing:
         compiled = self.run.compiled.rules[record.rule_index]
@@ -129,3 +160,30 @@ class Evidence:
             firings,
             key=lambda f: (-abs(f.contribution), f.rule, f.subject, [x.id for x in f.facts]),
         )
+
+
+def differing_fields(kept: Fact, others: list[Fact], registry: HostRegistry) -> list[str]:
+    """The fields in which readings of one thing disagree, compared as the engine compared them
+    when it chose one (names through the registry, lists as sets, text without case): a summary
+    need not show the field that differs (a queue's message count), and a name spelled otherwise
+    is no disagreement."""
+    if isinstance(kept, ClockOffset):  # one value, the offset, turned to the pair's one order
+        return ["offset_s"]
+    mine = dict(_reading(kept, registry))
+    return sorted(
+        {
+            name
+            for other in others
+            for name, value in _reading(other, registry)
+            if mine.get(name) != value
+        }
+    )
+
+
+def _reading(fact: Fact, registry: HostRegistry) -> tuple[tuple[str, object], ...]:
+    """What a state says about the thing it observes: its fields other than those naming it."""
+    seen = observation(fact, registry)
+    # only a state is kept over a reading that disagrees with it
+    assert seen is not None
+    assert seen.state
+    return tuple(seen.value)

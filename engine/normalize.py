@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from kbdoctor.engine.compiler import ITEM, REF, TYPE, Compiled, member_type
 from kbdoctor.engine.durable_backend import matchable_number
@@ -136,20 +136,42 @@ class PreparationCache:
         return view
 
 
-History = dict[str, list[tuple[str, Fact]]]  # fact id -> the older observations it replaced
+class Replaced(NamedTuple):
+    """A fact a kept fact stands in for, in the kept fact's history. ``disagrees``: a reading of
+    the same moment (or one whose moment cannot be told apart) that said otherwise, set aside
+    because the kept one shows more of a problem; else an older observation a newer one
+    replaced. Only the first is a warning: the evidence contradicts itself, and which reading
+    was right is for an engineer to find out, not for the engine to hide in a history."""
+
+    id: str
+    fact: Fact
+    disagrees: bool
+
+
+History = dict[str, list[Replaced]]  # fact id -> the observations it replaced
 
 
 def prepare(
-    facts: list[Fact], compiled: Compiled, cache: PreparationCache | None = None
+    facts: list[Fact],
+    compiled: Compiled,
+    cache: PreparationCache | None = None,
+    *,
+    check: Callable[[], None] | None = None,
 ) -> tuple[list[PreparedFact], HostRegistry, History]:
     """Merge identical facts (keeping the first provenance in a stable order), merge the records
     of one machine, keep one fact per observation however it was spelled or how often it was fed
     in (the latest of several; the others become history, see ``superseded``), derive what
     follows from the facts together (duplicate SPNs), compute both views, and return the facts
-    sorted by id."""
+    sorted by id.
+
+    ``check`` is called every CHECK_EVERY facts in each pass over them and stops the preparation
+    by raising (the time budget, a cancel): on a large organisation preparing takes seconds, and
+    a budget or a cancel that waits for it is not kept. Facts half prepared are never evaluated:
+    merging and superseding are decided over all the facts together, and rules run on a part of
+    them would count evidence twice or rule out what a later reading shows."""
     unique: dict[str, Fact] = {}
     identify = cache.fact_id if cache is not None else fact_id
-    for fact in facts:
+    for fact in _checked(facts, check):
         ident = identify(fact)
         kept = unique.get(ident)
         if kept is None or _provenance_key(fact) < _provenance_key(kept):
@@ -159,24 +181,41 @@ def prepare(
         for ident in parts:
             del unique[ident]
         unique[identify(merged)] = merged
-    history, dropped = superseded(unique, registry)
+    history, dropped = superseded(unique, registry, check)
     for ident in dropped:
         del unique[ident]
     for older in history.values():
-        for ident, _ in older:
+        for ident, _, _ in older:
             del unique[ident]
     _assign_roles(registry, unique.values())
     remaining = list(unique.values())
     for derived in [*derived_duplicates(remaining), *derived_clock_pairs(remaining, registry)]:
         unique.setdefault(identify(derived), derived)
+    ordered = _checked(sorted(unique.items()), check)
     if cache is None:
-        prepared = [_prepare_one(i, f, registry, compiled) for i, f in sorted(unique.items())]
+        prepared = [_prepare_one(i, f, registry, compiled) for i, f in ordered]
     else:
         context = cache.context(registry)
-        prepared = [
-            cache.prepared(i, f, registry, compiled, context) for i, f in sorted(unique.items())
-        ]
+        prepared = [cache.prepared(i, f, registry, compiled, context) for i, f in ordered]
     return prepared, registry, history
+
+
+# Facts prepared between two calls of ``prepare``'s check (a few milliseconds of work).
+CHECK_EVERY = 512
+
+_T = TypeVar("_T")
+
+
+def _checked(items: Iterable[_T], check: Callable[[], None] | None) -> Iterator[_T]:
+    """The items, with ``check`` called after every CHECK_EVERY of them: a few hundred facts
+    are prepared in milliseconds, and are not worth stopping for."""
+    if check is None:
+        yield from items
+        return
+    for count, item in enumerate(items, 1):
+        yield item
+        if count % CHECK_EVERY == 0:
+            check()
 
 
 def merged_machines(
@@ -207,7 +246,9 @@ def merged_machines(
     return out
 
 
-def superseded(unique: dict[str, Fact], registry: HostRegistry) -> tuple[History, set[str]]:
+def superseded(
+    unique: dict[str, Fact], registry: HostRegistry, check: Callable[[], None] | None = None
+) -> tuple[History, set[str]]:
     """One fact per observation (engine/observations.py says what a fact observes): the
     history of each kept fact, and the ids of the facts that were the same reading again.
 
@@ -219,11 +260,12 @@ def superseded(unique: dict[str, Fact], registry: HostRegistry) -> tuple[History
     chosen by content alone so that neither file nor fact order decides. Where they agree, the
     others are dropped (the same evidence). Where they disagree, the one that shows more of a
     problem is kept (the larger clock offset, a port not open, a failed replication, ...; see
-    observations._WORSE) and the others become its history, so that the report shows both
-    readings with their sources: one reading of a moment cannot rule out what the other
-    reading of the same moment shows, and a cause wrongly ruled out is the one nobody checks."""
+    observations._WORSE) and the others become its history, marked ``disagrees``, so that the
+    report warns of both readings with their sources: one reading of a moment cannot rule out
+    what the other reading of the same moment shows, and a cause wrongly ruled out is the one
+    nobody checks."""
     groups: dict[tuple[Any, ...], list[tuple[str, Fact, Observation]]] = {}
-    for ident, fact in unique.items():
+    for ident, fact in _checked(unique.items(), check):
         seen = observation(fact, registry)
         if seen is not None:
             groups.setdefault(seen.identity, []).append((ident, fact, seen))
@@ -240,9 +282,12 @@ def superseded(unique: dict[str, Fact], registry: HostRegistry) -> tuple[History
 
 
 _Entry = tuple[str, Fact, Observation]
+# The place in a history of the readings of the kept one's moment that disagreed with it:
+# first, before older observations (ordered by time, then by line).
+_SAME_MOMENT: tuple[Any, ...] = (0,)
 
 
-def _one_observation(entries: list[_Entry]) -> tuple[str, list[tuple[str, Fact]], list[str]]:
+def _one_observation(entries: list[_Entry]) -> tuple[str, list[Replaced], list[str]]:
     """The fact kept of several with one identity, its history, and the ids dropped."""
     older: list[tuple[tuple[Any, ...], _Entry]] = []  # (newest first order, entry)
     candidates: list[_Entry] = []
@@ -275,17 +320,17 @@ def _one_observation(entries: list[_Entry]) -> tuple[str, list[tuple[str, Fact]]
     candidates.sort(key=lambda e: (e[2].worse, content_order(e[1]), e[0]))
     kept = candidates[0]
     dropped = [e[0] for e in candidates[1:] if e[2].value == kept[2].value]
-    older.extend(((0,), e) for e in candidates[1:] if e[2].value != kept[2].value)
+    older.extend((_SAME_MOMENT, e) for e in candidates[1:] if e[2].value != kept[2].value)
     older.sort(key=lambda o: (o[0], o[1][0]))
     shown: set[tuple[Any, ...]] = set()
-    replaced: list[tuple[str, Fact]] = []
-    for _, (ident, fact, seen) in older:
+    replaced: list[Replaced] = []
+    for order, (ident, fact, seen) in older:
         reading = (seen.value, _when(fact))
         if reading in shown:  # an older reading fed twice is one reading in the history too
             dropped.append(ident)
             continue
         shown.add(reading)
-        replaced.append((ident, fact))
+        replaced.append(Replaced(ident, fact, disagrees=order == _SAME_MOMENT))
     return kept[0], replaced, dropped
 
 
@@ -567,7 +612,7 @@ def _prepare_one(
             match[name] = _normal(kind, value, registry)
     for feature in plan.features:
         source = display.get(feature.field)
-        if feature.kind == "has":
+        if feature.kind in ("has", "may_be"):
             source = match.get(
                 feature.field, _normal(_kind(fact_type, feature.field), source, registry)
             )

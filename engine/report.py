@@ -114,6 +114,25 @@ class SuppressionNote(_Model):
     line: int | None = None
 
 
+class DisagreeingReadings(_Model):
+    """Readings of one moment that disagree: two files give the clock of EX01 against DC01 at
+    one time (or neither says when) as 12 s and as 400 s. ``fact`` is the id of the reading the
+    diagnosis used, the one that shows more of a problem (a cause wrongly ruled out is the one
+    nobody checks), with its ``summary``, ``fields`` and ``source``; ``others`` are the readings
+    set aside, also in that fact's ``history``; ``differing_fields`` the fields in which they
+    disagree, compared as the engine compares them (a summary need not show them). A warning: the
+    evidence contradicts itself, and only someone who looks again can tell which reading was
+    right."""
+
+    fact: str
+    type: str
+    differing_fields: list[str]
+    summary: str
+    fields: dict[str, Any]
+    source: dict[str, Any] | None = None
+    others: list[FactRef]
+
+
 MissReason = Literal["missing_fact", "condition_failed", "join_failed", "blocked_by", "weak"]
 
 
@@ -225,16 +244,21 @@ class Inputs(_Model):
     rule_packs: list[RulePackInfo]
 
 
-class BudgetReport(_Model):
+class BudgetReport(_Additive):
     """The evaluation was cut short: its time budget ran out (``reason: time``), or chaining was
     stopped because rules kept concluding new subjects (``reason: chaining``), or rules were not
     run because they could match more often than memory allows (``reason: matches``), or the
     evaluation was cancelled (``reason: cancelled``: the TUI's cancel key). These rules did not
-    see every fact, so what they would have concluded is missing."""
+    see every fact, so what they would have concluded is missing. ``before_rules``: the budget ran
+    out (or the cancel came) while the facts were being prepared, so no rule ran at all and
+    ``inputs.facts`` counts the facts given, not yet merged into one per observation."""
+
+    OMIT_EMPTY: ClassVar[tuple[str, ...]] = ("before_rules",)
 
     seconds: float | None  # the budget, None when there was none
     unfinished_rules: list[str]
     reason: Literal["time", "chaining", "matches", "cancelled"] = "time"
+    before_rules: bool = False
 
 
 class Report(_Additive):
@@ -243,7 +267,7 @@ class Report(_Additive):
     causes no fact spoke to (missing evidence is never negative evidence). Causes on a failing
     path rank above those of unknown scope, and those above latent ones."""
 
-    OMIT_EMPTY: ClassVar[tuple[str, ...]] = ("expired_suppressions",)
+    OMIT_EMPTY: ClassVar[tuple[str, ...]] = ("expired_suppressions", "disagreeing_readings")
 
     kbdoctor: Literal["report/1"] = "report/1"
     lang: Literal["en", "pl", "de"]  # "de" since German catalogues (rule texts: English)
@@ -259,6 +283,8 @@ class Report(_Additive):
     budget: BudgetReport | None = None  # set when the time budget ran out (--budget)
     # suppressions past their expiry date: ignored, listed so that someone renews or removes them
     expired_suppressions: list[SuppressionNote] = Field(default_factory=list)
+    # readings of one moment that disagree (DisagreeingReadings), by the id of the one kept
+    disagreeing_readings: list[DisagreeingReadings] = Field(default_factory=list)
 
     @property
     def unsuppressed_diagnoses(self) -> list[CauseReport]:

@@ -51,7 +51,7 @@ def build_report(
         lang=lang,
         inputs=Inputs(
             files=files,
-            facts=len(run.facts),
+            facts=len(run.facts) if run.unprepared is None else run.unprepared,
             environment=dict(sorted(environment.items())),
             rule_packs=[
                 RulePackInfo(
@@ -82,6 +82,7 @@ def build_report(
             )
             for p in builder.paths
         ],
+        disagreeing_readings=builder.evidence.disagreeing_readings(),
     )
 
 
@@ -116,10 +117,7 @@ class _Builder:
     def cause(self, ident: str, explain: bool) -> CauseReport:
         definition = self.base.causes[ident]
         assessed = self.evidence.conclusions_of("cause", ident)
-        placed = {
-            key: self.place(self.run.conclusions[key].locators)
-            for key, _ in assessed
-        }
+        placed = {key: self.place(self.run.conclusions[key].locators) for key, _ in assessed}
         # one per subject (thousands in a large organisation), built without re-validation:
         # every value is a string, float or bool the engine computed
         subjects = [
@@ -152,7 +150,12 @@ class _Builder:
             else []
         )
         collect: list[Collect] = []
-        if status in ("not_assessed", "no_evidence") or (status != "diagnosed" and explain):
+        # facts given but never prepared (the budget ran out first) were not looked at: what
+        # they lack is unknown, and a step for evidence they may well hold would mislead
+        looked = self.run.unprepared is None
+        if looked and (
+            status in ("not_assessed", "no_evidence") or (status != "diagnosed" and explain)
+        ):
             collect = [item for c in definition.collect for item in self.steps.collect_steps(c)]
         why_not: list[Miss] = []
         if explain and status != "diagnosed":
@@ -260,9 +263,7 @@ class _Builder:
                     subject=self.run.conclusions[key].subject,
                     confidence=round(confidence, 4),
                     evidence=self.evidence.of([key]),
-                    remediation=self.steps.remediation(
-                        definition.remediation, [(key, confidence)]
-                    )
+                    remediation=self.steps.remediation(definition.remediation, [(key, confidence)])
                     if confidence >= DIAGNOSIS_THRESHOLD
                     else [],
                 )

@@ -9,8 +9,7 @@ same checks, and more, through :mod:`kbdoctor.engine.lint.run`.
 
 This module merges packs into one rule base and runs those checks; finding and reading the
 files is :mod:`kbdoctor.engine.rule_files`, one file's text to a pack
-:mod:`kbdoctor.engine.rule_parsing` (with the cache of :mod:`kbdoctor.engine.rule_cache`),
-extending and overriding packs :mod:`kbdoctor.engine.packs`.
+:mod:`kbdoctor.engine.rule_parsing`, extending and overriding packs :mod:`kbdoctor.engine.packs`.
 """
 
 from __future__ import annotations

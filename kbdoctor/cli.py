@@ -377,11 +377,13 @@ def _evaluate(args: Any) -> int:
         sys.stdout.write(rendered)
     if report.budget is not None:
         unfinished = report.budget.unfinished_rules
+        before_rules = report.budget.before_rules and report.budget.reason == "time"
         print(
             text(
-                _CUT_SHORT[report.budget.reason],
+                "cli.budget_spent_preparing" if before_rules else _CUT_SHORT[report.budget.reason],
                 lang,
                 seconds=f"{report.budget.seconds or 0:g}",
+                facts=report.inputs.facts,
                 count=len(unfinished),
                 rules=", ".join(unfinished[:20]) + (", ..." if len(unfinished) > 20 else ""),
             ),

@@ -342,7 +342,7 @@ class KbdoctorApp(App[None]):
             # the diagnosis is partial: say so, instead of leaving causes silently unassessed
             self.notify(
                 t(
-                    "tui.budget_spent",
+                    "tui.budget_spent_preparing" if budget.before_rules else "tui.budget_spent",
                     self.lang,
                     seconds=f"{budget.seconds:g}",
                     rules=len(budget.unfinished_rules),

@@ -15,6 +15,7 @@ from kbdoctor.render.common import (
     rule_ref,
     suppressed_line,
 )
+from kbdoctor.render.disagreeing import disagreeing_heading, disagreeing_why, no_source, readings
 from kbdoctor.render.partial import partial_heading, partial_lines
 
 
@@ -44,6 +45,21 @@ def _partial(report: Report) -> list[str]:
     out = [f"## {partial_heading(report)}", "", f"**{_cell(why)}**", "", f"{seconds}", ""]
     out += [heading, ""]
     out += [f"- `{rule}`" for rule in report.budget.unfinished_rules]
+    return [*out, ""]
+
+
+def _disagreeing(report: Report) -> list[str]:
+    """After the diagnosis that may rest on one of them: readings of one moment that disagree,
+    the one used first and those set aside nested under it, each with where it was read."""
+    if not report.disagreeing_readings:
+        return []
+    lang = report.lang
+    out = [f"## {disagreeing_heading(lang)}", "", _cell(disagreeing_why(lang)), ""]
+    for entry in report.disagreeing_readings:
+        for number, reading in enumerate(readings(entry, lang)):
+            lead = "- " if number == 0 else "  - "
+            where = f"`{reading.where}`" if reading.where else f"_{no_source(lang)}_"
+            out.append(f"{lead}{reading.label}: {_cell(reading.text)} — {where}")
     return [*out, ""]
 
 
@@ -94,6 +110,7 @@ def render_markdown(report: Report) -> str:
         out += [f"**{text('report.evidence', lang)}**", ""]
         out += _evidence(cause.evidence, lang)
         out.append("")
+    out += _disagreeing(report)
     out += [
         f"## {text('report.causes', lang)}",
         "",

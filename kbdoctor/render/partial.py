@@ -15,6 +15,11 @@ _WHY = {
     "matches": "report.partial.matches",
     "cancelled": "report.partial.cancelled",
 }
+# the same, when it happened while the facts were being prepared: no rule ran at all
+_WHY_BEFORE_RULES = {
+    "time": "report.partial.time_preparing",
+    "cancelled": "report.partial.cancelled_preparing",
+}
 
 
 def partial_heading(report: Report) -> str:
@@ -35,4 +40,5 @@ def partial_lines(report: Report) -> tuple[str, str, str]:
     )
     count = len(budget.unfinished_rules)
     rules = text("report.partial.rules", lang, count=count)
-    return text(_WHY[budget.reason], lang), seconds, rules
+    why = _WHY_BEFORE_RULES if budget.before_rules else _WHY
+    return text(why.get(budget.reason, _WHY[budget.reason]), lang), seconds, rules

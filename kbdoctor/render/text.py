@@ -16,6 +16,7 @@ from kbdoctor.render.common import (
     rule_ref,
     suppressed_line,
 )
+from kbdoctor.render.disagreeing import disagreeing_heading, disagreeing_why, no_source, readings
 from kbdoctor.render.partial import partial_heading, partial_lines
 
 
@@ -54,6 +55,7 @@ def render_text(report: Report, *, explain: bool = False) -> str:
         out.append("  " + text("report.no_diagnosis", lang))
     for cause in report.diagnoses:
         out.extend(_cause(cause, lang, explain))
+    out.extend(_disagreeing(report))
     out.append("")
     out.append(text("report.causes", lang))
     for cause in report.causes:
@@ -107,6 +109,21 @@ def _partial(report: Report) -> list[str]:
     out = [f"{partial_heading(report)}: {why}", f"  {seconds}", f"  {heading}"]
     out.extend(f"    {rule}" for rule in report.budget.unfinished_rules)
     return [*out, ""]
+
+
+def _disagreeing(report: Report) -> list[str]:
+    """Next to the diagnosis that may rest on one of them: readings of one moment that disagree,
+    the one used first, each with where it was read."""
+    if not report.disagreeing_readings:
+        return []
+    lang = report.lang
+    out = ["", disagreeing_heading(lang), f"  {disagreeing_why(lang)}"]
+    for entry in report.disagreeing_readings:
+        for number, reading in enumerate(readings(entry, lang)):
+            lead = "  - " if number == 0 else "    "
+            where = reading.where or no_source(lang)
+            out.append(f"{lead}{reading.label}: {reading.text}  [{where}]")
+    return out
 
 
 def _cause(cause: CauseReport, lang: Lang, explain: bool) -> list[str]:

@@ -9,13 +9,18 @@ import re
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
+from typing import cast
 
 import pytest
 from kbdoctor.engine import durable_backend
 from kbdoctor.engine.durable_backend import OutOfTime, Ruleset, bound_ids
 from kbdoctor.engine.evaluate import DEFAULT_BUDGET_S, Evaluator
 from kbdoctor.engine.factio import load_fact_files
+from kbdoctor.engine.facts import Fact
+from kbdoctor.engine.i18n import Lang, text
+from kbdoctor.engine.normalize import CHECK_EVERY
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = str(REPO / "examples" / "demo-incident.yaml")
@@ -175,3 +180,84 @@ def test_command_line_says_chaining_was_stopped(tmp_path: Path) -> None:
     assert done.returncode == 3
     assert done.stderr.startswith("chaining was stopped: ")
     assert json.loads(done.stdout)["budget"]["reason"] == "chaining"
+
+
+# --- a budget spent (or a cancel) while the facts are being prepared ------------------------------
+
+
+def _organisation(tmp_path: Path, servers: int = 100) -> tuple[Path, list[Fact]]:
+    """A generated organisation with a fault of each kind: more facts than ``prepare`` handles
+    between two of its checks, so a spent budget is noticed before any rule runs."""
+    from bench.generate import generate_organisation
+
+    path = tmp_path / "organisation.json"
+    path.write_text(json.dumps(generate_organisation(servers)), encoding="utf-8")
+    facts = load_fact_files([str(path)]).facts
+    assert len(facts) > 2 * CHECK_EVERY
+    return path, facts
+
+
+def test_a_budget_spent_while_preparing_runs_no_rule_and_says_so(tmp_path: Path) -> None:
+    """Preparing 41,430 facts took 3.3 s that no budget bounded. Facts half prepared are never
+    evaluated (merging and superseding need them all), so the report diagnoses nothing, rules
+    nothing out, names every rule unfinished and counts the facts given, not zero."""
+    _, facts = _organisation(tmp_path)
+    evaluator = Evaluator()
+    report = evaluator.evaluate(facts, budget=-1.0)
+    assert report.budget is not None
+    assert report.budget.before_rules
+    assert report.budget.reason == "time"
+    assert report.budget.unfinished_rules == sorted(r.rule.id for r in evaluator.compiled.rules)
+    assert report.inputs.facts == len(facts)
+    assert report.diagnoses == []
+    assert report.symptoms == []
+    assert report.findings == []
+    assert all(c.status == "not_assessed" for c in report.causes)
+    # the facts were not looked at: no step asks for evidence they may hold ("the facts name no
+    # Exchange server", on an organisation of a hundred)
+    assert all(c.collect == [] for c in report.causes)
+    assert json.loads(report.to_json())["budget"]["before_rules"] is True
+    whole = evaluator.evaluate(facts)  # nothing of the stopped preparation stays behind
+    assert whole.budget is None
+    assert whole.diagnoses
+
+
+def test_a_cancel_while_preparing_is_noticed_before_the_rules(tmp_path: Path) -> None:
+    _, facts = _organisation(tmp_path)
+    cancel = threading.Event()
+    cancel.set()
+    report = Evaluator().evaluate(facts, cancel=cancel)
+    assert report.budget is not None
+    assert (report.budget.reason, report.budget.before_rules) == ("cancelled", True)
+
+
+def test_a_budget_spent_in_the_rules_leaves_the_report_as_it_was() -> None:
+    """report/1 is a contract: ``before_rules`` appears only when it is true."""
+    report = Evaluator().evaluate(load_fact_files([DEMO]).facts, budget=1e-9)
+    assert report.budget is not None
+    assert not report.budget.before_rules
+    assert "before_rules" not in json.loads(report.to_json())["budget"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "ran out while the {facts} facts given were being prepared: no rule ran"),
+        ("pl", "wyczerpał się podczas przygotowywania podanych faktów ({facts}): żadna reguła"),
+    ],
+)
+def test_command_line_says_no_rule_ran(tmp_path: Path, lang: str, expected: str) -> None:
+    path, facts = _organisation(tmp_path)
+    output = tmp_path / "report.md"
+    done = _kbdoctor(
+        *("evaluate", "--lang", lang, str(path), "--budget", "0.000001"),
+        *("--format", "markdown", "-o", str(output)),
+    )
+    assert done.returncode == 3, done.stderr
+    assert expected.format(facts=len(facts)) in done.stderr
+    markdown = output.read_text(encoding="utf-8")
+    why = text("report.partial.time_preparing", cast(Lang, lang))
+    assert why in markdown
+    assert markdown.index(why) < markdown.index(
+        f"\n## {text('report.diagnoses', cast(Lang, lang))}\n"
+    )

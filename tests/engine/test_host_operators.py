@@ -61,3 +61,38 @@ def _found(fact_type: str, where: str) -> set[str]:
 def test_every_operator_names_a_host_by_any_spelling(name: str, spelling: str) -> None:
     fact_type, where, expected = CASES[name]
     assert _found(fact_type, where.replace("NAME", spelling)) == expected
+
+
+# DC01 has no FQDN in the facts: whether it is dc01.corp.example.com is not known, so no operator
+# may hold either way; a host whose first label differs is certainly another machine, and two
+# FQDNs that differ are two machines
+UNKNOWN_DOMAIN: dict[str, tuple[str, str, set[str]]] = {
+    "eq": ("clock_offset", "{host: dc01.corp.example.com}", set()),
+    "ne": ("clock_offset", "{host: {ne: dc01.corp.example.com}}", {"ex01"}),
+    "in": ("clock_offset", "{host: {in: [dc01.corp.example.com]}}", set()),
+    "not_in": ("clock_offset", "{host: {not_in: [dc01.corp.example.com, EX09]}}", {"ex01"}),
+    "not of eq": ("clock_offset", "{not: {host: dc01.corp.example.com}}", {"ex01"}),
+    "contains": ("time_status", "{peers: {contains: dc02.corp.example.com}}", set()),
+    "not_contains": ("time_status", "{peers: {not_contains: dc02.corp.example.com}}", {"ex01"}),
+    "ne, another label": ("clock_offset", "{host: {ne: dc09.corp.example.com}}", {"ex01", "dc01"}),
+    "ne, another domain": (
+        "clock_offset",
+        "{host: {ne: ex01.other.example.com}}",
+        {"ex01", "dc01"},
+    ),
+    "not_contains, another label": (
+        "time_status",
+        "{peers: {not_contains: dc07.corp.example.com}}",
+        {"ex01", "dc01"},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNKNOWN_DOMAIN))
+def test_an_fqdn_is_neither_equal_nor_unequal_to_a_host_known_by_its_short_name(
+    name: str,
+) -> None:
+    """Before, ``ne: dc01.corp.example.com`` held for DC01 (its key, ``dc01``, differs from the
+    FQDN): a rule stated that DC01 is not dc01.corp.example.com, which no fact says."""
+    fact_type, where, expected = UNKNOWN_DOMAIN[name]
+    assert _found(fact_type, where) == expected

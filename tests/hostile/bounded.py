@@ -56,7 +56,7 @@ def kbdoctor(
     """``python -m kbdoctor ARGS`` under RLIMIT_AS and RLIMIT_CPU; stdout and stderr as text.
     ``permissions_hold``: file permissions apply even when the tests run as root (see
     :func:`unprivileged`). ``stdout``: a descriptor to write standard output to instead."""
-    environment = {**os.environ, "LANG": "C.UTF-8", "KBDOCTOR_NO_CACHE": "1", **(env or {})}
+    environment = {**os.environ, "LANG": "C.UTF-8", **(env or {})}
     data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
     command = [sys.executable, "-m", "kbdoctor", *args]
     result = subprocess.run(

@@ -119,7 +119,6 @@ def _interrupt(args: list[str], after: float) -> tuple[int, str, bool]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         cwd=ROOT,
-        env={**os.environ, "KBDOCTOR_NO_CACHE": "1"},
         preexec_fn=lambda: _limit(1536 * 1024 * 1024, 60),
     )
     time.sleep(after)

@@ -78,7 +78,6 @@ def test_a_reader_that_stops_reading_ends_the_run_silently() -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,
-        env={**os.environ, "KBDOCTOR_NO_CACHE": "1"},
     )
     assert process.stdout is not None
     process.stdout.read(1)

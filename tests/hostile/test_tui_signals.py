@@ -67,7 +67,6 @@ def test_a_signal_from_outside_restores_the_terminal_then_says_why(
     if pid == 0:  # the child: the real command, on the pseudo-terminal
         os.chdir(ROOT)
         os.environ.update({"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"})
-        os.environ["KBDOCTOR_NO_CACHE"] = "1"
         command = ["-m", "kbdoctor", "tui", "--demo", "--lang", lang]
         os.execv(sys.executable, [sys.executable, *command])
     try:

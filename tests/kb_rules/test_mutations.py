@@ -527,12 +527,6 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Suite:
     return Suite(folder, written)
 
 
-@pytest.fixture(autouse=True)
-def _no_rule_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every mutant would otherwise be stored in the user's cache of validated rule files."""
-    monkeypatch.setenv("KBDOCTOR_NO_CACHE", "1")
-
-
 def _runs(suite: Suite, text: str, mutation: Mutation) -> Iterator[ruletest_run.TestRun]:
     """Run the tests against ``text`` as the pack: those likely to catch ``mutation`` a few at a
     time (one of them mostly fails), then all the others at once."""

@@ -43,10 +43,23 @@ Firing = tuple[str, tuple[str, ...]]  # rule id, ids bound to the positive condi
 
 _PREMISE_THRESHOLD = 0.2
 _INVERSE = {
-    "eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "le": "gt", "gt": "le",
-    "abs_gt": "abs_le", "abs_le": "abs_gt", "abs_ge": "abs_lt", "abs_lt": "abs_ge",
-    "in": "not_in", "not_in": "in", "matches": "not_matches", "not_matches": "matches",
-    "contains": "not_contains", "not_contains": "contains", "same_as": "differs_from",
+    "eq": "ne",
+    "ne": "eq",
+    "lt": "ge",
+    "ge": "lt",
+    "le": "gt",
+    "gt": "le",
+    "abs_gt": "abs_le",
+    "abs_le": "abs_gt",
+    "abs_ge": "abs_lt",
+    "abs_lt": "abs_ge",
+    "in": "not_in",
+    "not_in": "in",
+    "matches": "not_matches",
+    "not_matches": "matches",
+    "contains": "not_contains",
+    "not_contains": "contains",
+    "same_as": "differs_from",
     "differs_from": "same_as",
 }
 
@@ -91,7 +104,8 @@ class Oracle:
                 kinds[name] = field_kind(item.type, name) if name in model_fields else None
             match = {
                 name: _normal(kinds[name], value, registry)
-                for name, value in item.display.items() if value is not None
+                for name, value in item.display.items()
+                if value is not None
             }
             match["id"] = item.id
             display = {"id": item.id, **item.display}
@@ -135,7 +149,8 @@ class Oracle:
                     values = {n: render(t, bindings) for n, t in conclusion.values.items()}
                     result.values[key] = values
                     by_type.setdefault(f"{key[0]}:{key[1]}", []).append(
-                        self._conclusion_fact(key, subject, values, registry))
+                        self._conclusion_fact(key, subject, values, registry)
+                    )
                 firings_of[key].append((rule, ids))
         result.confidence = _confidences(firings_of)
         return result
@@ -209,16 +224,19 @@ class Oracle:
     ) -> Iterator[list[OracleFact]]:
         conditions = list(rule.when)
 
-        def walk(position: int, env: dict[str, OracleFact], bound: list[OracleFact]
-                 ) -> Iterator[list[OracleFact]]:
+        def walk(
+            position: int, env: dict[str, OracleFact], bound: list[OracleFact]
+        ) -> Iterator[list[OracleFact]]:
             if position == len(conditions):
                 yield list(bound)
                 return
             condition = conditions[position]
             if isinstance(condition, Absent):
                 pattern = condition.absent
-                if any(self._passes(pattern.where, f, env, registry)
-                       for f in by_type.get(_type_of(pattern), [])):
+                if any(
+                    self._passes(pattern.where, f, env, registry)
+                    for f in by_type.get(_type_of(pattern), [])
+                ):
                     return
                 yield from walk(position + 1, env, bound)
                 return
@@ -232,16 +250,28 @@ class Oracle:
         yield from walk(0, {}, [])
 
     def _passes(
-        self, where: Where, fact: OracleFact, env: dict[str, OracleFact], registry: HostRegistry,
-        *, negated: bool = False,
+        self,
+        where: Where,
+        fact: OracleFact,
+        env: dict[str, OracleFact],
+        registry: HostRegistry,
+        *,
+        negated: bool = False,
     ) -> bool:
         """Whether ``fact`` passes ``where`` (or, negated, ``not where`` by De Morgan)."""
-        tests = [self._test(name, _inverted(t) if negated else (t.operator, t.value), fact, env,
-                            registry) for name, t in where.tests.items()]
+        tests = [
+            self._test(
+                name, _inverted(t) if negated else (t.operator, t.value), fact, env, registry
+            )
+            for name, t in where.tests.items()
+        ]
         alls = [self._passes(w, fact, env, registry, negated=negated) for w in where.all or []]
         anys = [self._passes(w, fact, env, registry, negated=negated) for w in where.any or []]
-        nots = ([self._passes(where.not_, fact, env, registry, negated=not negated)]
-                if where.not_ is not None else [])
+        nots = (
+            [self._passes(where.not_, fact, env, registry, negated=not negated)]
+            if where.not_ is not None
+            else []
+        )
         if not negated:
             return all(tests) and all(alls) and (not where.any or any(anys)) and all(nots)
         parts = [*tests, *alls, *nots]
@@ -250,7 +280,11 @@ class Oracle:
         return any(parts) if parts else False
 
     def _test(
-        self, name: str, op_value: tuple[str, Any], fact: OracleFact, env: dict[str, OracleFact],
+        self,
+        name: str,
+        op_value: tuple[str, Any],
+        fact: OracleFact,
+        env: dict[str, OracleFact],
         registry: HostRegistry,
     ) -> bool:
         op, value = op_value
@@ -280,19 +314,27 @@ class Oracle:
             if not isinstance(actual, list):
                 return False
             literal = _literal(kind, value, registry)
-            found = any(_equal_literal(kind, item, literal) for item in actual)
-            return found if op == "contains" else not found
+            if op == "contains":
+                return any(_equal_literal(kind, item, literal) for item in actual)
+            return not any(_may_be(kind, item, literal) for item in actual)
         if op in ("eq", "ne", "in", "not_in"):
-            options = value if op in ("in", "not_in") else [value]
-            found = any(_equal_literal(kind, actual, _literal(kind, v, registry)) for v in options)
-            return found if op in ("eq", "in") else not found
+            options = [
+                _literal(kind, v, registry) for v in (value if op in ("in", "not_in") else [value])
+            ]
+            if op in ("eq", "in"):
+                return any(_equal_literal(kind, actual, literal) for literal in options)
+            return not any(_may_be(kind, actual, literal) for literal in options)
         number = float(actual)
         bound = float(value)
         return {
-            "lt": number < bound, "le": number <= bound,
-            "gt": number > bound, "ge": number >= bound,
-            "abs_gt": abs(number) > bound, "abs_ge": abs(number) >= bound,
-            "abs_lt": abs(number) < bound, "abs_le": abs(number) <= bound,
+            "lt": number < bound,
+            "le": number <= bound,
+            "gt": number > bound,
+            "ge": number >= bound,
+            "abs_gt": abs(number) > bound,
+            "abs_ge": abs(number) >= bound,
+            "abs_lt": abs(number) < bound,
+            "abs_le": abs(number) <= bound,
         }[op]
 
 
@@ -339,6 +381,14 @@ def _equal_literal(kind: FieldKind | None, actual: Any, literal: Any) -> bool:
     return _same(actual, literal)
 
 
+def _may_be(kind: FieldKind | None, actual: Any, literal: Any) -> bool:
+    """Whether ``actual`` may be ``literal``, so that a negation may not hold: equal, or a host
+    known by its short name only against an FQDN with that first label (its domain unknown)."""
+    if isinstance(literal, _HostLiteral) and not literal.short:
+        return str(actual) in (literal.name, literal.name.split(".", 1)[0])
+    return _equal_literal(kind, actual, literal)
+
+
 def _same(a: Any, b: Any) -> bool:
     """Equality of normalised values; booleans are not numbers."""
     if isinstance(a, bool) != isinstance(b, bool):
@@ -367,7 +417,8 @@ def _normal(kind: FieldKind | None, value: Any, registry: HostRegistry) -> Any:
 
 def _field_kind_of(value_kind: str) -> FieldKind | None:
     return {"host": FieldKind.HOST, "account": FieldKind.ACCOUNT, "spn": FieldKind.SPN}.get(
-        value_kind)
+        value_kind
+    )
 
 
 def _key(kind: str, value: str, registry: HostRegistry) -> str:

@@ -14,6 +14,7 @@ from kbdoctor.engine.factio import load_fact_files
 from kbdoctor.engine.facts import is_disabled
 from kbdoctor.tui.app import KbdoctorApp
 from kbdoctor.tui.fact_query import SearchColumns
+from kbdoctor.tui.i18n import t
 from kbdoctor.tui.messages import WorkFinished, WorkProgressed
 from kbdoctor.tui.screens.fact_detail import FactDetailScreen
 from kbdoctor.tui.screens.fact_edit import FactEditScreen
@@ -553,3 +554,23 @@ async def test_a_spent_time_budget_is_said_and_the_application_stays_usable(
         await pilot.press("2")  # still answering keys: the facts tab is built when first shown
         await settle(pilot)
         assert app.main.query("#fact-table")
+
+
+@pytest.mark.parametrize("lang", ["en", "pl"])
+async def test_a_budget_spent_while_preparing_says_that_no_rule_ran(
+    make_app: MakeApp, tmp_path: Path, lang: str
+) -> None:
+    """A large organisation's facts take seconds to prepare: a budget spent then leaves every
+    cause unassessed, and the sign must not read as the ordinary partial diagnosis."""
+    from bench.generate import generate_organisation
+
+    organisation = tmp_path / "organisation.json"
+    organisation.write_text(json.dumps(generate_organisation(100)), encoding="utf-8")
+    app = make_app(str(organisation), lang=lang, budget=1e-9)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.report is not None
+        assert app.report.budget is not None
+        assert app.report.budget.before_rules
+        messages = " ".join(n.message for n in app._notifications)
+        assert t("tui.budget_spent_preparing", lang, seconds="1e-09") in messages  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from kbdoctor.engine.report import CauseReport, Report
 from kbdoctor.tui.i18n import Lang, t
 from kbdoctor.tui.notes import notes_of
 from kbdoctor.tui.widgets.causes import CauseList
+from kbdoctor.tui.widgets.disagreeing_readings import DisagreeingReadingsLine
 from kbdoctor.tui.widgets.expired_suppressions import ExpiredSuppressionsLine
 from kbdoctor.tui.widgets.live_state import LiveStateLine
 from kbdoctor.tui.widgets.reasoning import FactMark, ReasoningTree
@@ -67,6 +68,7 @@ class DiagnosisPane(Horizontal):
             yield RulesBrokenLine(id="rules-broken")
             yield LiveStateLine(id="live-state")
             yield ExpiredSuppressionsLine(id="expired-suppressions")
+            yield DisagreeingReadingsLine(id="disagreeing-readings")
             yield Static(id="symptoms")
             yield CauseList(id="causes")
         tabs = [
@@ -98,6 +100,8 @@ class DiagnosisPane(Horizontal):
             self._symptoms = symptoms
             self.query_one("#symptoms", Static).update(symptoms)
         self.query_one(ExpiredSuppressionsLine).show_expired(report.expired_suppressions, lang)
+        readings = report.disagreeing_readings
+        self.query_one(DisagreeingReadingsLine).show_disagreeing(readings, lang)
         self.query_one(CauseList).show(report, baseline, lang, notes_of(self.app).causes)
         self._show_cause()
 

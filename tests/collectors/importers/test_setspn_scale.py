@@ -4,6 +4,7 @@ times: no copy of the rest of the file per line."""
 
 from __future__ import annotations
 
+import re
 from typing import SupportsIndex, overload
 
 import pytest
@@ -85,3 +86,104 @@ def test_the_next_non_blank_line_of_each_line_is_the_first_later_line_with_text(
     lines = [setspn._Line(i, t) for i, t in enumerate(texts)]
     after = setspn._next_non_blank(lines)
     assert after == [next((n for n in lines[i + 1 :] if n.body), None) for i in range(len(lines))]
+
+
+class _ReadCountingLine(setspn._Line):
+    """A line of a material, counting every time a reader looks at its text."""
+
+    reads = 0
+
+    @property
+    def body(self) -> str:
+        type(self).reads += 1
+        return self.text.strip()
+
+
+# A bound on how often each line is looked at, whatever the file holds: the readers test a line
+# a handful of times; joining forwards from every line of a run of N fragments looked at each
+# one about N / 2 times.
+_READS_PER_LINE = 16
+
+
+@pytest.mark.parametrize("fragment", ["CN=a,", "DC=a,"])
+@pytest.mark.parametrize("reader", [SetspnListReader(), SetspnQueryReader()])
+def test_a_run_of_dn_fragments_is_read_a_bounded_number_of_times_per_line(
+    reader: SetspnListReader | SetspnQueryReader, fragment: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def counting(material: Material) -> list[setspn._Line]:
+        return [_ReadCountingLine(i, t) for i, t in enumerate(material.lines())]
+
+    monkeypatch.setattr(setspn, "_lines", counting)
+    monkeypatch.setattr(_ReadCountingLine, "reads", 0)
+    material = text_material(f"{fragment}\n" * 2000, host=None)
+    line_count = len(material.lines())
+
+    assert reader.sniff(material) is False
+    reader.read(material)
+    assert _ReadCountingLine.reads <= 2 * _READS_PER_LINE * line_count
+
+
+def _joined_line_by_line(lines: list[setspn._Line], index: int) -> tuple[str, int]:
+    """The specification of a wrapped header: from ``index``, while the text so far ends with a
+    comma, take in the next line when it is unindented and starts with CN=, OU= or DC=."""
+    text, last = lines[index].body, index
+    while text.endswith(",") and last + 1 < len(lines) and not lines[last + 1].indented:
+        following = lines[last + 1].body
+        if not re.match(r"^(?:CN|OU|DC)=", following, re.IGNORECASE):
+            break
+        text, last = text + following, last + 1
+    return text, last
+
+
+_HEADER_LINES = st.sampled_from(
+    [
+        "",
+        "  ",
+        "Registered ServicePrincipalNames for CN=EX01,",
+        "Registered ServicePrincipalNames for DC=corp,",
+        "CN=a,",
+        "cn=b,",
+        "OU=Servers,",
+        "DC=corp,",
+        "dc=com:",
+        "DC=com:",
+        "CN=EX02:",
+        "ou=x",
+        "x,",
+        ",",
+        "HTTP/ex01,",
+        "        SMTPSVC/EX01",
+        "\tCN=indented,",
+        "text:",
+    ]
+)
+
+
+@given(st.lists(_HEADER_LINES, max_size=25))
+def test_each_lines_header_is_the_line_by_line_join(texts: list[str]) -> None:
+    lines = [setspn._Line(i, t) for i, t in enumerate(texts)]
+    headers = setspn._WrappedHeaders(lines)
+    for pos in range(len(lines)):
+        text, last = _joined_line_by_line(lines, pos)
+        assert (headers.text(pos), headers.last(pos)) == (text, last)
+        assert headers.account(pos) == (setspn._dn_in(text) if text.endswith(":") else None)
+
+
+def test_a_dn_the_console_wrapped_over_three_lines_is_one_account() -> None:
+    lines = [
+        setspn._Line(i, t)
+        for i, t in enumerate(
+            [
+                "Registered ServicePrincipalNames for CN=Myuser,CN=Users,",
+                "DC=intranet,",
+                "DC=corporate,DC=com:",
+                "    gassvc/GASSERVER",
+            ]
+        )
+    ]
+    headers = setspn._WrappedHeaders(lines)
+    assert headers.last(0) == 2
+    assert headers.account(0) == "CN=Myuser,CN=Users,DC=intranet,DC=corporate,DC=com"
+    # from its second line on, the header is a fragment that names no account
+    assert headers.account(1) is None
+    assert headers.last(3) == 3
