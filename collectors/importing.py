@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbdoctor.collectors.decoding import EVTX_MAGIC, Decoded, decode_bytes
 from kbdoctor.collectors.file_trail import BlockTrail, FileTrail, text_span
+from kbdoctor.collectors.host_folder import explained, folder_not_a_host, is_utf8
 from kbdoctor.collectors.importers.base import HostHint, ImportWarning, Material
 from kbdoctor.collectors.importers.registry import pick_reader
 from kbdoctor.collectors.inference import infer_hosts
@@ -68,7 +70,8 @@ def walk(paths: Sequence[str]) -> tuple[list[Path], list[ImportWarning]]:
     """The files under ``paths`` in a stable order: each path in the order given, a folder's
     files sorted by relative path; hidden files and folders are left out. A path that does not
     exist, a folder that cannot be listed and a file that cannot be looked at (its folder can be
-    listed but not searched) are warnings naming them, and the walk goes on."""
+    listed but not searched) are warnings naming them, and the walk goes on; so is a device,
+    a named pipe or a socket, said as what it is: it is there, and reading it may never end."""
     files: list[Path] = []
     missing: list[ImportWarning] = []
 
@@ -95,14 +98,36 @@ def walk(paths: Sequence[str]) -> tuple[list[Path], list[ImportWarning]]:
                         unreadable(entry.error, str(here / name))
                     elif entry is not None and entry.kind == "file":
                         found.append(here / name)
+                    elif entry is not None and entry.kind == "other":
+                        shown = display_path(str(here / name))
+                        missing.append(ImportWarning.at(shown, None, _not_regular(here / name)))
             files.extend(sorted(found, key=lambda p: p.relative_to(path).parts))
         elif seen.kind == "file":
             files.append(path)
         elif seen.error is not None:
             unreadable(seen.error, raw)
+        elif seen.kind == "other":
+            missing.append(ImportWarning.at(display_path(raw), None, _not_regular(path)))
         else:
             missing.append(ImportWarning.at(display_path(raw), None, "no_such_path"))
     return files, missing
+
+
+def _not_regular(path: Path) -> str:
+    """The warning's key for a path that is neither a regular file nor a folder: what it is."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # gone since it was looked at
+        return "not_regular"
+    if stat.S_ISCHR(mode):
+        return "not_regular_char_device"
+    if stat.S_ISBLK(mode):
+        return "not_regular_block_device"
+    if stat.S_ISFIFO(mode):
+        return "not_regular_fifo"
+    if stat.S_ISSOCK(mode):
+        return "not_regular_socket"
+    return "not_regular"
 
 
 Progress = Callable[[int, int, Path], None]  # files done, files in all, the file being read
@@ -141,11 +166,12 @@ def import_paths(
 def host_hint(path: Path, host: str | None) -> HostHint | None:
     """``--host``, else the name of the file's folder when it is spelled like a machine's name
     (``EX01``, ``dc-02``, ``ex01.corp.example.com``): a folder called ``eventlog``, ``samples``
-    or ``ticket`` names no machine, and a wrong host is worse than a warning asking for one."""
+    or ``ticket`` names no machine, nor does one whose name is not UTF-8
+    (:mod:`.host_folder`), and a wrong host is worse than a warning asking for one."""
     if host and host.strip():
         return HostHint(host.strip(), "option")
-    folder = display_path(path.resolve().parent.name)  # not UTF-8: escaped (\\xNN), not lost
-    return HostHint(folder, "folder") if folder and is_name_like(folder) else None
+    folder = path.resolve().parent.name
+    return HostHint(folder, "folder") if is_utf8(folder) and is_name_like(folder) else None
 
 
 def _limits() -> Limits:
@@ -183,6 +209,7 @@ def import_file(path: Path, host: str | None, result: ImportResult) -> None:
         trail.status = "too_large"
         return
     hint = host_hint(path, host)
+    refused = folder_not_a_host(path, host)
     kind = kind_by_name_or_bytes(name, data)
     if kind is not None:
         _skip(result, trail, kind)
@@ -199,7 +226,7 @@ def import_file(path: Path, host: str | None, result: ImportResult) -> None:
         decoded = Decoded(html_text(decoded.text), decoded.encoding)
     if decoded.text is None:
         material = Material(name, data, None, 1, hint)
-        read = _read(material, hint, result)
+        read = _read(material, hint, result, refused)
         trail.blocks.append(_block(None, None, None, read))
         if read is None:
             trail.status = "unrecognised"
@@ -216,7 +243,7 @@ def import_file(path: Path, host: str | None, result: ImportResult) -> None:
             command=segment.command,
         )
         first, last = text_span(material) or (segment.first_line, segment.first_line)
-        read = _read(material, hint, result)
+        read = _read(material, hint, result, refused)
         trail.blocks.append(_block(first, last, segment.command, read))
         if read is not None:
             recognised += 1
@@ -273,10 +300,11 @@ def skipped_summary(skipped: Sequence[tuple[str, NotOutput]]) -> ImportWarning |
 
 
 def _read(
-    material: Material, hint: HostHint | None, result: ImportResult
+    material: Material, hint: HostHint | None, result: ImportResult, refused: str | None = None
 ) -> tuple[str, list[Fact]] | None:
     """Give ``material`` to its reader: the reader's name and the facts it read, or None when no
-    reader recognises the material."""
+    reader recognises the material. ``refused``: the folder whose name could not be the host
+    (:func:`.host_folder.folder_not_a_host`), said instead of the reader's "no host"."""
     reader = pick_reader(material)
     if reader is None:
         return None
@@ -290,7 +318,7 @@ def _read(
         return reader.name, []
     facts = _within_text_limit(read.facts, material, result)
     result.facts.extend(facts)
-    result.warnings.extend(read.warnings)
+    result.warnings.extend(explained(read.warnings, refused, reader.name))
     named_in_material = hint is not None and hint.name.lower() in (material.text or "").lower()
     if (
         hint is not None

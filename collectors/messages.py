@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kbdoctor.engine.i18n import COLLECTORS, Lang, lookup
+from kbdoctor.engine.os_reasons import with_reason_in
 
 SECTION = "collect."
 """The first segment of every key of the collectors' catalogues."""
@@ -60,8 +61,9 @@ class _Params(dict[str, Any]):
 
 def message(key: str, lang: Lang = "en", /, **params: Any) -> str:
     """The text of the stable key ``key`` in ``lang`` (English when missing, the key itself when
-    unknown), with its placeholders filled."""
+    unknown), with its placeholders filled; an operating system's reason given as ``detail``
+    reads in ``lang`` too (:mod:`kbdoctor.engine.os_reasons`)."""
     template = lookup(COLLECTORS, catalogue_key(key), lang)
     if template is None:
         return key
-    return template.format_map(_Params(params, lang))
+    return template.format_map(_Params(with_reason_in(params, lang), lang))

@@ -19,11 +19,27 @@ _PENDING: set[str] = set()
 def resolve_target(path: str | Path) -> Path:
     """Where writing ``path`` must go: a symbolic link is followed (to the end of a chain, even a
     dangling one), so that the link stays a link and its target gets the new content. A path that
-    cannot be looked at is returned as given (:func:`why_unwritable` says why)."""
+    cannot be looked at, or whose links run in a loop, is returned as given (:func:`why_unwritable`
+    says why)."""
     target = Path(path)
-    if probe(target, follow=False).kind == "link":
+    if probe(target, follow=False).kind == "link" and link_loop(target) is None:
         return Path(os.path.realpath(target))
     return target
+
+
+def link_loop(path: str | Path) -> OSError | None:
+    """The error of a path whose symbolic links run in a loop (``a -> b -> a``, itself or a
+    folder on its way), naming the path as given; None for any other path. :func:`probe` sees
+    nothing there and ``os.path.realpath`` gives up silently, so without this check a write
+    would replace the link with a regular file."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path))
+    except ValueError:  # a NUL byte: named nothing, and the write says so
+        pass
+    return None
 
 
 def _special(path: str | Path) -> bool:
@@ -36,9 +52,12 @@ def _special(path: str | Path) -> bool:
 
 
 def why_unwritable(path: str | Path) -> OSError | None:
-    """Why ``path`` cannot be written, known before any work is done: it is a folder, its
-    folder does not exist, cannot be searched or cannot be written to. None when nothing is
-    known against it (the write itself still reports anything else)."""
+    """Why ``path`` cannot be written, known before any work is done: it is a folder, its links
+    run in a loop, its folder does not exist, cannot be searched or cannot be written to. None
+    when nothing is known against it (the write itself still reports anything else)."""
+    loop = link_loop(path)
+    if loop is not None:
+        return loop
     if _special(path):
         return (
             None if os.access(path, os.W_OK) else OSError(errno.EACCES, os.strerror(errno.EACCES))
@@ -62,8 +81,11 @@ def why_unwritable(path: str | Path) -> OSError | None:
 def write_atomic(path: str | Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder and an
     ``os.replace``, so that an interrupted write leaves the old file (or none), never a part.
-    A symbolic link is followed. Raises OSError (IsADirectoryError for a folder, before
-    anything is written)."""
+    A symbolic link is followed. Raises OSError (IsADirectoryError for a folder, ELOOP for links
+    that run in a loop, both before anything is written)."""
+    loop = link_loop(path)
+    if loop is not None:
+        raise loop
     if _special(path):
         # a device, a pipe or a terminal (-o /dev/stdout, /dev/null, a FIFO): written in place;
         # replacing it would put a regular file where /dev/null was
@@ -96,6 +118,16 @@ def write_atomic(path: str | Path, text: str) -> None:
         raise
     finally:
         _PENDING.discard(tmp)
+
+
+def make_folder(path: str | Path) -> None:
+    """Create the folder ``path`` and its parents for files to be written into (``rules docs
+    -o``, ``rules new -o``). Links that run in a loop are ELOOP naming the path: ``mkdir`` says
+    "File exists" of them, which sends the user looking for a file."""
+    loop = link_loop(path)
+    if loop is not None:
+        raise loop
+    Path(path).mkdir(parents=True, exist_ok=True)
 
 
 def remove_pending() -> None:

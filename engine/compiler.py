@@ -152,10 +152,7 @@ class CompiledRule:
         # binding: only the number of facts bound at once can exceed what the rule needs
         bound = len(self.positives) + 1
         if self.negatives and bound > FRAME_FACTS:
-            return [
-                f"it binds {bound} facts at once; durable-rules holds at most {FRAME_FACTS} "
-                "(when explaining why it did not fire)"
-            ]
+            return [Context("error.limit_bound_facts_why_not", count=bound, most=FRAME_FACTS)]
         return []
 
 
@@ -238,47 +235,66 @@ class Compiled:
         return out
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why the engine cannot evaluate a rule that the rule files' checks accept, as a catalogue
+    text (``reason``, shown in the reader's language)."""
+
+    rule: Rule
+    reason: Context
+
+
 def compile_rule_base(base: RuleBase) -> Compiled:
+    """The rule base compiled; raises RuleFileError, each refused rule located at its
+    conditions, when the engine cannot evaluate it (see ``refusals``)."""
     compiled = Compiled(base=base, rules=[])
-    problems: list[Problem] = []
-    active = [rule for rule in base.rules if rule.status != "deprecated"]  # kept for listing only
-    for index, rule in enumerate(active):
-        compiled_rule = _compile_rule(compiled, rule)
-        compiled_rule.index = index
-        compiled.rules.append(compiled_rule)
-        limits = compiled_rule.engine_limits() + _cross_product(rule)
-        if limits:
-            problems.extend(_limit_problem(base, rule, limit) for limit in limits)
-        for pattern in _regexes(rule):  # checked again: a rule file read from the cache was not
+    for rule in base.rules:
+        if rule.status != "deprecated":  # kept for listing only
+            add_rule(compiled, rule)
+    refused = refusals(compiled)
+    if refused:
+        raise RuleFileError([_refusal_problem(base, r.rule, r.reason) for r in refused])
+    compiled.digest = hashlib.sha256(
+        json.dumps([r.definition() for r in compiled.rules], sort_keys=True).encode()
+    ).hexdigest()
+    return compiled
+
+
+def add_rule(compiled: Compiled, rule: Rule) -> None:
+    """Translate one rule into ``compiled``. A rule the loader's checks refuse (a join to an
+    alias nothing binds, ``contains_ref`` under ``not``) may raise KeyError or ValueError, having
+    added features for it: ``compile_rule_base`` is only given rules those checks accept."""
+    compiled_rule = _compile_rule(compiled, rule)
+    compiled_rule.index = len(compiled.rules)
+    compiled.rules.append(compiled_rule)
+
+
+def refusals(compiled: Compiled) -> list[Refusal]:
+    """Finish ``compiled`` (derived fields, regex groups, phases) and give every reason the engine
+    cannot evaluate its rules: a fixed table of durable-rules a rule would overflow, bindings that
+    could grow as a cross product, a regular expression RE2 cannot run, absence tests no order of
+    assertion can decide. The loader refuses a rule base with any; ``kbdoctor rules lint`` reports
+    each (engine/lint/checks/engine_limits.py), so that what lint passes, ``evaluate`` runs."""
+    base = compiled.base
+    refused: list[Refusal] = []
+    for compiled_rule in compiled.rules:
+        rule = compiled_rule.rule
+        reasons = [_reason(limit) for limit in compiled_rule.engine_limits()]
+        reasons.extend(_cross_product(rule))
+        for pattern in _regexes(rule):  # the schema refuses these; checked again as it is cheap
             try:
                 compile_regex(pattern)
             except RegexError as exc:
-                problems.append(
-                    _limit_problem(base, rule, str(exc), "pydantic.value_error", "matches")
-                )
+                reasons.append(Context(exc.key, **exc.params))
+        refused.extend(Refusal(rule, reason) for reason in reasons)
     for fact_type in base.derive:
         compiled.used_fields.setdefault(fact_type, set()).update(base.derive[fact_type])
     _group_regexes(compiled)
     try:
         compiled.phases = _phases(compiled)
     except _OrderError as exc:
-        pack = base.rule_pack[exc.rule_id]
-        problems.append(
-            Problem(
-                pack.file,
-                None,
-                None,
-                "error.rules_unorderable",
-                {"rule": exc.rule_id},
-                f"rule {exc.rule_id}",
-            )
-        )
-    if problems:
-        raise RuleFileError(problems)
-    compiled.digest = hashlib.sha256(
-        json.dumps([r.definition() for r in compiled.rules], sort_keys=True).encode()
-    ).hexdigest()
-    return compiled
+        refused.append(Refusal(exc.rule, Context("error.rules_unorderable")))
+    return refused
 
 
 # Positive conditions of a rule that are not joined to an earlier one (same_as or contains_ref):
@@ -287,7 +303,7 @@ def compile_rule_base(base: RuleBase) -> Compiled:
 MAX_UNJOINED = 2
 
 
-def _cross_product(rule: Rule) -> list[str]:
+def _cross_product(rule: Rule) -> list[Context]:
     """Why the rule's matches could grow as a cross product of its bindings (empty: they cannot)."""
     unjoined = 0
     for condition in rule.when:
@@ -298,11 +314,7 @@ def _cross_product(rule: Rule) -> list[str]:
             unjoined += 1
     if unjoined <= MAX_UNJOINED:
         return []
-    return [
-        f"{unjoined} of its conditions are not joined to an earlier one, and each multiplies the "
-        f"matches kept in memory by the number of its facts; at most {MAX_UNJOINED} may be: join "
-        "the others with same_as or contains_ref"
-    ]
+    return [Context("error.limit_unjoined", count=unjoined, most=MAX_UNJOINED)]
 
 
 def _largest_group(facts: list[dict[str, Any]], field_name: str) -> int:
@@ -377,11 +389,16 @@ def _regexes(rule: Rule) -> list[str]:
     return found
 
 
-def _limit_problem(
-    base: RuleBase, rule: Rule, detail: str, key: str = "error.rules_engine_limit", field: str = ""
-) -> Problem:
-    """A rule the engine cannot hold, located at its conditions (the rule file is read again:
-    this only happens for a rule being refused)."""
+def _reason(limit: str) -> Context:
+    """A limit of the engine as a catalogue text (durable_backend words each in its own)."""
+    if isinstance(limit, Context):
+        return limit
+    return Context("error.rules_engine_limit", detail=limit)
+
+
+def _refusal_problem(base: RuleBase, rule: Rule, reason: Context) -> Problem:
+    """A refused rule, located at its conditions (the rule file is read again: this only happens
+    for a rule being refused)."""
     pack = base.rule_pack[rule.id]
     line = column = None
     try:
@@ -392,10 +409,8 @@ def _limit_problem(
         line, column = EventLocator(content).position(("rules", index, "when"))
     except Exception:  # a position is a courtesy; the file and the rule id are always given
         pass
-    params = {"detail": detail, "field": field}
-    if isinstance(detail, Context):  # a fixed table of the engine: its own words and numbers
-        key, params = detail.key, dict(detail.params)
-    return Problem(pack.file, line, column, key, params, Context("lint.context.rule", rule=rule.id))
+    context = Context("lint.context.rule", rule=rule.id)
+    return Problem(pack.file, line, column, reason.key, dict(reason.params), context)
 
 
 def _compile_rule(compiled: Compiled, rule: Rule) -> CompiledRule:
@@ -654,9 +669,9 @@ class _Context:
 
 
 class _OrderError(Exception):
-    def __init__(self, rule_id: str) -> None:
-        super().__init__(rule_id)
-        self.rule_id = rule_id
+    def __init__(self, rule: Rule) -> None:
+        super().__init__(rule.id)
+        self.rule = rule
 
 
 def _phases(compiled: Compiled) -> dict[str, int]:
@@ -664,24 +679,20 @@ def _phases(compiled: Compiled) -> dict[str, int]:
     type not negated by that rule must come after every type it negates. Conclusions are asserted
     after all base facts, so they need no phase."""
     edges: dict[str, set[str]] = {}
-    types: set[str] = set()
     for rule in compiled.rules:
-        for p in rule.patterns:
-            if p.kind == "fact":
-                types.add(p.asserted_type)
         negated = {p.asserted_type for p in rule.negatives}
         if not negated:
             continue
         later = {p.asserted_type for p in rule.positives if p.kind == "fact"} - negated
         has_conclusion = any(p.kind != "fact" for p in rule.positives)
         if not later and not has_conclusion:
-            raise _OrderError(rule.rule.id)
+            raise _OrderError(rule.rule)
         for n in negated:
             edges.setdefault(n, set()).update(later)
     phase: dict[str, int] = {}
     visiting: set[str] = set()
 
-    def depth(node: str, owner: str) -> int:
+    def depth(node: str, owner: Rule) -> int:
         if node in phase:
             return phase[node]
         if node in visiting:
@@ -696,7 +707,5 @@ def _phases(compiled: Compiled) -> dict[str, int]:
     for rule in compiled.rules:
         for p in rule.patterns:
             if p.kind == "fact":
-                depth(p.asserted_type, rule.rule.id)
-    for t in sorted(types):
-        depth(t, "?")
+                depth(p.asserted_type, rule.rule)
     return phase

@@ -10,10 +10,12 @@ fact is written out once per report however many firings name it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from kbdoctor.engine.certainty import PREMISE_THRESHOLD, firing_strength
 from kbdoctor.engine.evaluate import ConclusionKey, FiringRecord, Run
+from kbdoctor.engine.fact_places import fact_places
 from kbdoctor.engine.facts import ClockOffset, Fact
 from kbdoctor.engine.i18n import Lang, text
 from kbdoctor.engine.names import HostRegistry
@@ -21,7 +23,7 @@ from kbdoctor.engine.normalize import parent_id
 from kbdoctor.engine.observations import observation
 from kbdoctor.engine.presentation import fact_summary
 from kbdoctor.engine.report import ConclusionRef, DisagreeingReadings, FactRef, Firing
-from kbdoctor.engine.templates import render
+from kbdoctor.engine.report_texts import ReportTexts
 
 
 class Evidence:
@@ -31,6 +33,7 @@ class Evidence:
         self.run = run
         self.lang = lang
         self.base = run.compiled.base
+        self.texts = ReportTexts(lang)
         self._fact_refs: dict[str, FactRef] = {}
         # the run's conclusions by what they conclude (kind, id): each cause and finding asks
         # for its own, and scanning thousands of conclusions once per question was a fifth of
@@ -71,10 +74,11 @@ class Evidence:
             history=history,
         )
 
-    def disagreeing_readings(self) -> list[DisagreeingReadings]:
+    def disagreeing_readings(self, files: Sequence[str] = ()) -> list[DisagreeingReadings]:
         """Each kept fact that readings of its moment contradicted, with those readings (its
         history holds them among older observations; a report warns of these alone), by id so
-        that neither file nor fact order decides the order."""
+        that neither file nor fact order decides the order. A reading that does not say where
+        it was read is placed in the fact ``files`` it was written in."""
         out: list[DisagreeingReadings] = []
         for ident, replaced in sorted(self.run.history.items()):
             if not any(entry.disagrees for entry in replaced):
@@ -96,7 +100,30 @@ class Evidence:
                     others=others,
                 )
             )
-        return out
+        unplaced = {
+            ident
+            for entry in out
+            for ident, source in (
+                (entry.fact, entry.source),
+                *((o.id, o.source) for o in entry.others),
+            )
+            if source is None or not source.get("file")
+        }
+        if not unplaced:
+            return out
+        places = fact_places(files, unplaced)
+        return [
+            entry.model_copy(
+                update={
+                    "read_from": {
+                        ident: places[ident]
+                        for ident in (entry.fact, *(o.id for o in entry.others))
+                        if ident in places
+                    }
+                }
+            )
+            for entry in out
+        ]
 
     def firing(self, record: FiringRecord) -> Firing:
         compiled = self.run.compiled.rules[record.rule_index]
@@ -134,7 +161,7 @@ class Evidence:
             rule_cf=rule.conclude.cf,
             contribution=contribution,
             subject=self.run.subject(record).display,
-            text=render(rule.explain.get(self.lang), bindings),
+            text=self.texts.text(rule.explain.get(self.lang), bindings),
             facts=facts,
             premises=premises,
             note=note,

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from kbdoctor.engine.errors import FactFileError, InputRefused, Problem
+from kbdoctor.engine.errors import Context, FactFileError, InputRefused, Problem
 from kbdoctor.engine.facts import FACT_FILE_ADAPTER, FACT_TYPES, Fact, FactFile
 from kbdoctor.engine.limits import ENV_VARS, Limits
+from kbdoctor.engine.number_range import OutOfRange, whole_number
 from kbdoctor.engine.yamlio import (
     EventLocator,
     YamlLocator,
@@ -134,12 +135,21 @@ def _check_fact_count(
 def load_json_data(text: str, limits: Limits) -> Any:
     """JSON as plain data, refusing what the standard library would accept silently or crash on:
     nesting deeper than ``limits.depth`` (checked before parsing), a key given twice (the last
-    would win), NaN and Infinity (not JSON), texts longer than ``limits.string_chars``. Raises
-    InputRefused with the position, or json.JSONDecodeError."""
+    would win), NaN and Infinity (not JSON), texts longer than ``limits.string_chars``, numbers
+    beyond what kbdoctor can compare (:mod:`kbdoctor.engine.number_range`: an integer of 5,000
+    digits was a traceback). Raises InputRefused with the position, or json.JSONDecodeError."""
     _check_json_depth(text, limits)
     _check_json_strings(text, limits)
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+        return json.loads(
+            text,
+            object_pairs_hook=_unique_keys,
+            parse_constant=_no_constant,
+            parse_int=whole_number,
+        )
+    except OutOfRange as exc:
+        line, column = _json_position(text, _number_offset(text, exc.literal))
+        raise InputRefused(exc.key, line, column, **exc.params) from None
     except _DuplicateKey as exc:
         raise _locate_duplicate(text, exc.key) from None
     except _NotANumber as exc:
@@ -246,6 +256,17 @@ def _check_json_strings(text: str, limits: Limits) -> None:
 def _constant_offset(text: str, constant: str) -> int | None:
     for match in re.finditer(r'"(?:[^"\\]|\\.)*"|' + re.escape(constant), text):
         if not match.group().startswith('"'):
+            return match.start()
+    return None
+
+
+# A JSON string, or a number: the first number spelled as one refused is where the parser stopped.
+_JSON_STRING_OR_NUMBER = re.compile(r'"(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*')
+
+
+def _number_offset(text: str, literal: str) -> int | None:
+    for match in _JSON_STRING_OR_NUMBER.finditer(text):
+        if match.group() == literal:
             return match.start()
     return None
 
@@ -365,7 +386,12 @@ def validation_problems(
         if len(data_path) >= 2 and data_path[0] == "facts" and isinstance(data_path[1], int):
             fact = data["facts"][data_path[1]] if isinstance(data, dict) else None
             fact_type = fact.get("type") if isinstance(fact, dict) else None
-            context = f"fact {data_path[1] + 1}" + (f" ({fact_type})" if fact_type else "")
+            number = data_path[1] + 1
+            context = (
+                Context("fact.context.typed", number=number, type=fact_type)
+                if fact_type
+                else Context("fact.context.numbered", number=number)
+            )
         tags = _tag_positions(loc, data)
         named = [
             p
@@ -379,7 +405,7 @@ def validation_problems(
                 name,
                 line,
                 column,
-                f"pydantic.{error['type']}",
+                _key(error),
                 {
                     "field": field_path or ".".join(map(str, data_path)),
                     "detail": error["msg"],
@@ -389,6 +415,31 @@ def validation_problems(
             )
         )
     return problems
+
+
+# Text that names no number but NaN or an infinity, as YAML reads ``NaN``, ``inf``, ``-Infinity``
+# written without quotes (only ``.nan`` and ``.inf`` are YAML's numbers of those names).
+_NOT_FINITE = re.compile(r"[+-]?\.?(nan|inf|infinity)", re.IGNORECASE)
+
+
+def _key(error: Any) -> str:
+    """The catalogue key of a pydantic error. Text where a number belongs is told as what it
+    is: NaN or an infinity (spelled as YAML reads it as text) is not finite, a number in quotes
+    (``"300"``) is to be written without them, and other text is simply not a number."""
+    key = f"pydantic.{error['type']}"
+    given = error.get("input")
+    if key != "pydantic.number_not_text" or not isinstance(given, str):
+        return key
+    if _NOT_FINITE.fullmatch(given.strip()):
+        return "pydantic.finite_number"
+    try:
+        float(given)
+    except ValueError:
+        try:
+            int(given, 0)  # 0x1F, 0o17, 0b101: numbers too, written without quotes
+        except ValueError:
+            return "pydantic.number_not_word"
+    return key
 
 
 def _plain(value: Any) -> Any:

@@ -46,8 +46,11 @@ class Area:
 
     def text(self, key: str, lang: Lang = "en", /, **params: Any) -> str:
         """The text of ``key`` in ``lang``, placeholders filled, English when ``lang`` lacks it,
-        the key itself when no language has it."""
-        return fill(lookup(self, key, lang) or key, params)
+        the key itself when no language has it. An operating system's reason given as
+        ``detail`` reads in ``lang`` too (:mod:`kbdoctor.engine.os_reasons`)."""
+        from kbdoctor.engine.os_reasons import with_reason_in  # it imports this module
+
+        return fill(lookup(self, key, lang) or key, with_reason_in(params, lang))
 
 
 ENGINE = Area(

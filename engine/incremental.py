@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kbdoctor.engine.chain_bounds import RoundBounds
 from kbdoctor.engine.compiler import TYPE, Compiled
 from kbdoctor.engine.evaluate import (
     MAX_CHAIN_ROUNDS,
@@ -42,6 +43,7 @@ from kbdoctor.engine.evaluate import (
     ConclusionKey,
     FiringRecord,
     Run,
+    _assert_round,
     _check_chaining,
     _confidences,
     _new,
@@ -75,6 +77,9 @@ class Kept:
     asserted: dict[str, list[dict[str, Any]]]  # fact id -> what it put into durable
     seen: set[FiringRecord]  # every firing recorded
     owners: dict[FiringRecord, ConclusionKey]  # firing -> the conclusion it supports
+    # the conclusions asserted into the session, counted for the rules that bind them (never
+    # fewer than there are: one retracted is still counted, and a bound passed makes a full run)
+    chain: RoundBounds
     users: dict[str, set[FiringRecord]] = field(default_factory=dict)  # id -> firings binding it
     rounds: dict[FiringRecord, int] = field(default_factory=dict)  # firing -> its round
     created: dict[ConclusionKey, int] = field(default_factory=dict)  # conclusion -> its round
@@ -100,12 +105,15 @@ class Kept:
             set[FiringRecord], dict[FiringRecord, ConclusionKey], dict[FiringRecord, int]
         ],
         asserted: dict[str, list[dict[str, Any]]],
+        chain: RoundBounds,
     ) -> Kept:
         """The kept state of a full run just made: ``record`` is its firings, the conclusion
-        each supports and the round each came in. Called before the run sorts its firings, so
-        a conclusion's first firing is the one it was made by."""
+        each supports and the round each came in, ``chain`` the conclusions it asserted. Called
+        before the run sorts its firings, so a conclusion's first firing is the one it was made
+        by."""
         seen, owners, rounds = record
-        kept = cls(ruleset, session, evaluator._cache.current, run, asserted, set(seen), owners)
+        context = evaluator._cache.current
+        kept = cls(ruleset, session, context, run, asserted, set(seen), owners, chain)
         for firing in seen:
             for ident in firing.ids:
                 kept.users.setdefault(parent_id(ident), set()).add(firing)
@@ -186,7 +194,7 @@ def follow(
                     kept.users.setdefault(parent_id(ident), set()).add(record)
             rounds += 1
             _check_chaining(run, rounds)  # ChainingStopped: a full run decides what to say
-            session.assert_batch(batch)
+            _assert_round(run, kept.chain, session, batch)
             pending = _new(session.drain(), kept.seen)
     if any(f"{key[0]}:{key[1]}" in compiled.consumed_conclusions for key in changed) or any(
         ident in run.by_fact_id for record in gained for ident in record.ids
@@ -241,6 +249,7 @@ def _within_bounds(
     ]
     everything += [f for facts in new_asserted.values() for f in facts]
     bounds = compiled.match_bounds(everything, MAX_MATCHES_PER_RULE, rules)
+    kept.chain.rebase(bounds)
     return max(bounds.values(), default=0) <= MAX_MATCHES_PER_RULE
 
 

@@ -34,16 +34,19 @@ class Limits:
     depth: int = 64  # nested mappings and lists in a YAML or JSON document
     facts: int = 100_000  # facts per run, all fact files together
     string_chars: int = 65_536  # characters in one text (a YAML scalar or a JSON string)
-    # rules per run, all rule files together: what tests/engine/test_engine_scale.py proves the
+    # rules per run, all rule files together: what tests/hostile/test_rule_scale.py proves the
     # engine evaluates (1,000 rules, 100 on one fact type, on 100 servers in seconds)
     rules: int = 1_000
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, named: Mapping[str, str] | None = None
+    ) -> Limits:
         """The defaults, each replaced by its environment variable when it is set. A value that
         is not a positive whole number, or a depth above MAX_DEPTH_CEILING, raises UsageError
-        naming the variable."""
+        naming the variable, or what ``named`` says the user wrote for it (an option)."""
         env = os.environ if environ is None else environ
+        names = named or {}
         values: dict[str, int] = {}
         problems: list[Problem] = []
         for attribute, variable in ENV_VARS.items():
@@ -54,13 +57,14 @@ class Limits:
                 value = int(raw.strip().replace("_", ""))
             except ValueError:
                 value = 0
+            source = names.get(variable, variable)
             if value < 1:
-                problems.append(Problem(variable, None, None, "error.limit_env", {"value": raw}))
+                problems.append(Problem(source, None, None, "error.limit_env", {"value": raw}))
                 continue
             if attribute == "depth" and value > MAX_DEPTH_CEILING:
                 problems.append(
                     Problem(
-                        variable,
+                        source,
                         None,
                         None,
                         "error.limit_depth_ceiling",
@@ -98,8 +102,9 @@ def limit_settings(options: Sequence[str]) -> dict[str, str]:
     """The environment variables that ``--limit NAME=VALUE`` options stand for. An option is the
     same as its variable for one run, and wins over it (as options win over the environment in
     Unix tools); one mechanism, so that every part of kbdoctor that reads input obeys it. A bad
-    name or value raises UsageError naming the option."""
+    name or value raises UsageError naming the option as it was written."""
     settings: dict[str, str] = {}
+    written: dict[str, str] = {}  # variable -> the option that set it, to name in a refusal
     problems: list[Problem] = []
     for option in options:
         name, _, value = option.partition("=")
@@ -113,7 +118,8 @@ def limit_settings(options: Sequence[str]) -> dict[str, str]:
             )
             continue
         settings[ENV_VARS[attribute]] = value.strip()
+        written[ENV_VARS[attribute]] = f"--limit {option}"
     if problems:
         raise UsageError(problems)
-    Limits.from_env(settings)  # the values are checked as the variables' are
+    Limits.from_env(settings, named=written)  # the values are checked as the variables' are
     return settings

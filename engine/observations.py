@@ -14,8 +14,12 @@ Two kinds of fact differ in what time means to them:
   time service, a queue, a check) is replaced by a later observation of the same thing, so time
   is not part of its identity;
 - an *occurrence* (an event, a Kerberos error, a probe's failure, anything not declared a state)
-  happens at a time: two at different times are two pieces of evidence, so its identity is all it
-  says, time included (derived from the model: every data field, canonical).
+  happens at a time: two at different times of their own (an event's ``time``) are two pieces of
+  evidence, so its identity is all it says (derived from the model: every data field, canonical).
+  When it was *read* (``observed_at``) is not part of it: the same Kerberos error read by two
+  collections an hour apart may be one error or two, nothing says which, and counting it twice
+  would raise a certainty on no new evidence (a fact's id, normalize.fact_id, leaves the reading
+  time out for the same reason, so a copy spelled otherwise and a copy spelled alike agree).
 """
 
 from __future__ import annotations
@@ -180,9 +184,7 @@ def observation(fact: Fact, registry: HostRegistry) -> Observation | None:
         )
         return Observation(identity, rest, True, worse)
     content = tuple((name, _field(fact, name, registry)) for name in fact_fields(fact_type))
-    # an occurrence's own time when it has one, else when it was observed
-    moment = None if getattr(fact, "time", None) is not None else _moment(fact.observed_at)
-    return Observation((fact_type, content, moment), (), False, worse)
+    return Observation((fact_type, content), (), False, worse)
 
 
 def _field(fact: Fact, name: str, registry: HostRegistry) -> Any:

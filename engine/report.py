@@ -114,7 +114,7 @@ class SuppressionNote(_Model):
     line: int | None = None
 
 
-class DisagreeingReadings(_Model):
+class DisagreeingReadings(_Additive):
     """Readings of one moment that disagree: two files give the clock of EX01 against DC01 at
     one time (or neither says when) as 12 s and as 400 s. ``fact`` is the id of the reading the
     diagnosis used, the one that shows more of a problem (a cause wrongly ruled out is the one
@@ -122,7 +122,10 @@ class DisagreeingReadings(_Model):
     set aside, also in that fact's ``history``; ``differing_fields`` the fields in which they
     disagree, compared as the engine compares them (a summary need not show them). A warning: the
     evidence contradicts itself, and only someone who looks again can tell which reading was
-    right."""
+    right. ``read_from``: for a reading whose ``source`` names no file (a hand-written fact), the
+    fact file and line it was written at, by fact id."""
+
+    OMIT_EMPTY: ClassVar[tuple[str, ...]] = ("read_from",)
 
     fact: str
     type: str
@@ -131,6 +134,7 @@ class DisagreeingReadings(_Model):
     fields: dict[str, Any]
     source: dict[str, Any] | None = None
     others: list[FactRef]
+    read_from: dict[str, str] = Field(default_factory=dict)
 
 
 MissReason = Literal["missing_fact", "condition_failed", "join_failed", "blocked_by", "weak"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kbdoctor.engine.cut_short import cut_short_rules, producers
 from kbdoctor.engine.evaluate import ConclusionKey, Run
 from kbdoctor.engine.evidence import Evidence
 from kbdoctor.engine.i18n import Lang, text
@@ -34,7 +35,6 @@ from kbdoctor.engine.report import (
     SymptomReport,
 )
 from kbdoctor.engine.steps import Steps
-from kbdoctor.engine.templates import render
 from kbdoctor.engine.why_not import WhyNot
 
 
@@ -82,7 +82,7 @@ def build_report(
             )
             for p in builder.paths
         ],
-        disagreeing_readings=builder.evidence.disagreeing_readings(),
+        disagreeing_readings=builder.evidence.disagreeing_readings(files),
     )
 
 
@@ -111,6 +111,8 @@ class _Builder:
         self._placed = verdicts_for(self.paths, self.org)
         # the steps that end every fix of a pack's causes
         self.verify = [step for pack in self.base.packs for step in pack.model.verify]
+        self.concluders = producers(run.compiled)
+        self.cut = cut_short_rules(run, self.concluders)
 
     # --- causes --------------------------------------------------------------------------------
 
@@ -131,11 +133,16 @@ class _Builder:
         ]
         confidence, scope = self._weigh(assessed, placed)
         spoken = bool(set(definition.assessed_by) & self.run.types_present) or bool(assessed)
+        # a rule of this cause (or one it builds on) did not finish: what it would have said is
+        # missing, so an absence of evidence, or evidence against, says nothing
+        incomplete = bool(self.cut & self.concluders.get(("cause", ident), set()))
         status: CauseStatus
         if confidence >= DIAGNOSIS_THRESHOLD:
             status = "diagnosed"
         elif confidence > 0:
             status = "possible"
+        elif incomplete:
+            status = "not_assessed"
         elif confidence < 0:
             status = "ruled_out"
         elif spoken:
@@ -152,14 +159,18 @@ class _Builder:
         collect: list[Collect] = []
         # facts given but never prepared (the budget ran out first) were not looked at: what
         # they lack is unknown, and a step for evidence they may well hold would mislead
-        looked = self.run.unprepared is None
+        # (nor when rules that would have read them did not finish: the step would ask for what
+        # the facts may hold)
+        looked = self.run.unprepared is None and not incomplete
         if looked and (
             status in ("not_assessed", "no_evidence") or (status != "diagnosed" and explain)
         ):
             collect = [item for c in definition.collect for item in self.steps.collect_steps(c)]
         why_not: list[Miss] = []
         if explain and status != "diagnosed":
-            why_not = self.why_not.misses("cause", ident)
+            # WHY NOT of a rule that did not finish, or that builds on one, would say what the
+            # rule never got to see
+            why_not = [m for m in self.why_not.misses("cause", ident) if m.rule not in self.cut]
         kb_article = (
             self.base.packs[0].model.kb.article
             if self.base.packs and self.base.packs[0].model.kb
@@ -291,7 +302,8 @@ class _Builder:
                     "subject": self.run.conclusions[key].subject,
                     **self.run.conclusions[key].values,
                 }
-                reason = "; ".join(f.text for f in self.evidence.of([k for k, _ in concluded]))
+                explained = [f.text for f in self.evidence.of([k for k, _ in concluded])]
+                reason = self.steps.texts.joined("; ", explained)
             elif definition.when is not None:
                 matched = sorted(present & set(definition.when.symptoms_any))
                 if matched and best < definition.when.no_cause_at_least:
@@ -307,14 +319,14 @@ class _Builder:
                 RecommendationReport(
                     id=ident,
                     title=definition.title.get(self.lang),
-                    text=render(definition.text.get(self.lang), values),
+                    text=self.steps.texts.text(definition.text.get(self.lang), values),
                     kb_steps=definition.kb_steps,
                     steps=[
-                        Command(
-                            text=render(s.text.get(self.lang), values),
-                            command=render(s.command, values) if s.command else None,
-                        )
+                        Command(text=shown.text, command=shown.command)
                         for s in definition.steps
+                        for shown in [
+                            self.steps.texts.step(s.text.get(self.lang), s.command, values)
+                        ]
                     ],
                     reason=reason,
                 )

@@ -116,13 +116,13 @@ def parse_rule_texts(texts: Sequence[tuple[str, str]], limits: Limits | None = N
         register(base, pack)
     apply_overrides(base)
     problems.extend(run_checks(LOADER_CHECKS, LintInput(base, located)))
-    problems.extend(_over_rule_limit(located, limits))
+    problems.extend(over_rule_limit(located, limits))
     if problems:
         raise RuleFileError(problems)
     return base
 
 
-def _over_rule_limit(located: list[tuple[RulePack, YamlLocator]], limits: Limits) -> list[Problem]:
+def over_rule_limit(located: list[tuple[RulePack, YamlLocator]], limits: Limits) -> list[Problem]:
     """Rules past ``limits.rules`` (all packs together): a problem at the first rule over, since
     the engine is proven only up to that many (and took minutes from about 5,000)."""
     seen = 0

@@ -25,6 +25,11 @@ from kbdoctor.engine.i18n import text
 # A text is matched on at most this many characters (RE2 takes about 10 ms per megabyte).
 MAX_MATCH_CHARS = 1_048_576
 
+# The most instructions of RE2's programs (a pattern's ``programsize``, as compiled alone) put in
+# one set: RE2's default memory budget (8 MiB) held sets of 135,000 measured so, and refused some
+# of 165,000 (``\w{40}`` is 55,000: each ``\w`` is a class of every Unicode letter and digit).
+SET_SIZE = 100_000
+
 _WORD = r"\p{L}\p{N}_"
 _DIGIT = r"\p{Nd}"
 _SPACE = r"\t\n\x0b\f\r\x1c-\x1f\x85\p{Z}"
@@ -107,6 +112,8 @@ def compile_regex(pattern: str) -> Any:
     backreference = _BACKREFERENCE.search(pattern)
     if backreference is not None:
         raise RegexError("error.regex_backreference", construct=backreference.group())
+    if detail.startswith("pattern too large"):  # RE2's program would exceed its memory budget
+        raise RegexError("error.regex_too_large")
     raise RegexError("error.regex_invalid", detail=detail)
 
 
@@ -115,25 +122,111 @@ def search(pattern: str, text: str) -> bool:
     return compile_regex(pattern).search(text[:MAX_MATCH_CHARS]) is not None
 
 
+class _Set:
+    """An RE2 set of some patterns of a group (``members``: their indices in the group), with an
+    empty pattern last that matches every text: a pass that does not report it is a pass that
+    failed. RE2's set has no slower engine to fall back on when its DFA runs out of memory, and
+    answers "no match" then; the group matches that set's patterns one by one instead."""
+
+    def __init__(self, compiled: Any, members: tuple[int, ...]) -> None:
+        self.set = compiled
+        self.members = members
+
+    def matches(self, text: str) -> frozenset[int] | None:
+        """The members that occur in ``text``; None when RE2 could not tell."""
+        found = self.set.Match(text) or ()
+        if len(self.members) not in found:
+            return None
+        return frozenset(self.members[i] for i in found if i < len(self.members))
+
+
+def _compiled_set(patterns: list[str], members: tuple[int, ...]) -> _Set | None:
+    """One RE2 set of ``patterns``, or None when RE2 cannot build it within its memory budget."""
+    built = re2.Set.SearchSet(_options())
+    try:
+        for pattern in patterns:
+            built.Add(_translate(pattern))
+        built.Add("")  # the pass's own check: it matches every text
+        built.Compile()
+    except re2.error:
+        return None
+    return _Set(built, members)
+
+
+def _chunks(sizes: list[int]) -> list[tuple[int, ...]]:
+    """Indices of the patterns (by their program sizes) in consecutive runs of at most
+    ``SET_SIZE`` instructions; those larger on their own are in none."""
+    chunks: list[tuple[int, ...]] = []
+    chunk: list[int] = []
+    total = 0
+    for index, size in enumerate(sizes):
+        if size > SET_SIZE:
+            continue
+        if chunk and total + size > SET_SIZE:
+            chunks.append(tuple(chunk))
+            chunk, total = [], 0
+        chunk.append(index)
+        total += size
+    if chunk:
+        chunks.append(tuple(chunk))
+    return chunks
+
+
 class _Group:
     """Patterns tested on the same field, matched in one pass (an RE2 set); the last text's
-    result is kept, since a fact's field is tested against each pattern of the group in turn."""
+    result is kept, since a fact's field is tested against each pattern of the group in turn.
+
+    An RE2 set has one memory budget for all its patterns, its matching automaton included, so
+    patterns that each compile alone may not compile together (``\\w{400}`` beside the shipped
+    ``message`` patterns). The group is therefore cut into sets of at most ``SET_SIZE``
+    instructions of RE2's programs (a failed attempt costs as much as a successful one, so most
+    are avoided by counting first); a set RE2 still refuses is halved until it compiles, and a
+    pattern that is too large for any set is matched alone. Either way each pattern gets the
+    answer it gets alone; only the number of passes changes."""
 
     def __init__(self, patterns: tuple[str, ...]) -> None:
+        self.patterns = patterns
         self.index = {pattern: i for i, pattern in enumerate(patterns)}
-        self.set = re2.Set.SearchSet(_options())
-        for pattern in patterns:
-            compile_regex(pattern)  # a pattern RE2 cannot run raises RegexError here
-            self.set.Add(_translate(pattern))
-        self.set.Compile()
+        sizes = [compile_regex(p).programsize for p in patterns]  # RegexError: RE2 cannot run it
+        self.sets: list[_Set] = []
+        self.alone = [i for i, size in enumerate(sizes) if size > SET_SIZE]  # matched on their own
+        pending = _chunks(sizes)
+        while pending:
+            members = pending.pop()
+            built = (
+                None
+                if len(members) == 1
+                else _compiled_set([patterns[i] for i in members], members)
+            )
+            if built is not None:
+                self.sets.append(built)
+            elif len(members) == 1:  # a set of one pattern is one pass too: RE2's own
+                self.alone.append(members[0])
+            else:
+                half = len(members) // 2
+                pending.extend((members[half:], members[:half]))
         # None until the first match: an empty text is a text like any other (an empty
         # last_error is the commonest field value), so its result is kept too
         self.last: tuple[str, frozenset[int]] | None = None
 
     def matches(self, pattern: str, text: str) -> bool:
         if self.last is None or self.last[0] != text:
-            self.last = (text, frozenset(self.set.Match(text[:MAX_MATCH_CHARS]) or ()))
+            self.last = (text, self._found(text[:MAX_MATCH_CHARS]))
         return self.index[pattern] in self.last[1]
+
+    def _found(self, text: str) -> frozenset[int]:
+        """The indices of the patterns that occur in ``text``."""
+        found: set[int] = set()
+        for part in self.sets:
+            hits = part.matches(text)
+            if hits is None:  # RE2 could not tell: each pattern on its own
+                hits = frozenset(i for i in part.members if self._alone(i, text))
+            found.update(hits)
+        found.update(i for i in self.alone if self._alone(i, text))
+        return frozenset(found)
+
+    def _alone(self, index: int, text: str) -> bool:
+        return compile_regex(self.patterns[index]).search(text) is not None
 
 
 _GROUPS: dict[int, tuple[tuple[str, ...], _Group]] = {}  # by id of the patterns tuple

@@ -15,6 +15,7 @@ from kbdoctor.engine.evaluate import Conclusion, ConclusionKey, Run
 from kbdoctor.engine.i18n import Lang
 from kbdoctor.engine.paths import FailingPath, Organisation, place
 from kbdoctor.engine.report import Collect, Command
+from kbdoctor.engine.report_texts import ReportTexts, fill_within
 from kbdoctor.engine.rules_model import Collect as RuleCollect
 from kbdoctor.engine.rules_model import Step
 from kbdoctor.engine.subjects import unknown
@@ -33,6 +34,7 @@ class Steps:
         self.lang = lang
         self.org = org
         self.paths = paths
+        self.texts = ReportTexts(lang)
 
     def collect_steps(self, step: RuleCollect) -> list[Collect]:
         """A collection step written out for the machines of this organisation."""
@@ -57,16 +59,19 @@ class Steps:
                     shell=step.fallback.shell,
                 )
             ]
-        return [
-            Collect(
-                facts=step.facts,
-                text=render(step.text.get(self.lang), values),
-                command=render(step.command, values) if step.command else None,
-                run_on=values.get("server") or values.get("dc"),
-                shell=step.shell,
+        out = []
+        for values in rows:
+            shown = self.texts.step(step.text.get(self.lang), step.command, values)
+            out.append(
+                Collect(
+                    facts=step.facts,
+                    text=shown.text,
+                    command=shown.command,
+                    run_on=values.get("server") or values.get("dc"),
+                    shell=step.shell,
+                )
             )
-            for values in rows
-        ]
+        return out
 
     def _machines(self, kind: str) -> list[dict[str, str]]:
         """The Exchange servers and DCs to collect from: the parties of the failing paths when
@@ -100,7 +105,7 @@ class Steps:
         distinct text and command, in the order the cause lists them, the subjects on a failing
         path first. Steps that name a machine the facts do not know are left out."""
         out: list[Command] = []
-        seen: set[tuple[str, str | None]] = set()
+        seen: set[tuple[str, str, str | None, str]] = set()
         org_values = {"pdc": self.org.pdc}
         # the failing paths each subject lies on: a fix is proven on those
         on_paths = {
@@ -154,7 +159,7 @@ class Steps:
     def _add_step(
         self,
         out: list[Command],
-        seen: set[tuple[str, str | None]],
+        seen: set[tuple[str, str, str | None, str]],
         step: Step,
         values: dict[str, Any],
         conclusion: Conclusion,
@@ -167,19 +172,24 @@ class Steps:
         if any(unknown(_lookup(values, name, sub)) for t in used for name, sub in placeholders(t)):
             return  # a step that would name a machine or value the facts do not give
         run_on = None
+        machine = None
         if step.run_on is not None:
-            run_on = render(step.run_on, values).strip()
-            if step.not_on_pdc and self.org.pdc_key == self.run.registry.key(run_on):
+            machine = fill_within(step.run_on, values, self.texts.limit)
+            run_on = machine.text.strip() if machine.whole else None
+            if (
+                run_on is not None
+                and step.not_on_pdc
+                and self.org.pdc_key == self.run.registry.key(run_on)
+            ):
                 return
-        command = render(step.command, values) if step.command else None
-        line = render(step.text.get(self.lang), values)
-        if (line, command) in seen:
+        shown = self.texts.step(step.text.get(self.lang), step.command, values, machine)
+        if shown.key in seen:
             return
-        seen.add((line, command))
+        seen.add(shown.key)
         out.append(
             Command(
-                text=line,
-                command=command,
+                text=shown.text,
+                command=shown.command,
                 subject=conclusion.subject,
                 run_on=run_on,
                 shell=step.shell,

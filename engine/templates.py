@@ -5,7 +5,7 @@ file can never run code through a template."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kbdoctor.engine.i18n import text
@@ -19,6 +19,12 @@ _SPEC = re.compile(
 # digits after the point: ``{q.message_count:>999999999}`` would write a gigabyte per placeholder.
 MAX_WIDTH = 100
 MAX_PRECISION = 20
+# A template may hold at most MAX_PLACEHOLDERS placeholders. The shipped rules use five at most;
+# a template that repeats one thousands of times is a mistake or an attack, told at load with its
+# line rather than found as a cut text in a report. With texts of at most ``string_chars``
+# characters each, it also bounds what one text costs to render before the report cuts it
+# (:mod:`kbdoctor.engine.report_texts`).
+MAX_PLACEHOLDERS = 50
 
 
 class TemplateError(ValueError):
@@ -45,7 +51,20 @@ def placeholders(template: str) -> list[tuple[str, str | None]]:
         if spec:
             _check_spec(spec, template)
         found.append((match.group(1), match.group(2)))
+    if len(found) > MAX_PLACEHOLDERS:
+        raise TemplateError(
+            "error.template_placeholders",
+            template=_shortened(template),
+            count=len(found),
+            most=MAX_PLACEHOLDERS,
+        )
     return found
+
+
+def _shortened(template: str) -> str:
+    """A template as a message quotes it: a long one by its start, so that the refusal of a
+    template of thousands of placeholders is one line."""
+    return template if len(template) <= 80 else template[:80] + "…"
 
 
 def _check_spec(spec: str, template: str) -> None:
@@ -114,12 +133,14 @@ def _text(value: Any, spec: str | None) -> str:
 
 def render(template: str, values: Mapping[str, Any]) -> str:
     """Fill a template. ``values`` maps a name to a scalar or to a mapping of fields; a missing
-    value renders as ``?`` so an explanation never fails on an absent optional field."""
+    value renders as ``?`` so an explanation never fails on an absent optional field. The text
+    is whole, however long: a subject or a value names something, and cut it would name
+    something else (the report's texts are bounded by :mod:`kbdoctor.engine.report_texts`)."""
     parts = _COMPILED.get(template)
     if parts is None:
         parts = _COMPILED[template] = _compile(template)
     out: list[str] = []
-    for part in parts:
+    for part in parts:  # render_pieces inlined: subjects are rendered thousands of times a run
         if isinstance(part, str):
             out.append(part)
             continue
@@ -131,3 +152,20 @@ def render(template: str, values: Mapping[str, Any]) -> str:
         # text without a spec is shown as it is: most placeholders, thousands per run
         out.append(value if type(value) is str and not spec else _text(value, spec))
     return out[0] if len(out) == 1 else "".join(out)
+
+
+def render_pieces(template: str, values: Mapping[str, Any]) -> Iterator[str]:
+    """The pieces of a filled template in order, each made when it is asked for, so that a
+    caller can keep the first ones and only count the rest, never holding the whole text."""
+    parts = _COMPILED.get(template)
+    if parts is None:
+        parts = _COMPILED[template] = _compile(template)
+    for part in parts:
+        if isinstance(part, str):
+            yield part
+            continue
+        name, field, spec = part
+        value = values.get(name)
+        if field is not None:
+            value = value.get(field) if type(value) is dict or isinstance(value, Mapping) else None
+        yield value if type(value) is str and not spec else _text(value, spec)

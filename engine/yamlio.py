@@ -11,6 +11,7 @@ from typing import Any
 
 from kbdoctor.engine.errors import InputRefused, Problem
 from kbdoctor.engine.limits import ENV_VARS, Limits
+from kbdoctor.engine.number_range import OutOfRange, check_digits, checked
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
@@ -24,6 +25,7 @@ from ruamel.yaml.events import (
     SequenceStartEvent,
 )
 from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.representer import SafeRepresenter
 from ruamel.yaml.resolver import implicit_resolvers
 
 
@@ -215,7 +217,13 @@ class _EventBuilder:
             raise _refused(event, "error.yaml_tag", tag=tag)
         node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
         try:
-            return self._constructor.yaml_constructors[tag](self._constructor, node)
+            if tag != _CORE + "int":
+                return self._constructor.yaml_constructors[tag](self._constructor, node)
+            if value.lstrip("+-")[:2].lower() not in ("0x", "0o", "0b"):
+                check_digits(value)  # before ruamel makes an int of them
+            return checked(value, self._constructor.yaml_constructors[tag](self._constructor, node))
+        except OutOfRange as exc:
+            raise _refused(event, exc.key, **exc.params) from None
         except (ValueError, TypeError, YAMLError) as exc:
             raise _refused(event, "error.yaml_value", tag=tag, detail=str(exc)) from None
 
@@ -390,14 +398,39 @@ def yaml_error_problem(exc: Exception, name: str) -> Problem:
     return Problem(name, None, None, "error.yaml_syntax", {"detail": detail})
 
 
+# Characters YAML reads as a line break: a text holding one is written double-quoted, each as an
+# escape on one line, rather than folded over several lines that a reader has to put together.
+_BREAKS = frozenset("\n\r\x85\u2028\u2029")
+
+
+def _text(representer: Any, value: str) -> Any:
+    style = '"' if not _BREAKS.isdisjoint(value) else None
+    return representer.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+class _Representer(SafeRepresenter):
+    """ruamel's safe representer, texts with line breaks double-quoted (its own class, so that
+    no other YAML writer in the process is changed)."""
+
+
+_Representer.add_representer(str, _text)
+
+
 def dump_yaml(data: Any) -> str:
     """Plain data as block YAML, keys in the order given (people read ``type`` first). An
-    object met twice is written out twice: the loader refuses anchors and aliases."""
-    yaml = YAML(typ="rt", pure=True)
-    yaml.representer.ignore_aliases = lambda _data: True
-    yaml.default_flow_style = False
+    object met twice is written out twice: the loader refuses anchors and aliases.
+
+    Written by libyaml's emitter (ruamel.yaml.clib), not ruamel's pure-Python one: that one
+    wrote NEL (U+0085) raw inside quotes, where a reader folds it into a space, so an event
+    message holding one came back changed; libyaml escapes it. It is also three to
+    four times faster on a large import."""
+    yaml = YAML(typ="safe", pure=False)
+    yaml.Representer = _Representer
+    yaml.default_flow_style = False  # before the representer is made, which reads it
     yaml.allow_unicode = True
     yaml.width = 4096
+    yaml.representer.ignore_aliases = lambda _data: True
+    yaml.representer.sort_base_mapping_type_on_output = False
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()

@@ -18,6 +18,8 @@ EXIT_OK = 0
 EXIT_DIAGNOSED = 1
 EXIT_INVALID = 2
 EXIT_OUT_OF_TIME = 3  # evaluate: the time budget (--budget) ran out; the report is partial
+# kbdoctor failed on something it did not foresee (a defect): never 1, which says "diagnosed"
+EXIT_INTERNAL = 4
 # the message of each reason an evaluation was cut short (report/1 budget.reason)
 _CUT_SHORT = {
     "time": "cli.budget_spent",
@@ -183,6 +185,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         detail = failed.error.strerror or str(failed.error)
         print(text("cli.stdout_failed", _requested_lang(args_list), detail=detail), file=sys.stderr)
         return EXIT_INVALID
+    except Exception as exc:  # a defect: said in one line, and never taken for a diagnosis
+        if os.environ.get("KBDOCTOR_DEBUG"):
+            raise
+        error = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
+        print(text("cli.internal_error", _requested_lang(args_list), error=error), file=sys.stderr)
+        return EXIT_INTERNAL
     return code
 
 

@@ -238,11 +238,13 @@ def run_collect(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     fmt = _format(getattr(args, "fact_format", None), output)
     environment = live[1] if live is not None else None
     done = EXIT_INTERRUPTED if interrupted(environment) else EXIT_OK
-    imported = dump_fact_file(
-        FactFile(kbdoctor="facts/1", environment=environment, facts=result.facts), fmt
-    )
+    # the limit first: writing out a hundred thousand facts takes seconds, for a file refused
     if not append and _over_fact_limit(None, result.facts, output, limits, lang, err):
         return EXIT_USAGE
+    if output == STDOUT or not append:
+        imported = dump_fact_file(
+            FactFile(kbdoctor="facts/1", environment=environment, facts=result.facts), fmt
+        )
     if output == STDOUT:
         sys.stdout.write(imported)
         return done

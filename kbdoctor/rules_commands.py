@@ -8,9 +8,12 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kbdoctor.engine.i18n import LANGS, RULE_LANGS, Lang, count_text, language_from_env, text
+
+if TYPE_CHECKING:
+    from kbdoctor.engine.lint.run import LintResult
 
 COMMANDS = ("lint", "test", "schema", "docs", "new")
 EXIT_OK = 0
@@ -136,15 +139,29 @@ def _lint(paths: list[str], lang: Lang, fmt: str, strict: bool, suppressions: st
             print(problem.render(lang), file=sys.stderr)
         for found in result.problems:
             print(found.render(lang))
-        counted = {
-            "files": count_text("lint.count.files", lang, len(result.files)),
-            "errors": count_text("lint.count.errors", lang, errors),
-            "warnings": count_text("lint.count.warnings", lang, warnings),
-        }
-        print(text("lint.summary", lang, **counted))
+        summary = _lint_summary(result, lang)
+        if summary is not None:
+            print(summary)
     if result.unreadable:
         return EXIT_INVALID
     return EXIT_FINDINGS if errors or (strict and warnings) else EXIT_OK
+
+
+def _lint_summary(result: LintResult, lang: Lang) -> str | None:
+    """The last line of ``rules lint``: files, errors and warnings, and how many files could not
+    be read, which were not linted. None when no file could be read: "0 errors" would then claim
+    what nobody checked, and the messages above already say what happened to each file."""
+    unread = {problem.file for problem in result.unreadable}
+    if not [name for name in result.files if name not in unread]:
+        return None
+    counted = {
+        "files": count_text("lint.count.files", lang, len(result.files)),
+        "errors": count_text("lint.count.errors", lang, result.count("error")),
+        "warnings": count_text("lint.count.warnings", lang, result.count("warning")),
+    }
+    if not unread:
+        return text("lint.summary", lang, **counted)
+    return text("lint.summary_unread", lang, unread=len(unread), **counted)
 
 
 def _import_outputs(path: str) -> list[Any]:
@@ -231,7 +248,7 @@ def _docs(paths: list[str], lang: Lang, output: str | None) -> int:
     """The catalogue in ``lang`` on standard output, or both languages into ``output``."""
     from pathlib import Path
 
-    from kbdoctor.engine.atomic import write_atomic
+    from kbdoctor.engine.atomic import make_folder, write_atomic
     from kbdoctor.engine.errors import KbdoctorError, Problem
     from kbdoctor.engine.rule_docs import catalogue_markdown, rule_tests
     from kbdoctor.engine.rulebase import load_rule_base
@@ -247,7 +264,7 @@ def _docs(paths: list[str], lang: Lang, output: str | None) -> int:
         return EXIT_OK
     folder = Path(output)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folder(folder)
         for each in RULE_LANGS:  # the languages of the rules themselves (rule files carry en, pl)
             target = folder / f"rules.{each}.md"
             write_atomic(target, catalogue_markdown(base, tests, each))
@@ -265,7 +282,7 @@ def _new(args: Any, lang: Lang) -> int:
     is asked on standard input (rules_new_questions)."""
     from pathlib import Path
 
-    from kbdoctor.engine.atomic import write_atomic
+    from kbdoctor.engine.atomic import make_folder, write_atomic
     from kbdoctor.engine.errors import KbdoctorError, Problem
     from kbdoctor.engine.rule_files import bundled_rule_files
     from kbdoctor.engine.rule_scaffold import (
@@ -322,7 +339,7 @@ def _new(args: Any, lang: Lang) -> int:
         for path in (rules, tests):
             if probe(path).exists:
                 raise KbdoctorError([Problem(str(path), None, None, "scaffold.exists")])
-        tests.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(tests.parent)
         write_atomic(rules, rule_text)
         write_atomic(tests, test_text)
     except KbdoctorError as exc:

@@ -12,7 +12,7 @@ from typing import TextIO
 from kbdoctor.collectors.script import Known, bad_name, known_names, render_script
 from kbdoctor.collectors.script_texts import script_text
 from kbdoctor.engine.atomic import write_atomic
-from kbdoctor.engine.errors import KbdoctorError
+from kbdoctor.engine.errors import KbdoctorError, Problem
 from kbdoctor.engine.i18n import Lang
 
 EXIT_OK = 0
@@ -79,7 +79,11 @@ def _write(text: str, known: Known, output: str, lang: Lang, err: TextIO) -> int
     try:
         write_atomic(output, text)
     except OSError as exc:
-        print(f"{output}: {exc.strerror or exc}", file=err)
+        detail = exc.strerror or str(exc)
+        print(
+            Problem(output, None, None, "error.cannot_write", {"detail": detail}).render(lang),
+            file=err,
+        )
         return EXIT_USAGE
     counts = {"dcs": len(known.dcs), "exchange": len(known.exchange)}
     print(script_text("written", lang, file=output, **counts), file=err)

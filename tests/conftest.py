@@ -6,6 +6,13 @@ from pathlib import Path
 
 import pytest
 
+# The fuzz marker and --fuzz: fuzzing runs once, bounded (tests/hostile/test_fuzzing.py)
+from tests.hostile.fuzz_selection import (  # noqa: F401  (hooks pytest finds in this module)
+    pytest_addoption,
+    pytest_collection_modifyitems,
+    pytest_configure,
+)
+
 
 @pytest.fixture(autouse=True)
 def _no_user_configuration(

@@ -55,7 +55,7 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.worker import Worker
+from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
     from kbdoctor.tui.screens.pick_path import PickMode
@@ -138,6 +138,7 @@ class KbdoctorApp(App[None]):
         self.case_desk = CaseDesk(self)  # notes, the case file, asking before leaving
         self.live = LiveFeed(self)  # a live collection whose facts arrive while it runs
         self._shown = False
+        self._failure: str | None = None  # what an unforeseen failure of a worker said
         self._first_frame = ExitStack()
         self._holding_first_frame = False
         self.last_evaluation_ms = 0.0
@@ -240,6 +241,9 @@ class KbdoctorApp(App[None]):
             elif self.diagnoser.problems:
                 self.main.show_no_report(t("tui.rules.none_loaded", self.lang))
                 self._paint_first_frame()
+            elif self._failure is not None:  # a worker failed before the screen was there
+                self.main.show_no_report(self._failure)
+                self._paint_first_frame()
 
     @work(thread=True, group="load", exit_on_error=False, description="rules and facts")
     def _start(self) -> None:
@@ -340,12 +344,22 @@ class KbdoctorApp(App[None]):
             return  # explaining would run the cancelled evaluation again
         if budget is not None and not message.report.explained:
             # the diagnosis is partial: say so, instead of leaving causes silently unassessed
+            # chaining stopped, or a rule not run for its matches: no time budget ran out (there
+            # may be none, --budget 0), so the command line's words for them
+            unfinished = budget.unfinished_rules
             self.notify(
                 t(
                     "tui.budget_spent_preparing" if budget.before_rules else "tui.budget_spent",
                     self.lang,
-                    seconds=f"{budget.seconds:g}",
-                    rules=len(budget.unfinished_rules),
+                    seconds=f"{budget.seconds or 0:g}",
+                    rules=len(unfinished),
+                )
+                if budget.reason == "time"
+                else t(
+                    "cli.matches_refused" if budget.reason == "matches" else "cli.chaining_stopped",
+                    self.lang,
+                    count=len(unfinished),
+                    rules=", ".join(unfinished[:20]) + (", ..." if len(unfinished) > 20 else ""),
                 ),
                 severity="warning",
                 timeout=10,
@@ -435,12 +449,26 @@ class KbdoctorApp(App[None]):
         return True
 
     @on(Worker.StateChanged)
-    def _worker_state_changed(self) -> None:
+    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
         # the cancel key is shown only while an evaluation runs; a worker that ends while the
         # application closes finds no screen left to refresh, and nothing needs showing then
         if self.is_running and self.screen_stack:
             self.refresh_bindings()
             self.live.worker_changed()  # facts that arrived during a diagnosis: the next one
+            if event.state is WorkerState.ERROR:
+                self._worker_failed(event.worker)
+
+    def _worker_failed(self, worker: Worker[object]) -> None:
+        """A worker that failed on something unforeseen (a defect): said, rather than a screen
+        left saying "Loading..." or a diagnosis that never comes."""
+        error = worker.error
+        detail = f"{type(error).__name__}: {error}".splitlines()[0][:300]
+        said = t("tui.internal_error", self.lang, error=detail)
+        self.notify(said, severity="error", timeout=30)
+        self._failure = said
+        if self.report is None and self._shown:
+            self.main.show_no_report(said)
+            self._paint_first_frame()
 
     # -- loading ------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from kbdoctor.engine.errors import Context, Problem
 from kbdoctor.engine.facts import FACT_TYPES
+from kbdoctor.engine.limits import Limits
 from kbdoctor.engine.rules_model import Absent, Pattern, Rule, Where
 from kbdoctor.engine.yamlio import YamlLocator
 
@@ -43,14 +44,16 @@ class Refused:
 class LintInput:
     """Everything the checks judge: the merged rule base, each valid pack (or the valid part of
     a pack the schema refused) with its positions, every readable file's data (also of files the
-    schema refused), what the schema refused, and the ids of the rules that a test beside the
-    rules expects to fire (None when tests were not looked for)."""
+    schema refused), what the schema refused, the ids of the rules that a test beside the
+    rules expects to fire (None when tests were not looked for), and the limits of the run (None:
+    from the environment)."""
 
     base: RuleBase
     packs: list[tuple[RulePack, YamlLocator]]
     sources: list[PackSource] = field(default_factory=list)
     tested: frozenset[str] | None = None
     refused: Refused = field(default_factory=Refused)
+    limits: Limits | None = None
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ def lint(
     texts, unreadable = read_rule_files(files, limits)
     result.unreadable.extend(unreadable)
     base = RuleBase()
-    given = LintInput(base, [], tested=rules_with_tests(files))
+    given = LintInput(base, [], tested=rules_with_tests(files), limits=limits)
     _read(texts, limits, given, result)
     extended = extended_packs([(p.pack, p.model.extends) for p, _ in given.packs], shipped_packs())
     if extended:  # the shipped packs the given ones build on are judged with them, first

@@ -47,16 +47,27 @@ def readings(entry: DisagreeingReadings, lang: Lang) -> list[Reading]:
     used = Reading(
         text("report.disagreeing.used", lang),
         _said(entry.summary, entry.fields, differing),
-        source_text(entry.source),
+        _where(entry.fact, entry.source, entry.read_from),
     )
     aside = text("report.disagreeing.set_aside", lang)
     return [
         used,
         *(
-            Reading(aside, _said(o.summary, o.fields, differing), source_text(o.source))
+            Reading(
+                aside,
+                _said(o.summary, o.fields, differing),
+                _where(o.id, o.source, entry.read_from),
+            )
             for o in entry.others
         ),
     ]
+
+
+def _where(ident: str, source: dict[str, Any] | None, read_from: dict[str, str]) -> str:
+    """Where the reading was read (its source), else where it was written (the fact file)."""
+    if source is not None and source.get("file"):
+        return source_text(source)
+    return read_from.get(ident) or source_text(source)
 
 
 def _said(summary: str, fields: dict[str, Any], differing: list[str]) -> str:

@@ -16,7 +16,7 @@ from kbdoctor.render.common import (
     suppressed_line,
 )
 from kbdoctor.render.disagreeing import disagreeing_heading, disagreeing_why, no_source, readings
-from kbdoctor.render.partial import partial_heading, partial_lines
+from kbdoctor.render.partial import no_symptoms, partial_heading, partial_lines
 
 
 def _cell(value: str) -> str:
@@ -73,7 +73,7 @@ def render_markdown(report: Report) -> str:
             subjects = ", ".join(s.subject for s in symptom.subjects)
             out.append(f"- **{symptom.title}** ({percent(symptom.confidence)}): {subjects}")
     else:
-        out.append(text("report.no_symptoms", lang))
+        out.append(no_symptoms(report))
     if report.failing_paths:
         out += ["", f"## {text('report.failing_paths', lang)}", ""]
         out += [f"- {_cell(path_line(path, lang))}" for path in report.failing_paths]

@@ -22,6 +22,12 @@ _WHY_BEFORE_RULES = {
 }
 
 
+def no_symptoms(report: Report) -> str:
+    """That no symptom was recognised: in a partial report, only by the rules that finished."""
+    key = "report.no_symptoms" if report.budget is None else "report.no_symptoms_partial"
+    return text(key, report.lang)
+
+
 def partial_heading(report: Report) -> str:
     return text("report.partial", report.lang)
 

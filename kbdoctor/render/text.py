@@ -17,7 +17,7 @@ from kbdoctor.render.common import (
     suppressed_line,
 )
 from kbdoctor.render.disagreeing import disagreeing_heading, disagreeing_why, no_source, readings
-from kbdoctor.render.partial import partial_heading, partial_lines
+from kbdoctor.render.partial import no_symptoms, partial_heading, partial_lines
 
 
 def render_text(report: Report, *, explain: bool = False) -> str:
@@ -30,7 +30,7 @@ def render_text(report: Report, *, explain: bool = False) -> str:
             subjects = ", ".join(s.subject for s in symptom.subjects)
             out.append(f"  {percent(symptom.confidence)}  {symptom.title} [{subjects}]")
     else:
-        out.append("  " + text("report.no_symptoms", lang))
+        out.append("  " + no_symptoms(report))
     if report.failing_paths:
         out.append("")
         out.append(text("report.failing_paths", lang))

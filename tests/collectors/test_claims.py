@@ -153,6 +153,7 @@ FIXTURE_LINES = _lines_of(FIXTURES)
 SOURCE_LINES = _lines_of([p for p in SOURCES if p.suffix == ".py"][:60])
 
 
+@pytest.mark.fuzz
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.sampled_from(FIXTURE_LINES + SOURCE_LINES), min_size=1, max_size=40),

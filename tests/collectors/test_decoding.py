@@ -64,6 +64,7 @@ def test_polish_bytes_are_guessed_as_cp852_not_cp850() -> None:
     assert guess_code_page("łóżko ślęczy źdźbło".encode("cp852")) == "cp852"
 
 
+@pytest.mark.fuzz
 @given(st.binary(max_size=2000))
 def test_any_bytes_decode_without_raising(data: bytes) -> None:
     decoded = decode_bytes(data)

@@ -111,7 +111,7 @@ def test_warnings_are_under_their_file_with_line_key_and_text(folder: Path) -> N
     )
     [locked] = by_name["locked.txt"].warnings
     assert (locked.line, locked.key, locked.text) == (
-        None, "cannot_read", "nie można odczytać: Permission denied"
+        None, "cannot_read", "nie można odczytać: brak uprawnień"
     )
     assert [w.key for w in by_name["notes.txt"].warnings] == ["unrecognised_file"]
     # the skipped file is a file of the report: the one summary line is not repeated

@@ -22,6 +22,8 @@ from kbdoctor.engine.facts import Fact
 from kbdoctor.engine.i18n import Lang, text
 from kbdoctor.engine.normalize import CHECK_EVERY
 
+from bench.runaway_packs import GROWING
+
 REPO = Path(__file__).resolve().parents[2]
 DEMO = str(REPO / "examples" / "demo-incident.yaml")
 
@@ -133,30 +135,6 @@ def test_the_default_budget_is_a_few_seconds_and_documented() -> None:
     assert durable_backend.ASSERT_CHUNK >= 100
 
 
-GROWING = """kbdoctor: rules/1
-pack: grow
-findings:
-  grow:
-    title: {en: G, pl: G}
-    subject: text
-rules:
-  - id: seed
-    title: {en: S, pl: S}
-    when:
-      - bind: o
-        fact: clock_offset
-    conclude: {finding: grow, cf: 0.5, subject: "{o.host}"}
-    explain: {en: x, pl: x}
-  - id: grow
-    title: {en: G, pl: G}
-    when:
-      - bind: g
-        finding: grow
-    conclude: {finding: grow, cf: 0.5, subject: "{g.subject}x"}
-    explain: {en: x, pl: x}
-"""
-
-
 def test_chaining_whose_subject_grows_is_stopped_without_a_budget() -> None:
     """It reached 13 GB: every round concluded a new, longer subject."""
     from kbdoctor.engine.evaluate import MAX_CHAIN_ROUNDS
@@ -222,6 +200,17 @@ def test_a_budget_spent_while_preparing_runs_no_rule_and_says_so(tmp_path: Path)
     assert whole.diagnoses
 
 
+def test_a_budget_spent_while_preparing_explains_nothing(tmp_path: Path) -> None:
+    """WHY-NOT of facts never looked at said "no exchange_server fact was given" of an
+    organisation of a hundred Exchange servers."""
+    _, facts = _organisation(tmp_path)
+    report = Evaluator().evaluate(facts, budget=-1.0, explain=True)
+    assert report.budget is not None
+    assert report.budget.before_rules
+    assert not report.explained
+    assert all(c.why_not == [] for c in report.causes)
+
+
 def test_a_cancel_while_preparing_is_noticed_before_the_rules(tmp_path: Path) -> None:
     _, facts = _organisation(tmp_path)
     cancel = threading.Event()
@@ -261,3 +250,45 @@ def test_command_line_says_no_rule_ran(tmp_path: Path, lang: str, expected: str)
     assert markdown.index(why) < markdown.index(
         f"\n## {text('report.diagnoses', cast(Lang, lang))}\n"
     )
+
+
+@pytest.mark.parametrize("explain", [False, True])
+def test_a_report_cut_short_states_nothing_the_unfinished_rules_would_have_decided(
+    explain: bool,
+) -> None:
+    """Cut short, the demo said time_sync "assessed, no evidence" and WHY-NOT "no clock_offset
+    fact passes" (in full it is diagnosed at 0.90), spn_duplicate was ruled out, and steps asked
+    for facts the demo holds. A cause whose rules did not finish is not assessed, with no WHY-NOT
+    or step built on them; a diagnosis found before the stop stands."""
+    facts = load_fact_files([DEMO]).facts
+    evaluator = Evaluator()
+    whole = evaluator.evaluate(facts, explain=explain)
+    cut = evaluator.evaluate(facts, budget=1e-9, explain=explain)
+    assert cut.budget is not None
+    unfinished = set(cut.budget.unfinished_rules)
+    concluders: dict[str, set[str]] = {}
+    for rule in evaluator.base.rules:
+        concluders.setdefault(rule.conclude.target, set()).add(rule.id)
+    complete = {c.cause: c for c in whole.causes}
+    for cause in cut.causes:
+        if concluders.get(cause.cause, set()) & unfinished and cause.confidence <= 0:
+            assert cause.status == "not_assessed", cause.cause
+            assert cause.collect == []
+        if cause.status in ("ruled_out", "no_evidence"):
+            assert complete[cause.cause].status == cause.status, cause.cause
+        assert not {m.rule for m in cause.why_not} & unfinished
+    assert any(
+        c.status == "not_assessed" for c in cut.causes if complete[c.cause].status != "not_assessed"
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "pl"])
+def test_a_report_cut_short_does_not_say_there_was_no_symptom(lang: str) -> None:
+    from kbdoctor.render.text import render_text
+
+    report = Evaluator().evaluate(load_fact_files([DEMO]).facts, budget=1e-9, lang=cast(Lang, lang))
+    assert report.budget is not None
+    assert report.symptoms == []
+    shown = render_text(report)
+    assert text("report.no_symptoms", cast(Lang, lang)) not in shown
+    assert text("report.no_symptoms_partial", cast(Lang, lang)) in shown

@@ -3,7 +3,9 @@
 durable-rules 2.0.28 keeps fixed tables in its C core (engine/durable_backend.py names each); past
 them it aborts or corrupts memory. The backend spreads rules over as many durable rulesets as
 needed and the compiler refuses at load time what no ruleset can hold. Cases that used to kill the
-interpreter run in a subprocess, so that a regression fails here instead of ending pytest.
+interpreter run in a subprocess, so that a regression fails here instead of ending pytest; the
+issue's packs (100 to 5,000 rules, a rule of 300 conditions) run from the command line under
+resource limits in tests/hostile/test_rule_scale.py.
 """
 
 from __future__ import annotations
@@ -117,52 +119,6 @@ def test_without_the_split_durable_fails_and_the_process_survives() -> None:
     assert "error code: 303" in done.stdout
 
 
-@pytest.mark.parametrize("count", [100, 170, 300])
-def test_a_pack_of_simple_rules_on_one_fact_type_evaluates(tmp_path: Path, count: int) -> None:
-    """The issue's reproduction end to end: abort at 100 rules, segfault at 170."""
-    rules = HEADER + "".join(
-        _rule(f"r{i}", [_condition("o", "clock_offset", f"{{offset_s: {{gt: {i}}}}}")])
-        for i in range(count)
-    )
-    (tmp_path / "pack.yaml").write_text(rules, encoding="utf-8")
-    (tmp_path / "facts.yaml").write_text(
-        "kbdoctor: facts/1\nfacts:\n"
-        "  - {type: clock_offset, host: EX01, reference: DC01, offset_s: 5000}\n",
-        encoding="utf-8",
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "kbdoctor", "evaluate", str(tmp_path / "facts.yaml"), "--rules",
-         str(tmp_path / "pack.yaml"), "--format", "json"],
-        capture_output=True, text=True, timeout=300, cwd=REPO, check=False,
-    )  # fmt: skip
-    assert done.returncode == 1, done.stderr[-2000:]
-    report = json.loads(done.stdout)
-    cause = next(c for c in report["causes"] if c["cause"] == "c1")
-    assert cause["status"] == "diagnosed"
-
-
-def test_a_thousand_rules_evaluate_a_hundred_servers() -> None:
-    """1,000 rules (the rule limit, engine/limits.py), 100 of them on one fact type, a 100-server
-    organisation (bench/generate.py): no crash, every rule evaluated."""
-    done = _run_python(
-        """
-        import json, sys, time
-        sys.path.insert(0, ".")
-        from bench.bench_rule_scale import scale_pack, evaluate_pack
-        from bench.generate import generate_organisation
-        from kbdoctor.engine.limits import Limits
-        pack = scale_pack(Limits().rules, 100)
-        seconds, firings, parts = evaluate_pack(pack, generate_organisation(100))
-        print(json.dumps({"seconds": seconds, "firings": firings, "parts": parts}))
-        """,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    figures = json.loads(done.stdout.splitlines()[-1])
-    assert figures["firings"] > 0
-    assert figures["parts"] > 1
-
-
 def _compile(rules: str) -> None:
     compile_rule_base(parse_rule_texts([("pack.yaml", HEADER + rules)]))
 
@@ -198,7 +154,7 @@ def test_sixteen_conditions_are_accepted_and_fire() -> None:
     assert len(run.firings) == 1
 
 
-@pytest.mark.parametrize("count", [FRAME_FACTS + 1, 300])
+@pytest.mark.parametrize("count", [FRAME_FACTS + 1])
 def test_more_conditions_than_the_engine_holds_are_refused_at_load(
     tmp_path: Path, count: int
 ) -> None:

@@ -56,6 +56,7 @@ _documents = st.recursive(
 )
 
 
+@pytest.mark.fuzz
 @settings(max_examples=150, deadline=None)
 @given(_documents, st.booleans())
 def test_generated_documents_place_every_node_alike(document: Any, flow: bool) -> None:

@@ -78,3 +78,46 @@ def test_json_schema_describes_every_fact_type() -> None:
     for fact_type in ("exchange_server", "clock_offset", "spn_duplicate", "kerberos_error"):
         assert fact_type in text
     assert FactFile.model_json_schema()["title"] == "FactFile"
+
+
+def _refusal(offset: str) -> tuple[str, str, str]:
+    """The key of the one problem of a clock offset written as ``offset``, and its Polish and
+    English text."""
+    content = (
+        "kbdoctor: facts/1\nfacts:\n"
+        "  - {type: clock_offset, host: EX01, reference: DC01, offset_s: 1}\n"
+        f"  - {{type: clock_offset, host: EX02, reference: DC01, offset_s: {offset}}}\n"
+    )
+    with pytest.raises(FactFileError) as caught:
+        parse_fact_text(content, "f.yaml")
+    (problem,) = caught.value.problems
+    return problem.key, problem.render("pl"), problem.render("en")
+
+
+@pytest.mark.parametrize(
+    ("offset", "key"),
+    [
+        ("NaN", "pydantic.finite_number"),  # YAML reads these as text, written without quotes
+        ("-inf", "pydantic.finite_number"),
+        ("Infinity", "pydantic.finite_number"),
+        ('"nan"', "pydantic.finite_number"),
+        (".nan", "pydantic.finite_number"),  # YAML's own NaN
+        ('"300"', "pydantic.number_not_text"),  # a number in quotes: write it without them
+        ('"1e3"', "pydantic.number_not_text"),
+        ("five", "pydantic.number_not_word"),  # text: no quotes to take away
+        ('"five minutes"', "pydantic.number_not_word"),
+    ],
+)
+def test_text_where_a_number_belongs_is_told_as_what_it_is(offset: str, key: str) -> None:
+    found, _, english = _refusal(offset)
+    assert found == key
+    assert ("without quotes" in english) is (key == "pydantic.number_not_text")
+
+
+def test_the_fact_a_problem_is_in_is_named_in_the_reader_s_language() -> None:
+    _, polish, english = _refusal("abc")
+    assert polish.startswith("f.yaml:4:55: fakt 2 (clock_offset): 'offset_s': oczekiwano liczby")
+    assert english.startswith("f.yaml:4:55: fact 2 (clock_offset): 'offset_s': expected a number")
+    with pytest.raises(FactFileError) as caught:
+        parse_fact_text("kbdoctor: facts/1\nfacts:\n  - {host: EX01}\n", "f.yaml")
+    assert caught.value.problems[0].render("pl").startswith("f.yaml:3:5: fakt 1: ")

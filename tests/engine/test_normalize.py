@@ -326,3 +326,37 @@ def test_the_reasoning_cites_the_kept_fact_and_its_source_in_either_order(
     assert cited[0] == cited[1]
     assert cited[0] is not None
     assert cited[0]["file"] in ("EX01/setspn.txt", "EX02/setspn.txt")
+
+
+KERBEROS = (
+    "{type: kerberos_error, host: EX01, code: KRB_AP_ERR_SKEW, observed_at: '2024-03-14T09:12:44Z'}"
+)
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        # spelled alike, read an hour later: one fact (its id leaves the reading time out)
+        "{type: kerberos_error, host: EX01, code: KRB_AP_ERR_SKEW,"
+        " observed_at: '2024-03-14T10:12:44Z'}",
+        # spelled otherwise, read an hour later: counted twice before (0.96)
+        "{type: kerberos_error, host: ex01.corp.example.com, code: KRB_AP_ERR_SKEW,"
+        " observed_at: '2024-03-14T10:12:44Z'}",
+        # spelled otherwise, no reading time: counted twice before (0.96)
+        "{type: kerberos_error, host: ex01, code: '0x25'}",
+    ],
+)
+def test_one_kerberos_error_read_twice_counts_once(
+    evaluator: Evaluator, tmp_path: Path, second: str
+) -> None:
+    server = "{type: exchange_server, name: EX01, fqdn: ex01.corp.example.com}"
+    alone = _evaluate(evaluator, [_fact_file(tmp_path, "first.yaml", server, KERBEROS)])
+    assert _cause(alone, "time_sync").confidence == 0.8
+    both = _evaluate(
+        evaluator,
+        [
+            _fact_file(tmp_path, "first.yaml", server, KERBEROS),
+            _fact_file(tmp_path, "second.yaml", server, second),
+        ],
+    )
+    assert _confidences(both) == _confidences(alone)

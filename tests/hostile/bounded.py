@@ -78,6 +78,24 @@ def kbdoctor(
     )
 
 
+def python(
+    *args: str, memory: int, cpu: int, wall: float = WALL_SECONDS
+) -> subprocess.CompletedProcess[str]:
+    """``python ARGS`` from the repository root under RLIMIT_AS and RLIMIT_CPU, for what is not
+    the command line (a test run of its own); ``wall`` stops a run that hangs without computing,
+    which RLIMIT_CPU does not see. stdout and stderr as text."""
+    return subprocess.run(
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        timeout=wall,
+        check=False,
+        env={**os.environ, "LANG": "C.UTF-8"},
+        cwd=ROOT,
+        preexec_fn=lambda: _limit(memory, cpu),
+    )
+
+
 def assert_refused(result: subprocess.CompletedProcess[str], *needles: str) -> None:
     """Exit 2, a message naming each needle, and no traceback."""
     assert result.returncode == 2, (result.returncode, result.stderr[-2000:])

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.hostile.bounded import assert_refused, kbdoctor
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "importers"
@@ -67,3 +69,22 @@ def test_appending_counts_the_file_and_only_the_facts_it_does_not_hold(tmp_path:
     )
     assert_refused(more, "more than 4 facts", "KBDOCTOR_MAX_FACTS")
     assert output.read_text(encoding="utf-8") == before
+
+
+def test_a_refused_collection_is_never_written_out_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 66 MB event log within the byte limit gave 174,449 facts, and collect spent minutes
+    writing them as YAML before saying that they were over the limit of 100,000."""
+    from kbdoctor import collect_command
+    from kbdoctor.cli import main
+
+    def never(*_args: object) -> str:
+        raise AssertionError("the fact file was written out before the limit was checked")
+
+    monkeypatch.setattr(collect_command, "dump_fact_file", never)
+    output = tmp_path / "facts.yaml"
+    args = ("collect", "--import", str(SESSION), "--host", "EX01", "--limit", "facts=3")
+    assert main([*args, "-o", str(output)]) == 2
+    assert main(list(args)) == 2
+    assert not output.exists()

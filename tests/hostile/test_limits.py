@@ -26,8 +26,8 @@ def _pack(tmp_path: Path, name: str, rules: int) -> Path:
 
 
 def test_the_rule_limit_is_what_the_scale_test_proves() -> None:
-    """tests/engine/test_engine_scale.py evaluates a pack of exactly ``Limits().rules`` rules."""
-    scale = Path(__file__).resolve().parents[1] / "engine" / "test_engine_scale.py"
+    """tests/hostile/test_rule_scale.py evaluates a pack of exactly ``Limits().rules`` rules."""
+    scale = Path(__file__).with_name("test_rule_scale.py")
     assert "scale_pack(Limits().rules, 100)" in scale.read_text(encoding="utf-8")
     assert Limits().rules == 1000
 
@@ -73,7 +73,7 @@ def test_every_command_that_reads_input_takes_the_limit_option(tmp_path: Path) -
     [
         ("size=5", "unknown limit 'size=5': expected NAME=VALUE, NAME one of file-bytes, depth"),
         ("facts", "unknown limit 'facts': expected NAME=VALUE"),
-        ("depth=-1", "KBDOCTOR_MAX_DEPTH: must be a positive whole number, not '-1'"),
+        ("depth=-1", "--limit depth=-1: must be a positive whole number, not '-1'"),
     ],
 )
 def test_a_bad_limit_option_is_a_usage_error(option: str, needle: str) -> None:

@@ -67,7 +67,7 @@ def test_a_full_disk_on_standard_output_is_one_line(
 def test_the_line_is_in_the_users_language(full: int) -> None:
     result = kbdoctor("schema", "facts", stdout=full, env={"LANG": "pl_PL.UTF-8"})
     assert result.returncode == 2
-    assert result.stderr == "standardowe wyjście: nie można zapisać: No space left on device\n"
+    assert result.stderr == "standardowe wyjście: nie można zapisać: brak miejsca na urządzeniu\n"
 
 
 def test_a_reader_that_stops_reading_ends_the_run_silently() -> None:

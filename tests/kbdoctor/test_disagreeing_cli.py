@@ -83,3 +83,29 @@ def test_one_reading_alone_gives_no_warning() -> None:
     one = _files()[:2]
     assert "disagreeing_readings" not in json.loads(kbdoctor(*one, "--format", "json").stdout)
     assert "Readings that disagree" not in kbdoctor(*one).stdout
+
+
+def test_readings_written_without_a_source_are_placed_in_their_fact_files(tmp_path: Path) -> None:
+    """Hand-written facts say nothing of where they were read: the warning names the fact file
+    and line each was written at, as a parse error would (it said "no source given")."""
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text(
+        "kbdoctor: facts/1\nfacts:\n"
+        "  - {type: exchange_server, name: EX01}\n"
+        "  - {type: clock_offset, host: EX01, reference: DC01, offset_s: 12}\n",
+        encoding="utf-8",
+    )
+    second.write_text(
+        "kbdoctor: facts/1\nfacts:\n"
+        "  - {type: clock_offset, host: ex01, reference: DC01, offset_s: -400}\n",
+        encoding="utf-8",
+    )
+    done = kbdoctor(str(first), str(second))
+    lines = done.stdout.splitlines()
+    start = lines.index("Readings that disagree")
+    assert lines[start + 2].endswith(f"[{second}:3]")
+    assert lines[start + 3].endswith(f"[{first}:4]")
+    [entry] = json.loads(kbdoctor(str(second), str(first), "--format", "json").stdout)[
+        "disagreeing_readings"
+    ]
+    assert sorted(entry["read_from"].values()) == [f"{first}:4", f"{second}:3"]

@@ -98,7 +98,7 @@ def test_lint_of_a_file_that_is_not_yaml_exits_2_as_the_old_rules_command_does(
     result = kbdoctor("rules", "lint", str(bad))
     assert result.returncode == 2
     assert result.stderr.startswith(f"{bad}:3:3: invalid YAML: ")
-    assert result.stdout == "1 file: 0 errors, 0 warnings\n"
+    assert result.stdout == ""  # no "0 errors" for a file that could not be linted
 
 
 def test_lint_of_a_folder_without_rule_files_is_an_error(tmp_path: Path) -> None:

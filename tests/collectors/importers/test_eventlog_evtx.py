@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from kbdoctor.collectors.importers.base import Material, ReadResult
@@ -124,6 +125,7 @@ def test_a_file_header_with_a_bad_checksum_is_a_warning_and_the_chunks_are_read(
 _VALID = evtx_bytes([transport_1035("10.0.0.1"), SKEW, OTHER])
 
 
+@pytest.mark.fuzz
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, len(_VALID) - 1), st.integers(0, 255)), max_size=12))
 def test_never_raises_on_a_corrupted_file(changes: list[tuple[int, int]]) -> None:
@@ -133,12 +135,14 @@ def test_never_raises_on_a_corrupted_file(changes: list[tuple[int, int]]) -> Non
     EVTX.read(Material("bad.evtx", bytes(data), None))
 
 
+@pytest.mark.fuzz
 @settings(max_examples=150, deadline=None)
 @given(st.integers(0, len(_VALID)))
 def test_never_raises_on_a_truncated_file(length: int) -> None:
     EVTX.read(Material("cut.evtx", _VALID[:length], None))
 
 
+@pytest.mark.fuzz
 @settings(max_examples=150, deadline=None)
 @given(st.binary())
 def test_never_raises_on_arbitrary_bytes_behind_the_signature(data: bytes) -> None:

@@ -184,6 +184,7 @@ def test_details_without_an_event_id_number_is_a_warning() -> None:
     assert [w.line for w in result.warnings] == [1]
 
 
+@pytest.mark.fuzz
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_readers_never_raise_on_arbitrary_text(text: str) -> None:
@@ -193,6 +194,7 @@ def test_readers_never_raise_on_arbitrary_text(text: str) -> None:
         reader.read(item)
 
 
+@pytest.mark.fuzz
 @settings(max_examples=200, deadline=None)
 @given(st.binary())
 def test_readers_never_raise_on_arbitrary_bytes(data: bytes) -> None:
@@ -202,6 +204,7 @@ def test_readers_never_raise_on_arbitrary_bytes(data: bytes) -> None:
         reader.read(item)
 
 
+@pytest.mark.fuzz
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(

@@ -113,6 +113,7 @@ def test_doctype_and_entities_are_refused() -> None:
     assert [w.line for w in result.warnings] == [1]
 
 
+@pytest.mark.fuzz
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_never_raises_on_arbitrary_text(text: str) -> None:
@@ -121,6 +122,7 @@ def test_never_raises_on_arbitrary_text(text: str) -> None:
     XML.read(item)
 
 
+@pytest.mark.fuzz
 @settings(max_examples=200, deadline=None)
 @given(st.binary())
 def test_never_raises_on_arbitrary_bytes(data: bytes) -> None:
@@ -132,6 +134,7 @@ def test_never_raises_on_arbitrary_bytes(data: bytes) -> None:
 _FULL = material("wevtutil_xml_system_en.xml").text or ""
 
 
+@pytest.mark.fuzz
 @settings(max_examples=200, deadline=None)
 @given(st.integers(0, len(_FULL)), st.integers(0, len(_FULL)), st.text(max_size=5))
 def test_never_raises_on_cut_or_spliced_real_xml(start: int, end: int, insert: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kbdoctor.collectors.decoding import decode_bytes
@@ -10,6 +11,8 @@ from kbdoctor.collectors.importers.base import HostHint, Material, Reader
 from kbdoctor.collectors.segments import CommandMaterial, split_segments
 
 from tests.support.readers import exercise
+
+pytestmark = pytest.mark.fuzz  # every test here: see tests/hostile/test_fuzzing.py
 
 READERS: tuple[Reader, ...] = (
     *setspn.READERS, *w32tm.READERS, *test_netconnection.READERS, *klist.READERS

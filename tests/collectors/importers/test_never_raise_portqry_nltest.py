@@ -3,6 +3,7 @@ carries its provenance."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kbdoctor.collectors.decoding import decode_bytes
@@ -11,6 +12,8 @@ from kbdoctor.collectors.importers.base import HostHint, Material, Reader
 from kbdoctor.collectors.segments import CommandMaterial, split_segments
 
 from tests.support.readers import exercise
+
+pytestmark = pytest.mark.fuzz  # every test here: see tests/hostile/test_fuzzing.py
 
 READERS: tuple[Reader, ...] = (*portqry.READERS, *nltest.READERS)
 

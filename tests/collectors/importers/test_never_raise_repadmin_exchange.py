@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kbdoctor.collectors.decoding import decode_bytes
@@ -18,6 +19,8 @@ from kbdoctor.collectors.parsing.clixml import ClixmlError, parse_clixml
 from kbdoctor.collectors.parsing.format_list import parse_records
 
 from tests.support.readers import exercise
+
+pytestmark = pytest.mark.fuzz  # every test here: see tests/hostile/test_fuzzing.py
 
 READERS: tuple[Reader, ...] = (
     *repadmin.READERS,
