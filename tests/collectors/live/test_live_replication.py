@@ -129,4 +129,10 @@ def test_duplicate_spn_made_through_replication(
     )
     holders = {q["spn"].lower(): sorted(q["accounts"]) for q in facts_of(data, "spn_query")}
     assert holders[spn.lower()] == ["DUP1$", "DUP2$"]
-    assert diagnosed(evaluate(out)) == {"spn_duplicate"}
+    # a scheduled replication attempt while it was disabled may still be the links' last result
+    # when the collection reads them (on a loaded machine it was, three runs in four): then the
+    # collection reads a failing link, and the replication cause is rightly diagnosed from it
+    failing = any(link["last_result"] != 0 for link in facts_of(data, "replication_link"))
+    assert diagnosed(evaluate(out)) == {"spn_duplicate"} | (
+        {"ad_replication"} if failing else set()
+    )
