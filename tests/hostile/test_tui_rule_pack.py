@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 import pty
-import select
 import signal
 import sys
-import time
 from pathlib import Path
 
 from tests.hostile.bounded import ROOT, _limit
 from tests.hostile.slow_pack import slow_rules
+from tests.support.terminal import exit_status, read_terminal
 
 CPU_SECONDS = 20
 MEMORY_BYTES = 1024 * 1024 * 1024
@@ -26,35 +25,6 @@ FACTS = (
     "kbdoctor: facts/1\nfacts:\n"
     "  - {type: clock_offset, host: EX01, reference: DC01, offset_s: 1}\n"
 )
-
-
-def _read(fd: int, seconds: float, until: bytes | None = None) -> bytes:
-    """What the application writes, until ``until`` appears, the terminal closes or the time is
-    up (a bound for a broken run, not a measurement)."""
-    out = b""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and (until is None or until not in out):
-        ready, _, _ = select.select([fd], [], [], 0.1)
-        if not ready:
-            continue
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:  # the child has ended and closed the terminal
-            break
-        if not chunk:
-            break
-        out += chunk
-    return out
-
-
-def _status(pid: int, seconds: float) -> int | None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return os.waitstatus_to_exitcode(status)
-        time.sleep(0.05)
-    return None
 
 
 def test_the_tui_diagnoses_a_pack_of_100_rules_and_quits_with_ctrl_q(tmp_path: Path) -> None:
@@ -70,11 +40,11 @@ def test_the_tui_diagnoses_a_pack_of_100_rules_and_quits_with_ctrl_q(tmp_path: P
         command = ["-m", "kbdoctor", "tui", str(facts), "--rules", str(rules), "--lang", "en"]
         os.execv(sys.executable, [sys.executable, *command])
     try:
-        shown = _read(fd, 120.0, until=b"diagnosed")
+        shown = read_terminal(fd, 120.0, until=b"diagnosed")
         assert b"diagnosed" in shown, shown[-2000:]  # the status line: the rules have run
         os.write(fd, CTRL_Q)
-        after = _read(fd, 60.0)
-        assert _status(pid, 60.0) == 0, after[-2000:]
+        after = read_terminal(fd, 60.0)
+        assert exit_status(pid, 60.0) == 0, after[-2000:]
     finally:
         try:
             os.kill(pid, signal.SIGKILL)

@@ -8,48 +8,17 @@ from __future__ import annotations
 
 import os
 import pty
-import select
 import signal
 import sys
-import time
 
 import pytest
 
 from tests.hostile.bounded import ROOT
+from tests.support.terminal import exit_status, read_terminal
 
 LEAVE_SCREEN = b"\x1b[?1049l"
 MOUSE_OFF = b"\x1b[?1000l"
 DIAGNOSED = {"en": b"diagnosed", "pl": b"zdiagnozowan"}  # the status line's word
-
-
-def _read(fd: int, seconds: float, until: bytes | None = None) -> bytes:
-    """What the application writes, until ``until`` appears, the terminal closes or the time
-    is up (a bound for a broken run, not a measurement)."""
-    out = b""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.1)
-        if ready:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:  # the child has ended and closed the terminal
-                break
-            if not chunk:
-                break
-            out += chunk
-        if until is not None and until in out:
-            break
-    return out
-
-
-def _status(pid: int, seconds: float) -> int | None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return os.waitstatus_to_exitcode(status)
-        time.sleep(0.05)
-    return None
 
 
 @pytest.mark.parametrize(
@@ -71,11 +40,11 @@ def test_a_signal_from_outside_restores_the_terminal_then_says_why(
         os.execv(sys.executable, [sys.executable, *command])
     try:
         diagnosed = DIAGNOSED[lang]
-        shown = _read(fd, 120.0, until=diagnosed)
+        shown = read_terminal(fd, 120.0, until=diagnosed)
         assert diagnosed in shown  # the diagnosis is on the screen: the application runs
         os.kill(pid, signum)
-        after = _read(fd, 60.0)
-        status = _status(pid, 60.0)
+        after = read_terminal(fd, 60.0)
+        status = exit_status(pid, 60.0)
         assert status == code, after[-2000:]
         assert LEAVE_SCREEN in after
         assert MOUSE_OFF in after

@@ -6,7 +6,6 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
-import select
 import struct
 import sys
 import termios
@@ -14,6 +13,8 @@ import time
 
 import pytest
 from kbdoctor.tui.terminal import assume_size_if_unknown
+
+from tests.support.terminal import read_terminal
 
 
 def test_an_unsized_terminal_is_taken_as_80x24_until_the_application_has_started(
@@ -44,21 +45,6 @@ def test_a_size_the_user_or_the_terminal_gives_is_left_alone(
     assert assume_size_if_unknown().added == {}
 
 
-def _read(fd: int, seconds: float, until: bytes | None = None) -> bytes:
-    out = b""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.1)
-        if ready:
-            try:
-                out += os.read(fd, 65536)
-            except OSError:
-                break
-        if until is not None and until in out:
-            break
-    return out
-
-
 def test_the_application_draws_in_an_unsized_pseudo_terminal_and_quits() -> None:
     """Before the fix, Textual laid the screen out for 80x25 and 80x24 in turn, for ever."""
     pid, fd = pty.fork()
@@ -70,14 +56,14 @@ def test_the_application_draws_in_an_unsized_pseudo_terminal_and_quits() -> None
         os.execv(sys.executable, [sys.executable, *command])
     try:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 0, 0, 0, 0))
-        drawn = _read(fd, 30.0, until=b"diagnosed")
+        drawn = read_terminal(fd, 30.0, until=b"diagnosed")
         assert b"diagnosed" in drawn  # the ranked causes were drawn
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
         wide = ("━" * 95).encode()  # longer than any line of an 80-column screen
-        resized = _read(fd, 5.0, until=wide)
+        resized = read_terminal(fd, 5.0, until=wide)
         assert wide in resized  # the tab underline now spans 120 columns
         os.write(fd, b"q")
-        _read(fd, 10.0)
+        read_terminal(fd, 10.0)
         deadline = time.monotonic() + 10
         status = None
         while status is None and time.monotonic() < deadline:
