@@ -10,32 +10,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.engine.test_safe_regex import HEADER
 from tests.hostile.bounded import kbdoctor
 
 CPU_SECONDS = 20
 MEMORY_BYTES = 512 * 1024 * 1024
 
-CATASTROPHIC = """kbdoctor: rules/1
-pack: regex
-causes:
-  c1:
-    title: {en: C, pl: C}
-    description: {en: C, pl: C}
-    kb_steps: [1]
-    assessed_by: [queue]
-    remediation:
-      - text: {en: "fix {host}", pl: "napraw {host}"}
-rules:
-  - id: r1
-    title: {en: R, pl: R}
-    when:
-      - bind: q
-        fact: queue
-        where:
-          last_error: {matches: '^(a+)+$'}
-    conclude: {cause: c1, cf: 0.5, subject: "{q.server}", values: {host: "{q.server}"}}
-    explain: {en: x, pl: x}
-"""
+CATASTROPHIC = HEADER.replace("PATTERN", "^(a+)+$")
 
 
 def _fact_file(path: Path, facts: list[dict[str, object]]) -> Path:
